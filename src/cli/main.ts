@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * `hf-se-atlas` command line. Each subcommand lives in `commands/<name>.ts` and registers itself
+ * on the program; this file only wires them and turns any failure into one line and a non-zero exit.
+ */
+import { Command, CommanderError } from "commander";
+import { registerCommands } from "./commands";
+
+export function buildProgram(): Command {
+  const program = new Command("hf-se-atlas")
+    .description("Which Hugging Face models serve software engineering, and for which lifecycle activity.")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  process.env.DOTENV_CONFIG_QUIET ??= "true";
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are "errors" to commander; they already printed what they had to.
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`hf-se-atlas: error: ${message.split("\n")[0]}\n`);
+    if (process.env.HF_SE_ATLAS_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code));
+}
