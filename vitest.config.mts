@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: "forks",
     env: { DOTENV_CONFIG_QUIET: "true" },
+    // The JSON report lets CI print a plain "N passed, N failed" line.
+    reporters: ["default", "json"],
+    outputFile: { json: "out/test-results.json" },
   },
 });
