@@ -1,0 +1,140 @@
+/**
+ * Documentation status per model (paper Table VI) and its summary.
+ *
+ * Categories are exclusive and decided in this order:
+ *   1. "no-card"              no README, or it could not be read (cardStatus none / gated / failed);
+ *   2. "empty-card"           a README with nothing after its front matter;
+ *   3. "card-with-se-task"    the card text or its metadata matched at least one task;
+ *   4. "card-without-se-task" otherwise.
+ * Abstract matches are reported beside the categories (the paper's extra rows): models whose linked
+ * abstract matched, the union of models matched anywhere, and those found only through abstracts.
+ * union = card-with-se-task + abstract-only + metadata-only-without-card (three disjoint sets).
+ */
+import type { ModelRecord } from "../corpus/record";
+import type { TableSpec } from "../util/arrow-table";
+import { hasReadableCard } from "./fields";
+
+export const DOCUMENTATION_CATEGORIES = ["no-card", "empty-card", "card-with-se-task", "card-without-se-task"] as const;
+export type DocumentationCategory = (typeof DOCUMENTATION_CATEGORIES)[number];
+
+export interface DocumentationRow {
+  modelId: string;
+  category: DocumentationCategory;
+  matchedInCard: boolean;
+  matchedInMetadata: boolean;
+  matchedInAbstract: boolean;
+  /** At least one linked paper has an abstract. */
+  hasAbstract: boolean;
+}
+
+export const DOCUMENTATION_COLUMNS: TableSpec<DocumentationRow> = [
+  { name: "modelId", type: "string" },
+  { name: "category", type: "string" },
+  { name: "matchedInCard", type: "bool" },
+  { name: "matchedInMetadata", type: "bool" },
+  { name: "matchedInAbstract", type: "bool" },
+  { name: "hasAbstract", type: "bool" },
+];
+
+export function documentationRowOf(record: ModelRecord, matches: readonly { source: string }[]): DocumentationRow {
+  const matchedInCard = matches.some((m) => m.source === "card");
+  const matchedInMetadata = matches.some((m) => m.source === "metadata");
+  const matchedInAbstract = matches.some((m) => m.source === "abstract");
+  const category: DocumentationCategory =
+    record.cardStatus === "none" || record.cardStatus === "gated" || record.cardStatus === "failed"
+      ? "no-card"
+      : record.cardStatus === "empty" || !hasReadableCard(record)
+        ? "empty-card"
+        : matchedInCard || matchedInMetadata
+          ? "card-with-se-task"
+          : "card-without-se-task";
+  return {
+    modelId: record.id,
+    category,
+    matchedInCard,
+    matchedInMetadata,
+    matchedInAbstract,
+    hasAbstract: record.papers.some((p) => p.abstract !== null && p.abstract.trim() !== ""),
+  };
+}
+
+export type DocumentationSummaryKey =
+  | DocumentationCategory
+  | "abstract-with-se-task"
+  | "union-with-se-task"
+  | "abstract-only"
+  | "metadata-only-without-card";
+
+export interface DocumentationSummaryRow {
+  key: DocumentationSummaryKey;
+  label: string;
+  models: number;
+  /** Share of all models, in percent. */
+  percent: number;
+  /** The paper's figure; null where the paper gives none. */
+  paperModels: number | null;
+  paperPercent: number | null;
+}
+
+export const DOCUMENTATION_SUMMARY_COLUMNS: TableSpec<DocumentationSummaryRow> = [
+  { name: "key", type: "string" },
+  { name: "label", type: "string" },
+  { name: "models", type: "int" },
+  { name: "percent", type: "float" },
+  { name: "paperModels", type: "int", nullable: true },
+  { name: "paperPercent", type: "float", nullable: true },
+];
+
+/** The paper's Table VI (snapshot of 2025-03-24, 1,533,973 models), for side-by-side reports. */
+export const PAPER_TABLE_VI = {
+  totalModels: 1_533_973,
+  rows: {
+    "no-card": { label: "Model card not available", models: 478_125, percent: 31.17 },
+    "empty-card": { label: "Model card available but empty", models: 4_774, percent: 0.31 },
+    "card-without-se-task": { label: "Model card available, no SE task", models: 938_815, percent: 61.2 },
+    "card-with-se-task": { label: "Model card available, with SE tasks", models: 112_259, percent: 7.32 },
+    "abstract-with-se-task": { label: "arXiv abstract with SE tasks", models: 2_330, percent: 0.15 },
+    "union-with-se-task": { label: "With SE tasks (card, metadata or abstract)", models: 113_558, percent: 7.4 },
+    "abstract-only": { label: "With SE tasks only through the abstract", models: 1_299, percent: null },
+    // Not a paper row: models whose only matches are Hub tags / metadata while the card is missing or
+    // empty. The paper's union is exactly "card with SE tasks" + "abstract only", so it had none.
+    "metadata-only-without-card": { label: "With SE tasks only in metadata, card missing or empty", models: null, percent: null },
+  } satisfies Record<DocumentationSummaryKey, { label: string; models: number | null; percent: number | null }>,
+};
+
+export const DOCUMENTATION_SUMMARY_ORDER: readonly DocumentationSummaryKey[] = [
+  "no-card",
+  "empty-card",
+  "card-without-se-task",
+  "card-with-se-task",
+  "abstract-with-se-task",
+  "union-with-se-task",
+  "abstract-only",
+  "metadata-only-without-card",
+];
+
+/** Count the rows into Table VI (percentages of all models, two decimals as in the paper). */
+export function summariseDocumentation(rows: Iterable<DocumentationRow>): DocumentationSummaryRow[] {
+  const counts = Object.fromEntries(DOCUMENTATION_SUMMARY_ORDER.map((k) => [k, 0])) as Record<DocumentationSummaryKey, number>;
+  let total = 0;
+  for (const row of rows) {
+    total++;
+    counts[row.category]++;
+    const matchedAnywhere = row.matchedInCard || row.matchedInMetadata || row.matchedInAbstract;
+    if (row.matchedInAbstract) counts["abstract-with-se-task"]++;
+    if (matchedAnywhere) counts["union-with-se-task"]++;
+    if (row.matchedInAbstract && !row.matchedInCard && !row.matchedInMetadata) counts["abstract-only"]++;
+    if (row.matchedInMetadata && (row.category === "no-card" || row.category === "empty-card")) counts["metadata-only-without-card"]++;
+  }
+  return DOCUMENTATION_SUMMARY_ORDER.map((key) => {
+    const paper = PAPER_TABLE_VI.rows[key];
+    return {
+      key,
+      label: paper.label,
+      models: counts[key],
+      percent: total === 0 ? 0 : Math.round((counts[key] / total) * 10_000) / 100,
+      paperModels: paper.models,
+      paperPercent: paper.percent,
+    };
+  });
+}

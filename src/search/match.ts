@@ -1,0 +1,135 @@
+/**
+ * Task search over one model, with evidence.
+ *
+ * A task matches where all its lemmas appear contiguously and in order in one field's prepared tokens.
+ * Matching is token-based, so a task never matches inside a longer token ("code" in "décode" or
+ * "codegen"), and fields are separate texts, so it never spans two tags or two metadata values.
+ * Each occurrence keeps its character span in the field's raw text plus some raw context either side:
+ * the Table III outlier rules and the people checking results read those characters.
+ */
+import type { ModelRecord } from "../corpus/record";
+import type { TableSpec } from "../util/arrow-table";
+import type { Preparer } from "../prepare/preparer";
+import type { CompiledTaxonomy } from "./phrases";
+import { searchFieldsOf, type FieldProblem, type MatchSource } from "./fields";
+import { documentationRowOf, type DocumentationRow } from "./documentation";
+
+/** Raw characters of context kept on each side of an occurrence. */
+export const CONTEXT_CHARS = 40;
+
+export interface TaskMatch {
+  modelId: string;
+  taskId: string;
+  task: string;
+  activity: string;
+  source: MatchSource;
+  /** Which text: "body", "tags[3]", "meta.datasets[0]", "pipeline_tag", "arxiv:2101.00001". */
+  field: string;
+  /** Index of the first matched token in that field. */
+  tokenIndex: number;
+  /** UTF-16 offsets of the match in the field's raw text. */
+  charStart: number;
+  charEnd: number;
+  /** The raw matched text, e.g. "Code Generation" or "debugging". */
+  raw: string;
+  /** Up to CONTEXT_CHARS raw characters before and after the match. */
+  before: string;
+  after: string;
+}
+
+export const TASK_MATCH_COLUMNS: TableSpec<TaskMatch> = [
+  { name: "modelId", type: "string" },
+  { name: "taskId", type: "string" },
+  { name: "task", type: "string" },
+  { name: "activity", type: "string" },
+  { name: "source", type: "string" },
+  { name: "field", type: "string" },
+  { name: "tokenIndex", type: "int" },
+  { name: "charStart", type: "int" },
+  { name: "charEnd", type: "int" },
+  { name: "raw", type: "string" },
+  { name: "before", type: "string" },
+  { name: "after", type: "string" },
+];
+
+export interface SearchResult {
+  matches: TaskMatch[];
+  documentation: DocumentationRow;
+  /** Things wrong with the record that the search worked around (recorded, never dropped). */
+  problems: FieldProblem[];
+}
+
+export function searchRecord(record: ModelRecord, compiled: CompiledTaxonomy, preparer: Preparer): SearchResult {
+  const problems: FieldProblem[] = [];
+  const matches: TaskMatch[] = [];
+  for (const field of searchFieldsOf(record, problems)) {
+    const { lemmas, starts, ends } = prepareField(record.id, field.field, field.text, preparer);
+    for (let i = 0; i < lemmas.length; i++) {
+      const candidates = compiled.byFirstLemma.get(lemmas[i]!);
+      if (candidates === undefined) continue;
+      // Longest phrases come first: one occurrence per task and position, even when aliases overlap.
+      const tasksHere: string[] = [];
+      for (const phrase of candidates) {
+        if (tasksHere.includes(phrase.taskId) || !followsAt(lemmas, i, phrase.lemmas)) continue;
+        tasksHere.push(phrase.taskId);
+        const charStart = starts[i]!;
+        const charEnd = ends[i + phrase.lemmas.length - 1]!;
+        matches.push({
+          modelId: record.id,
+          taskId: phrase.taskId,
+          task: phrase.task,
+          activity: phrase.activity,
+          source: field.source,
+          field: field.field,
+          tokenIndex: i,
+          charStart,
+          charEnd,
+          raw: detached(field.text.slice(charStart, charEnd)),
+          before: contextBefore(field.text, charStart),
+          after: contextAfter(field.text, charEnd),
+        });
+      }
+    }
+  }
+  return { matches, documentation: documentationRowOf(record, matches), problems };
+}
+
+/** Up to CONTEXT_CHARS before `at`, never starting inside a surrogate pair (Arrow stores UTF-8). */
+function contextBefore(text: string, at: number): string {
+  let from = Math.max(0, at - CONTEXT_CHARS);
+  if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
+  return detached(text.slice(from, at));
+}
+
+/** Up to CONTEXT_CHARS after `at`, never ending inside a surrogate pair. */
+function contextAfter(text: string, at: number): string {
+  let to = Math.min(text.length, at + CONTEXT_CHARS);
+  if (to < text.length && isLowSurrogate(text.charCodeAt(to))) to--;
+  return detached(text.slice(at, to));
+}
+
+/**
+ * A private copy of a short slice. V8 slices of 13+ characters point into their parent string, so
+ * evidence rows held by a funnel would otherwise keep every matched card body alive.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, "utf16le").toString("utf16le");
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+function prepareField(modelId: string, field: string, text: string, preparer: Preparer): ReturnType<Preparer["prepare"]> {
+  try {
+    return preparer.prepare(text);
+  } catch (error) {
+    throw new Error(`model ${modelId}, field ${field}: preparation failed (${(error as Error).message})`);
+  }
+}
+
+function followsAt(lemmas: readonly string[], at: number, phrase: readonly string[]): boolean {
+  if (at + phrase.length > lemmas.length) return false;
+  for (let k = 1; k < phrase.length; k++) if (lemmas[at + k] !== phrase[k]) return false;
+  return true;
+}
