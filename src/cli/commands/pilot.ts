@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { PAPER_PILOTS } from "../../analyse/paper";
+import { readCorpusBatches } from "../../corpus/store";
+import type { ModelRecord } from "../../corpus/record";
+import { VERDICT_COLUMNS, readEvidence } from "../../filter/llm/run";
+import { loadTaxonomy } from "../../taxonomy/taxonomy";
+import { readRows, writeRows } from "../../util/arrow-table";
+import { writeFileAtomic } from "../../util/atomic";
+import { AGREEMENT_COLUMNS, agreementRows, consolidateLabels } from "../../validate/annotations";
+import { planPath, populationsOf, readAllLabels, readPlan, sheetPath, validateDir, writeLabels, writePlan } from "../../validate/pilot-files";
+import { planPilots } from "../../validate/sample";
+import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
+import { corpusDirOf, formatAgreement } from "./judge";
+
+function integer(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function register(program: Command): void {
+  const pilot = program.command("pilot").description("pilot studies of the relevance judge (paper 5.3-5.4): samples, annotation sheets, Cohen's kappa");
+
+  pilot
+    .command("sample")
+    .description("draw the per-activity pilot samples (Cochran, 95%/5%, every task represented) and a held-out set")
+    .requiredOption("--run <dir>", "run directory (holds filter/unique.arrow)")
+    .option("--seed <n>", "random seed", "2025")
+    .option("--holdout <n>", "models per activity in the held-out generalization set", "30")
+    .option("--reliability <fraction>", "share re-labelled by two more annotators", "0.1")
+    .option("--taxonomy <file>", "taxonomy JSON (default: the shipped one)")
+    .action(async (o: { run: string; seed: string; holdout: string; reliability: string; taxonomy?: string }) => {
+      const taxonomy = loadTaxonomy(o.taxonomy);
+      const { rows, summary } = planPilots(populationsOf(o.run, taxonomy), {
+        seed: o.seed,
+        holdoutSize: integer(o.holdout, "--holdout"),
+        reliabilityFraction: Number(o.reliability),
+      });
+      await writePlan(o.run, rows);
+      process.stdout.write(`pilot plan -> ${planPath(o.run)}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
+      for (const s of summary) {
+        const paper = PAPER_PILOTS[s.activity];
+        process.stdout.write(`  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`);
+        if (s.uncoveredTasks.length > 0) process.stdout.write(`      tasks not covered (sample smaller than task count): ${s.uncoveredTasks.join(", ")}\n`);
+      }
+    });
+
+  pilot
+    .command("export")
+    .description("write an annotation sheet (CSV) for one annotator")
+    .requiredOption("--run <dir>", "run directory")
+    .requiredOption("--annotator <name>", "annotator name, e.g. A (primary), B, C")
+    .option("--corpus <dir>", "corpus (default: from run.json)")
+    .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
+    .option("--set <set>", "pilot, holdout or all", "all")
+    .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv)")
+    .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; out?: string }) => {
+      if (!["pilot", "holdout", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout or all, got "${o.set}"`);
+      const plan = readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
+      const wanted = new Set(plan.map((r) => r.id));
+      const records = new Map<string, ModelRecord>();
+      for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
+      const missing = [...wanted].filter((id) => !records.has(id));
+      const out = o.out ?? sheetPath(o.run, o.annotator);
+      await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
+      process.stdout.write(`${plan.length} rows -> ${out}\n`);
+      if (missing.length > 0) process.stderr.write(`warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`);
+    });
+
+  pilot
+    .command("import")
+    .description("validate a filled sheet and store its labels")
+    .argument("<file>", "filled CSV")
+    .requiredOption("--run <dir>", "run directory")
+    .requiredOption("--annotator <name>", "who filled it")
+    .option("--allow-unlabelled", "accept a partly filled sheet (unlabelled rows are skipped and counted)")
+    .action(async (file: string, o: { run: string; annotator: string; allowUnlabelled?: boolean }) => {
+      if (!existsSync(file)) throw new Error(`no such sheet: ${file}`);
+      const { labels, unlabelled } = importSheet(readFileSync(file, "utf8"), readPlan(o.run), { annotator: o.annotator, source: file, allowUnlabelled: o.allowUnlabelled });
+      const path = await writeLabels(o.run, o.annotator, labels);
+      process.stdout.write(`${labels.length} labels from ${o.annotator} -> ${path}${unlabelled ? ` (${unlabelled} rows still unlabelled)` : ""}\n`);
+    });
+
+  pilot
+    .command("kappa")
+    .description("Cohen's kappa of the judge's verdicts against the human labels (Table V and the held-out test)")
+    .requiredOption("--run <dir>", "run directory (holds filter/verdicts.arrow and validate/)")
+    .option("--primary <name>", "the annotator who labelled every row", "A")
+    .action(async (o: { run: string; primary: string }) => {
+      const verdictsPath = join(o.run, "filter", "verdicts.arrow");
+      if (!existsSync(verdictsPath)) throw new Error(`no ${verdictsPath}: run \`hf-se-atlas judge --run ${o.run}\` first`);
+      const verdicts = readRows(verdictsPath, VERDICT_COLUMNS);
+      const consolidated = consolidateLabels(readPlan(o.run), readAllLabels(o.run), o.primary);
+      const rows = ["pilot", "holdout"].flatMap((set) => {
+        const reference = consolidated.labels.filter((l) => l.set === set);
+        return reference.length > 0 ? agreementRows(verdicts, reference, set) : [];
+      });
+      await writeRows(join(validateDir(o.run), "agreement.arrow"), rows, AGREEMENT_COLUMNS);
+      const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
+      process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
+      process.stdout.write(`  reference: ${consolidated.labels.length} labels (${consolidated.labels.filter((l) => l.method === "majority").length} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${o.primary}; ${consolidated.incompleteReliability} reliability rows lack a second or third label\n`);
+      for (const x of consolidated.interAnnotator) process.stdout.write(`  ${o.primary} vs ${x.annotator}: ${x.n} shared rows, kappa ${x.kappa === null ? "undefined" : x.kappa.toFixed(2)}\n`);
+    });
+}

@@ -1,0 +1,118 @@
+/**
+ * Append-only verdict cache (JSON Lines). A verdict is keyed by everything that could change it:
+ * model id, activity, prompt hash, judge (LLM model), the hash of the card content it read, the
+ * matched tasks named in the prompt, and the truncation budget. Changing one activity's prompt
+ * therefore invalidates only that activity's entries; a rerun with nothing changed makes no calls.
+ *
+ * Only successful verdicts are stored: an error is worth retrying next run. Each entry is one
+ * `appendFile` of one line, serialised in-process; a line cut short by a crash is skipped on read,
+ * and the next append starts on a fresh line. Secrets never enter an entry (the key is not an input).
+ */
+import { promises as fs, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { ActivityCode } from "../../taxonomy/taxonomy";
+import type { Usage, Verdict } from "./candidate";
+import { sha256Hex } from "./card-text";
+
+export const CACHE_FILE = "verdicts.jsonl";
+
+export interface CacheKeyParts {
+  id: string;
+  activity: ActivityCode;
+  promptHash: string;
+  judge: string;
+  contentHash: string;
+  matchedTasks: readonly string[];
+  maxBodyChars: number;
+}
+
+export interface CacheEntry {
+  key: string;
+  id: string;
+  activity: ActivityCode;
+  judge: string;
+  promptHash: string;
+  contentHash: string;
+  relevant: boolean;
+  rationale: string;
+  usage: Usage;
+}
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return sha256Hex(
+    JSON.stringify([parts.id, parts.activity, parts.promptHash, parts.judge, parts.contentHash, [...parts.matchedTasks], parts.maxBodyChars]),
+  ).slice(0, 32);
+}
+
+export class VerdictCache {
+  readonly path: string;
+  private readonly entries = new Map<string, CacheEntry>();
+  private tail: Promise<void> = Promise.resolve();
+  private needsNewline = false;
+  /** Lines that could not be read (e.g. cut short by a crash); reported, then ignored. */
+  readonly skippedLines: number;
+
+  private constructor(path: string, text: string) {
+    this.path = path;
+    let skipped = 0;
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        const entry = JSON.parse(line) as CacheEntry;
+        if (typeof entry.key === "string" && typeof entry.relevant === "boolean") this.entries.set(entry.key, entry);
+        else skipped++;
+      } catch {
+        skipped++;
+      }
+    }
+    this.skippedLines = skipped;
+    this.needsNewline = text.length > 0 && !text.endsWith("\n");
+  }
+
+  static open(dir: string): VerdictCache {
+    const path = join(dir, CACHE_FILE);
+    let text = "";
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read verdict cache ${path}: ${(error as Error).message}`);
+    }
+    return new VerdictCache(path, text);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Store a successful verdict; errors are not cached. Resolves once the line is on disk. */
+  put(key: string, contentHash: string, verdict: Verdict, usage: Usage): Promise<void> {
+    if (verdict.error !== null || verdict.relevant === null) return Promise.resolve();
+    const entry: CacheEntry = {
+      key,
+      id: verdict.id,
+      activity: verdict.activity,
+      judge: verdict.judge,
+      promptHash: verdict.promptHash,
+      contentHash,
+      relevant: verdict.relevant,
+      rationale: verdict.rationale,
+      usage,
+    };
+    this.entries.set(key, entry);
+    const line = `${this.needsNewline ? "\n" : ""}${JSON.stringify(entry)}\n`;
+    this.needsNewline = false;
+    this.tail = this.tail.then(async () => {
+      await fs.mkdir(dirname(this.path), { recursive: true });
+      await fs.appendFile(this.path, line, "utf8");
+    });
+    return this.tail;
+  }
+
+  flush(): Promise<void> {
+    return this.tail;
+  }
+}

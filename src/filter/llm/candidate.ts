@@ -1,0 +1,80 @@
+/**
+ * What a relevance judge sees and what it answers.
+ *
+ * A candidate is one (model, activity) pair left after the outlier and near-duplicate filters: the
+ * model's record plus the tasks of that activity it matched, each with the text around the match.
+ */
+import type { ModelRecord } from "../../corpus/record";
+import type { ActivityCode } from "../../taxonomy/taxonomy";
+
+/** One matched occurrence of a task, with its surrounding text (from the search stage's TaskMatch). */
+export interface TaskEvidence {
+  taskId: string;
+  /** The task phrase, e.g. `code generation`. */
+  task: string;
+  /** Where it matched: `card`, `metadata`, `abstract` (as the search stage names it). */
+  source: string;
+  /** The field inside the source, e.g. `body`, `tags`, `pipeline_tag`. */
+  field: string;
+  /** The raw text that matched, and a little context either side. */
+  raw: string;
+  before: string;
+  after: string;
+}
+
+export interface Candidate {
+  record: ModelRecord;
+  activity: ActivityCode;
+  /** The matched tasks of `activity` only, in a stable order. */
+  evidence: TaskEvidence[];
+}
+
+/** Judge label: `offline-rules/v1` or `gemini:<model>`. */
+export type JudgeLabel = string;
+
+/** A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists. */
+export interface Verdict {
+  id: string;
+  activity: ActivityCode;
+  relevant: boolean | null;
+  rationale: string;
+  judge: JudgeLabel;
+  promptHash: string;
+  error: string | null;
+}
+
+/** Token usage of one call, as the API reports it (zeros for judges that call nothing). */
+export interface Usage {
+  promptTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  calls: number;
+}
+
+export const NO_USAGE: Usage = Object.freeze({ promptTokens: 0, outputTokens: 0, totalTokens: 0, calls: 0 });
+
+export interface Judgement {
+  verdict: Verdict;
+  usage: Usage;
+}
+
+export interface RelevanceJudge {
+  readonly label: JudgeLabel;
+  /** The prompt (or rule set) hash for an activity: part of every cache key. */
+  promptHash(activity: ActivityCode): string;
+  judge(candidate: Candidate): Promise<Judgement>;
+}
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    calls: a.calls + b.calls,
+  };
+}
+
+/** Distinct task phrases of a candidate, in first-seen order. */
+export function matchedTasks(candidate: Candidate): string[] {
+  return [...new Set(candidate.evidence.map((e) => e.task))];
+}

@@ -1,0 +1,318 @@
+/**
+ * The relevance check over a run directory: every (model, activity) pair of filter/unique.arrow is
+ * judged, verdicts go to filter/verdicts.arrow, and models with at least one relevant activity go to
+ * se-models.arrow. I/O lives here; the judges are pure apart from their API calls.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { readCorpusBatches } from "../../corpus/store";
+import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, type ActivityCode, type Taxonomy } from "../../taxonomy/taxonomy";
+import { readRows, writeRows, type TableSpec } from "../../util/arrow-table";
+import { writeFileAtomic } from "../../util/atomic";
+import { createProgress, type ProgressOptions } from "../../util/progress";
+import { NO_USAGE, addUsage, matchedTasks, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage, type Verdict } from "./candidate";
+import { VerdictCache, cacheKey } from "./cache";
+import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "./card-text";
+import { costOf, pricingFor, type Pricing } from "./cost";
+import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "./gemini";
+import { OfflineRulesJudge } from "./offline-rules";
+import { mapPool } from "./pool";
+import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "./prompt";
+
+export type JudgeChoice = "auto" | "offline" | "gemini";
+
+export interface RelevanceCheckOptions {
+  runDir: string;
+  corpusDir: string;
+  judge: JudgeChoice;
+  /** LLM model for the Gemini judge (default gemini-2.0-flash). */
+  model?: string;
+  /** Where the verdict cache lives (default <runDir>/../.cache/llm, shared by runs). */
+  cacheDir?: string;
+  /** Calls in flight at once (default 4). */
+  concurrency?: number;
+  taxonomy?: Taxonomy;
+  promptDir?: string;
+  /** Defaults to process.env.GEMINI_API_KEY; never written anywhere. */
+  apiKey?: string;
+  baseUrl?: string;
+  pricing?: Partial<Pricing>;
+  excerpt?: ExcerptOptions;
+  progress?: ProgressOptions["mode"];
+  /** Use this judge instead of building one (tests, custom judges). */
+  judgeInstance?: RelevanceJudge;
+  /** Extra Gemini options (tests: fast backoff). */
+  gemini?: { backoffMs?: number; maxAttempts?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void> };
+}
+
+export interface ActivityCounts {
+  candidates: number;
+  relevant: number;
+  notRelevant: number;
+  errors: number;
+}
+
+export interface RelevanceCheckResult {
+  judge: string;
+  candidates: number;
+  relevant: number;
+  notRelevant: number;
+  errors: number;
+  /** Verdicts served from the cache (no call made). */
+  cached: number;
+  seModels: number;
+  byActivity: Record<ActivityCode, ActivityCounts>;
+  usage: Usage;
+  pricing: Pricing | null;
+  costUsd: number | null;
+  verdictsPath: string;
+  seModelsPath: string;
+}
+
+export const VERDICT_COLUMNS: TableSpec<Verdict> = [
+  { name: "id", type: "string" },
+  { name: "activity", type: "string" },
+  { name: "relevant", type: "bool", nullable: true },
+  { name: "rationale", type: "string" },
+  { name: "judge", type: "string" },
+  { name: "promptHash", type: "string" },
+  { name: "error", type: "string", nullable: true },
+];
+
+export interface SeModelRow {
+  id: string;
+  activities: string[];
+  tasks: string[];
+}
+
+export const SE_MODEL_COLUMNS: TableSpec<SeModelRow> = [
+  { name: "id", type: "string" },
+  { name: "activities", type: "string[]" },
+  { name: "tasks", type: "string[]" },
+];
+
+/** A row of filter/unique.arrow (extra columns ignored). */
+export interface UniqueRow {
+  id: string;
+  activities: string[];
+  tasks: string[];
+}
+
+/** Build the judge a run asks for; `auto` means Gemini when a key is set, the offline rules otherwise. */
+export function chooseJudge(options: Pick<RelevanceCheckOptions, "judge" | "model" | "apiKey" | "baseUrl" | "taxonomy" | "promptDir" | "excerpt" | "gemini">): RelevanceJudge {
+  const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? "";
+  const wantGemini = options.judge === "gemini" || (options.judge === "auto" && apiKey !== "");
+  if (!wantGemini) return new OfflineRulesJudge();
+  if (!apiKey) throw new Error("the Gemini judge needs GEMINI_API_KEY in the environment (or use --offline)");
+  return new GeminiJudge({
+    apiKey,
+    prompts: loadActivityPrompts(options.taxonomy ?? loadTaxonomy(), options.promptDir),
+    model: options.model ?? DEFAULT_GEMINI_MODEL,
+    baseUrl: options.baseUrl,
+    excerpt: options.excerpt,
+    ...options.gemini,
+  });
+}
+
+export function loadActivityPrompts(taxonomy: Taxonomy, promptDir?: string): Map<ActivityCode, ActivityPrompt> {
+  return new Map([...loadPromptTemplates(promptDir)].map(([code, template]) => [code, prepareActivityPrompt(template, taxonomy)]));
+}
+
+export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
+  const filterDir = join(options.runDir, "filter");
+  const uniquePath = join(filterDir, "unique.arrow");
+  if (!existsSync(uniquePath)) throw new Error(`no ${uniquePath}: run the funnel (outliers and near-duplicates) first`);
+  const unique = readUnique(uniquePath);
+  const evidence = readEvidence(options.runDir, new Set(unique.map((u) => u.id)));
+
+  const taxonomy = options.taxonomy ?? loadTaxonomy();
+  const judge = options.judgeInstance ?? chooseJudge({ ...options, taxonomy });
+  const useCache = judge.label.startsWith("gemini:");
+  const cache = useCache ? VerdictCache.open(options.cacheDir ?? join(options.runDir, "..", ".cache", "llm")) : null;
+  const maxBodyChars = options.excerpt?.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
+  const concurrency = options.concurrency ?? 4;
+
+  const uniqueById = new Map(unique.map((u) => [u.id, u]));
+  const verdictsById = new Map<string, Verdict[]>();
+  let usage: Usage = NO_USAGE;
+  let cached = 0;
+  const total = unique.reduce((n, u) => n + validActivities(u).length, 0);
+  const progress = createProgress({ label: `relevance (${judge.label})`, total, unit: "pairs", mode: options.progress });
+
+  for await (const batch of readCorpusBatches(options.corpusDir)) {
+    const candidates: Candidate[] = [];
+    for (const record of batch) {
+      const row = uniqueById.get(record.id);
+      if (!row || verdictsById.has(record.id)) continue;
+      verdictsById.set(record.id, []);
+      for (const activity of validActivities(row)) {
+        const own = (evidence.get(record.id) ?? []).filter((e) => e.activity === activity).map((e) => e.evidence);
+        candidates.push({ record, activity, evidence: own.length > 0 ? own : fallbackEvidence(row, activity, taxonomy) });
+      }
+    }
+    const verdicts = await mapPool(candidates, concurrency, async (candidate) => {
+      const promptHash = judge.promptHash(candidate.activity);
+      let key: string | null = null;
+      let contentHash = "";
+      if (cache) {
+        contentHash = buildCardDocument(candidate.record, candidate.evidence, options.excerpt).contentHash;
+        key = cacheKey({ id: candidate.record.id, activity: candidate.activity, promptHash, judge: judge.label, contentHash, matchedTasks: matchedTasks(candidate), maxBodyChars });
+        const hit = cache.get(key);
+        if (hit) {
+          cached++;
+          progress.tick();
+          return { id: hit.id, activity: hit.activity, relevant: hit.relevant, rationale: hit.rationale, judge: hit.judge, promptHash: hit.promptHash, error: null } satisfies Verdict;
+        }
+      }
+      const judgement = await judge.judge(candidate);
+      usage = addUsage(usage, judgement.usage);
+      if (cache && key) await cache.put(key, contentHash, judgement.verdict, judgement.usage);
+      progress.tick();
+      return judgement.verdict;
+    });
+    for (const v of verdicts) verdictsById.get(v.id)!.push(v);
+  }
+  progress.stop();
+  await cache?.flush();
+
+  // Models listed in unique.arrow but absent from the corpus: recorded as errors, never dropped.
+  const promptHashOf = (activity: ActivityCode) => judge.promptHash(activity);
+  for (const row of unique) {
+    if (verdictsById.has(row.id)) continue;
+    verdictsById.set(
+      row.id,
+      validActivities(row).map((activity) => ({ id: row.id, activity, relevant: null, rationale: "", judge: judge.label, promptHash: promptHashOf(activity), error: `${row.id}: not found in corpus ${options.corpusDir}` })),
+    );
+  }
+
+  const verdicts = unique.flatMap((row) => (verdictsById.get(row.id) ?? []).slice().sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity)));
+  const seRows = seModelsOf(unique, verdicts, taxonomy);
+  const verdictsPath = join(filterDir, "verdicts.arrow");
+  const seModelsPath = join(options.runDir, "se-models.arrow");
+  await writeRows(verdictsPath, verdicts, VERDICT_COLUMNS);
+  await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
+
+  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, ActivityCounts>;
+  for (const v of verdicts) {
+    const counts = byActivity[v.activity];
+    counts.candidates++;
+    if (v.error !== null) counts.errors++;
+    else if (v.relevant) counts.relevant++;
+    else counts.notRelevant++;
+  }
+  const pricing = judge.label.startsWith("gemini:") ? pricingFor(judge.label.slice("gemini:".length), options.pricing) : null;
+  const result: RelevanceCheckResult = {
+    judge: judge.label,
+    candidates: verdicts.length,
+    relevant: verdicts.filter((v) => v.relevant === true).length,
+    notRelevant: verdicts.filter((v) => v.relevant === false).length,
+    errors: verdicts.filter((v) => v.error !== null).length,
+    cached,
+    seModels: seRows.length,
+    byActivity,
+    usage,
+    pricing,
+    costUsd: judge.label.startsWith("gemini:") ? costOf(usage, pricing) : 0,
+    verdictsPath,
+    seModelsPath,
+  };
+  await writeFileAtomic(join(filterDir, "relevance.json"), `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined }, null, 2)}\n`);
+  return result;
+}
+
+/** se-models.arrow rows: activities judged relevant, and the tasks of those activities. */
+export function seModelsOf(unique: readonly UniqueRow[], verdicts: readonly Verdict[], taxonomy: Taxonomy): SeModelRow[] {
+  const relevant = new Map<string, Set<string>>();
+  for (const v of verdicts) if (v.relevant === true) (relevant.get(v.id) ?? relevant.set(v.id, new Set()).get(v.id)!).add(v.activity);
+  const activityOfTask = taskActivityLookup(taxonomy);
+  const rows: SeModelRow[] = [];
+  for (const row of unique) {
+    const activities = relevant.get(row.id);
+    if (!activities || activities.size === 0) continue;
+    const ordered = ACTIVITY_CODES.filter((a) => activities.has(a));
+    const tasks = row.tasks.filter((t) => {
+      const a = activityOfTask(t);
+      return a === null ? false : activities.has(a);
+    });
+    rows.push({ id: row.id, activities: ordered, tasks });
+  }
+  return rows;
+}
+
+/** Rows of filter/unique.arrow, checked: a duplicate id or an unknown activity stops the run with the row named. */
+export function readUnique(path: string): UniqueRow[] {
+  const rows = readRows<UniqueRow>(path).map((r) => ({ id: r.id, activities: r.activities ?? [], tasks: r.tasks ?? [] }));
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  rows.forEach((row, i) => {
+    if (seen.has(row.id)) problems.push(`row ${i} (${row.id}): duplicate of row ${seen.get(row.id)}`);
+    else seen.set(row.id, i);
+    for (const a of row.activities) if (!activityCodeOf(a)) problems.push(`row ${i} (${row.id}): unknown activity ${JSON.stringify(a)}`);
+  });
+  if (problems.length > 0) throw new Error(`${path}: ${problems.slice(0, 10).join("; ")}${problems.length > 10 ? `; ... (${problems.length} problems)` : ""}`);
+  return rows;
+}
+
+function validActivities(row: UniqueRow): ActivityCode[] {
+  const codes = row.activities.map((a) => activityCodeOf(a)).filter((a): a is ActivityCode => a !== null);
+  return ACTIVITY_CODES.filter((a) => codes.includes(a));
+}
+
+interface EvidenceRow {
+  modelId: string;
+  taskId: string;
+  task: string;
+  activity: string;
+  source: string;
+  field: string;
+  raw: string;
+  before: string;
+  after: string;
+  excludedBy?: string | null;
+}
+
+/**
+ * Evidence per model: filter/occurrences.arrow (occurrences the outlier rules kept) when present,
+ * else search/matches.arrow. Only models in `keep` are held in memory.
+ */
+export function readEvidence(runDir: string, keep: ReadonlySet<string>): Map<string, Array<{ activity: ActivityCode; evidence: TaskEvidence }>> {
+  const occurrences = join(runDir, "filter", "occurrences.arrow");
+  const matches = join(runDir, "search", "matches.arrow");
+  const path = existsSync(occurrences) ? occurrences : existsSync(matches) ? matches : null;
+  const out = new Map<string, Array<{ activity: ActivityCode; evidence: TaskEvidence }>>();
+  if (!path) return out;
+  for (const row of readRows<EvidenceRow>(path)) {
+    if (!keep.has(row.modelId) || (row.excludedBy ?? null) !== null) continue;
+    const activity = activityCodeOf(row.activity);
+    if (!activity) continue;
+    const list = out.get(row.modelId) ?? out.set(row.modelId, []).get(row.modelId)!;
+    list.push({
+      activity,
+      evidence: { taskId: row.taskId, task: row.task, source: row.source, field: row.field, raw: row.raw ?? "", before: row.before ?? "", after: row.after ?? "" },
+    });
+  }
+  return out;
+}
+
+/** Without match rows, the unique row's task names still tell the judge what was found. */
+function fallbackEvidence(row: UniqueRow, activity: ActivityCode, taxonomy: Taxonomy): TaskEvidence[] {
+  const activityOfTask = taskActivityLookup(taxonomy);
+  return row.tasks
+    .filter((t) => activityOfTask(t) === activity)
+    .map((t) => ({ taskId: t, task: t, source: "unknown", field: "unknown", raw: t, before: "", after: "" }));
+}
+
+const lookupCache = new WeakMap<Taxonomy, (task: string) => ActivityCode | null>();
+function taskActivityLookup(taxonomy: Taxonomy): (task: string) => ActivityCode | null {
+  let lookup = lookupCache.get(taxonomy);
+  if (!lookup) {
+    const byKey = new Map<string, ActivityCode>();
+    for (const t of taxonomy.tasks) {
+      byKey.set(t.id, t.activity);
+      byKey.set(t.name, t.activity);
+    }
+    lookup = (task) => byKey.get(task) ?? byKey.get(task.toLowerCase()) ?? null;
+    lookupCache.set(taxonomy, lookup);
+  }
+  return lookup;
+}

@@ -1,0 +1,143 @@
+/**
+ * Seeded, stratified pilot samples: per activity, Cochran's size, and every task of the activity
+ * that occurs in the population appears at least once (the paper's "representation across all tasks").
+ */
+import type { ActivityCode } from "../taxonomy/taxonomy";
+import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
+import { SeededRandom } from "../util/random";
+import { cochranSampleSize, type SampleSizeOptions } from "./cochran";
+
+/** One model of an activity's population, with the tasks of that activity it matched. */
+export interface PopulationUnit {
+  id: string;
+  tasks: readonly string[];
+}
+
+export interface StratifiedSample {
+  ids: string[];
+  /** Tasks present in the population that the sample could not cover (only when size < number of tasks). */
+  uncoveredTasks: string[];
+}
+
+/**
+ * Draw `size` units. Coverage first: tasks are visited from rarest to most common, and a task not yet
+ * covered gets one random unit that has it; the remaining places are filled uniformly at random.
+ * The population is sorted by id first, so the order it arrives in does not change the draw.
+ */
+export function drawStratifiedSample(population: readonly PopulationUnit[], size: number, random: SeededRandom): StratifiedSample {
+  const units = dedupeById(population);
+  const target = Math.min(size, units.length);
+  const byTask = new Map<string, PopulationUnit[]>();
+  for (const unit of units) for (const task of new Set(unit.tasks)) (byTask.get(task) ?? byTask.set(task, []).get(task)!).push(unit);
+  const tasks = [...byTask.keys()].sort((a, b) => byTask.get(a)!.length - byTask.get(b)!.length || compare(a, b));
+
+  const chosen = new Set<string>();
+  const covered = new Set<string>();
+  const uncoveredTasks: string[] = [];
+  for (const task of tasks) {
+    if (covered.has(task)) continue;
+    if (chosen.size >= target) {
+      uncoveredTasks.push(task);
+      continue;
+    }
+    const unit = random.pick(byTask.get(task)!.filter((u) => !chosen.has(u.id)));
+    chosen.add(unit.id);
+    for (const t of unit.tasks) covered.add(t);
+  }
+  const rest = random.shuffle(units.filter((u) => !chosen.has(u.id)));
+  for (const unit of rest) {
+    if (chosen.size >= target) break;
+    chosen.add(unit.id);
+  }
+  return { ids: [...chosen].sort(compare), uncoveredTasks };
+}
+
+export type SampleSet = "pilot" | "holdout";
+
+/** One row of a pilot plan (written to <run>/validate/pilot.arrow). */
+export interface PilotRow {
+  id: string;
+  activity: ActivityCode;
+  set: SampleSet;
+  tasks: string[];
+  /** True when this row is also in the reliability subset given to the second and third annotators. */
+  reliability: boolean;
+}
+
+export interface PilotPlanOptions {
+  seed: number | string;
+  sizeOptions?: SampleSizeOptions;
+  /** Units per activity in the held-out generalization set (0 to skip); drawn from outside the pilot. */
+  holdoutSize?: number;
+  /** Share of each set re-annotated by two more people (the paper: 10%). */
+  reliabilityFraction?: number;
+}
+
+export interface ActivityPlanSummary {
+  activity: ActivityCode;
+  population: number;
+  pilot: number;
+  holdout: number;
+  tasksInPopulation: number;
+  uncoveredTasks: string[];
+}
+
+/**
+ * Pilot and held-out samples for every activity with a population. Each activity uses its own forked
+ * generator, so adding models to one activity does not reshuffle another's sample.
+ */
+export function planPilots(
+  populations: ReadonlyMap<ActivityCode, readonly PopulationUnit[]>,
+  options: PilotPlanOptions,
+): { rows: PilotRow[]; summary: ActivityPlanSummary[] } {
+  const root = new SeededRandom(options.seed);
+  const fraction = options.reliabilityFraction ?? 0.1;
+  const rows: PilotRow[] = [];
+  const summary: ActivityPlanSummary[] = [];
+  for (const activity of ACTIVITY_CODES) {
+    const population = dedupeById(populations.get(activity) ?? []);
+    if (population.length === 0) continue;
+    const random = root.fork(activity);
+    const size = cochranSampleSize(population.length, options.sizeOptions);
+    const pilot = drawStratifiedSample(population, size, random.fork("pilot"));
+    const inPilot = new Set(pilot.ids);
+    const remaining = population.filter((u) => !inPilot.has(u.id));
+    const holdout = options.holdoutSize ? drawStratifiedSample(remaining, options.holdoutSize, random.fork("holdout")).ids : [];
+    const tasksOf = new Map(population.map((u) => [u.id, [...new Set(u.tasks)].sort(compare)]));
+    for (const [set, ids] of [["pilot", pilot.ids], ["holdout", holdout]] as const) {
+      const reliable = new Set(reliabilitySubset(ids, fraction, random.fork(`reliability:${set}`)));
+      for (const id of ids) rows.push({ id, activity, set, tasks: tasksOf.get(id)!, reliability: reliable.has(id) });
+    }
+    summary.push({
+      activity,
+      population: population.length,
+      pilot: pilot.ids.length,
+      holdout: holdout.length,
+      tasksInPopulation: new Set(population.flatMap((u) => u.tasks)).size,
+      uncoveredTasks: pilot.uncoveredTasks,
+    });
+  }
+  return { rows, summary };
+}
+
+/** A seeded subset of ceil(fraction * n) ids (at least one when ids is not empty), sorted. */
+export function reliabilitySubset(ids: readonly string[], fraction: number, random: SeededRandom): string[] {
+  if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`reliability fraction must be in [0, 1], got ${fraction}`);
+  if (ids.length === 0 || fraction === 0) return [];
+  const count = Math.max(1, Math.ceil(fraction * ids.length - 1e-9));
+  return random.shuffle([...ids].sort(compare)).slice(0, count).sort(compare);
+}
+
+function dedupeById(units: readonly PopulationUnit[]): PopulationUnit[] {
+  const byId = new Map<string, PopulationUnit>();
+  for (const unit of units) {
+    const seen = byId.get(unit.id);
+    byId.set(unit.id, seen ? { id: unit.id, tasks: [...new Set([...seen.tasks, ...unit.tasks])] } : unit);
+  }
+  return [...byId.values()].sort((a, b) => compare(a.id, b.id));
+}
+
+/** Code-unit order, independent of locale, so every machine sorts alike. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

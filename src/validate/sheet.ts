@@ -1,0 +1,181 @@
+/**
+ * Annotation sheets: a CSV per annotator for a pilot plan, filled in a spreadsheet, read back with
+ * every problem reported at once (row number as the spreadsheet shows it, and the model id).
+ */
+import type { ModelRecord } from "../corpus/record";
+import type { TaskEvidence } from "../filter/llm/candidate";
+import { excerptBody } from "../filter/llm/card-text";
+import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
+import { rowsToCsv, type TableSpec } from "../util/arrow-table";
+import { parseCsv } from "./csv";
+import type { PilotRow, SampleSet } from "./sample";
+
+export interface SheetRow {
+  id: string;
+  activity: string;
+  set: string;
+  hub_url: string;
+  matched_tasks: string[];
+  evidence: string;
+  card_excerpt: string;
+  /** Filled by the annotator: yes or no. */
+  relevant: string;
+  /** Filled by the annotator: why. */
+  rationale: string;
+}
+
+export const SHEET_COLUMNS: TableSpec<SheetRow> = [
+  { name: "id", type: "string" },
+  { name: "activity", type: "string" },
+  { name: "set", type: "string" },
+  { name: "hub_url", type: "string" },
+  { name: "matched_tasks", type: "string[]" },
+  { name: "evidence", type: "string" },
+  { name: "card_excerpt", type: "string" },
+  { name: "relevant", type: "string" },
+  { name: "rationale", type: "string" },
+];
+
+export const EXCERPT_CHARS = 1_500;
+
+export function hubUrl(id: string): string {
+  return `https://huggingface.co/${id.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** Sheet rows for a plan, in plan order; labels empty. Models missing from `records` get an empty excerpt. */
+export function sheetRows(
+  plan: readonly PilotRow[],
+  records: ReadonlyMap<string, ModelRecord>,
+  evidence: ReadonlyMap<string, ReadonlyArray<{ activity: ActivityCode; evidence: TaskEvidence }>>,
+): SheetRow[] {
+  return plan.map((row) => {
+    const own = (evidence.get(row.id) ?? []).filter((e) => e.activity === row.activity).map((e) => e.evidence);
+    const body = records.get(row.id)?.cardBody ?? "";
+    const excerpt = excerptBody(body, own, { maxBodyChars: EXCERPT_CHARS, windowChars: 200 }).text;
+    return {
+      id: row.id,
+      activity: row.activity,
+      set: row.set,
+      hub_url: hubUrl(row.id),
+      matched_tasks: row.tasks,
+      evidence: own
+        .slice(0, 10)
+        .map((e) => `${e.task} [${e.source}/${e.field}]: ...${e.before}[${e.raw}]${e.after}...`.replace(/\s+/g, " "))
+        .join(" || "),
+      card_excerpt: excerpt,
+      relevant: "",
+      rationale: "",
+    };
+  });
+}
+
+export function sheetCsv(rows: readonly SheetRow[]): string {
+  return rowsToCsv(rows, SHEET_COLUMNS);
+}
+
+/** One human label read from a sheet. */
+export interface HumanLabel {
+  id: string;
+  activity: ActivityCode;
+  set: SampleSet;
+  annotator: string;
+  relevant: boolean;
+  rationale: string;
+}
+
+export const HUMAN_LABEL_COLUMNS: TableSpec<HumanLabel> = [
+  { name: "id", type: "string" },
+  { name: "activity", type: "string" },
+  { name: "set", type: "string" },
+  { name: "annotator", type: "string" },
+  { name: "relevant", type: "bool" },
+  { name: "rationale", type: "string" },
+];
+
+export class SheetError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`annotation sheet ${source}: ${problems.length} problem(s): ${problems.slice(0, 20).join("; ")}${problems.length > 20 ? "; ..." : ""}`);
+    this.name = "SheetError";
+  }
+}
+
+const YES = new Set(["yes", "y", "true", "1", "relevant"]);
+const NO = new Set(["no", "n", "false", "0", "not relevant", "irrelevant"]);
+
+export interface ImportOptions {
+  annotator: string;
+  /** Name shown in errors (usually the file path). */
+  source?: string;
+  /** Skip rows without a label instead of failing (a partly done sheet); they are counted. */
+  allowUnlabelled?: boolean;
+}
+
+export interface ImportResult {
+  labels: HumanLabel[];
+  unlabelled: number;
+}
+
+/** Read a filled sheet against its plan. Any problem fails the whole import, listing every problem. */
+export function importSheet(text: string, plan: readonly PilotRow[], options: ImportOptions): ImportResult {
+  const source = options.source ?? "<sheet>";
+  if (!/^[A-Za-z0-9_.-]+$/.test(options.annotator)) throw new SheetError(source, [`annotator name "${options.annotator}" must be letters, digits, '.', '_' or '-'`]);
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    throw new SheetError(source, [(error as Error).message]);
+  }
+  if (records.length === 0) throw new SheetError(source, ["the file is empty"]);
+  const header = records[0]!.cells.map((c) => c.trim().toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  const missing = ["id", "activity", "relevant"].filter((c) => col(c) < 0);
+  if (missing.length > 0) throw new SheetError(source, [`header lacks column(s) ${missing.join(", ")} (found: ${header.join(", ")})`]);
+
+  const planned = new Map(plan.map((p) => [`${p.id}\u0000${p.activity}`, p]));
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  const labels: HumanLabel[] = [];
+  let unlabelled = 0;
+  for (const record of records.slice(1)) {
+    const cell = (name: string) => (col(name) >= 0 ? (record.cells[col(name)] ?? "").trim() : "");
+    const row = `row ${record.line}`;
+    const id = cell("id");
+    if (record.cells.every((c) => c.trim() === "")) continue;
+    if (!id) {
+      problems.push(`${row}: empty id`);
+      continue;
+    }
+    const activity = activityCodeOf(cell("activity"));
+    if (!activity) {
+      problems.push(`${row} (${id}): unknown activity "${cell("activity")}"`);
+      continue;
+    }
+    const key = `${id}\u0000${activity}`;
+    const plannedRow = planned.get(key);
+    if (!plannedRow) {
+      problems.push(`${row} (${id}): not in the pilot plan for ${activity}`);
+      continue;
+    }
+    if (seen.has(key)) {
+      problems.push(`${row} (${id}): duplicate of row ${seen.get(key)} for ${activity}`);
+      continue;
+    }
+    seen.set(key, record.line);
+    const label = cell("relevant").toLowerCase();
+    if (label === "") {
+      if (options.allowUnlabelled) unlabelled++;
+      else problems.push(`${row} (${id}): no label in 'relevant' (expected yes or no)`);
+      continue;
+    }
+    if (!YES.has(label) && !NO.has(label)) {
+      problems.push(`${row} (${id}): label "${cell("relevant")}" is not yes or no`);
+      continue;
+    }
+    labels.push({ id, activity, set: plannedRow.set, annotator: options.annotator, relevant: YES.has(label), rationale: cell("rationale") });
+  }
+  if (problems.length > 0) throw new SheetError(source, problems);
+  return { labels, unlabelled };
+}

@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { emptyRecord, type ModelRecord } from "../src/corpus/record";
+import type { Candidate } from "../src/filter/llm/candidate";
+import { GeminiJudge, retryDelayMs } from "../src/filter/llm/gemini";
+import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../src/filter/llm/prompt";
+import { loadTaxonomy, type ActivityCode } from "../src/taxonomy/taxonomy";
+import { rateLimited, serverError, startFakeGemini, textAnswer, verdictAnswer, type FakeGemini, type FakeHandler } from "./support/fake-gemini";
+
+const KEY = "test-key-AIzaFAKE0123456789";
+const taxonomy = loadTaxonomy();
+const prompts = new Map<ActivityCode, ActivityPrompt>([...loadPromptTemplates()].map(([code, t]) => [code, prepareActivityPrompt(t, taxonomy)]));
+
+function candidate(id: string, body: string, activity: ActivityCode = "SI", extra: Partial<ModelRecord> = {}): Candidate {
+  const record: ModelRecord = { ...emptyRecord(id), cardStatus: "present", cardBody: body, cardText: body, ...extra };
+  return { record, activity, evidence: [{ taskId: "si.code-generation", task: "code generation", source: "card", field: "body", raw: "code generation", before: "", after: "" }] };
+}
+
+let server: FakeGemini | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function judgeWith(handler: FakeHandler, options: Partial<ConstructorParameters<typeof GeminiJudge>[0]> = {}) {
+  server = await startFakeGemini(handler);
+  const sleeps: number[] = [];
+  const judge = new GeminiJudge({
+    apiKey: KEY,
+    prompts,
+    baseUrl: server.url,
+    backoffMs: 5,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...options,
+  });
+  return { judge, sleeps, server };
+}
+
+describe("Gemini judge through the real SDK against a loopback server", () => {
+  test("sends a schema-constrained request and returns the verdict with its usage", async () => {
+    const { judge, server } = await judgeWith(() => verdictAnswer(true, "Generates Python code from prompts.", { prompt: 1000, output: 30 }));
+    const { verdict, usage } = await judge.judge(candidate("acme/coder", "A model for code generation in Python."));
+    expect(verdict).toMatchObject({ id: "acme/coder", activity: "SI", relevant: true, judge: "gemini:gemini-2.0-flash", error: null });
+    expect(verdict.promptHash).toBe(prompts.get("SI")!.hash);
+    expect(usage).toEqual({ promptTokens: 1000, outputTokens: 30, totalTokens: 1030, calls: 1 });
+    const request = server.requests[0]!;
+    expect(request.path).toMatch(/\/models\/gemini-2\.0-flash:generateContent$/);
+    expect(request.headers["x-goog-api-key"]).toBe(KEY);
+    expect(request.body.generationConfig).toMatchObject({ responseMimeType: "application/json", responseSchema: { type: "OBJECT", required: ["relevant", "rationale"] } });
+    // Default temperature: the request must not set one.
+    expect(request.body.generationConfig).not.toHaveProperty("temperature");
+    expect(request.system).toContain("Software Implementation");
+    expect(request.system).toContain("- code generation");
+  });
+
+  test("a 429 waits for the RetryInfo delay, then succeeds", async () => {
+    const { judge, sleeps } = await judgeWith((_r, i) => (i === 0 ? rateLimited({ retryDelay: "7s" }) : verdictAnswer(false, "Not about code.")));
+    const { verdict } = await judge.judge(candidate("a/b", "text"));
+    expect(verdict.relevant).toBe(false);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(6_500);
+    expect(sleeps[0]).toBeLessThanOrEqual(7_000);
+  });
+
+  test("a 429 with only a Retry-After header honours the header", async () => {
+    const { judge, sleeps } = await judgeWith((_r, i) => (i === 0 ? rateLimited({ retryAfter: "3" }) : verdictAnswer(true, "Code model.")));
+    await judge.judge(candidate("a/b", "text"));
+    expect(sleeps[0]).toBeGreaterThan(2_500);
+    expect(sleeps[0]).toBeLessThanOrEqual(3_000);
+  });
+
+  test("a 429 asking for a wait beyond the limit (a spent daily quota) fails that model at once", async () => {
+    const { judge, sleeps, server } = await judgeWith(() => rateLimited({ retryDelay: "3600s" }));
+    const { verdict } = await judge.judge(candidate("a/b", "text"));
+    expect(sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    expect(verdict.error).toMatch(/HTTP 429: RESOURCE_EXHAUSTED: .*asks to wait 3600 s, more than the 300 s allowed/);
+  });
+
+  test("5xx are retried with exponential backoff; exhaustion becomes an error verdict, not a guess", async () => {
+    const ok = await judgeWith((_r, i) => (i < 2 ? serverError(i === 0 ? 500 : 503) : verdictAnswer(true, "Code model.")));
+    expect((await ok.judge.judge(candidate("a/b", "text"))).verdict.relevant).toBe(true);
+    expect(ok.sleeps).toEqual([5, 10]);
+    await ok.server.close();
+
+    const bad = await judgeWith(() => serverError(500), { maxAttempts: 3 });
+    server = bad.server;
+    const { verdict } = await bad.judge.judge(candidate("x/broken", "text"));
+    expect(verdict.relevant).toBeNull();
+    expect(verdict.error).toMatch(/^x\/broken \(SI\): HTTP 500: INTERNAL: Internal error encountered\. \(attempt 3 of 3\)$/);
+    expect(bad.server.requests).toHaveLength(3);
+  });
+
+  test("a 400 is not retried", async () => {
+    const { judge, server } = await judgeWith(() => ({ status: 400, json: { error: { code: 400, message: "API key not valid.", status: "INVALID_ARGUMENT" } } }));
+    const { verdict } = await judge.judge(candidate("a/b", "text"));
+    expect(server.requests).toHaveLength(1);
+    expect(verdict.error).toContain("HTTP 400");
+  });
+
+  test("malformed and off-schema answers are asked again, then recorded as an error", async () => {
+    const answers = [textAnswer("Sure! The model is relevant."), textAnswer('{"relevant": "yes", "rationale": "x"}'), verdictAnswer(true, "Writes code.")];
+    const recovered = await judgeWith((_r, i) => answers[i]!);
+    const first = await recovered.judge.judge(candidate("a/b", "text"));
+    expect(first.verdict).toMatchObject({ relevant: true, error: null });
+    expect(first.usage.calls).toBe(3);
+    await recovered.server.close();
+
+    const hopeless = await judgeWith(() => textAnswer('{"relevant": true, "rationale": "ok", "confidence": 0.9}'));
+    server = hopeless.server;
+    const { verdict, usage } = await hopeless.judge.judge(candidate("c/d", "text"));
+    expect(verdict.relevant).toBeNull();
+    expect(verdict.error).toContain("no valid verdict after 3 answers");
+    expect(verdict.error).toContain("unexpected keys confidence");
+    expect(usage.calls).toBe(3);
+  });
+
+  test("an empty candidate list (blocked answer) is an off-schema answer", async () => {
+    const { judge } = await judgeWith(() => ({ json: { candidates: [], promptFeedback: { blockReason: "SAFETY" } } }), { maxAnswers: 2 });
+    const { verdict } = await judge.judge(candidate("a/b", "text"));
+    expect(verdict.error).toContain("empty answer");
+  });
+
+  test("a slow server times out and is retried", async () => {
+    const { judge, server } = await judgeWith((_r, i) => (i === 0 ? { ...verdictAnswer(true, "late"), delayMs: 1_500 } : verdictAnswer(false, "Not code.")), {
+      timeoutMs: 300,
+    });
+    const { verdict } = await judge.judge(candidate("a/b", "text"));
+    expect(verdict).toMatchObject({ relevant: false, rationale: "Not code." });
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe("retry delays", () => {
+  test("RetryInfo wins over Retry-After; HTTP dates and seconds are understood", () => {
+    const body = JSON.stringify({ error: { details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1.5s" }] } });
+    expect(retryDelayMs(body, "30")).toBe(1_500);
+    expect(retryDelayMs("not json", "30")).toBe(30_000);
+    expect(retryDelayMs("{}", "Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(10_000);
+    expect(retryDelayMs("{}", null)).toBeNull();
+  });
+});
