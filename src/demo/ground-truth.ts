@@ -1,0 +1,141 @@
+/**
+ * The ground truth of a synthetic Hub: one row per model saying what was planted where and what
+ * each pipeline stage should conclude. Written as `<corpus>/ground-truth.arrow` (Arrow IPC file,
+ * one record batch per corpus shard, so a 1.53M-model Hub streams it).
+ *
+ * Columns (src/evaluate reads them with GROUND_TRUTH_SPEC):
+ * - id, index: model id and its position in the generation order (0-based).
+ * - createdAt: ISO time; near-copies are always later than their original.
+ * - role: what the model is for (profiles.ts ROLES): no-card, empty-card, plain, outlier-only,
+ *   trap, trap-abstract, se, se-abstract, copy.
+ * - documentation: the Table VI category it must get (src/search/documentation.ts names): no-card |
+ *   empty-card | card-with-se-task | card-without-se-task (card text or metadata matching any task,
+ *   outlier hits included, as in the paper).
+ * - plantedTasks: task ids whose phrase really occurs in the card text, metadata or an abstract.
+ * - plantedSources: where those phrases are: card | metadata | abstract.
+ * - plantedEvidence: one entry per planted occurrence, `taskId|source|kept or excluded|family|surface`
+ *   (surface = the exact characters planted; family = trap / outlier family, empty for true SE).
+ * - abstractOnly: every planted phrase is in an abstract (the paper's abstract-only matches).
+ * - outlierOnly: planted occurrences exist and Table III removes all of them.
+ * - keptTasks: planted tasks with at least one occurrence Table III keeps (the candidate's tasks).
+ * - candidateActivities: activities of keptTasks (what the model is a candidate for after 5.1).
+ * - traps: trap and outlier families planted (phrases.ts kinds), incl. `regex-code-generation`.
+ * - duplicateOf: for near-copies, the id of the original (earliest card); else null.
+ * - isSe, seActivities, seTasks: whether the model truly serves SE, for which activities, through
+ *   which of its tasks (the LLM check's target). Copies inherit their original's values.
+ * - expectedFinal: isSe and not a near-copy (what the whole funnel should keep).
+ * - language: natural language of the card prose (en, de, fr, es, zh, ja).
+ * - crlf, malformedYaml: the card uses CRLF line ends / has front matter the parser must reject.
+ * - reportsBenchmarks, reportsEnergy: a markdown benchmark table / energy report is in the card.
+ */
+import { RecordBatchFileWriter } from "apache-arrow";
+import { streamToFileAtomic } from "../util/atomic";
+import type { DocumentationCategory } from "../search/documentation";
+import { readRows, rowsToTable, type TableSpec } from "../util/arrow-table";
+
+export interface GroundTruthRow {
+  id: string;
+  index: number;
+  createdAt: string;
+  role: string;
+  documentation: DocumentationCategory;
+  plantedTasks: string[];
+  plantedSources: string[];
+  plantedEvidence: string[];
+  abstractOnly: boolean;
+  outlierOnly: boolean;
+  keptTasks: string[];
+  candidateActivities: string[];
+  traps: string[];
+  duplicateOf: string | null;
+  isSe: boolean;
+  seActivities: string[];
+  seTasks: string[];
+  expectedFinal: boolean;
+  language: string;
+  crlf: boolean;
+  malformedYaml: boolean;
+  reportsBenchmarks: boolean;
+  reportsEnergy: boolean;
+}
+
+export const GROUND_TRUTH_FILE = "ground-truth.arrow";
+
+export const GROUND_TRUTH_SPEC: TableSpec<GroundTruthRow> = [
+  { name: "id", type: "string" },
+  { name: "index", type: "int" },
+  { name: "createdAt", type: "string" },
+  { name: "role", type: "string" },
+  { name: "documentation", type: "string" },
+  { name: "plantedTasks", type: "string[]" },
+  { name: "plantedSources", type: "string[]" },
+  { name: "plantedEvidence", type: "string[]" },
+  { name: "abstractOnly", type: "bool" },
+  { name: "outlierOnly", type: "bool" },
+  { name: "keptTasks", type: "string[]" },
+  { name: "candidateActivities", type: "string[]" },
+  { name: "traps", type: "string[]" },
+  { name: "duplicateOf", type: "string", nullable: true },
+  { name: "isSe", type: "bool" },
+  { name: "seActivities", type: "string[]" },
+  { name: "seTasks", type: "string[]" },
+  { name: "expectedFinal", type: "bool" },
+  { name: "language", type: "string" },
+  { name: "crlf", type: "bool" },
+  { name: "malformedYaml", type: "bool" },
+  { name: "reportsBenchmarks", type: "bool" },
+  { name: "reportsEnergy", type: "bool" },
+];
+
+/** Parsed `plantedEvidence` entry. */
+export interface PlantedEvidence {
+  taskId: string;
+  source: "card" | "metadata" | "abstract";
+  excluded: boolean;
+  family: string | null;
+  surface: string;
+}
+
+export function parseEvidence(entry: string): PlantedEvidence {
+  const [taskId, source, kept, family, ...surface] = entry.split("|");
+  if (!taskId || !source || !kept || surface.length === 0) throw new Error(`malformed plantedEvidence entry: ${entry}`);
+  return { taskId, source: source as PlantedEvidence["source"], excluded: kept === "excluded", family: family || null, surface: surface.join("|") };
+}
+
+/** Read a whole ground-truth table (fine for the demo corpus; a paper-sized one is ~1.5M rows). */
+export function readGroundTruth(path: string): GroundTruthRow[] {
+  return readRows(path, GROUND_TRUTH_SPEC);
+}
+
+export interface GroundTruthWriter {
+  /** Append rows; they are written as one record batch per call. */
+  addBatch(rows: readonly GroundTruthRow[]): void;
+  close(): Promise<void>;
+}
+
+/** Stream ground-truth batches into one Arrow IPC file, renamed into place atomically on close. */
+export function openGroundTruthWriter(path: string): GroundTruthWriter {
+  const writer = new RecordBatchFileWriter();
+  const readable = writer.toNodeStream();
+  const done = streamToFileAtomic(path, async (out) => {
+    readable.pipe(out, { end: false });
+    await new Promise<void>((resolve, reject) => {
+      readable.once("end", resolve);
+      readable.once("error", reject);
+    });
+  });
+  let rowsWritten = 0;
+  return {
+    addBatch(rows) {
+      if (rows.length === 0) return;
+      // Batch by batch: writing a whole Table would finish (close) the file writer.
+      for (const batch of rowsToTable(rows, GROUND_TRUTH_SPEC).batches) writer.write(batch);
+      rowsWritten += rows.length;
+    },
+    async close() {
+      if (rowsWritten === 0) throw new Error("ground truth has no rows");
+      writer.finish(); // writes the footer and ends the byte stream
+      await done;
+    },
+  };
+}

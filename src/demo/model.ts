@@ -1,0 +1,745 @@
+/**
+ * One synthetic model from (seed, index, plan): its Hub record and its ground-truth row.
+ *
+ * Pure and deterministic: the random stream of model i depends only on the seed, the profile and
+ * i, so a near-copy can regenerate its original instead of keeping it in memory.
+ */
+import { parseCard } from "../corpus/card";
+import type { ArxivPaper, ModelRecord } from "../corpus/record";
+import { authorOf } from "../corpus/record";
+import type { ActivityCode } from "../taxonomy/taxonomy";
+import { SeededRandom, hashString } from "../util/random";
+import { fill, MALFORMED_FRONT_MATTER, renderCard, type CardSpec, type FrontMatterSpec } from "./cards";
+import type { GroundTruthRow } from "./ground-truth";
+import {
+  OUTLIER_FAMILIES,
+  PLAIN_ABSTRACTS,
+  REGEX_KEPT_KIND,
+  SE_ABSTRACTS,
+  SE_CONTEXT,
+  SE_SENTENCES,
+  CODE_CARD_TRAP_KINDS,
+  IMPLIED_TASKS,
+  SE_TASKS,
+  TRAP_ABSTRACTS,
+  TRAP_FAMILIES,
+  surfaceOf,
+  type OutlierFamily,
+  type Planted,
+  type TrapFamily,
+} from "./phrases";
+import type { HubPlan } from "./plan";
+import {
+  ACTIVITY_SETS,
+  BENCHMARK_SHARE,
+  ENERGY_SHARE,
+  LEGACY_CREATED_AT,
+  PAPER,
+  QUARTERS,
+  ROLES,
+  SI_QUARTER_WEIGHTS,
+  STEADY_QUARTER_WEIGHTS,
+  type DemoProfile,
+  type Role,
+} from "./profiles";
+import {
+  AUTHORS,
+  BENCHMARKS,
+  COPY_SUFFIXES,
+  DOMAINS,
+  LICENSES,
+  NAME_STEMS,
+  NON_ENGLISH_CARDS,
+  PLAIN_LICENSE_WEIGHTS,
+  PLAIN_NO_LICENSE_WEIGHT,
+  PROGRAMMING_LANGUAGES,
+  PROGRAMMING_LANGUAGE_NAMES,
+  PROGRAMMING_LANGUAGE_WEIGHTS,
+  SE_BASE_MODELS,
+  SE_DATASETS,
+  SE_LICENSE_WEIGHTS,
+  SE_NAME_STEMS,
+  SE_NO_LICENSE_WEIGHT,
+  SIZES,
+  type Domain,
+} from "./vocabulary";
+
+export interface GenerationContext {
+  seed: number;
+  profile: DemoProfile;
+  plan: HubPlan;
+}
+
+export interface GeneratedModel {
+  record: ModelRecord;
+  truth: GroundTruthRow;
+}
+
+/** Internal description of a model before rendering; copies are derived from their original's. */
+interface Draft {
+  id: string;
+  role: Role;
+  createdAt: string;
+  card: CardSpec | null;
+  hubTags: string[];
+  pipelineTag: string | null;
+  libraryName: string | null;
+  papers: ArxivPaper[];
+  planted: Planted[];
+  traps: string[];
+  isSe: boolean;
+  seActivities: ActivityCode[];
+  seTasks: string[];
+  language: string;
+  reportsBenchmarks: boolean;
+  reportsEnergy: boolean;
+}
+
+const SNAPSHOT_MS = Date.parse(`${PAPER.snapshot}T00:00:00.000Z`);
+const DAY_MS = 86_400_000;
+/** Originals of near-copies are made at least this long before the snapshot, so copies fit after them. */
+const ORIGINAL_MARGIN_MS = 60 * DAY_MS;
+
+/** Share of trap / se cards that also link an abstract with an SE task: the paper's 1,031 card-and-abstract matches over the 6,498 unique card matches plus their 7,165 copies (copies inherit the link). */
+const ALSO_IN_ABSTRACT = 1031 / (6498 + 7165);
+/** Share of true SE cards that also carry a trap for another activity (reconstruction; not in the paper). */
+const INCIDENTAL_TRAP_SHARE = 0.15;
+
+export function generateModel(ctx: GenerationContext, index: number): GeneratedModel {
+  const draft = draftModel(ctx, index);
+  return finish(draft, index, ctx.plan.originalOf[index]! >= 0 ? draftModel(ctx, ctx.plan.originalOf[index]!).id : null);
+}
+
+function rngFor(ctx: GenerationContext, index: number, label = "model"): SeededRandom {
+  return new SeededRandom(`${ctx.seed}:${ctx.profile}:${label}:${index}`);
+}
+
+function draftModel(ctx: GenerationContext, index: number): Draft {
+  const role = ROLES[ctx.plan.roles[index]!]!;
+  const random = rngFor(ctx, index);
+  switch (role) {
+    case "no-card":
+      return noCardDraft(ctx, index, random);
+    case "empty-card":
+      return emptyCardDraft(ctx, index, random);
+    case "plain":
+      return plainDraft(ctx, index, random, "plain");
+    case "outlier-only":
+      return outlierDraft(ctx, index, random);
+    case "trap":
+    case "trap-abstract":
+      return trapDraft(ctx, index, random, role);
+    case "se":
+    case "se-abstract":
+      return seDraft(ctx, index, random, role);
+    case "copy":
+      return copyDraft(ctx, index, random);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+function modelId(index: number, random: SeededRandom, se: boolean): string {
+  const author = random.pick(AUTHORS);
+  const stem = random.pick(se ? SE_NAME_STEMS : NAME_STEMS);
+  return `${author}/${stem}-${random.pick(SIZES)}-${index}`;
+}
+
+function isoAt(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}
+
+function quarterStart(q: number): number {
+  const label = QUARTERS[q]!;
+  const year = Number(label.slice(0, 4));
+  const quarter = Number(label.slice(6));
+  return Date.UTC(year, (quarter - 1) * 3, 1);
+}
+
+/** A creation time drawn by quarter weights; originals of near-copies stay clear of the snapshot. */
+function drawCreatedAt(random: SeededRandom, weights: readonly number[], hasCopies: boolean, legacyShare: number): string {
+  if (!hasCopies && random.bool(legacyShare)) return LEGACY_CREATED_AT;
+  const q = random.weighted(QUARTERS.map((_, i) => i), weights);
+  const start = quarterStart(q);
+  const end = Math.min(q + 1 < QUARTERS.length ? quarterStart(q + 1) : SNAPSHOT_MS, SNAPSHOT_MS);
+  let ms = start + random.next() * (end - start);
+  if (hasCopies && ms > SNAPSHOT_MS - ORIGINAL_MARGIN_MS) ms = SNAPSHOT_MS - ORIGINAL_MARGIN_MS - random.next() * 30 * DAY_MS;
+  return isoAt(ms);
+}
+
+function pickDomain(random: SeededRandom, among?: readonly string[]): Domain {
+  const pool = among ? DOMAINS.filter((d) => among.includes(d.key)) : DOMAINS;
+  return random.weighted(pool, pool.map((d) => d.weight));
+}
+
+function pickLicense(random: SeededRandom, se: boolean): string | null {
+  const options: (string | null)[] = [...LICENSES, null];
+  const weights = se ? [...SE_LICENSE_WEIGHTS, SE_NO_LICENSE_WEIGHT] : [...PLAIN_LICENSE_WEIGHTS, PLAIN_NO_LICENSE_WEIGHT];
+  return random.weighted(options, weights);
+}
+
+/** A new-style arXiv id unique to the model index (month from 2020-01 on, number = index mod 100000). */
+function arxivIdFor(index: number): string {
+  const months = 2020 * 12 + Math.floor(index / 100_000);
+  const yymm = `${String(Math.floor(months / 12) % 100).padStart(2, "0")}${String((months % 12) + 1).padStart(2, "0")}`;
+  return `${yymm}.${String(index % 100_000).padStart(5, "0")}`;
+}
+
+function numberSlots(random: SeededRandom): Record<string, string> {
+  return {
+    n: String(random.int(2, 9)),
+    m: String(random.int(10, 98)),
+    h: hashString(String(random.next())).toString(16).padStart(8, "0"),
+  };
+}
+
+/** Numbers plus a base model and a dataset of the domain, for filling its sentence templates. */
+function domainSlots(domain: Domain, random: SeededRandom): Record<string, string> {
+  return {
+    ...numberSlots(random),
+    base: random.pick(domain.bases.length > 0 ? domain.bases : ["scratch"]),
+    dataset: random.pick(domain.datasets.length > 0 ? domain.datasets : ["custom data"]),
+  };
+}
+
+function emptyFrontMatter(): FrontMatterSpec {
+  return { license: null, language: [], libraryName: null, pipelineTag: null, baseModel: [], datasets: [], tags: [], modelIndex: null, co2: null };
+}
+
+function baseDraft(id: string, role: Role, createdAt: string): Draft {
+  return {
+    id,
+    role,
+    createdAt,
+    card: null,
+    hubTags: [],
+    pipelineTag: null,
+    libraryName: null,
+    papers: [],
+    planted: [],
+    traps: [],
+    isSe: false,
+    seActivities: [],
+    seTasks: [],
+    language: "en",
+    reportsBenchmarks: false,
+    reportsEnergy: false,
+  };
+}
+
+function hyperparameters(random: SeededRandom): string {
+  const lr = random.pick(["1e-05", "2e-05", "3e-05", "5e-05", "0.0001", "0.0002"]);
+  return [
+    "### Training hyperparameters",
+    "",
+    `- learning_rate: ${lr}`,
+    `- train_batch_size: ${random.pick([4, 8, 16, 32, 64])}`,
+    `- eval_batch_size: ${random.pick([8, 16, 32])}`,
+    `- seed: ${random.pick([0, 1, 42, 1234])}`,
+    `- gradient_accumulation_steps: ${random.pick([1, 2, 4, 8])}`,
+    "- optimizer: Adam with betas=(0.9,0.999) and epsilon=1e-08",
+    `- lr_scheduler_type: ${random.pick(["linear", "cosine", "constant_with_warmup"])}`,
+    `- num_epochs: ${random.int(1, 10)}`,
+  ].join("\n");
+}
+
+function resultsTable(random: SeededRandom): string {
+  const rows = random.int(2, 4);
+  const lines = ["| Training Loss | Epoch | Step | Validation Loss |", "|:-------------:|:-----:|:----:|:---------------:|"];
+  let loss = 0.9 + random.next();
+  const stepsPerEpoch = random.int(40, 400);
+  for (let r = 1; r <= rows; r++) {
+    loss *= 0.6 + random.next() * 0.3;
+    lines.push(`| ${loss.toFixed(4)} | ${r}.0 | ${r * stepsPerEpoch} | ${(loss * 1.1).toFixed(4)} |`);
+  }
+  return lines.join("\n");
+}
+
+function usageSnippet(id: string, pipelineTag: string | null): string {
+  const task = pipelineTag ?? "feature-extraction";
+  return ["```python", "from transformers import pipeline", "", `pipe = pipeline("${task}", model="${id}")`, "```"].join("\n");
+}
+
+/** The body of an ordinary card of `domain`, with optional extra paragraphs (traps) spliced in. */
+function plainBody(id: string, domain: Domain, random: SeededRandom, extras: string[], slots: Record<string, string>): string {
+  const name = id.slice(id.indexOf("/") + 1);
+  const s = { ...slots, name, base: slots.base ?? domain.bases[0] ?? "scratch", dataset: slots.dataset ?? domain.datasets[0] ?? "custom data" };
+  const intro = fill(random.pick(domain.intro), s);
+  const details = random.shuffle(domain.details).slice(0, random.int(1, domain.details.length)).map((t) => fill(t, s));
+  const sections: string[] = [`# ${name}`, "", intro, ""];
+  const trainer = domain.tags.includes("generated_from_trainer") && random.bool(0.6);
+  if (trainer) {
+    sections.push("## Model description", "", details.join(" "), "", "## Intended uses & limitations", "", "More information needed", "");
+    for (const e of extras) sections.push(e, "");
+    sections.push("## Training procedure", "", hyperparameters(random), "", "### Training results", "", resultsTable(random), "", "### Framework versions", "", `- Transformers 4.${random.int(20, 48)}.0`, `- Pytorch 2.${random.int(0, 5)}.0`, "");
+  } else {
+    sections.push(details.join(" "), "");
+    const mid = random.int(0, extras.length);
+    for (const e of extras.slice(0, mid)) sections.push(e, "");
+    sections.push("## Usage", "", usageSnippet(id, domain.pipelineTag), "");
+    for (const e of extras.slice(mid)) sections.push(e, "");
+  }
+  return sections.join("\n");
+}
+
+/** A planted task plus the shorter task its words contain (IMPLIED_TASKS), found by the same search. */
+function withImplied(p: Planted): Planted[] {
+  const implied = IMPLIED_TASKS[p.taskId];
+  if (!implied) return [p];
+  const start = p.surface.toLowerCase().indexOf(implied.word);
+  return [p, { ...p, taskId: implied.taskId, surface: p.surface.slice(start, start + implied.word.length) }];
+}
+
+function plantedIn(text: string, family: string | null, taskId: string, surface: string, source: Planted["source"], excluded: boolean): Planted {
+  if (!text.toLowerCase().includes(surface.toLowerCase())) throw new Error(`internal: planted "${surface}" (${taskId}) missing from its text`);
+  return { taskId, source, surface, excluded, family };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles without SE evidence
+
+function noCardDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
+  const d = baseDraft(modelId(index, random, false), "no-card", drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, false, 0.08));
+  const domain = pickDomain(random);
+  d.libraryName = random.bool(0.7) ? domain.library : null;
+  d.pipelineTag = random.bool(0.6) ? domain.pipelineTag : null;
+  d.hubTags = [d.libraryName, d.pipelineTag].filter((t): t is string => t !== null);
+  return d;
+}
+
+function emptyCardDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
+  const d = baseDraft(modelId(index, random, false), "empty-card", drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, false, 0.05));
+  const domain = pickDomain(random);
+  const variant = random.int(0, 3);
+  const fm = emptyFrontMatter();
+  if (variant <= 1) {
+    fm.license = pickLicense(random, false);
+    fm.libraryName = domain.library;
+  }
+  d.card = { frontMatter: variant <= 2 ? fm : null, body: variant === 1 ? "\n\n" : "", lineEnding: random.bool(0.1) ? "\r\n" : "\n", malformed: null };
+  d.libraryName = domain.library;
+  d.hubTags = [domain.library];
+  return d;
+}
+
+/** A plain card: ordinary ML prose, sometimes non-English, CRLF, malformed YAML or linking a plain paper. */
+function plainDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
+  const d = baseDraft(modelId(index, random, false), role, drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, false, 0.06));
+  const domain = pickDomain(random);
+  const slots = domainSlots(domain, random);
+  fillPlainCard(d, domain, random, slots, role === "plain");
+  if (role === "plain" && random.bool(0.1)) linkPaper(d, index, random, random.pick(PLAIN_ABSTRACTS), null);
+  return d;
+}
+
+function fillPlainCard(d: Draft, domain: Domain, random: SeededRandom, slots: Record<string, string>, allowOdd: boolean, extras: string[] = []): void {
+  const fm = emptyFrontMatter();
+  fm.license = pickLicense(random, false);
+  fm.libraryName = domain.library;
+  fm.pipelineTag = random.bool(0.8) ? domain.pipelineTag : null;
+  if (domain.bases.length > 0 && random.bool(0.6)) fm.baseModel = [slots.base!];
+  if (domain.datasets.length > 0 && random.bool(0.6)) fm.datasets = [slots.dataset!];
+  fm.tags = random.shuffle(domain.tags).slice(0, random.int(1, domain.tags.length));
+  fm.language = domain.key === "reinforcement-learning" || domain.key === "image-generation" ? [] : ["en"];
+  let body = plainBody(d.id, domain, random, extras, slots);
+  let malformed: number | null = null;
+  if (allowOdd && random.bool(0.03)) {
+    const foreign = random.pick(NON_ENGLISH_CARDS);
+    body = fill(foreign.body, { ...slots, name: d.id.slice(d.id.indexOf("/") + 1) });
+    fm.language = [foreign.language];
+    d.language = foreign.language;
+  }
+  if (allowOdd && random.bool(0.015)) malformed = random.int(0, MALFORMED_FRONT_MATTER.length - 1);
+  const withFrontMatter = !allowOdd || !random.bool(0.08);
+  d.card = { frontMatter: withFrontMatter ? fm : null, body, lineEnding: random.bool(0.05) ? "\r\n" : "\n", malformed: withFrontMatter ? malformed : null };
+  d.libraryName = domain.library;
+  d.pipelineTag = fm.pipelineTag;
+}
+
+interface AbstractPlant {
+  taskId: string;
+  surface: string;
+  family: string | null;
+}
+
+function linkPaper(d: Draft, index: number, random: SeededRandom, abstractTemplate: string, plant: AbstractPlant | AbstractPlant[] | null): void {
+  const id = arxivIdFor(index);
+  const plants = plant === null ? [] : Array.isArray(plant) ? plant : [plant];
+  const joined = plants.map((p) => p.surface).join(" and ");
+  const abstract = fill(abstractTemplate, plants.length > 0 ? { T: joined, P: joined } : {});
+  d.papers = [{ id, title: `[synthetic] A study of ${random.pick(["compact", "open", "efficient", "robust"])} models`, abstract }];
+  for (const p of plants) d.planted.push(...withImplied(plantedIn(abstract, p.family, p.taskId, p.surface, "abstract", false)));
+  if (d.card) d.card.body += `\n## Citation\n\nSee the paper: https://arxiv.org/abs/${id}\n`;
+  d.hubTags.push(`arxiv:${id}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outlier-only: every SE-looking occurrence is a Table III false hit
+
+function outlierFamiliesFor(ctx: GenerationContext, index: number, random: SeededRandom): OutlierFamily[] {
+  const forced = ctx.plan.forced[index]!;
+  const chosen: OutlierFamily[] = forced > 0 ? [OUTLIER_FAMILIES[forced - 1]!] : [];
+  const count = random.weighted([1, 2, 3], [60, 30, 10]);
+  while (chosen.length < count) {
+    const f = random.pick(OUTLIER_FAMILIES);
+    if (!chosen.includes(f)) chosen.push(f);
+  }
+  if (!chosen.some((f) => f.definite)) chosen.push(random.pick(OUTLIER_FAMILIES.filter((f) => f.definite)));
+  return chosen;
+}
+
+function outlierText(family: OutlierFamily, random: SeededRandom, slots: Record<string, string>): { text: string; planted: Planted } {
+  const text = fill(random.pick(family.text), slots);
+  return { text, planted: plantedIn(text, family.kind, family.taskId, family.surface, "card", true) };
+}
+
+function outlierDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
+  const d = baseDraft(modelId(index, random, false), "outlier-only", drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, false, 0.04));
+  const domain = pickDomain(random);
+  const slots = domainSlots(domain, random);
+  const extras: string[] = [];
+  for (const family of outlierFamiliesFor(ctx, index, random)) {
+    const { text, planted } = outlierText(family, random, slots);
+    extras.push(text);
+    d.planted.push(planted);
+    d.traps.push(family.kind);
+  }
+  fillPlainCard(d, domain, random, slots, false, extras);
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traps: phrases that survive Table III but do not mean SE
+
+function trapFamiliesFor(ctx: GenerationContext, index: number, random: SeededRandom): TrapFamily[] {
+  const forced = ctx.plan.forced[index]!;
+  const first = forced > 0 ? TRAP_FAMILIES[forced - 1]! : random.weighted(TRAP_FAMILIES, TRAP_FAMILIES.map((f) => f.weight));
+  const out = [first];
+  // Few trap cards carry two traps: Table IV counts (model, activity) pairs and is nearly one per model.
+  if (random.bool(0.03)) {
+    const second = random.weighted(TRAP_FAMILIES, TRAP_FAMILIES.map((f) => f.weight));
+    if (second.kind !== first.kind && second.domains.some((k) => first.domains.includes(k))) out.push(second);
+  }
+  return out;
+}
+
+function trapDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
+  const hasCopies = ctx.plan.copies[index]! > 0;
+  const d = baseDraft(modelId(index, random, false), role, drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, hasCopies, 0.02));
+  if (role === "trap-abstract") {
+    const trap = random.pick(TRAP_ABSTRACTS);
+    const domain = pickDomain(random);
+    const slots = domainSlots(domain, random);
+    fillPlainCard(d, domain, random, slots, false);
+    linkPaper(d, index, random, trap.text, { taskId: trap.taskId, surface: trap.surface, family: trap.kind });
+    d.traps.push(trap.kind);
+    return d;
+  }
+  const families = trapFamiliesFor(ctx, index, random);
+  const sharedDomains = families.length > 1 ? families[0]!.domains.filter((k) => families[1]!.domains.includes(k)) : families[0]!.domains;
+  const domain = pickDomain(random, sharedDomains);
+  const name = d.id.slice(d.id.indexOf("/") + 1);
+  const slots = { ...domainSlots(domain, random), N: name };
+  const extras: string[] = [];
+  for (const family of families) {
+    const surface = random.pick(family.surfaces);
+    const text = fill(random.pick(family.text), { ...slots, P: surface });
+    extras.push(text);
+    d.planted.push(plantedIn(text, family.kind, family.taskId, surface, "card", false));
+    d.traps.push(family.kind);
+  }
+  if (random.bool(0.15)) addIncidentalOutlier(d, random, slots, extras);
+  fillPlainCard(d, domain, random, slots, false, extras);
+  if (random.bool(ALSO_IN_ABSTRACT)) {
+    const trap = random.pick(TRAP_ABSTRACTS);
+    linkPaper(d, index, random, trap.text, { taskId: trap.taskId, surface: trap.surface, family: trap.kind });
+    if (!d.traps.includes(trap.kind)) d.traps.push(trap.kind);
+  }
+  return d;
+}
+
+function addIncidentalOutlier(d: Draft, random: SeededRandom, slots: Record<string, string>, extras: string[]): void {
+  const family = random.pick(OUTLIER_FAMILIES.filter((f) => f.definite && f.kind !== "coding-no-code-tag"));
+  const { text, planted } = outlierText(family, random, slots);
+  extras.push(text);
+  d.planted.push(planted);
+  d.traps.push(family.kind);
+}
+
+// ---------------------------------------------------------------------------------------------
+// True SE models
+
+function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
+  const regex = role === "se" && ctx.plan.forced[index] === 1;
+  const activities = regex ? (["SI"] as ActivityCode[]) : random.weighted(ACTIVITY_SETS[ctx.profile].map((s) => s.set), ACTIVITY_SETS[ctx.profile].map((s) => s.weight));
+  const primary = activities[0]!;
+  const hasCopies = ctx.plan.copies[index]! > 0;
+  const createdAt = drawCreatedAt(random, primary === "SI" ? SI_QUARTER_WEIGHTS : STEADY_QUARTER_WEIGHTS, hasCopies, 0);
+  const d = baseDraft(modelId(index, random, true), role, createdAt);
+  d.isSe = true;
+  d.seActivities = [...activities].sort((a, b) => ACTIVITY_ORDER.indexOf(a) - ACTIVITY_ORDER.indexOf(b));
+  const name = d.id.slice(d.id.indexOf("/") + 1);
+
+  // Tasks: 1-3 per activity, by the Fig. 3 weights.
+  const tasks: { id: string; name: string; activity: ActivityCode }[] = [];
+  if (regex) tasks.push({ id: "si.code-generation", name: "code generation", activity: "SI" });
+  else {
+    for (const activity of activities) {
+      const n = random.weighted([1, 2, 3], [60, 30, 10]);
+      const pool = SE_TASKS[activity];
+      for (let k = 0; k < n; k++) {
+        const t = random.weighted(pool, pool.map((p) => p.weight));
+        if (!tasks.some((x) => x.id === t.id)) tasks.push({ id: t.id, name: t.name, activity });
+      }
+    }
+  }
+  d.seTasks = tasks.map((t) => t.id);
+  const needsCodeTag = tasks.some((t) => t.id === "si.coding") || (activities.includes("SI") && random.bool(0.5));
+
+  const languages = random.bool(0.6) ? pickProgrammingLanguages(random) : [];
+  const langName = languages.length > 0 ? PROGRAMMING_LANGUAGE_NAMES[languages[0]!]! : random.pick(["Python", "Java", "JavaScript"]);
+  const slots = { ...numberSlots(random), N: name, L: langName };
+  const createdMs = Date.parse(createdAt);
+  const bases = SE_BASE_MODELS[primary].filter((b) => Date.parse(`${b.released}T00:00:00Z`) < createdMs);
+  const base = bases.length > 0 && random.bool(0.75) ? random.weighted(bases, bases.map((b) => b.weight)) : null;
+  const datasetPool = SE_DATASETS[primary].filter((x) => !x.alone || activities.length === 1);
+  const datasets = datasetPool.length > 0 && random.bool(0.35) ? uniq([random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id, ...(random.bool(0.3) ? [random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id] : [])]) : [];
+  const pipelineTag = pipelineTagFor(activities, random);
+
+  const fm = emptyFrontMatter();
+  fm.license = pickLicense(random, true);
+  fm.language = random.bool(0.3) ? ["en", "code"] : ["en"];
+  fm.libraryName = random.pick(["transformers", "transformers", "transformers", "peft", "gguf"]);
+  fm.pipelineTag = pipelineTag;
+  fm.baseModel = base ? [base.id] : [];
+  fm.datasets = datasets;
+  fm.tags = uniq([...(needsCodeTag ? ["code"] : []), ...languages, ...random.shuffle(["text-generation-inference", "trl", "sft", "lora", "instruct"]).slice(0, random.int(0, 3))]);
+
+  const paragraphs: string[] = [];
+  const cardEvidence = role === "se";
+  if (regex) {
+    fm.tags.push("code generation");
+    d.planted.push({ taskId: "si.code-generation", source: "metadata", surface: "code generation", excluded: false, family: REGEX_KEPT_KIND });
+    d.traps.push(REGEX_KEPT_KIND);
+    paragraphs.push(`${name} writes regular expressions from plain-English descriptions, for example "match a date like 2024-05-01".`);
+  } else if (cardEvidence) {
+    for (const t of tasks) {
+      const surface = surfaceOf(t.name, random);
+      const sentence = fill(random.pick(SE_SENTENCES), { ...slots, T: surface });
+      paragraphs.push(sentence);
+      d.planted.push(...withImplied(plantedIn(sentence, null, t.id, surface, "card", false)));
+      if (random.bool(0.12)) {
+        const tag = t.name.includes(" ") && !IMPLIED_TASKS[t.id] && random.bool(0.5) ? t.name.replace(/ /g, "-") : t.name;
+        fm.tags.push(tag);
+        d.planted.push(...withImplied({ taskId: t.id, source: "metadata", surface: tag, excluded: false, family: null }));
+      }
+    }
+  }
+  const context = random.shuffle(activities.flatMap((a) => SE_CONTEXT[a])).slice(0, random.int(1, 3)).map((s) => fill(s, slots));
+
+  const sections: string[] = [`# ${name}`, "", [paragraphs[0] ?? "", ...context.slice(0, 1)].filter(Boolean).join(" "), ""];
+  sections.push("## Model description", "", [base ? `Fine-tuned from [${base.id}](https://huggingface.co/${base.id}).` : `Trained from scratch with ${random.int(1, 15)}00M parameters.`, `The context window is ${random.pick([2, 4, 8, 16, 32])}k tokens.`, ...context.slice(1)].join(" "), "");
+  if (paragraphs.length > 1) sections.push("## Intended uses & limitations", "", paragraphs.slice(1).join(" "), "");
+  sections.push(random.pick(["Generated output can be wrong or insecure; read it before you use it.", "Outputs are suggestions: run your own checks before merging them.", "The model may invent functions that do not exist in your libraries."]), "");
+  if (cardEvidence && !regex && random.bool(INCIDENTAL_TRAP_SHARE)) {
+    const options = TRAP_FAMILIES.filter((f) => CODE_CARD_TRAP_KINDS.has(f.kind) && !activities.includes(f.activity));
+    const family = random.pick(options);
+    const surface = random.pick(family.surfaces);
+    const text = fill(random.pick(family.text), { ...slots, P: surface });
+    sections.push(text, "");
+    d.planted.push(plantedIn(text, family.kind, family.taskId, surface, "card", false));
+    d.traps.push(family.kind);
+  }
+  sections.push("## How to use", "", usageSnippet(d.id, pipelineTag), "");
+  if (datasets.length > 0) sections.push("## Training data", "", `Trained on ${datasets.map((x) => `[${x}](https://huggingface.co/datasets/${x})`).join(" and ")}.`, "");
+  const extras: string[] = [];
+  // Abstract-only models must keep a card with no SE-looking match at all (Table VI: card without SE).
+  if (cardEvidence && random.bool(0.2)) addIncidentalOutlier(d, random, slots, extras);
+  sections.push("## Training procedure", "", hyperparameters(random), "", ...extras.flatMap((e) => [e, ""]));
+
+  if (activities.includes("SI") && random.bool(BENCHMARK_SHARE[ctx.profile])) {
+    d.reportsBenchmarks = true;
+    const picked = pickBenchmarks(random);
+    sections.push("## Evaluation", "", "| Benchmark | Metric | Score |", "|---|---|---|", ...picked.map((b) => `| ${b.name} | ${b.metric} | ${b.value.toFixed(1)} |`), "");
+    if (random.bool(0.3)) fm.modelIndex = { name, results: picked.slice(0, 2).map((b) => ({ benchmark: b.name, datasetType: b.name.toLowerCase(), metric: b.metric, value: Number(b.value.toFixed(1)) })) };
+  }
+  if (random.bool(ENERGY_SHARE[ctx.profile])) {
+    d.reportsEnergy = true;
+    const kg = Number((random.next() * 40 + 0.5).toFixed(2));
+    if (random.bool(0.5)) fm.co2 = { emissions: kg, source: "CodeCarbon", hardware: `${random.int(1, 8)} x A100` };
+    else sections.push("## Environmental impact", "", `- Hardware type: ${random.int(1, 8)} x A100 40GB`, `- Hours used: ${random.int(2, 90)}`, `- Carbon emitted: ${kg} kg CO2eq`, "");
+  }
+  d.card = { frontMatter: fm, body: sections.join("\n"), lineEnding: random.bool(0.05) ? "\r\n" : "\n", malformed: null };
+  d.pipelineTag = pipelineTag;
+  d.libraryName = fm.libraryName;
+
+  if (role === "se-abstract") {
+    // One task per activity, so every true activity has evidence somewhere.
+    const perActivity = activities.map((a) => tasks.find((t) => t.activity === a)!);
+    d.seTasks = perActivity.map((t) => t.id);
+    linkPaper(d, index, random, random.pick(SE_ABSTRACTS), perActivity.map((t) => ({ taskId: t.id, surface: surfaceOf(t.name, random), family: null })));
+  } else if (random.bool(ALSO_IN_ABSTRACT)) {
+    const t = random.pick(tasks);
+    linkPaper(d, index, random, random.pick(SE_ABSTRACTS), { taskId: t.id, surface: surfaceOf(t.name, random), family: null });
+  }
+  return d;
+}
+
+const ACTIVITY_ORDER: readonly ActivityCode[] = ["RE", "SD", "SI", "QA", "SM"];
+
+function pipelineTagFor(activities: readonly ActivityCode[], random: SeededRandom): string | null {
+  // Fig. 4: SD links only to text-generation; text-generation dominates everywhere.
+  if (activities.includes("SD")) return "text-generation";
+  const table: Record<ActivityCode, [string | null, number][]> = {
+    SI: [["text-generation", 76], ["text2text-generation", 12], ["fill-mask", 3], ["feature-extraction", 2], [null, 7]],
+    QA: [["text-generation", 45], ["text-classification", 35], ["text2text-generation", 10], ["token-classification", 5], [null, 5]],
+    SM: [["text-generation", 50], ["text2text-generation", 25], ["text-classification", 15], [null, 10]],
+    RE: [["text-classification", 50], ["text-generation", 30], ["zero-shot-classification", 10], [null, 10]],
+    SD: [["text-generation", 1]],
+  };
+  const options = table[activities[0]!];
+  return random.weighted(options.map((o) => o[0]), options.map((o) => o[1]));
+}
+
+function pickProgrammingLanguages(random: SeededRandom): string[] {
+  const first = random.weighted(PROGRAMMING_LANGUAGES, PROGRAMMING_LANGUAGE_WEIGHTS);
+  const second = random.bool(0.3) ? random.weighted(PROGRAMMING_LANGUAGES, PROGRAMMING_LANGUAGE_WEIGHTS) : first;
+  return uniq([first, second]);
+}
+
+function pickBenchmarks(random: SeededRandom): { name: string; metric: string; value: number }[] {
+  const count = random.int(2, 6);
+  const out: { name: string; metric: string; value: number }[] = [];
+  for (let i = 0; i < count * 3 && out.length < count; i++) {
+    const b = random.weighted(BENCHMARKS, BENCHMARKS.map((x) => x.weight));
+    if (!out.some((o) => o.name === b.name)) out.push({ name: b.name, metric: b.metric, value: 20 + random.next() * 60 });
+  }
+  return out;
+}
+
+function uniq<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Near-copies: the original's card, re-published later under another id
+
+function copyDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
+  const originalIndex = ctx.plan.originalOf[index]!;
+  const original = draftModel(ctx, originalIndex);
+  const originalMs = Date.parse(original.createdAt);
+  const room = SNAPSHOT_MS - originalMs;
+  const createdAt = isoAt(originalMs + 3_600_000 + random.next() * Math.min(room - 7_200_000, 300 * DAY_MS));
+  const suffix = random.pick(COPY_SUFFIXES);
+  const originalName = original.id.slice(original.id.indexOf("/") + 1);
+  const id = `${random.pick(AUTHORS)}/${originalName}-${suffix}-${index}`;
+  const d: Draft = { ...original, id, role: "copy", createdAt, planted: original.planted.map((p) => ({ ...p })), traps: [...original.traps], papers: original.papers.map((p) => ({ ...p })) };
+  const card = original.card!;
+  const fm: FrontMatterSpec | null = card.frontMatter ? { ...card.frontMatter, baseModel: [original.id], tags: [...card.frontMatter.tags, suffix.toLowerCase()] } : null;
+  d.card = { ...card, frontMatter: fm, body: perturbBody(card.body, random), lineEnding: random.bool(0.15) ? "\r\n" : card.lineEnding };
+  d.hubTags = original.hubTags.filter((t) => t.startsWith("arxiv:"));
+  return d;
+}
+
+/**
+ * Re-publication noise that keeps the TF-IDF vector unchanged (case, emphasis, whitespace), so a
+ * copy stays at cosine 1.0 with its original under any lowercasing word tokenizer.
+ */
+function perturbBody(body: string, random: SeededRandom): string {
+  switch (random.int(0, 4)) {
+    case 0:
+      return body;
+    case 1:
+      return body.replace(/^# (.*)$/m, (_, title: string) => `# ${title.toUpperCase()}`);
+    case 2:
+      return `${body.trimEnd()}\n\n\n`;
+    case 3:
+      return body.replace(/^# (.*)$/m, (_, title: string) => `# **${title}**`);
+    default:
+      return body.replace(/\n\n/g, "\n\n\n");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering into a ModelRecord plus its ground truth
+
+function finish(d: Draft, index: number, duplicateOf: string | null): GeneratedModel {
+  const random = new SeededRandom(`finish:${d.id}`);
+  const cardText = d.card ? renderCard(d.card) : null;
+  const fm = d.card?.malformed === null ? d.card.frontMatter : null;
+  const hubTags = uniq([
+    ...(d.libraryName ? [d.libraryName] : []),
+    ...(d.pipelineTag ? [d.pipelineTag] : []),
+    ...(fm?.tags ?? []),
+    ...(fm?.language ?? []),
+    ...(fm?.baseModel ?? []).map((b) => `base_model:${b}`),
+    ...(fm?.datasets ?? []).map((x) => `dataset:${x}`),
+    ...d.hubTags,
+    ...(fm?.license ? [`license:${fm.license}`] : []),
+    "synthetic",
+    "region:us",
+  ]);
+  const parsed = parseCard(d.id, cardText, { tags: hubTags });
+  const createdMs = Date.parse(d.createdAt);
+  const lastModified = isoAt(Math.min(SNAPSHOT_MS - 1000, createdMs + random.next() * 200 * DAY_MS));
+  const downloads = Math.floor(Math.exp(random.next() * random.next() * 14)) - 1;
+  const record: ModelRecord = {
+    id: d.id,
+    author: authorOf(d.id),
+    createdAt: d.createdAt,
+    lastModified: lastModified < d.createdAt ? d.createdAt : lastModified,
+    downloads,
+    likes: Math.floor(downloads * random.next() * 0.02),
+    pipelineTag: d.pipelineTag,
+    libraryName: d.libraryName,
+    tags: hubTags,
+    cardStatus: parsed.cardStatus,
+    cardText: parsed.cardText,
+    cardBody: parsed.cardBody,
+    cardMeta: parsed.cardMeta,
+    arxivIds: parsed.arxivIds,
+    papers: d.papers.filter((p) => parsed.arxivIds.includes(p.id)),
+    problems: parsed.problems,
+  };
+  return { record, truth: truthRow(d, index, record, duplicateOf) };
+}
+
+function truthRow(d: Draft, index: number, record: ModelRecord, duplicateOf: string | null): GroundTruthRow {
+  const plantedTasks = uniq(d.planted.map((p) => p.taskId)).sort();
+  const keptTasks = uniq(d.planted.filter((p) => !p.excluded).map((p) => p.taskId)).sort();
+  const cardSe = d.planted.some((p) => p.source !== "abstract");
+  return {
+    id: d.id,
+    index,
+    createdAt: d.createdAt,
+    role: d.role,
+    documentation: record.cardStatus === "none" ? "no-card" : record.cardStatus === "empty" ? "empty-card" : cardSe ? "card-with-se-task" : "card-without-se-task",
+    plantedTasks,
+    plantedSources: uniq(d.planted.map((p) => p.source)).sort(),
+    plantedEvidence: d.planted.map((p) => `${p.taskId}|${p.source}|${p.excluded ? "excluded" : "kept"}|${p.family ?? ""}|${p.surface}`),
+    abstractOnly: d.planted.length > 0 && !cardSe,
+    outlierOnly: d.planted.length > 0 && keptTasks.length === 0,
+    keptTasks,
+    candidateActivities: uniq(keptTasks.map(activityOfTask)).sort(byActivity),
+    traps: uniq(d.traps),
+    duplicateOf,
+    isSe: d.isSe,
+    seActivities: d.seActivities,
+    seTasks: d.seTasks,
+    expectedFinal: d.isSe && duplicateOf === null,
+    language: d.language,
+    crlf: d.card?.lineEnding === "\r\n",
+    malformedYaml: d.card?.malformed !== null && d.card?.malformed !== undefined,
+    reportsBenchmarks: d.reportsBenchmarks,
+    reportsEnergy: d.reportsEnergy,
+  };
+}
+
+function activityOfTask(taskId: string): string {
+  return taskId.slice(0, 2).toUpperCase();
+}
+
+function byActivity(a: string, b: string): number {
+  return ACTIVITY_ORDER.indexOf(a as ActivityCode) - ACTIVITY_ORDER.indexOf(b as ActivityCode);
+}

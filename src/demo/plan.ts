@@ -1,0 +1,110 @@
+/**
+ * The plan of a synthetic Hub: which role each model index plays, which trap or outlier family
+ * is forced on it (so every family appears at least once), and which original each near-copy
+ * copies. Typed arrays only: a 1.53M-model plan takes a few megabytes.
+ */
+import { SeededRandom } from "../util/random";
+import { OUTLIER_FAMILIES, TRAP_FAMILIES } from "./phrases";
+import { ROLES, roleCounts, type DemoProfile, type Role } from "./profiles";
+
+export interface HubPlan {
+  models: number;
+  roleCounts: Record<Role, number>;
+  /** ROLES index per model. */
+  roles: Uint8Array;
+  /**
+   * Forced family per model, 0 = none. For `trap`: 1 + TRAP_FAMILIES index; for `outlier-only`:
+   * 1 + OUTLIER_FAMILIES index; for `se`: 1 = the borderline RegEx model.
+   */
+  forced: Uint8Array;
+  /** For copies: the index of the original; -1 otherwise. */
+  originalOf: Int32Array;
+  /** Number of near-copies of each model (0 for most). */
+  copies: Int32Array;
+}
+
+/** Fraction of all copies in the two giant clusters (paper: one SDXL card x715, one Llama card x290, of 7,165). */
+export const GIANT_CLUSTERS: ReadonlyArray<{ share: number; trapKind: string }> = [
+  { share: 715 / 7165, trapKind: "api-inference" },
+  { share: 290 / 7165, trapKind: "cybersecurity-redteam" },
+];
+
+export const roleIndex = (role: Role): number => ROLES.indexOf(role);
+
+export function buildPlan(seed: number, profile: DemoProfile, models: number): HubPlan {
+  if (!Number.isInteger(models) || models < 50) throw new Error(`models must be an integer >= 50 (got ${models})`);
+  const random = new SeededRandom(`${seed}:plan:${profile}:${models}`);
+  const counts = roleCounts(profile, models);
+  const roles = new Uint8Array(models);
+  let at = 0;
+  for (const [r, role] of ROLES.entries()) {
+    roles.fill(r, at, at + counts[role]);
+    at += counts[role];
+  }
+  // In-place Fisher-Yates: the roles end up spread uniformly over the index range.
+  for (let i = models - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    const t = roles[i]!;
+    roles[i] = roles[j]!;
+    roles[j] = t;
+  }
+
+  const forced = new Uint8Array(models);
+  const originalOf = new Int32Array(models).fill(-1);
+  const copies = new Int32Array(models);
+  const indicesOf = (role: Role): number[] => {
+    const code = roleIndex(role);
+    const out: number[] = [];
+    for (let i = 0; i < models; i++) if (roles[i] === code) out.push(i);
+    return out;
+  };
+
+  // Every family at least once: the first indices of each role take the families in order.
+  const traps = indicesOf("trap");
+  TRAP_FAMILIES.forEach((_, k) => {
+    if (k < traps.length) forced[traps[k]!] = k + 1;
+  });
+  const outliers = indicesOf("outlier-only");
+  OUTLIER_FAMILIES.forEach((_, k) => {
+    if (k < outliers.length) forced[outliers[k]!] = k + 1;
+  });
+  const ses = indicesOf("se");
+  if (ses.length > 0) forced[ses[0]!] = 1;
+
+  // Near-copies: two giant clusters on trap cards, then small clusters (1-6 copies) on random originals.
+  const copyIndices = random.shuffle(indicesOf("copy"));
+  if (copyIndices.length > 0) {
+    const freeTraps = traps.slice(TRAP_FAMILIES.length);
+    let pool = random.shuffle([...ses.slice(1), ...freeTraps.slice(GIANT_CLUSTERS.length)]);
+    // Small Hubs: any trap or SE card may be copied (every family stays forced on its first model);
+    // with none at all, the first copy slot becomes the trap card the others copy (roles are counted
+    // from the ground truth, so the summary still says what was made).
+    if (pool.length === 0) pool = [...ses, ...traps];
+    if (pool.length === 0) {
+      const original = copyIndices.shift()!;
+      roles[original] = roleIndex("trap");
+      counts.copy--;
+      counts.trap++;
+      pool = [original];
+    }
+    let next = 0;
+    const assign = (original: number, size: number) => {
+      for (let c = 0; c < size && next < copyIndices.length; c++) {
+        originalOf[copyIndices[next++]!] = original;
+        copies[original]!++;
+      }
+    };
+    GIANT_CLUSTERS.forEach((giant, g) => {
+      const original = freeTraps[g];
+      if (original === undefined) return;
+      forced[original] = TRAP_FAMILIES.findIndex((f) => f.kind === giant.trapKind) + 1;
+      assign(original, Math.max(1, Math.round(giant.share * copyIndices.length)));
+    });
+    let p = 0;
+    while (next < copyIndices.length) {
+      const original = pool[p++ % pool.length]!;
+      assign(original, 1 + Math.min(5, Math.floor(-Math.log(1 - random.next()) * 1.2)));
+    }
+  }
+  return { models, roleCounts: counts, roles, forced, originalOf, copies };
+}

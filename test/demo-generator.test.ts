@@ -1,0 +1,300 @@
+/**
+ * The synthetic Hub generator: reproducible bytes, the paper's proportions, every trap family,
+ * near-copies later than their originals, and a ground truth that agrees with the generated text.
+ */
+import { createRequire } from "node:module";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readCorpus, readManifest } from "../src/corpus/store";
+import type { ModelRecord } from "../src/corpus/record";
+import { DEFAULT_DEMO_MODELS, DEFAULT_DEMO_SEED, generateDemoHub, type DemoSummary } from "../src/demo/generator";
+import { GROUND_TRUTH_FILE, parseEvidence, readGroundTruth, type GroundTruthRow } from "../src/demo/ground-truth";
+import { OUTLIER_FAMILIES, REGEX_KEPT_KIND, TRAP_FAMILIES } from "../src/demo/phrases";
+import { PAPER } from "../src/demo/profiles";
+import { loadTaxonomy } from "../src/taxonomy/taxonomy";
+import { main } from "../src/cli/main";
+
+const require = createRequire(import.meta.url);
+const wink = require("wink-lemmatizer") as { noun(w: string): string; verb(w: string): string };
+
+const SHIPPED = join(__dirname, "..", "data", "demo");
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), "demo-gen-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function filesOf(dir: string): string[] {
+  return readdirSync(dir).filter((f) => !f.startsWith(".")).sort();
+}
+
+function expectSameBytes(a: string, b: string): void {
+  expect(filesOf(a)).toEqual(filesOf(b));
+  for (const file of filesOf(a)) {
+    const same = readFileSync(join(a, file)).equals(readFileSync(join(b, file)));
+    expect(same, `${file} differs between ${a} and ${b}`).toBe(true);
+  }
+}
+
+// --- A crude, conservative copy of the search: lowercase words, WordNet noun-then-verb lemmas ---
+const lemmaCache = new Map<string, string>();
+function lemma(word: string): string {
+  let l = lemmaCache.get(word);
+  if (l === undefined) {
+    const noun = wink.noun(word);
+    l = noun !== word ? noun : wink.verb(word);
+    lemmaCache.set(word, l);
+  }
+  return l;
+}
+const words = (text: string): string[] => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(lemma);
+
+const taxonomy = loadTaxonomy();
+const taskLemmas = taxonomy.tasks.map((t) => ({ id: t.id, tokens: words(t.name) }));
+
+function tasksFoundIn(text: string): Set<string> {
+  const tokens = words(text);
+  const found = new Set<string>();
+  for (const task of taskLemmas) {
+    const first = task.tokens[0]!;
+    for (let i = tokens.indexOf(first); i >= 0 && i <= tokens.length - task.tokens.length; i = tokens.indexOf(first, i + 1)) {
+      if (task.tokens.every((t, k) => tokens[i + k] === t)) {
+        found.add(task.id);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+function textsOf(record: ModelRecord): { card: string; metadata: string[]; abstracts: string[] } {
+  return { card: record.cardText ?? "", metadata: record.tags, abstracts: record.papers.map((p) => p.abstract ?? "") };
+}
+
+describe("demo profile (the shipped corpus)", () => {
+  let dir: string;
+  let summary: DemoSummary;
+  let records: ModelRecord[];
+  let truth: GroundTruthRow[];
+
+  beforeAll(async () => {
+    dir = tmp();
+    summary = await generateDemoHub({ seed: DEFAULT_DEMO_SEED, models: DEFAULT_DEMO_MODELS, profile: "demo", outDir: dir });
+    records = await readCorpus(dir);
+    truth = readGroundTruth(join(dir, GROUND_TRUTH_FILE));
+  });
+
+  test("data/demo equals a fresh generation with the documented command, byte for byte", () => {
+    expectSameBytes(SHIPPED, dir);
+    const total = filesOf(SHIPPED).reduce((n, f) => n + statSync(join(SHIPPED, f)).size, 0);
+    expect(total).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  test("is labelled synthetic everywhere", async () => {
+    const manifest = await readManifest(dir);
+    expect(manifest.synthetic).toBe(true);
+    expect(summary.synthetic).toBe(true);
+    expect(records.every((r) => r.tags.includes("synthetic"))).toBe(true);
+    expect(readFileSync(join(SHIPPED, "README.md"), "utf8")).toMatch(/SYNTHETIC/);
+  });
+
+  test("every true SE activity has surviving evidence (a perfect funnel can reach it)", () => {
+    for (const t of truth.filter((x) => x.isSe)) {
+      for (const a of t.seActivities) expect(t.candidateActivities, `${t.id} ${a}`).toContain(a);
+      for (const task of t.seTasks) expect(t.plantedTasks, t.id).toContain(task);
+    }
+  });
+
+  test("one ground-truth row per record, same ids in the same order", () => {
+    expect(truth.map((t) => t.id)).toEqual(records.map((r) => r.id));
+    expect(new Set(truth.map((t) => t.id)).size).toBe(truth.length);
+  });
+
+  test("every trap and outlier family is planted, including the kept RegEx model", () => {
+    const kinds = new Set(truth.flatMap((t) => t.traps));
+    for (const f of TRAP_FAMILIES) expect(kinds, f.kind).toContain(f.kind);
+    for (const f of OUTLIER_FAMILIES) expect(kinds, f.kind).toContain(f.kind);
+    const regex = truth.filter((t) => t.traps.includes(REGEX_KEPT_KIND));
+    expect(regex.length).toBeGreaterThan(0);
+    expect(regex.every((t) => t.isSe && t.seActivities.join() === "SI" && t.plantedSources.includes("metadata"))).toBe(true);
+    // Trap-only models never count as SE; outlier-only ones never survive 5.1.
+    expect(truth.filter((t) => t.role === "trap").every((t) => !t.isSe && t.keptTasks.length > 0)).toBe(true);
+    expect(truth.filter((t) => t.role === "outlier-only").every((t) => t.outlierOnly && t.keptTasks.length === 0)).toBe(true);
+  });
+
+  test("ground truth agrees with the text: every planted surface is there and prepares to its task", () => {
+    const byId = new Map(taxonomy.tasks.map((t) => [t.id, t]));
+    let checked = 0;
+    for (const [i, row] of truth.entries()) {
+      const texts = textsOf(records[i]!);
+      for (const entry of row.plantedEvidence) {
+        const e = parseEvidence(entry);
+        const task = byId.get(e.taskId);
+        expect(task, `${row.id}: unknown task ${e.taskId}`).toBeDefined();
+        const haystack = e.source === "card" ? [texts.card] : e.source === "metadata" ? [...texts.metadata, texts.card] : texts.abstracts;
+        expect(haystack.some((h) => h.toLowerCase().includes(e.surface.toLowerCase())), `${row.id}: "${e.surface}" not in its ${e.source}`).toBe(true);
+        if (!e.excluded) expect(words(e.surface), `${row.id}: "${e.surface}" does not prepare to "${task!.name}"`).toEqual(words(task!.name));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
+  });
+
+  test("no accidental task phrases: what a lemma search finds is exactly what was planted", () => {
+    const mismatches: string[] = [];
+    for (const [i, row] of truth.entries()) {
+      const texts = textsOf(records[i]!);
+      const found = new Set<string>();
+      for (const text of [texts.card, ...texts.metadata, ...texts.abstracts]) for (const id of tasksFoundIn(text)) found.add(id);
+      const planted = new Set(row.plantedTasks);
+      // Underscore-glued outliers (eval_log, debug_mode) are split here, so they are found too; fine.
+      const extra = [...found].filter((id) => !planted.has(id));
+      const missing = [...planted].filter((id) => !found.has(id));
+      if (extra.length > 0 || missing.length > 0) mismatches.push(`${row.id} (${row.role}): extra ${extra.join(",")} missing ${missing.join(",")}`);
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+  });
+
+  test("task phrases appear in natural forms: hyphenated, Title Case before a period, inflected", () => {
+    const surfaces = truth.flatMap((t) => t.plantedEvidence.map(parseEvidence)).filter((e) => !e.excluded && e.family === null);
+    expect(surfaces.some((e) => e.surface === "code-generation")).toBe(true);
+    expect(records.some((r) => r.cardText?.includes("Code Generation."))).toBe(true);
+    expect(surfaces.some((e) => e.surface === "unit tests" || e.surface === "debugged" || e.surface === "functional requirements")).toBe(true);
+    // "generates code" is prose, not the task: cards saying only that are not code-generation matches.
+    const onlyProse = records.filter((r, i) => r.cardText?.includes("generates code") && !truth[i]!.plantedTasks.includes("si.code-generation"));
+    expect(onlyProse.length).toBeGreaterThan(0);
+  });
+
+  test("near-identical copies: later than an original that is not itself a copy, same words", () => {
+    const byId = new Map(truth.map((t, i) => [t.id, i]));
+    const copies = truth.filter((t) => t.duplicateOf !== null);
+    expect(copies.length).toBe(summary.roles.copy);
+    const clusterSizes = new Map<string, number>();
+    for (const copy of copies) {
+      const o = byId.get(copy.duplicateOf!)!;
+      const original = truth[o]!;
+      expect(original.duplicateOf).toBeNull();
+      expect(Date.parse(copy.createdAt)).toBeGreaterThan(Date.parse(original.createdAt));
+      const bag = (r: ModelRecord) => (r.cardBody ?? "").toLowerCase().match(/\b\w\w+\b/g)!.join(" ");
+      expect(bag(records[byId.get(copy.id)!]!)).toBe(bag(records[o]!));
+      expect(copy.isSe).toBe(original.isSe);
+      clusterSizes.set(original.id, (clusterSizes.get(original.id) ?? 0) + 1);
+    }
+    // One giant cluster (the paper's SDXL card with 715 copies is ~10% of all copies).
+    expect(Math.max(...clusterSizes.values())).toBeGreaterThanOrEqual(Math.floor(0.09 * copies.length));
+  });
+
+  test("cards the parser must flag are flagged; CRLF and non-English cards exist", () => {
+    const malformed = truth.map((t, i) => [t, records[i]!] as const).filter(([t]) => t.malformedYaml);
+    expect(malformed.length).toBeGreaterThan(0);
+    for (const [t, r] of malformed) {
+      expect(r.problems.some((p) => p.stage === "card" && p.code === "yaml-invalid"), t.id).toBe(true);
+      expect(r.cardMeta).toBeNull();
+      expect(r.cardBody).not.toBeNull();
+    }
+    expect(records.some((r, i) => truth[i]!.crlf && r.cardText!.includes("\r\n"))).toBe(true);
+    expect(truth.some((t) => t.language !== "en")).toBe(true);
+  });
+
+  test("documentation status in the ground truth matches the parsed records", () => {
+    for (const [i, t] of truth.entries()) {
+      const status = records[i]!.cardStatus;
+      const expected = t.documentation === "no-card" ? "none" : t.documentation === "empty-card" ? "empty" : "present";
+      expect(status, t.id).toBe(expected);
+    }
+  });
+
+  test("the make-up follows the paper's shapes", () => {
+    const f = summary.finalPerActivity;
+    expect(f.SI).toBeGreaterThan(5 * Math.max(f.RE, f.SD, f.QA, f.SM));
+    for (const a of ["RE", "SD", "QA", "SM"] as const) expect(f[a]).toBeGreaterThanOrEqual(25);
+    const se = truth.filter((t) => t.expectedFinal);
+    const sd = se.filter((t) => t.seActivities.includes("SD"));
+    const sdSi = sd.filter((t) => t.seActivities.includes("SI")).length / sd.length;
+    expect(sdSi).toBeGreaterThan(0.6);
+    expect(sdSi).toBeLessThan(0.9);
+    // SD models link only to text-generation (Fig. 4).
+    const byId = new Map(records.map((r) => [r.id, r]));
+    expect(new Set(sd.map((t) => byId.get(t.id)!.pipelineTag))).toEqual(new Set(["text-generation"]));
+    // Fig. 7 / Fig. 8: dataset and license shapes per activity.
+    const datasetsOf = (a: string) => new Set(se.filter((t) => t.seActivities.includes(a)).flatMap((t) => byId.get(t.id)!.cardMeta?.datasets ?? []));
+    expect(datasetsOf("RE").size).toBe(0);
+    for (const a of ["RE", "SD", "QA", "SM"]) expect(datasetsOf(a).has("jondurbin/airoboros-2.2"), a).toBe(false);
+    for (const a of ["RE", "SI", "QA", "SM"]) expect(datasetsOf(a).has("Tesslate/UIGEN-T1.5-Dataset"), a).toBe(false);
+    expect(datasetsOf("SI").has("codeparrot/github-code-clean") && datasetsOf("QA").has("codeparrot/github-code-clean")).toBe(true);
+    const siLicenses = se.filter((t) => t.seActivities.includes("SI")).map((t) => byId.get(t.id)!.cardMeta?.license[0]);
+    const countOf = (l: string) => siLicenses.filter((x) => x === l).length;
+    expect(countOf("apache-2.0")).toBeGreaterThan(countOf("mit"));
+    expect(countOf("mit")).toBeGreaterThan(countOf("gpl-3.0"));
+    // SI grows sharply in 2023 Q2 (Fig. 2).
+    const si = se.filter((t) => t.seActivities[0] === "SI" || t.seActivities.includes("SI"));
+    const inQuarter = (q: string) => si.filter((t) => t.createdAt >= q).length;
+    expect(inQuarter("2023-01-01") - inQuarter("2023-04-01")).toBeLessThan(inQuarter("2023-04-01") - inQuarter("2023-07-01"));
+  });
+});
+
+describe("paper profile at 10,000 models", () => {
+  let summary: DemoSummary;
+  let truth: GroundTruthRow[];
+  let records: ModelRecord[];
+  beforeAll(async () => {
+    const dir = tmp();
+    summary = await generateDemoHub({ seed: 7, models: 10_000, profile: "paper", outDir: dir, shardSize: 4000 });
+    truth = readGroundTruth(join(dir, GROUND_TRUTH_FILE));
+    records = await readCorpus(dir);
+  });
+
+  test("Table VI shares are the paper's", () => {
+    const share = (n: number) => (100 * n) / 10_000;
+    const d = summary.documentation;
+    expect(share(d["no-card"])).toBeCloseTo((100 * PAPER.noCard) / PAPER.models, 1);
+    expect(share(d["empty-card"])).toBeCloseTo((100 * PAPER.emptyCard) / PAPER.models, 1);
+    expect(share(d["card-without-se-task"])).toBeCloseTo((100 * PAPER.cardWithoutSe) / PAPER.models, 1);
+    expect(share(d["card-with-se-task"])).toBeCloseTo((100 * PAPER.cardWithSe) / PAPER.models, 1);
+    // Counted again from the records themselves.
+    expect(records.filter((r) => r.cardStatus === "none").length).toBe(d["no-card"]);
+    expect(records.filter((r) => r.cardStatus === "empty").length).toBe(d["empty-card"]);
+  });
+
+  test("the funnel keeps the paper's proportions", () => {
+    const f = summary.funnel;
+    expect(f.matched / f.models).toBeCloseTo(PAPER.matched / PAPER.models, 2);
+    expect(f.afterOutliers / f.matched).toBeCloseTo(PAPER.afterOutliers / PAPER.matched, 1);
+    expect(Math.abs(f.unique / f.afterOutliers - PAPER.unique / PAPER.afterOutliers)).toBeLessThan(0.08);
+    expect(Math.abs(f.final / f.unique - PAPER.final / PAPER.unique)).toBeLessThan(0.1);
+    expect(summary.abstractOnly).toBe(truth.filter((t) => t.abstractOnly).length);
+    expect(truth.filter((t) => t.abstractOnly).every((t) => t.documentation !== "card-with-se-task")).toBe(true);
+  });
+
+  test("same seed, two runs, identical bytes (small Hub, several shards)", async () => {
+    const a = tmp();
+    const b = tmp();
+    await generateDemoHub({ seed: 11, models: 1200, profile: "paper", outDir: a, shardSize: 300 });
+    await generateDemoHub({ seed: 11, models: 1200, profile: "paper", outDir: b, shardSize: 300 });
+    expect(filesOf(a)).toContain("models-00003.arrow");
+    expectSameBytes(a, b);
+    const c = tmp();
+    await generateDemoHub({ seed: 12, models: 1200, profile: "paper", outDir: c, shardSize: 300 });
+    expect(readFileSync(join(a, GROUND_TRUTH_FILE)).equals(readFileSync(join(c, GROUND_TRUTH_FILE)))).toBe(false);
+  });
+});
+
+describe("hf-se-atlas demo generate", () => {
+  test("writes a labelled corpus with ground truth and README; rejects a bad profile", async () => {
+    const out = tmp();
+    const code = await main(["node", "hf-se-atlas", "demo", "generate", "--models", "300", "--profile", "paper", "--seed", "3", "--out", out]);
+    expect(code).toBe(0);
+    expect(filesOf(out)).toEqual(["README.md", "demo.json", "ground-truth.arrow", "manifest.json", "models-00000.arrow"]);
+    expect((await readManifest(out)).records).toBe(300);
+    expect(readGroundTruth(join(out, GROUND_TRUTH_FILE))).toHaveLength(300);
+    expect(JSON.parse(readFileSync(join(out, "demo.json"), "utf8"))).toMatchObject({ seed: 3, profile: "paper", models: 300, synthetic: true });
+    expect(await main(["node", "hf-se-atlas", "demo", "generate", "--profile", "huge", "--out", tmp()])).toBe(1);
+    expect(await main(["node", "hf-se-atlas", "demo", "generate", "--models", "10", "--out", tmp()])).toBe(1);
+  });
+});
