@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../src/cli/main";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCorpus } from "../src/corpus/store";
 import { FAKE_PAPERS, startFakeArxiv, type FakeArxiv } from "./support/fake-arxiv";
 import { makeFakeModels, startFakeHub, type FakeHub } from "./support/fake-hub";
+import { runCli } from "./support/cli";
 
 const scratch = mkdtempSync(join(tmpdir(), "collect-cli-"));
 let hub: FakeHub;
@@ -20,21 +20,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Run the CLI in-process and capture what it prints. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(["node", "hf-se-atlas", "collect", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const run = (...args: string[]) => runCli("collect", ...args);
 
 describe("hf-se-atlas collect", () => {
   it("documents its options in --help", async () => {

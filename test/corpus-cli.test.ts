@@ -2,10 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
-import { afterAll, afterEach, describe, expect, test, vi } from "vitest";
-import { register as registerCorpus, summariseCorpus } from "../src/cli/commands/corpus";
-import { register as registerIngest } from "../src/cli/commands/ingest";
+import { afterAll, describe, expect, test } from "vitest";
+import { summariseCorpus } from "../src/cli/commands/corpus";
+import { cliOutput } from "./support/cli";
 
 const ROOT = join(__dirname, "..");
 const DUMP = join(__dirname, "fixtures", "corpus", "hub-dump.jsonl");
@@ -19,30 +18,11 @@ afterAll(() => {
   for (const dir of created) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Run our two commands in-process (independent of other commands' state) and capture stdout. */
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("hf-se-atlas").exitOverride();
-  registerIngest(program);
-  registerCorpus(program);
-  let out = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "hf-se-atlas", ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
-
-afterEach(() => vi.restoreAllMocks());
+const run = cliOutput;
 
 describe("ingest and corpus commands", () => {
   test("ingest prints loaded and skipped counts; inspect and show read the corpus back", async () => {
     const dir = join(tempDir(), "corpus");
-    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const ingestOut = await run("ingest", DUMP, "--out", dir, "--shard-size", "4");
     expect(ingestOut).toContain(`loaded 12 models into ${dir} (3 shards)`);
     expect(ingestOut).toContain(`skipped 6 lines (1 duplicate ids), listed in ${join(dir, "ingest-problems.jsonl")}`);
@@ -67,7 +47,6 @@ describe("ingest and corpus commands", () => {
 
   test("--synthetic is flagged by inspect; a bad shard size and a missing dump are errors", async () => {
     const dir = join(tempDir(), "corpus");
-    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     await run("ingest", DUMP, "--out", dir, "--synthetic");
     expect(await run("corpus", "inspect", dir)).toContain("[SYNTHETIC: generated data, not the real Hub]");
     await expect(run("ingest", DUMP, "--out", dir, "--shard-size", "0")).rejects.toThrow("--shard-size must be a positive integer");

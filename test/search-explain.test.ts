@@ -1,30 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
-import { afterAll, describe, expect, test, vi } from "vitest";
-import { register } from "../src/cli/commands/explain";
+import { afterAll, describe, expect, test } from "vitest";
 import { openCorpusWriter } from "../src/corpus/store";
 import { cardFixture, modelWithCard } from "./fixtures/search/records";
+import { cliOutput } from "./support/cli";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("hf-se-atlas").exitOverride();
-  register(program);
-  let out = "";
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(["node", "hf-se-atlas", ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const run = cliOutput;
 
 describe("explain command", () => {
   test("a corpus model: occurrences with context and verdicts, category and candidacy", async () => {

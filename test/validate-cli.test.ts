@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { main } from "../src/cli/main";
+import { beforeAll, describe, expect, test } from "vitest";
 import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { rowsToCsv, readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
@@ -10,6 +9,7 @@ import { parseCsv } from "../src/validate/csv";
 import { AGREEMENT_COLUMNS } from "../src/validate/annotations";
 import { PILOT_ROW_COLUMNS } from "../src/validate/pilot-files";
 import { GROUND_TRUTH_SPEC, type GroundTruthRow } from "../src/demo/ground-truth";
+import { runCli } from "./support/cli";
 
 interface UniqueRow { id: string; activities: string[]; tasks: string[] }
 const UNIQUE_SPEC: TableSpec<UniqueRow> = [{ name: "id", type: "string" }, { name: "activities", type: "string[]" }, { name: "tasks", type: "string[]" }];
@@ -53,14 +53,10 @@ beforeAll(async () => {
 });
 
 let out = "";
-afterEach(() => vi.restoreAllMocks());
 async function cli(...args: string[]): Promise<number> {
-  out = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  const code = await main(["node", "hf-se-atlas", ...args]);
-  vi.restoreAllMocks();
-  return code;
+  const run = await runCli(...args);
+  out = run.stdout;
+  return run.code;
 }
 
 /** Fill a sheet as an annotator would: software verification is relevant; `flip` rows are answered the other way. */
