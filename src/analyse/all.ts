@@ -1,0 +1,123 @@
+/** Every research-question analysis of one run, in the paper's order. */
+import { ACTIVITY_CODES, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
+import type { DocumentationSummaryRow } from "../search/documentation";
+import { topBaseModels, type BaseModelAnalysis } from "./base-models";
+import { benchmarkReporting, type BenchmarkAnalysis } from "./benchmarks";
+import { activityCooccurrence, type CooccurrenceRow } from "./cooccurrence";
+import { topDatasetsPerActivity, type DatasetRow } from "./datasets";
+import { documentationTable } from "./documentation";
+import type { SelectionCandidate } from "./selection";
+import { readFunnel, funnelTable, type FunnelRow } from "./funnel";
+import { activityTotals, quarterlyGrowth, type ActivityTotalRow, type QuarterlyRow } from "./growth";
+import { headlineTable, type HeadlineRow } from "./headline";
+import { licensesByActivity, type LicenseRow } from "./licenses";
+import { outlierShareTable, type OutlierMeasureRow } from "./outlier-share";
+import { activityToMlTask, type ActivityMlTaskRow } from "./ml-tasks";
+import { kappaTable, pairVerdicts, pilotSizes, type KappaRow, type PilotSizeRow } from "./pilots";
+import type { RunData } from "./run-data";
+import { runSelection, type SelectionResult } from "./selection";
+import type { AnalysisTable, AnyAnalysisTable } from "./table";
+import { modelsPerTask, type TaskCountRow } from "./tasks";
+
+export interface RunAnalyses {
+  synthetic: boolean;
+  seModels: number;
+  /** The paper's findings beside this run's (filled last, from the other tables). */
+  headline: AnalysisTable<HeadlineRow>;
+  activityTotals: AnalysisTable<ActivityTotalRow>;
+  documentation: AnalysisTable<DocumentationSummaryRow> | null;
+  funnel: AnalysisTable<FunnelRow> | null;
+  outliers: AnalysisTable<OutlierMeasureRow> | null;
+  pilots: AnalysisTable<PilotSizeRow>;
+  kappa: AnalysisTable<KappaRow> | null;
+  growth: AnalysisTable<QuarterlyRow>;
+  tasks: AnalysisTable<TaskCountRow>;
+  mlTasks: AnalysisTable<ActivityMlTaskRow>;
+  cooccurrence: AnalysisTable<CooccurrenceRow>;
+  baseModels: BaseModelAnalysis;
+  datasets: AnalysisTable<DatasetRow>;
+  licenses: AnalysisTable<LicenseRow>;
+  benchmarks: BenchmarkAnalysis;
+  selection: SelectionResult;
+  /** Rows that could not be used while loading, each naming the model. */
+  problems: string[];
+}
+
+export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
+  const { seModels, facts } = data;
+  const benchmarks = benchmarkReporting(seModels, facts);
+  const candidates: SelectionCandidate[] = seModels.flatMap((model) => {
+    const f = facts.get(model.id);
+    return f ? [{ model, facts: f, benchmarks: benchmarks.perModel.get(model.id) ?? [] }] : [];
+  });
+  let kappa: AnalysisTable<KappaRow> | null = null;
+  if (data.verdicts && data.groundTruth) {
+    const reference = new Map(data.groundTruth.map((g) => [g.id, g.isSe ? g.seActivities : []]));
+    const { pairs, unpaired } = pairVerdicts(data.verdicts, reference);
+    kappa = kappaTable(pairs, "the demo corpus's ground truth");
+    kappa.notes.push("Every verdict of the run is compared with the generator's ground truth (the paper compared pilot samples with human labels).");
+    if (unpaired.length > 0) kappa.notes.push(`${unpaired.length} verdicts were not paired: ${unpaired.slice(0, 5).join("; ")}${unpaired.length > 5 ? "; ..." : ""}`);
+  }
+  const funnelRows = readFunnel(data.runDir);
+  const analyses: Omit<RunAnalyses, "headline"> = {
+    synthetic: data.manifest.synthetic,
+    seModels: seModels.length,
+    activityTotals: activityTotals(seModels),
+    documentation: data.documentation ? documentationTable(data.documentation) : null,
+    funnel: funnelRows ? funnelTable(funnelRows, seModels) : null,
+    outliers: outlierShareTable(data.runInfo),
+    pilots: pilotSizes(data.unique),
+    kappa,
+    growth: quarterlyGrowth(seModels, facts),
+    tasks: modelsPerTask(seModels, taxonomy),
+    mlTasks: activityToMlTask(seModels, facts),
+    cooccurrence: activityCooccurrence(seModels),
+    baseModels: topBaseModels(seModels, facts),
+    datasets: topDatasetsPerActivity(seModels, facts),
+    licenses: licensesByActivity(seModels, facts),
+    benchmarks,
+    selection: runSelection(candidates),
+    problems: [...data.problems, ...taxonomyMismatch(data.runInfo, taxonomy)],
+  };
+  return { ...analyses, headline: headlineTable(analyses, data.manifest.records) };
+}
+
+/** The analyses should name tasks with the taxonomy the run searched for; say so when they differ. */
+export function taxonomyMismatch(runInfo: Record<string, unknown> | null, taxonomy: Taxonomy): string[] {
+  const used = runInfo?.taxonomy as { name?: unknown; version?: unknown; tasks?: unknown } | undefined;
+  if (!used) return [];
+  const same = used.name === taxonomy.name && used.version === taxonomy.version && used.tasks === taxonomy.tasks.length;
+  return same
+    ? []
+    : [`run.json: the run searched taxonomy ${String(used.name)} ${String(used.version)} (${String(used.tasks)} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`];
+}
+
+/** Every table of an analysis, in report order (for writing CSV/Arrow and the index). */
+export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
+  const tables: Array<AnyAnalysisTable | null> = [
+    analyses.headline,
+    analyses.documentation,
+    analyses.funnel,
+    analyses.outliers,
+    analyses.pilots,
+    analyses.kappa,
+    analyses.activityTotals,
+    analyses.growth,
+    analyses.tasks,
+    analyses.mlTasks,
+    analyses.cooccurrence,
+    analyses.baseModels.top,
+    analyses.baseModels.overTime,
+    analyses.datasets,
+    analyses.licenses,
+    analyses.benchmarks.top,
+    analyses.benchmarks.shares,
+    analyses.selection.steps,
+    analyses.selection.ranked,
+  ];
+  return tables.filter((t): t is AnyAnalysisTable => t !== null);
+}
+
+export function activityTotalsRecord(analyses: RunAnalyses): Record<ActivityCode, number> {
+  return Object.fromEntries(ACTIVITY_CODES.map((a) => [a, analyses.activityTotals.rows.find((r) => r.activity === a)?.models ?? 0])) as Record<ActivityCode, number>;
+}

@@ -1,0 +1,87 @@
+/** RQ2.4 (Fig. 6): base models (card `base_model`) with the most SE models derived from them, over time. */
+import type { ModelFacts, SeModel } from "./facts";
+import { PAPER_BASE_MODELS } from "./paper";
+import { countBy, quarterOf, quarterRange, type AnalysisTable } from "./table";
+
+export interface BaseModelRow {
+  rank: number;
+  baseModel: string;
+  models: number;
+  firstQuarter: string | null;
+  paper: number | null;
+}
+
+export interface BaseModelQuarterRow {
+  baseModel: string;
+  quarter: string;
+  newModels: number;
+  cumulative: number;
+}
+
+export interface BaseModelAnalysis {
+  top: AnalysisTable<BaseModelRow>;
+  overTime: AnalysisTable<BaseModelQuarterRow>;
+}
+
+export function topBaseModels(
+  seModels: readonly SeModel[],
+  facts: ReadonlyMap<string, ModelFacts>,
+  limit = 15,
+): BaseModelAnalysis {
+  const derived = new Map<string, string[]>();
+  let withBase = 0;
+  for (const model of seModels) {
+    const bases = facts.get(model.id)?.baseModels ?? [];
+    if (bases.length > 0) withBase++;
+    for (const base of bases) derived.set(base, [...(derived.get(base) ?? []), model.id]);
+  }
+  const ranked = countBy([...derived].flatMap(([base, ids]) => ids.map(() => base))).slice(0, limit);
+  const top: BaseModelRow[] = [];
+  const series: BaseModelQuarterRow[] = [];
+  const allQuarters = ranked.flatMap(([base]) => derived.get(base)!.map((id) => quarterOf(facts.get(id)?.createdAt ?? null)));
+  const dated = allQuarters.filter((q): q is string => q !== null).sort();
+  const range = dated.length > 0 ? quarterRange(dated[0]!, dated[dated.length - 1]!) : [];
+  for (const [i, [base, models]] of ranked.entries()) {
+    const quarters = derived.get(base)!.map((id) => quarterOf(facts.get(id)?.createdAt ?? null)).filter((q): q is string => q !== null);
+    const perQuarter = new Map(countBy(quarters));
+    const first = quarters.length > 0 ? [...quarters].sort()[0]! : null;
+    top.push({ rank: i + 1, baseModel: base, models, firstQuarter: first, paper: PAPER_BASE_MODELS[base] ?? null });
+    let cumulative = 0;
+    for (const quarter of range) {
+      if (first === null || quarter < first) continue;
+      const newModels = perQuarter.get(quarter) ?? 0;
+      cumulative += newModels;
+      series.push({ baseModel: base, quarter, newModels, cumulative });
+    }
+  }
+  const notes = [
+    `${withBase} of ${seModels.length} SE models declare a base_model in their card metadata (the field exists on the Hub since November 2023).`,
+  ];
+  return {
+    top: {
+      name: "fig6-top-base-models",
+      title: `Top ${limit} base models by number of SE models derived from them`,
+      rows: top,
+      spec: [
+        { name: "rank", type: "int" },
+        { name: "baseModel", type: "string" },
+        { name: "models", type: "int" },
+        { name: "firstQuarter", type: "string", nullable: true },
+        { name: "paper", type: "int", nullable: true },
+      ],
+      notes,
+    },
+    overTime: {
+      name: "fig6-base-models-over-time",
+      title: "SE models derived from the top base models, cumulative per quarter",
+      rows: series,
+      spec: [
+        { name: "baseModel", type: "string" },
+        { name: "quarter", type: "string" },
+        { name: "newModels", type: "int" },
+        { name: "cumulative", type: "int" },
+      ],
+      notes: [],
+    },
+  };
+}

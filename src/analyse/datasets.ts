@@ -1,0 +1,64 @@
+/** RQ2.5 (Fig. 7): the training datasets most SE models name, top N per activity. */
+import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
+import type { ModelFacts, SeModel } from "./facts";
+import { PAPER_DATASETS } from "./paper";
+import { countBy, type AnalysisTable } from "./table";
+
+export interface DatasetRow {
+  activity: ActivityCode;
+  rank: number;
+  dataset: string;
+  models: number;
+  /** Other activities whose SE models also name this dataset (the paper marks such reuse). */
+  alsoUsedBy: string[];
+  paper: number | null;
+}
+
+export function topDatasetsPerActivity(
+  seModels: readonly SeModel[],
+  facts: ReadonlyMap<string, ModelFacts>,
+  perActivity = 3,
+): AnalysisTable<DatasetRow> {
+  const byActivity = new Map<ActivityCode, string[]>(ACTIVITY_CODES.map((a) => [a, []]));
+  for (const model of seModels) {
+    const datasets = facts.get(model.id)?.datasets ?? [];
+    for (const activity of model.activities) byActivity.get(activity)!.push(...datasets);
+  }
+  const usedBy = new Map<string, Set<ActivityCode>>();
+  for (const [activity, datasets] of byActivity) {
+    for (const d of datasets) usedBy.set(d, (usedBy.get(d) ?? new Set()).add(activity));
+  }
+  const rows: DatasetRow[] = [];
+  const silent: ActivityCode[] = [];
+  for (const activity of ACTIVITY_CODES) {
+    const ranked = countBy(byActivity.get(activity)!).slice(0, perActivity);
+    if (ranked.length === 0) silent.push(activity);
+    for (const [i, [dataset, models]] of ranked.entries()) {
+      rows.push({
+        activity,
+        rank: i + 1,
+        dataset,
+        models,
+        alsoUsedBy: ACTIVITY_CODES.filter((a) => a !== activity && usedBy.get(dataset)!.has(a)),
+        paper: PAPER_DATASETS[dataset]?.[activity] ?? null,
+      });
+    }
+  }
+  const notes = silent.length
+    ? [`No SE model of ${silent.join(", ")} names a training dataset (the paper finds none for RE).`]
+    : ["Every activity has at least one SE model naming a training dataset (the paper finds none for RE)."];
+  return {
+    name: "fig7-top-datasets",
+    title: `Top ${perActivity} training datasets per activity`,
+    rows,
+    spec: [
+      { name: "activity", type: "string" },
+      { name: "rank", type: "int" },
+      { name: "dataset", type: "string" },
+      { name: "models", type: "int" },
+      { name: "alsoUsedBy", type: "string[]" },
+      { name: "paper", type: "int", nullable: true },
+    ],
+    notes,
+  };
+}

@@ -1,0 +1,14 @@
+/** RQ1.1 (Table VI): documentation status over all models, beside the paper's counts. */
+import { DOCUMENTATION_SUMMARY_COLUMNS, type DocumentationSummaryRow } from "../search/documentation";
+import type { AnalysisTable } from "./table";
+
+/** Table VI from the summary rows (see summariseDocumentation in src/search/documentation.ts). */
+export function documentationTable(summary: DocumentationSummaryRow[]): AnalysisTable<DocumentationSummaryRow> {
+  return {
+    name: "table6-documentation",
+    title: "Documentation status of all models: cards and arXiv abstracts",
+    rows: summary,
+    spec: DOCUMENTATION_SUMMARY_COLUMNS,
+    notes: ["Percentages are of all models in the corpus; the paper's are of 1,533,973 Hub models."],
+  };
+}

@@ -1,0 +1,49 @@
+/** RQ2.2 (Fig. 4): flows from SE activity to Hugging Face pipeline tag (the model's ML task). */
+import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
+import type { ModelFacts, SeModel } from "./facts";
+import type { AnalysisTable } from "./table";
+
+export const NO_PIPELINE_TAG = "(no pipeline tag)";
+
+export interface ActivityMlTaskRow {
+  activity: ActivityCode;
+  pipelineTag: string;
+  models: number;
+}
+
+export function activityToMlTask(
+  seModels: readonly SeModel[],
+  facts: ReadonlyMap<string, ModelFacts>,
+): AnalysisTable<ActivityMlTaskRow> {
+  const counts = new Map<string, number>();
+  for (const model of seModels) {
+    const tag = facts.get(model.id)?.pipelineTag ?? NO_PIPELINE_TAG;
+    for (const activity of model.activities) counts.set(`${activity}\u0000${tag}`, (counts.get(`${activity}\u0000${tag}`) ?? 0) + 1);
+  }
+  const rows = [...counts].map(([key, models]) => {
+    const [activity, pipelineTag] = key.split("\u0000") as [ActivityCode, string];
+    return { activity, pipelineTag, models };
+  });
+  rows.sort(
+    (a, b) =>
+      ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || a.pipelineTag.localeCompare(b.pipelineTag),
+  );
+  const notes: string[] = [];
+  const tagTotals = new Map<string, number>();
+  for (const r of rows) tagTotals.set(r.pipelineTag, (tagTotals.get(r.pipelineTag) ?? 0) + r.models);
+  const top = [...tagTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  if (top) notes.push(`Most frequent ML task: ${top[0]} (${top[1]} activity links); the paper reports text-generation.`);
+  const sdTags = rows.filter((r) => r.activity === "SD").map((r) => r.pipelineTag);
+  notes.push(`SD links to ${sdTags.length} ML task(s)${sdTags.length ? ` (${sdTags.join(", ")})` : ""}; the paper reports text-generation only.`);
+  return {
+    name: "fig4-activity-ml-task",
+    title: "SE activity to ML task (pipeline tag) flows",
+    rows,
+    spec: [
+      { name: "activity", type: "string" },
+      { name: "pipelineTag", type: "string" },
+      { name: "models", type: "int" },
+    ],
+    notes,
+  };
+}

@@ -1,0 +1,53 @@
+/** RQ2.1 (Fig. 3): number of SE models per SE task, each task under its activity. */
+import type { ActivityCode, Taxonomy } from "../taxonomy/taxonomy";
+import type { SeModel } from "./facts";
+import { preview, type AnalysisTable } from "./table";
+
+export interface TaskCountRow {
+  taskId: string;
+  task: string;
+  activity: ActivityCode;
+  models: number;
+}
+
+export function modelsPerTask(seModels: readonly SeModel[], taxonomy: Taxonomy): AnalysisTable<TaskCountRow> {
+  const byId = new Map(taxonomy.tasks.map((t) => [t.id, t]));
+  const byName = new Map(taxonomy.tasks.map((t) => [t.name, t]));
+  const counts = new Map<string, TaskCountRow>();
+  const unknown = new Set<string>();
+  for (const model of seModels) {
+    for (const key of new Set(model.tasks)) {
+      const task = byId.get(key) ?? byName.get(key);
+      if (!task) {
+        unknown.add(key);
+        continue;
+      }
+      const row = counts.get(task.id) ?? { taskId: task.id, task: task.name, activity: task.activity, models: 0 };
+      row.models++;
+      counts.set(task.id, row);
+    }
+  }
+  const rows = [...counts.values()].sort((a, b) => b.models - a.models || a.taskId.localeCompare(b.taskId));
+  const notes: string[] = [];
+  const generation = counts.get("si.code-generation")?.models ?? rows.find((r) => r.task === "code generation")?.models;
+  const coding = rows.find((r) => r.task === "coding")?.models;
+  if (generation !== undefined && coding !== undefined && coding > 0) {
+    notes.push(`code generation / coding = ${(generation / coding).toFixed(2)} (the paper reports more than 2).`);
+  }
+  if (unknown.size > 0) {
+    notes.push(`${unknown.size} task keys are not in taxonomy ${taxonomy.version} and are not counted: ${preview([...unknown].sort())}.`);
+  }
+  return {
+    name: "fig3-models-per-task",
+    title: "SE models per SE task, coloured by activity",
+    rows,
+    spec: [
+      { name: "taskId", type: "string" },
+      { name: "task", type: "string" },
+      { name: "activity", type: "string" },
+      { name: "models", type: "int" },
+    ],
+    notes,
+  };
+}
+

@@ -1,0 +1,324 @@
+/** Figure builders: one per paper figure, each from the typed rows of its analysis table. */
+import { ACTIVITY_CODES, ACTIVITY_NAMES, type ActivityCode } from "../taxonomy/taxonomy";
+import type { BaseModelQuarterRow } from "../analyse/base-models";
+import type { BenchmarkRow } from "../analyse/benchmarks";
+import type { CooccurrenceRow } from "../analyse/cooccurrence";
+import type { DatasetRow } from "../analyse/datasets";
+import type { FunnelRow } from "../analyse/funnel";
+import type { DocumentationSummaryRow } from "../search/documentation";
+import type { QuarterlyRow } from "../analyse/growth";
+import type { LicenseRow } from "../analyse/licenses";
+import type { ActivityMlTaskRow } from "../analyse/ml-tasks";
+import type { SelectionStepRow } from "../analyse/selection";
+import type { TaskCountRow } from "../analyse/tasks";
+import { ACTIVITY_COLORS, MANY_SERIES_COLORS, makeFigure, type FigureSpec, type Trace } from "./spec";
+
+const activityLabel = (a: ActivityCode) => `${ACTIVITY_NAMES[a]} (${a})`;
+
+/** Fig. 2: one line per activity, new SE models per quarter. */
+export function growthFigure(rows: readonly QuarterlyRow[]): FigureSpec {
+  const quarters = [...new Set(rows.map((r) => r.quarter))].sort();
+  const data: Trace[] = ACTIVITY_CODES.map((activity) => {
+    const byQuarter = new Map(rows.filter((r) => r.activity === activity).map((r) => [r.quarter, r.models]));
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: activityLabel(activity),
+      x: quarters,
+      y: quarters.map((q) => byQuarter.get(q) ?? 0),
+      line: { color: ACTIVITY_COLORS[activity] },
+    };
+  });
+  const paperPoints = rows.filter((r) => r.paper !== null);
+  if (paperPoints.length > 0) {
+    data.push({
+      type: "scatter",
+      mode: "markers",
+      name: "paper: SI models in the quarters it names (right axis)",
+      x: paperPoints.map((r) => r.quarter),
+      y: paperPoints.map((r) => r.paper),
+      yaxis: "y2",
+      marker: { symbol: "x", size: 10, color: "#333333" },
+    });
+  }
+  // The paper counts the whole Hub; its own axis keeps a small corpus's curve readable beside it.
+  const paperAxis = paperPoints.length > 0 ? { yaxis2: { title: { text: "paper (whole Hub)" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } } : {};
+  return makeFigure(
+    "fig2-quarterly-growth",
+    "SE models created per quarter, by activity",
+    "New SE models per quarter since 2020. Crosses mark the quarters the paper names (SI: 28 in 2023 Q1, 142 in 2023 Q2, 444 in 2024 Q2).",
+    data,
+    { xaxis: { title: { text: "quarter created" }, type: "category" }, yaxis: { title: { text: "new SE models" }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 }, ...paperAxis },
+  );
+}
+
+/** Fig. 3: models per task, horizontal bars coloured by activity, most frequent on top. */
+export function tasksFigure(rows: readonly TaskCountRow[], limit = 40): FigureSpec {
+  const shown = rows.slice(0, limit);
+  const order = shown.map((r) => r.task).reverse();
+  const data: Trace[] = ACTIVITY_CODES.filter((a) => shown.some((r) => r.activity === a)).map((activity) => {
+    const mine = shown.filter((r) => r.activity === activity);
+    return { type: "bar", orientation: "h", name: activityLabel(activity), y: mine.map((r) => r.task), x: mine.map((r) => r.models), marker: { color: ACTIVITY_COLORS[activity] } };
+  });
+  return makeFigure(
+    "fig3-models-per-task",
+    `SE models per task (top ${shown.length} of ${rows.length} tasks)`,
+    "Each bar is one SE task, coloured by its activity. The paper finds code generation first, with more than twice the models of coding.",
+    data,
+    {
+      barmode: "stack",
+      yaxis: { categoryorder: "array", categoryarray: order, automargin: true },
+      legend: { traceorder: "normal" },
+      xaxis: { title: { text: "SE models" } },
+      margin: { l: 220, r: 30, t: 60, b: 50 },
+    },
+    { height: Math.max(420, 22 * shown.length + 140) },
+  );
+}
+
+/** Fig. 4: Sankey from activity to pipeline tag. */
+export function mlTaskSankey(rows: readonly ActivityMlTaskRow[]): FigureSpec {
+  const activities = ACTIVITY_CODES.filter((a) => rows.some((r) => r.activity === a));
+  const tagTotals = new Map<string, number>();
+  for (const r of rows) tagTotals.set(r.pipelineTag, (tagTotals.get(r.pipelineTag) ?? 0) + r.models);
+  const tags = [...tagTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+  const labels = [...activities.map(activityLabel), ...tags];
+  const colors = [...activities.map((a) => ACTIVITY_COLORS[a]), ...tags.map(() => "#9e9e9e")];
+  const data: Trace[] = [
+    {
+      type: "sankey",
+      arrangement: "fixed",
+      node: { label: labels, color: colors, pad: 12, thickness: 16 },
+      link: {
+        source: rows.map((r) => activities.indexOf(r.activity)),
+        target: rows.map((r) => activities.length + tags.indexOf(r.pipelineTag)),
+        value: rows.map((r) => r.models),
+        color: rows.map((r) => hexToRgba(ACTIVITY_COLORS[r.activity], 0.4)),
+      },
+    },
+  ];
+  return makeFigure(
+    "fig4-activity-ml-task",
+    "SE activity to ML task (pipeline tag)",
+    "Flow width is the number of SE models. The paper finds text-generation dominant and SD linked to text-generation only.",
+    data,
+    {},
+    { height: Math.max(480, 26 * tags.length + 120) },
+  );
+}
+
+/** Fig. 5: activities as nodes on a circle, edges as thick lines labelled with counts and shares. */
+export function cooccurrenceNetwork(rows: readonly CooccurrenceRow[], totals: Readonly<Record<ActivityCode, number>>): FigureSpec {
+  const position = new Map(ACTIVITY_CODES.map((a, i) => {
+    const angle = Math.PI / 2 - (2 * Math.PI * i) / ACTIVITY_CODES.length;
+    return [a, { x: Math.round(Math.cos(angle) * 1000) / 1000, y: Math.round(Math.sin(angle) * 1000) / 1000 }];
+  }));
+  const undirected = rows.filter((r) => ACTIVITY_CODES.indexOf(r.a) < ACTIVITY_CODES.indexOf(r.b));
+  const max = Math.max(1, ...undirected.map((r) => r.models));
+  const shareOf = (a: ActivityCode, b: ActivityCode) => rows.find((r) => r.a === a && r.b === b)?.shareOfA ?? 0;
+  const edges: Trace[] = undirected.map((r) => {
+    const p = position.get(r.a)!;
+    const q = position.get(r.b)!;
+    return {
+      type: "scatter",
+      mode: "lines",
+      x: [p.x, q.x],
+      y: [p.y, q.y],
+      line: { width: 1 + (11 * r.models) / max, color: "rgba(90,90,90,0.55)" },
+      hoverinfo: "skip",
+      showlegend: false,
+    };
+  });
+  // Edge labels as annotations (white boxes stay readable where edges cross), count over shares.
+  // Crossing diagonals of the pentagon meet near their midpoints, so their labels sit closer to the upper end.
+  const labelAt = (r: CooccurrenceRow) => {
+    const [p, q] = [position.get(r.a)!, position.get(r.b)!];
+    const gap = Math.abs(ACTIVITY_CODES.indexOf(r.a) - ACTIVITY_CODES.indexOf(r.b));
+    const diagonal = gap === 2 || gap === 3;
+    const [upper, lower] = p.y >= q.y ? [p, q] : [q, p];
+    const t = diagonal && Math.abs(p.y - q.y) > 0.01 ? 0.3 : 0.5;
+    return { x: upper.x + (lower.x - upper.x) * t, y: upper.y + (lower.y - upper.y) * t };
+  };
+  const edgeLabels = undirected.map((r) => ({
+    ...labelAt(r),
+    text: `<b>${r.models}</b><br>${pct(shareOf(r.a, r.b))} ${r.a} · ${pct(shareOf(r.b, r.a))} ${r.b}`,
+    showarrow: false,
+    font: { size: 10 },
+    bgcolor: "rgba(255,255,255,0.85)",
+  }));
+  const nodes: Trace = {
+    type: "scatter",
+    mode: "markers+text",
+    x: ACTIVITY_CODES.map((a) => position.get(a)!.x),
+    y: ACTIVITY_CODES.map((a) => position.get(a)!.y),
+    text: ACTIVITY_CODES.map((a) => `${a} (${totals[a]})`),
+    textposition: "top center",
+    marker: { size: 34, color: ACTIVITY_CODES.map((a) => ACTIVITY_COLORS[a]), line: { width: 1, color: "#333333" } },
+    hovertext: ACTIVITY_CODES.map((a) => `${ACTIVITY_NAMES[a]}: ${totals[a]} SE models`),
+    hoverinfo: "text",
+    showlegend: false,
+  };
+  const hidden = { visible: false, range: [-1.45, 1.45] };
+  return makeFigure(
+    "fig5-activity-cooccurrence",
+    "Co-occurrence of activities in cross-activity SE models",
+    "Edge width is the number of models classified under both activities; labels give the count and the share of each side. The paper finds SI-SM strongest and 73% of SD models also in SI.",
+    [...edges, nodes],
+    { xaxis: hidden, yaxis: { ...hidden, scaleanchor: "x" }, annotations: edgeLabels },
+    { width: 800, height: 720 },
+  );
+}
+
+/** Fig. 5 (companion): the same co-occurrence as a heat map of shares (row activity also in column activity). */
+export function cooccurrenceHeatmap(rows: readonly CooccurrenceRow[]): FigureSpec {
+  const z = ACTIVITY_CODES.map((a) => ACTIVITY_CODES.map((b) => (a === b ? null : (rows.find((r) => r.a === a && r.b === b)?.shareOfA ?? 0))));
+  const text = ACTIVITY_CODES.map((a) => ACTIVITY_CODES.map((b) => {
+    if (a === b) return "";
+    const row = rows.find((r) => r.a === a && r.b === b);
+    return row ? `${row.models} (${pct(row.shareOfA)})` : "0";
+  }));
+  return makeFigure(
+    "fig5-cooccurrence-heatmap",
+    "Share of each activity's SE models also classified under another",
+    "Row activity's models that are also in the column activity: count and share of the row.",
+    [{ type: "heatmap", x: [...ACTIVITY_CODES], y: [...ACTIVITY_CODES], z, text, texttemplate: "%{text}", colorscale: "Blues", reversescale: true, zmin: 0, zmax: 1, colorbar: { title: { text: "share" } } }],
+    { xaxis: { title: { text: "also in" }, side: "top" }, yaxis: { title: { text: "models of" }, autorange: "reversed" }, margin: { l: 80, r: 30, t: 120, b: 30 } },
+    { width: 720, height: 600 },
+  );
+}
+
+/** Fig. 6: cumulative SE models derived from each top base model, per quarter. */
+export function baseModelsFigure(series: readonly BaseModelQuarterRow[]): FigureSpec {
+  const bases = [...new Set(series.map((r) => r.baseModel))];
+  const data: Trace[] = bases.map((base, i) => {
+    const mine = series.filter((r) => r.baseModel === base);
+    const color = MANY_SERIES_COLORS[i % MANY_SERIES_COLORS.length];
+    return { type: "scatter", mode: "lines+markers", name: base, x: mine.map((r) => r.quarter), y: mine.map((r) => r.cumulative), line: { shape: "hv", color }, marker: { color } };
+  });
+  return makeFigure(
+    "fig6-top-base-models",
+    "SE models derived from the top base models over time",
+    "Cumulative number of SE models whose card names each base model. The paper names meta-llama/Llama-2-7b-hf (9) and Spestly/Atlas-Flash-7B-Preview (36).",
+    data,
+    { xaxis: { title: { text: "quarter created" }, type: "category", categoryorder: "category ascending" }, yaxis: { title: { text: "SE models derived (cumulative)" }, rangemode: "tozero" }, legend: { font: { size: 10 } } },
+    { width: 1100, height: 600 },
+  );
+}
+
+/** Fig. 7: top datasets per activity as grouped horizontal bars. */
+export function datasetsFigure(rows: readonly DatasetRow[]): FigureSpec {
+  const data: Trace[] = ACTIVITY_CODES.filter((a) => rows.some((r) => r.activity === a)).map((activity) => {
+    const mine = rows.filter((r) => r.activity === activity);
+    return {
+      type: "bar",
+      orientation: "h",
+      name: activityLabel(activity),
+      y: mine.map((r) => `${r.dataset} [${activity}]`),
+      x: mine.map((r) => r.models),
+      text: mine.map((r) => (r.alsoUsedBy.length ? `also ${r.alsoUsedBy.join(", ")}` : "")),
+      textposition: "auto",
+      marker: { color: ACTIVITY_COLORS[activity] },
+    };
+  });
+  return makeFigure(
+    "fig7-top-datasets",
+    "Top training datasets per activity",
+    "Datasets named in the card metadata of SE models, top 3 per activity; labels mark datasets that other activities use too. The paper finds none for RE.",
+    data,
+    { yaxis: { automargin: true, autorange: "reversed" }, xaxis: { title: { text: "SE models" } }, margin: { l: 280, r: 30, t: 60, b: 50 } },
+    { height: Math.max(420, 30 * rows.length + 140) },
+  );
+}
+
+/** Fig. 8: licence x activity heat map, licences ordered by total use. */
+export function licensesHeatmap(rows: readonly LicenseRow[], limit = 20): FigureSpec {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.license, (totals.get(r.license) ?? 0) + r.models);
+  const licenses = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([l]) => l);
+  const z = licenses.map((l) => ACTIVITY_CODES.map((a) => rows.find((r) => r.license === l && r.activity === a)?.models ?? 0));
+  return makeFigure(
+    "fig8-licenses",
+    "Licences of SE models per activity",
+    "Number of SE models per licence and activity. The paper finds apache-2.0 (857) and mit (278) leading in SI.",
+    [{ type: "heatmap", x: [...ACTIVITY_CODES], y: licenses, z, text: z, texttemplate: "%{text}", colorscale: "Greens", reversescale: true, colorbar: { title: { text: "models" } } }],
+    { yaxis: { autorange: "reversed", automargin: true }, xaxis: { side: "top" }, margin: { l: 70, r: 30, t: 100, b: 30 } },
+    { width: 760, height: Math.max(420, 26 * licenses.length + 140) },
+  );
+}
+
+/** Fig. 9: top benchmarks reported in SI cards. */
+export function benchmarksFigure(rows: readonly BenchmarkRow[]): FigureSpec {
+  const data: Trace[] = [
+    { type: "bar", name: "this run", x: rows.map((r) => r.benchmark), y: rows.map((r) => r.models), marker: { color: ACTIVITY_COLORS.SI } },
+  ];
+  const withPaper = rows.filter((r) => r.paper !== null);
+  if (withPaper.length > 0) {
+    data.push({ type: "scatter", mode: "markers", name: "paper", x: withPaper.map((r) => r.benchmark), y: withPaper.map((r) => r.paper), marker: { symbol: "x", size: 10, color: "#333333" } });
+  }
+  return makeFigure(
+    "fig9-top-benchmarks",
+    "Benchmarks most often reported in SI model cards",
+    "SI models whose card has a table naming each benchmark. The paper reports HumanEval 38, MMLU 31, HellaSwag 31.",
+    data,
+    { xaxis: { tickangle: -40, automargin: true }, yaxis: { title: { text: "SI models" }, rangemode: "tozero" } },
+  );
+}
+
+/** Fig. 10: the selection walk-through as a funnel. */
+export function selectionFunnel(rows: readonly SelectionStepRow[], selected: string | null): FigureSpec {
+  return makeFigure(
+    "fig10-selection",
+    "Selecting a model: models left after each filter",
+    `Each step keeps the models that meet one more requirement. This run ends at ${selected ?? "no model"}; the paper's example ends at ashwinR/CodeExplainer.`,
+    [{ type: "funnel", y: rows.map((r) => `${r.step}. ${r.name}`), x: rows.map((r) => r.remaining), textinfo: "value+percent initial", marker: { color: "#0072B2" } }],
+    { yaxis: { automargin: true }, margin: { l: 200, r: 30, t: 60, b: 40 } },
+    { width: 900, height: 480 },
+  );
+}
+
+function pct(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+function hexToRgba(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+/** Table VI as bars: this run's share of models per documentation category beside the paper's. */
+export function documentationFigure(rows: readonly DocumentationSummaryRow[]): FigureSpec {
+  const data: Trace[] = [
+    { type: "bar", name: "this run", x: rows.map((r) => r.label), y: rows.map((r) => r.percent), marker: { color: "#0072B2" } },
+    { type: "bar", name: "paper", x: rows.map((r) => r.label), y: rows.map((r) => r.paperPercent), marker: { color: "#BBBBBB" } },
+  ];
+  return makeFigure(
+    "table6-documentation",
+    "Documentation status of all models (% of models)",
+    "Share of models per documentation category, this run beside the paper's Table VI.",
+    data,
+    { barmode: "group", xaxis: { tickangle: -25, automargin: true }, yaxis: { title: { text: "% of all models" } } },
+    { width: 1000, height: 560 },
+  );
+}
+
+/** RQ1.2: the pipeline funnel (overall rows), with the paper's counts in hover text. */
+export function pipelineFunnel(rows: readonly FunnelRow[]): FigureSpec {
+  const overall = rows.filter((r) => r.activity === null);
+  return makeFigure(
+    "funnel",
+    "Models left after each pipeline stage",
+    "Paper: 1,533,973 models, 113,558 matched, 14,962 after the outlier rules, 7,797 unique cards, 2,205 SE models.",
+    [
+      {
+        type: "funnel",
+        y: overall.map((r) => r.stage),
+        x: overall.map((r) => r.models),
+        text: overall.map((r) => (r.paper === null ? "" : `paper ${r.paper.toLocaleString("en-US")}`)),
+        textinfo: "value+text",
+        marker: { color: "#009E73" },
+      },
+    ],
+    { yaxis: { automargin: true }, margin: { l: 200, r: 30, t: 60, b: 40 } },
+    { width: 900, height: 480 },
+  );
+}

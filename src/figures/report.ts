@@ -1,0 +1,136 @@
+/**
+ * The replication report: one index.html linking every table (CSV, Arrow) and figure (HTML, PNG,
+ * SVG), with the tables printed inline so paper figures sit beside this run's. Static HTML only
+ * (no script), so it reads anywhere; deterministic for the same inputs.
+ */
+import type { AnyAnalysisTable } from "../analyse/table";
+import { escapeHtml } from "./html";
+import type { FigureSpec } from "./spec";
+
+export const SYNTHETIC_BANNER =
+  "SYNTHETIC DATA: this report was computed on a generated demo corpus. Its numbers test the pipeline; they say nothing about the Hugging Face Hub.";
+
+export interface ReportTable {
+  table: AnyAnalysisTable;
+  csv: string;
+  arrow: string;
+}
+
+export interface ReportFigure {
+  spec: FigureSpec;
+  html: string;
+  png: string | null;
+  svg: string | null;
+  errors: string[];
+}
+
+export interface ReportInput {
+  title: string;
+  synthetic: boolean;
+  /** Lines describing the corpus, run and settings (label -> value). */
+  facts: Array<[string, string]>;
+  tables: ReportTable[];
+  figures: ReportFigure[];
+  /** Why static images are missing, when they are. */
+  staticSkipped: string | null;
+  problems: string[];
+  /** Rows shown per table before "see the CSV". */
+  maxRows?: number;
+}
+
+export function reportHtml(input: ReportInput): string {
+  const maxRows = input.maxRows ?? 25;
+  const parts: string[] = [];
+  parts.push(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(input.title)}</title>
+<style>
+body{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px;color:#222;max-width:1200px}
+.banner{background:#b00020;color:#fff;padding:10px 14px;font-weight:bold;font-size:1.1em}
+table{border-collapse:collapse;margin:8px 0 4px;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
+td.num{text-align:right}
+th.paper,td.paper{background:#f3f3f3;color:#555;font-style:italic}
+.note{color:#555;font-size:13px;margin:2px 0}
+figure{margin:16px 0 28px}
+figure img{max-width:100%;border:1px solid #eee}
+.warn{background:#fff4e5;border-left:4px solid #e69f00;padding:6px 10px}
+</style>
+</head>
+<body>`);
+  if (input.synthetic) parts.push(`<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>`);
+  parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
+  parts.push("<table>", ...input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`), "</table>");
+  parts.push('<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of 2025-03-24.</p>');
+  if (input.staticSkipped) parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
+
+  // Headline tables (the paper's findings beside this run) come before the figures.
+  const isHeadline = (t: ReportTable) => t.table.name.startsWith("headline");
+  for (const t of input.tables.filter(isHeadline)) parts.push(...tableSection(t, maxRows));
+
+  parts.push("<h2>Figures</h2>");
+  for (const f of input.figures) {
+    const links = [`<a href="${escapeHtml(f.html)}">interactive</a>`];
+    if (f.png) links.push(`<a href="${escapeHtml(f.png)}">PNG</a>`);
+    if (f.svg) links.push(`<a href="${escapeHtml(f.svg)}">SVG</a>`);
+    parts.push(`<figure id="${escapeHtml(f.spec.id)}">`);
+    parts.push(`<h3>${escapeHtml(f.spec.title)}</h3>`);
+    if (f.png) parts.push(`<img src="${escapeHtml(f.png)}" alt="${escapeHtml(f.spec.title)}" width="${f.spec.width}">`);
+    parts.push(`<figcaption>${escapeHtml(f.spec.caption)} (${links.join(" | ")})</figcaption>`);
+    for (const e of f.errors) parts.push(`<p class="warn">Browser reported: ${escapeHtml(e)}</p>`);
+    parts.push("</figure>");
+  }
+
+  parts.push("<h2>Tables</h2>");
+  for (const t of input.tables.filter((t) => !isHeadline(t))) parts.push(...tableSection(t, maxRows));
+
+  if (input.problems.length > 0) {
+    parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);
+    for (const p of input.problems.slice(0, 200)) parts.push(`<li>${escapeHtml(p)}</li>`);
+    if (input.problems.length > 200) parts.push(`<li>... and ${input.problems.length - 200} more (see problems.txt)</li>`);
+    parts.push("</ul>");
+  }
+  parts.push("</body>\n</html>\n");
+  return parts.join("\n");
+}
+
+function tableSection({ table, csv, arrow }: ReportTable, maxRows: number): string[] {
+  return [
+    `<section id="table-${escapeHtml(table.name)}"><h3>${escapeHtml(table.title)}</h3>`,
+    `<p class="note"><a href="${escapeHtml(csv)}">CSV</a> | <a href="${escapeHtml(arrow)}">Arrow</a> | ${table.rows.length} rows</p>`,
+    tableHtml(table, maxRows),
+    ...table.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`),
+    "</section>",
+  ];
+}
+
+/** One analysis table as HTML (rows, then its notes): for notebooks and the report. */
+export function analysisTableHtml(table: AnyAnalysisTable, maxRows = 25): string {
+  const notes = table.notes.map((n) => `<p class="note" style="color:#555;font-size:12px">${escapeHtml(n)}</p>`).join("\n");
+  return `<h4>${escapeHtml(table.title)}</h4>\n${tableHtml(table, maxRows)}\n${notes}`;
+}
+
+function tableHtml(table: AnyAnalysisTable, maxRows: number): string {
+  const columns = table.spec.map((c) => c.name as string);
+  const isPaper = (name: string) => /^paper/i.test(name);
+  const head = columns.map((c) => `<th${isPaper(c) ? ' class="paper"' : ""}>${escapeHtml(c)}</th>`).join("");
+  const body = (table.rows as Array<Record<string, unknown>>).slice(0, maxRows).map((row) => {
+    const cells = columns.map((c) => {
+      const value = row[c];
+      const cls = [typeof value === "number" ? "num" : "", isPaper(c) ? "paper" : ""].filter(Boolean).join(" ");
+      return `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(formatCell(value))}</td>`;
+    });
+    return `<tr>${cells.join("")}</tr>`;
+  });
+  const more = table.rows.length > maxRows ? `<tr><td colspan="${columns.length}">... ${table.rows.length - maxRows} more rows in the CSV</td></tr>` : "";
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body.join("")}${more}</tbody></table>`;
+}
+
+export function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.join(", ");
+  if (typeof value === "number") return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toFixed(3);
+  return String(value);
+}

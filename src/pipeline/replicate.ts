@@ -1,0 +1,188 @@
+/**
+ * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
+ * table (CSV + Arrow), every figure (HTML + PNG + SVG) and an index.html report into one folder.
+ *
+ * Layout of <out>:
+ *   run/                the run directory the pipeline stages write (see docs/architecture.md)
+ *   tables/<name>.csv   and <name>.arrow, one pair per analysis table
+ *   figures/<id>.html   (+ .png, .svg when Chromium is available; plotly.min.js beside them)
+ *   problems.txt        every row the analyses could not use, naming the model and reason
+ *   replication.json    what was written, and why static images were skipped if they were
+ *   index.html          the report
+ */
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
+import { loadRunData } from "../analyse/run-data";
+import type { AnyAnalysisTable } from "../analyse/table";
+import { figuresOf } from "../figures/all";
+import { writeFigureHtml } from "../figures/html";
+import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
+import { exportStaticImages, type StaticExportOptions } from "../figures/static";
+import { runRelevanceCheck } from "../filter/llm/run";
+import { runFunnel } from "./funnel";
+import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
+import { writeFileAtomic } from "../util/atomic";
+import { rowsToCsv, writeRows } from "../util/arrow-table";
+
+export interface ReportOptions {
+  runDir: string;
+  corpusDir: string;
+  outDir: string;
+  taxonomy?: Taxonomy;
+  /** Skip PNG/SVG even when Chromium is present (the report says so). */
+  noStatic?: boolean;
+  chromium?: StaticExportOptions;
+  /** Progress lines; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface ReportResult {
+  analyses: RunAnalyses;
+  indexPath: string;
+  tables: ReportTable[];
+  figures: ReportFigure[];
+  staticSkipped: string | null;
+}
+
+const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`);
+
+/** Analyse an existing run directory and write tables, figures and the report into `outDir`. */
+export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  const log = options.log ?? defaultLog;
+  const taxonomy = options.taxonomy ?? loadTaxonomy();
+  log(`loading run ${options.runDir} and corpus ${options.corpusDir}`);
+  const data = await loadRunData(options.runDir, options.corpusDir);
+  const analyses = analyseRun(data, taxonomy);
+  const tables = await writeTables(tablesOf(analyses), options.outDir);
+  log(`wrote ${tables.length} tables`);
+
+  const figureDir = join(options.outDir, "figures");
+  const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
+  const specs = figuresOf(analyses);
+  const pages: string[] = [];
+  for (const spec of specs) pages.push(await writeFigureHtml(figureDir, spec, { banner }));
+  log(`wrote ${pages.length} interactive figures`);
+
+  let staticSkipped: string | null = options.noStatic ? "turned off with --no-static" : null;
+  let images = pages.map((html) => ({ html, png: null as string | null, svg: null as string | null, errors: [] as string[] }));
+  if (!options.noStatic) {
+    log("rendering PNG and SVG in headless Chromium");
+    const exported = await exportStaticImages(pages, options.chromium);
+    staticSkipped = exported.skipped;
+    images = exported.results;
+    if (staticSkipped) log(`static images skipped: ${staticSkipped}`);
+  }
+  const rel = (path: string | null) => (path === null ? null : relative(options.outDir, path).split("\\").join("/"));
+  const figures: ReportFigure[] = specs.map((spec, i) => ({
+    spec,
+    html: rel(images[i]!.html)!,
+    png: rel(images[i]!.png),
+    svg: rel(images[i]!.svg),
+    errors: images[i]!.errors,
+  }));
+
+  await writeFileAtomic(join(options.outDir, "problems.txt"), analyses.problems.map((p) => `${p}\n`).join(""));
+  const facts: Array<[string, string]> = [
+    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
+    ["run directory", relative(options.outDir, options.runDir) || "."],
+    ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
+    ["SE models", analyses.seModels.toLocaleString("en-US")],
+    ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
+  ];
+  const indexPath = join(options.outDir, "index.html");
+  await writeFileAtomic(
+    indexPath,
+    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems }),
+  );
+  await writeFileAtomic(
+    join(options.outDir, "replication.json"),
+    `${JSON.stringify(
+      {
+        synthetic: analyses.synthetic,
+        seModels: analyses.seModels,
+        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow })),
+        figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
+        staticSkipped,
+        problems: analyses.problems.length,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`report: ${indexPath}`);
+  return { analyses, indexPath, tables, figures, staticSkipped };
+}
+
+/** Each table as tables/<name>.csv and tables/<name>.arrow; returns hrefs relative to `outDir`. */
+export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
+  const written: ReportTable[] = [];
+  for (const table of tables) {
+    const csv = `tables/${table.name}.csv`;
+    const arrow = `tables/${table.name}.arrow`;
+    await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
+    await writeRows(join(outDir, arrow), table.rows, table.spec);
+    written.push({ table, csv, arrow });
+  }
+  return written;
+}
+
+export interface ReplicateOptions {
+  /** Corpus directory (default: the shipped demo corpus, data/demo). */
+  corpusDir: string;
+  /** Output folder (default out/replication). */
+  outDir: string;
+  /** Judge relevance with the offline rules even when GEMINI_API_KEY is set. */
+  offline?: boolean;
+  noStatic?: boolean;
+  taxonomy?: Taxonomy;
+  chromium?: StaticExportOptions;
+  log?: (line: string) => void;
+}
+
+/** The stages replicate runs, injectable so a caller (or test) can swap one. */
+export interface PipelineStages {
+  /** Search + outlier rules + near-duplicates: writes the run directory up to filter/unique.arrow and funnel.arrow. */
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
+  /** LLM (or offline) relevance check: writes filter/verdicts.arrow and se-models.arrow. */
+  relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean }): Promise<void>;
+}
+
+export const RUN_SUBDIR = "run";
+
+export function defaultStages(): PipelineStages {
+  return {
+    async funnel({ corpusDir, runDir, taxonomy }) {
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
+    },
+    async relevance({ corpusDir, runDir, taxonomy, offline }) {
+      await runRelevanceCheck({ runDir, corpusDir, taxonomy, judge: offline ? "offline" : "auto", progress: process.stderr.isTTY ? undefined : "lines" });
+    },
+  };
+}
+
+/** Run the whole pipeline on a corpus, then write the report (tables, figures, index.html). */
+export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
+  const log = options.log ?? defaultLog;
+  const taxonomy = options.taxonomy ?? loadTaxonomy();
+  const runDir = join(options.outDir, RUN_SUBDIR);
+  const started = Date.now();
+  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
+  log(`[2/3] relevance check (${options.offline ? "offline rules" : process.env.GEMINI_API_KEY ? "Gemini" : "offline rules: no GEMINI_API_KEY"})`);
+  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: options.offline ?? false });
+  log("[3/3] analyses, tables, figures, report");
+  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/**
+ * For notebooks: the run directory of an earlier `replicate` into `outDir`, or a fresh offline
+ * replicate when there is none yet. Returns the run directory.
+ */
+export async function ensureReplication(options: ReplicateOptions): Promise<string> {
+  const runDir = join(options.outDir, RUN_SUBDIR);
+  if (!existsSync(join(runDir, "se-models.arrow"))) await replicate({ offline: true, ...options });
+  return runDir;
+}
