@@ -260,7 +260,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     const result = await get(url, { headers });
     const nullBody = result.status === 204 || result.status === 304;
     // Response wants an ArrayBuffer-backed view; ours always is, the static type just cannot say so.
-    return new Response(nullBody ? null : (result.body as Uint8Array<ArrayBuffer>), { status: result.status, headers: result.headers });
+    return new Response(nullBody ? null : (result.body as BodyInit), { status: result.status, headers: result.headers });
   }) as typeof fetch;
 
   return { get, fetch: hubFetch, stats };

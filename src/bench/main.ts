@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: every benchmark in one run, printing figures (never asserting times).
+ *
+ *   node dist/bench/main.js [--models N] [--only corpus-store|search|near-duplicates|funnel] [--workers N]
+ *                           [--cards N] [--reference]
+ *
+ * --models   size of the generated Hub for the full funnel (default 1,533,973, the paper's snapshot)
+ * --cards    cards for the near-identical benchmark (default 113,558, the paper's matched models)
+ * --reference also run the Python references (Debian python3): NLTK search + Table III over the search
+ *            benchmark's corpus, scikit-learn near-identical cards over the synthetic cards and over the
+ *            funnel's candidates; each says whether both sides give the same output
+ */
+import { loadavg } from "node:os";
+import { formatFunnel } from "../pipeline/funnel-report";
+import { benchCorpusStore } from "./corpus-store";
+import { benchFunnel, PAPER_HUB_MODELS } from "./funnel";
+import { benchSearchReference } from "./funnel-reference";
+import { benchNearDuplicates, PAPER_MATCHED_CARDS } from "./near-duplicates";
+import { benchSearch } from "./search";
+
+const BENCHES = ["corpus-store", "search", "near-duplicates", "funnel"] as const;
+type Bench = (typeof BENCHES)[number];
+
+interface BenchArgs {
+  only: Bench | null;
+  models: number;
+  cards: number;
+  workers: number | undefined;
+  reference: boolean;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { only: null, models: PAPER_HUB_MODELS, cards: PAPER_MATCHED_CARDS, workers: undefined, reference: false };
+  const count = (flag: string, value: string | undefined) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer (got ${JSON.stringify(value)})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--only") {
+      const value = argv[++i];
+      if (!BENCHES.includes(value as Bench)) throw new Error(`--only must be one of ${BENCHES.join(", ")} (got ${JSON.stringify(value)})`);
+      args.only = value as Bench;
+    } else if (flag === "--models") args.models = count(flag, argv[++i]);
+    else if (flag === "--cards") args.cards = count(flag, argv[++i]);
+    else if (flag === "--workers") args.workers = count(flag, argv[++i]);
+    else if (flag === "--reference") args.reference = true;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return args;
+}
+
+const peakRssMiB = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+const line = (text: string) => process.stdout.write(`${text}\n`);
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseBenchArgs(argv);
+  const wanted = (bench: Bench) => args.only === null || args.only === bench;
+  line(`hf-se-atlas bench: node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+
+  if (wanted("corpus-store")) {
+    const figures = await benchCorpusStore();
+    line(`\n[corpus store] ${JSON.stringify(figures)}`);
+  }
+  if (wanted("search")) {
+    const f = await benchSearch();
+    line(`\n[search] ${f.records} records of ${f.corpus}, ${f.megabytes.toFixed(1)} MB: ${f.cardsPerSecond.toFixed(0)} cards/s, ${f.megabytesPerSecond.toFixed(2)} MB/s (best of ${f.passes}; first pass ${f.firstPassSeconds.toFixed(2)} s)`);
+    if (args.reference) {
+      const r = await benchSearchReference(f.corpus, ".cache/bench-search-reference");
+      line(`  NLTK reference over the same ${r.models} models: ours ${r.oursSeconds.toFixed(1)} s, NLTK ${r.referenceSeconds.toFixed(1)} s; ${r.identical ? "IDENTICAL" : "DIFFERENT"}: ${r.detail}`);
+    }
+  }
+  if (wanted("near-duplicates")) {
+    const b = benchNearDuplicates({ cards: args.cards, reference: args.reference });
+    const s = b.result.stats;
+    line(`\n[near-duplicates] ${b.cards} synthetic cards, ${b.textMegabytes.toFixed(0)} MB of text: ${b.seconds.toFixed(1)} s, ${b.cardsPerSecond.toFixed(0)} cards/s, ${(b.textMegabytes / b.seconds).toFixed(1)} MB/s`);
+    line(`  ${s.vocabulary} terms, ${s.distinctVectors} distinct vectors, ${s.candidates} candidate pairs, ${s.verified} verified, ${s.similarVectorPairs} similar; ${b.result.pairs.length} variants; peak RSS ${peakRssMiB()} MiB`);
+    if (b.reference) line(`  scikit-learn reference: ${b.reference.seconds.toFixed(1)} s; ${b.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${b.reference.detail}`);
+  }
+  if (wanted("funnel")) {
+    const f = await benchFunnel(args.models, args.workers, ".cache", args.reference);
+    const t = f.result.timings;
+    line(`\n[funnel] ${f.models} generated models (${f.hubDir}${f.generatedSeconds === null ? ", reused" : `, generated in ${f.generatedSeconds.toFixed(0)} s`}), workers ${f.result.workers}:`);
+    line(`  total ${f.seconds.toFixed(1)} s = ${f.modelsPerSecond.toFixed(0)} models/s; search + outliers ${t.searchSeconds} s, near-identical cards ${t.nearDuplicatesSeconds} s, tables ${t.writeSeconds} s; peak RSS ${peakRssMiB()} MiB`);
+    line(formatFunnel(f.result.rows).replace(/^/gm, "  "));
+    if (f.reference) line(`  scikit-learn reference on the ${f.reference.cards} candidates: ${f.reference.seconds.toFixed(1)} s; ${f.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${f.reference.detail}`);
+  }
+  line(`\npeak RSS of the whole bench process: ${peakRssMiB()} MiB`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

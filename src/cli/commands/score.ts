@@ -1,0 +1,32 @@
+import { join } from "node:path";
+import type { Command } from "commander";
+import { formatScores, SCORE_COLUMNS, scoreRun, type RunScore } from "../../evaluate/score";
+import { loadTaxonomy } from "../../taxonomy/taxonomy";
+import { writeRows } from "../../util/arrow-table";
+
+/** Score a run, write `<run>/evaluation.arrow`, and return the text to print (null without ground truth). */
+export async function scoreAndReport(runDir: string, corpusDir: string, taxonomyPath?: string): Promise<{ score: RunScore; text: string } | null> {
+  const result = scoreRun(runDir, corpusDir, loadTaxonomy(taxonomyPath));
+  if (result === null) return null;
+  await writeRows(join(runDir, "evaluation.arrow"), result.rows, SCORE_COLUMNS);
+  const text = [
+    `Precision / recall against ${result.groundTruth} (final = ${result.finalSource})`,
+    formatScores(result.rows),
+    "",
+  ].join("\n");
+  return { score: result, text };
+}
+
+export function register(program: Command): void {
+  program
+    .command("score")
+    .description("precision and recall of each funnel stage against a synthetic corpus's ground truth (writes <run>/evaluation.arrow)")
+    .option("--run <dir>", "run directory written by `funnel`", "out/demo")
+    .option("--corpus <dir>", "corpus directory holding ground-truth.arrow", "data/demo")
+    .option("--taxonomy <file>", "taxonomy JSON (default: the shipped taxonomy/se-tasks.json)")
+    .action(async (options: { run: string; corpus: string; taxonomy?: string }) => {
+      const scored = await scoreAndReport(options.run, options.corpus, options.taxonomy);
+      if (scored === null) throw new Error(`${options.corpus} has no ground-truth.arrow: scoring needs a synthetic corpus with its ground truth`);
+      process.stdout.write(scored.text);
+    });
+}

@@ -1,0 +1,78 @@
+/**
+ * Shard checkpoints for a resumable funnel (`resume: true`): each searched shard's output is kept in
+ * `<run>/.shards/` under a key that covers the shard file and every setting that shapes the output, so a
+ * rerun after an interruption skips the shards already done and still writes byte-identical tables.
+ * The folder is removed when the run completes.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { ShardEntry } from "../corpus/store";
+import { writeFileAtomicSync } from "../util/atomic";
+import type { ShardOutput } from "./shard";
+
+export const CHECKPOINT_DIR = ".shards";
+
+export interface ShardCheckpoints {
+  has(index: number): boolean;
+  load(index: number): ShardOutput;
+  save(output: ShardOutput): void;
+  /** Remove the folder (after a complete run). */
+  clear(): void;
+}
+
+/**
+ * `settings` is everything besides the shard that decides its output (taxonomy digest, lemma policy,
+ * aliases, outlier tasks); the shard is identified by its file name, record count, size and mtime.
+ */
+export function openShardCheckpoints(runDir: string, corpusDir: string, shards: readonly ShardEntry[], settings: unknown): ShardCheckpoints {
+  const dir = join(runDir, CHECKPOINT_DIR);
+  const settingsDigest = JSON.stringify(settings);
+  const keyOf = shards.map((shard) => {
+    const stat = statSync(join(corpusDir, shard.file));
+    return createHash("sha256").update(JSON.stringify([settingsDigest, shard.file, shard.records, stat.size, stat.mtimeMs])).digest("hex").slice(0, 24);
+  });
+  const pathOf = (index: number) => join(dir, `shard-${String(index).padStart(5, "0")}-${keyOf[index]}.bin`);
+  return {
+    has: (index) => existsSync(pathOf(index)),
+    load(index) {
+      const path = pathOf(index);
+      try {
+        return decode(readFileSync(path));
+      } catch (error) {
+        throw new Error(`shard checkpoint ${path} is unreadable (${(error as Error).message}); delete ${dir} and run again`);
+      }
+    },
+    save(output) {
+      writeFileAtomicSync(pathOf(output.index), encode(output));
+    },
+    clear() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** [json length][json][occurrences IPC][documentation IPC]; lengths as 32-bit little-endian. */
+function encode(output: ShardOutput): Uint8Array {
+  const { occurrencesIpc, documentationIpc, ...rest } = output;
+  const json = Buffer.from(JSON.stringify({ ...rest, occurrencesBytes: occurrencesIpc.byteLength, documentationBytes: documentationIpc.byteLength }));
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(json.length);
+  return Buffer.concat([header, json, occurrencesIpc, documentationIpc]);
+}
+
+function decode(bytes: Buffer): ShardOutput {
+  const jsonLength = bytes.readUInt32LE(0);
+  const meta = JSON.parse(bytes.subarray(4, 4 + jsonLength).toString("utf8")) as Omit<ShardOutput, "occurrencesIpc" | "documentationIpc"> & {
+    occurrencesBytes: number;
+    documentationBytes: number;
+  };
+  const { occurrencesBytes, documentationBytes, ...rest } = meta;
+  const at = 4 + jsonLength;
+  if (bytes.length !== at + occurrencesBytes + documentationBytes) throw new Error("truncated");
+  return {
+    ...rest,
+    occurrencesIpc: new Uint8Array(bytes.subarray(at, at + occurrencesBytes)),
+    documentationIpc: new Uint8Array(bytes.subarray(at + occurrencesBytes)),
+  };
+}

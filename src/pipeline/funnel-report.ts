@@ -1,0 +1,92 @@
+/**
+ * The funnel table (`funnel.arrow`): models left after each stage, overall and per activity, with the
+ * paper's figure beside each count where the paper gives one.
+ */
+import { PAPER_FUNNEL, PAPER_PILOTS } from "../analyse/paper";
+import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
+import type { TableSpec } from "../util/arrow-table";
+import type { ActivityCounts } from "./shard";
+
+export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "relevant"] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+export const FUNNEL_ACTIVITIES = ["all", ...ACTIVITY_CODES] as const;
+
+export interface FunnelRow {
+  stage: FunnelStage;
+  /** "all" or an activity code. */
+  activity: string;
+  models: number;
+  /** The paper's count for this cell; null where it reports none. */
+  paperModels: number | null;
+}
+
+export const FUNNEL_COLUMNS: TableSpec<FunnelRow> = [
+  { name: "stage", type: "string" },
+  { name: "activity", type: "string" },
+  { name: "models", type: "int" },
+  { name: "paperModels", type: "int", nullable: true },
+];
+
+/** The paper's funnel (RQ1.2) and Table IV (unique models per activity). */
+export function paperFigure(stage: FunnelStage, activity: string): number | null {
+  if (activity === "all") {
+    const overall: Record<FunnelStage, number> = {
+      models: PAPER_FUNNEL.collected,
+      matched: PAPER_FUNNEL.matched,
+      "after-outliers": PAPER_FUNNEL.afterOutliers,
+      unique: PAPER_FUNNEL.unique,
+      relevant: PAPER_FUNNEL.seModels,
+    };
+    return overall[stage];
+  }
+  if (stage === "unique" && Object.hasOwn(PAPER_PILOTS, activity)) return PAPER_PILOTS[activity as keyof typeof PAPER_PILOTS].uniqueModels;
+  return null;
+}
+
+export interface FunnelCounts {
+  models: number;
+  matched: ActivityCounts;
+  afterOutliers: ActivityCounts;
+  unique: ActivityCounts;
+  /** Filled by the relevance check (LLM stage); absent until then. */
+  relevant?: ActivityCounts;
+}
+
+/** The rows of funnel.arrow; "models" has only the overall row (activities are not known before search). */
+export function funnelRows(counts: FunnelCounts): FunnelRow[] {
+  const rows: FunnelRow[] = [{ stage: "models", activity: "all", models: counts.models, paperModels: paperFigure("models", "all") }];
+  const perStage: Array<[FunnelStage, ActivityCounts | undefined]> = [
+    ["matched", counts.matched],
+    ["after-outliers", counts.afterOutliers],
+    ["unique", counts.unique],
+    ["relevant", counts.relevant],
+  ];
+  for (const [stage, byActivity] of perStage) {
+    if (!byActivity) continue;
+    for (const activity of FUNNEL_ACTIVITIES) rows.push({ stage, activity, models: byActivity[activity], paperModels: paperFigure(stage, activity) });
+  }
+  return rows;
+}
+
+/** A plain-text table: one line per stage, a column per activity, "ours (paper)" where the paper has a figure. */
+export function formatFunnel(rows: readonly FunnelRow[]): string {
+  const cell = (row: FunnelRow | undefined) =>
+    row === undefined ? "" : row.paperModels === null ? fmt(row.models) : `${fmt(row.models)} (${fmt(row.paperModels)})`;
+  const stages = FUNNEL_STAGES.filter((stage) => rows.some((r) => r.stage === stage));
+  const table = [["stage", ...FUNNEL_ACTIVITIES], ...stages.map((stage) => [stage, ...FUNNEL_ACTIVITIES.map((a) => cell(rows.find((r) => r.stage === stage && r.activity === a)))])];
+  return alignColumns(table);
+}
+
+export function fmt(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export function percent(value: number, digits = 2): string {
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** Left-align the first column, right-align the others, two spaces between. */
+export function alignColumns(table: readonly (readonly string[])[]): string {
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => (row[c] ?? "").length)));
+  return table.map((row) => row.map((text, c) => (c === 0 ? text.padEnd(widths[c]!) : text.padStart(widths[c]!))).join("  ").trimEnd()).join("\n");
+}

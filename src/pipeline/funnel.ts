@@ -1,0 +1,386 @@
+/**
+ * The streaming funnel: corpus -> task search -> Table III outlier rules -> near-identical cards, written
+ * as a run directory (docs/architecture.md):
+ *
+ *   search/matches.arrow, search/documentation.arrow, filter/occurrences.arrow (one record batch per shard)
+ *   filter/candidates.arrow, filter/near-duplicates.arrow, filter/unique.arrow
+ *   funnel.arrow, problems.arrow, run.json
+ *
+ * The corpus is read one shard at a time; only one compact row per candidate (ids, tasks, card body) stays
+ * in memory until the near-identical check. With `workers` > 1, shards are searched in worker threads and
+ * their results written in shard order, so the files are byte-identical whatever the worker count (only
+ * run.json's `timings` and `workers` differ).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, relative } from "node:path";
+import { Worker } from "node:worker_threads";
+import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
+import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, NEAR_DUPLICATES_SPEC, checkThreshold, type NearDuplicateStats } from "../filter/near-duplicates";
+import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, PAPER_OUTLIER_SHARE, type OutlierTasks } from "../filter/outliers";
+import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
+import { createPreparer } from "../prepare/preparer";
+import { DOCUMENTATION_COLUMNS, summariseDocumentation, type DocumentationRow, type DocumentationSummaryRow } from "../search/documentation";
+import { TASK_MATCH_COLUMNS } from "../search/match";
+import { compileTaxonomy } from "../search/phrases";
+import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
+import { writeFileAtomic } from "../util/atomic";
+import { readArrowFile, writeRows } from "../util/arrow-table";
+import { createProgress, type ProgressOptions } from "../util/progress";
+import { openArrowStream } from "./arrow-stream";
+import { openShardCheckpoints } from "./checkpoint";
+import { FUNNEL_COLUMNS, funnelRows, type FunnelCounts, type FunnelRow } from "./funnel-report";
+import type { ShardTask, WorkerReply } from "./funnel-worker";
+import {
+  addActivityCounts,
+  decodeBatches,
+  emptyActivityCounts,
+  matchBatches,
+  processShard,
+  PROBLEM_COLUMNS,
+  type ActivityCounts,
+  type CandidateCard,
+  type ShardOutput,
+} from "./shard";
+
+export const RUN_FORMAT = "hf-se-atlas-run";
+
+export interface FunnelOptions {
+  corpusDir: string;
+  outDir: string;
+  /** A taxonomy file; or `taxonomy` already loaded; default the shipped taxonomy/se-tasks.json. */
+  taxonomyPath?: string;
+  taxonomy?: Taxonomy;
+  lemmaPolicy?: LemmaPolicy;
+  /** Also search each task's aliases (default false: task names only, as the paper). */
+  includeAliases?: boolean;
+  /** Cosine threshold for near-identical cards (default 0.99). */
+  similarityThreshold?: number;
+  /** Worker threads for the search; default 2 on a multi-core machine for corpora of 4+ shards, else 1 (inline; always inline from the TypeScript sources). */
+  workers?: number;
+  progress?: ProgressOptions["mode"];
+  /** Keep each searched shard in <out>/.shards and skip shards already there (an interrupted run resumes). */
+  resume?: boolean;
+}
+
+export interface OutlierSummary {
+  occurrences: number;
+  outlierOccurrences: number;
+  /** Share of occurrences that belong to the outlier tasks, before the rules (paper: 89.01%). */
+  share: number;
+  paperShare: number;
+  byTask: Record<string, number>;
+  /** Occurrences removed by a Table III rule. */
+  excluded: number;
+}
+
+export interface FunnelResult {
+  runDir: string;
+  synthetic: boolean;
+  counts: FunnelCounts;
+  rows: FunnelRow[];
+  documentation: DocumentationSummaryRow[];
+  outliers: OutlierSummary;
+  nearDuplicates: NearDuplicateStats & { threshold: number; pairs: number };
+  problems: number;
+  /** Worker threads used for the search (1 = inline). */
+  workers: number;
+  /** Shards taken from checkpoints of an earlier, interrupted run (with `resume`). */
+  resumedShards: number;
+  timings: Record<string, number>;
+}
+
+/** What a worker needs to build its own preparer and compiled taxonomy. */
+export interface WorkerSetup {
+  corpusDir: string;
+  taxonomy: Taxonomy;
+  lemmaPolicy: LemmaPolicy;
+  includeAliases: boolean;
+  outlierTasks: OutlierTasks;
+}
+
+export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
+  const started = process.hrtime.bigint();
+  const timings: Record<string, number> = {};
+  const lemmaPolicy = options.lemmaPolicy ?? DEFAULT_LEMMA_POLICY;
+  if (!isLemmaPolicy(lemmaPolicy)) throw new Error(`unknown lemma policy ${JSON.stringify(lemmaPolicy)}`);
+  const threshold = options.similarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD;
+  checkThreshold(threshold);
+  const includeAliases = options.includeAliases ?? false;
+  const manifest = await readManifest(options.corpusDir);
+  const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
+  const workers = options.workers ?? defaultWorkers(manifest);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
+  const outlierTasks = DEFAULT_OUTLIER_TASKS;
+  const runDir = options.outDir;
+  const checkpoints = options.resume
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomyDigest(taxonomy), lemmaPolicy, includeAliases, outlierTasks })
+    : null;
+
+  // Stage 1: search + outlier rules, shard by shard.
+  const writers = {
+    matches: openArrowStream(join(runDir, "search", "matches.arrow"), TASK_MATCH_COLUMNS),
+    documentation: openArrowStream(join(runDir, "search", "documentation.arrow"), DOCUMENTATION_COLUMNS),
+    occurrences: openArrowStream(join(runDir, "filter", "occurrences.arrow"), OCCURRENCE_COLUMNS),
+    problems: openArrowStream(join(runDir, "problems.arrow"), PROBLEM_COLUMNS),
+  };
+  const candidates: CandidateCard[] = [];
+  const counts = { models: 0, matched: emptyActivityCounts(), afterOutliers: emptyActivityCounts() };
+  const outliers: OutlierSummary = {
+    occurrences: 0,
+    outlierOccurrences: 0,
+    share: 0,
+    paperShare: PAPER_OUTLIER_SHARE,
+    byTask: Object.fromEntries(Object.keys(outlierTasks).map((t) => [t, 0])),
+    excluded: 0,
+  };
+  const progress = createProgress({ label: "funnel: search", total: manifest.records, unit: "models", mode: options.progress });
+  const consume = (output: ShardOutput) => {
+    const occurrenceBatches = decodeBatches(output.occurrencesIpc);
+    writers.occurrences.addBatches(occurrenceBatches);
+    writers.matches.addBatches(matchBatches(occurrenceBatches));
+    writers.documentation.addBatches(decodeBatches(output.documentationIpc));
+    writers.problems.addRows(output.problems);
+    for (const c of output.candidates) candidates.push(c);
+    counts.models += output.counts.models;
+    addActivityCounts(counts.matched, output.counts.matched);
+    addActivityCounts(counts.afterOutliers, output.counts.afterOutliers);
+    outliers.occurrences += output.counts.occurrences;
+    outliers.excluded += output.counts.excludedOccurrences;
+    for (const [task, n] of Object.entries(output.counts.outlierTaskOccurrences)) outliers.byTask[task] = (outliers.byTask[task] ?? 0) + n;
+    progress.tick(output.counts.models);
+  };
+  let stageStart = process.hrtime.bigint();
+  let resumedShards = 0;
+  const cached: CachedShards = {
+    has: (index) => checkpoints?.has(index) ?? false,
+    load: (index) => {
+      resumedShards++;
+      return checkpoints!.load(index);
+    },
+    save: (output) => checkpoints?.save(output),
+  };
+  try {
+    if (workers === 1) {
+      const preparer = createPreparer({ policy: lemmaPolicy });
+      const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks };
+      for (const [index, shard] of manifest.shards.entries()) {
+        if (cached.has(index)) {
+          consume(cached.load(index));
+          continue;
+        }
+        const output = processShard(index, await readShard(options.corpusDir, shard), context);
+        cached.save(output);
+        consume(output);
+      }
+    } else {
+      await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks }, workers, consume, cached);
+    }
+  } catch (error) {
+    // No half-written tables: the temporary files go, the error names the shard or model.
+    await Promise.all(Object.values(writers).map((w) => w.abort()));
+    throw error;
+  } finally {
+    progress.stop();
+  }
+  outliers.outlierOccurrences = Object.values(outliers.byTask).reduce((a, b) => a + b, 0);
+  outliers.share = outliers.occurrences === 0 ? 0 : outliers.outlierOccurrences / outliers.occurrences;
+  timings.searchSeconds = secondsSince(stageStart);
+
+  // Stage 2: near-identical cards over the candidates.
+  stageStart = process.hrtime.bigint();
+  const near = findNearDuplicates(
+    candidates.map((c) => ({ id: c.id, createdAt: c.createdAt, text: c.text })),
+    { threshold },
+  );
+  for (const p of near.problems) writers.problems.addRows([{ modelId: p.id, stage: "near-duplicates", code: p.code, message: p.message }]);
+  const uniqueIds = new Set(near.uniqueIds);
+  const candidateRows = candidates.map(({ id, activities, tasks, taskIds }) => ({ id, activities, tasks, taskIds }));
+  const uniqueRows = candidateRows.filter((c) => uniqueIds.has(c.id));
+  const unique = emptyActivityCounts();
+  for (const row of uniqueRows) countRow(unique, row.activities);
+  timings.nearDuplicatesSeconds = secondsSince(stageStart);
+
+  // Outputs.
+  stageStart = process.hrtime.bigint();
+  await writeRows(join(runDir, "filter", "candidates.arrow"), candidateRows, CANDIDATE_COLUMNS);
+  await writeRows(join(runDir, "filter", "near-duplicates.arrow"), near.pairs, NEAR_DUPLICATES_SPEC);
+  await writeRows(join(runDir, "filter", "unique.arrow"), uniqueRows, CANDIDATE_COLUMNS);
+  const problems = writers.problems.rowsWritten;
+  await Promise.all(Object.values(writers).map((w) => w.close()));
+  const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
+  const rows = funnelRows(funnelCounts);
+  await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
+  const documentation = summariseDocumentation(documentationRows(join(runDir, "search", "documentation.arrow")));
+  timings.writeSeconds = secondsSince(stageStart);
+  timings.totalSeconds = secondsSince(started);
+
+  const nearDuplicates = { ...near.stats, threshold, pairs: near.pairs.length };
+  const runJson = {
+    format: RUN_FORMAT,
+    version: 1,
+    corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
+    taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomyDigest(taxonomy), tasks: taxonomy.tasks.length },
+    config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
+    counts: funnelCounts,
+    outliers,
+    nearDuplicates,
+    documentation,
+    problems,
+    workers,
+    timings,
+  };
+  await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(runJson, null, 2)}\n`);
+  checkpoints?.clear();
+  return { runDir, synthetic: manifest.synthetic, counts: funnelCounts, rows, documentation, outliers, nearDuplicates, problems, workers, resumedShards, timings };
+}
+
+/**
+ * For the relevance check (LLM stage): add the "relevant" stage to a run's funnel.arrow, keeping the
+ * counts the funnel wrote in run.json. Returns the new rows.
+ */
+export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts): Promise<FunnelRow[]> {
+  const path = join(runDir, "run.json");
+  if (!existsSync(path)) throw new Error(`missing ${path}: run the funnel first`);
+  const run = JSON.parse(readFileSync(path, "utf8")) as { format?: string; counts?: FunnelCounts };
+  if (run.format !== RUN_FORMAT || !run.counts) throw new Error(`${path} is not a funnel run description (format ${JSON.stringify(run.format)})`);
+  const rows = funnelRows({ ...run.counts, relevant });
+  await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
+  return rows;
+}
+
+function countRow(counts: ActivityCounts, activities: readonly string[]): void {
+  counts.all++;
+  for (const a of activities) if (a in counts && a !== "all") counts[a as keyof ActivityCounts]++;
+}
+
+/** Documentation rows read column-wise from the Arrow file (no per-row objects kept). */
+function* documentationRows(path: string): Generator<DocumentationRow> {
+  const table = readArrowFile(path);
+  for (const batch of table.batches) {
+    const column = (name: string) => batch.getChild(name)!;
+    const [modelId, category, card, meta, abstract, hasAbstract] = ["modelId", "category", "matchedInCard", "matchedInMetadata", "matchedInAbstract", "hasAbstract"].map(column);
+    for (let i = 0; i < batch.numRows; i++) {
+      yield {
+        modelId: modelId!.get(i),
+        category: category!.get(i),
+        matchedInCard: card!.get(i),
+        matchedInMetadata: meta!.get(i),
+        matchedInAbstract: abstract!.get(i),
+        hasAbstract: hasAbstract!.get(i),
+      };
+    }
+  }
+}
+
+/** Search shards in worker threads; results are handed to `consume` in shard order. */
+/** Shard outputs kept from an interrupted run (see checkpoint.ts); all no-ops without `resume`. */
+interface CachedShards {
+  has(index: number): boolean;
+  load(index: number): ShardOutput;
+  save(output: ShardOutput): void;
+}
+
+async function searchInWorkers(
+  manifest: CorpusManifest,
+  setup: WorkerSetup,
+  workers: number,
+  consume: (output: ShardOutput) => void,
+  cached: CachedShards,
+): Promise<void> {
+  const script = workerScript();
+  const pool = Array.from({ length: Math.min(workers, Math.max(1, manifest.shards.length)) }, () => new Worker(script, { workerData: setup }));
+  const pending = new Map<number, ShardOutput>();
+  let nextToDispatch = 0;
+  let nextToConsume = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const total = manifest.shards.length;
+      // Consume every shard that is ready, in order: searched ones from `pending`, resumed ones from disk.
+      const drain = () => {
+        while (pending.has(nextToConsume) || (nextToConsume < total && cached.has(nextToConsume))) {
+          const output = pending.get(nextToConsume) ?? cached.load(nextToConsume);
+          pending.delete(nextToConsume);
+          consume(output);
+          nextToConsume++;
+        }
+      };
+      try {
+        drain();
+      } catch (error) {
+        return reject(error);
+      }
+      if (nextToConsume === total) return resolve();
+      const dispatch = (worker: Worker) => {
+        while (nextToDispatch < total && cached.has(nextToDispatch)) nextToDispatch++;
+        // Bound the results waiting to be written: at most one shard ahead per worker.
+        if (nextToDispatch < total && nextToDispatch - nextToConsume < 2 * pool.length) {
+          const task: ShardTask = { index: nextToDispatch, shard: manifest.shards[nextToDispatch]! };
+          nextToDispatch++;
+          worker.postMessage(task);
+          return true;
+        }
+        return false;
+      };
+      const idle: Worker[] = [];
+      for (const worker of pool) {
+        worker.on("message", (reply: WorkerReply) => {
+          if (!reply.ok) return reject(new Error(`corpus shard ${manifest.shards[reply.index]?.file}: ${reply.error}`));
+          pending.set(reply.output.index, reply.output);
+          try {
+            cached.save(reply.output);
+            drain();
+          } catch (error) {
+            return reject(error);
+          }
+          if (nextToConsume === total) return resolve();
+          idle.push(worker);
+          while (idle.length > 0 && dispatch(idle[0]!)) idle.shift();
+        });
+        worker.on("error", reject);
+        worker.on("exit", (code) => {
+          if (code !== 0 && nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code}`));
+        });
+        if (!dispatch(worker)) idle.push(worker);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Two workers for corpora of several shards on a multi-core machine. Inline when running from the
+ * TypeScript sources (tests): workers would run the build in dist/, which may be older than the sources.
+ */
+function defaultWorkers(manifest: CorpusManifest): number {
+  if (__filename.endsWith(".ts")) return 1;
+  return manifest.shards.length >= 4 && availableParallelism() >= 2 ? 2 : 1;
+}
+
+/** The compiled worker script; from the TypeScript sources (tests) it is taken from the build in dist/. */
+function workerScript(): string {
+  const candidates = [join(__dirname, "funnel-worker.js"), join(__dirname, "..", "..", "dist", "pipeline", "funnel-worker.js")];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error("worker threads need the built library (npm run build), or run with one worker");
+  return found;
+}
+
+function taxonomyDigest(taxonomy: Taxonomy): string {
+  try {
+    return createHash("sha256").update(readFileSync(taxonomy.origin)).digest("hex");
+  } catch {
+    return createHash("sha256").update(JSON.stringify(taxonomy.tasks)).digest("hex");
+  }
+}
+
+/** Paths in run.json relative to the working directory when inside it, so runs compare across checkouts. */
+function portablePath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") || rel === "" ? path : rel.split("\\").join("/");
+}
+
+function secondsSince(start: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - start) / 1e6) / 1000;
+}

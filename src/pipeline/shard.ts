@@ -1,0 +1,152 @@
+/**
+ * The per-shard part of the funnel, pure: search every record of one corpus shard, apply the Table III
+ * outlier rules, and keep only what later stages need: the rows for the stage tables (encoded as Arrow
+ * record batches, so a worker thread can hand them over as bytes), one compact row per candidate (with
+ * its card body for the near-identical check), problems, and counts.
+ */
+import { tableFromIPC, tableToIPC, type RecordBatch } from "apache-arrow";
+import type { ModelRecord } from "../corpus/record";
+import { applyOutlierRules, modelsAfterOutliers, OCCURRENCE_COLUMNS, type CandidateModel, type Occurrence, type OutlierTasks } from "../filter/outliers";
+import type { Preparer } from "../prepare/preparer";
+import { DOCUMENTATION_COLUMNS, documentationRowOf, type DocumentationRow } from "../search/documentation";
+import { searchRecord, TASK_MATCH_COLUMNS } from "../search/match";
+import type { CompiledTaxonomy } from "../search/phrases";
+import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
+import { rowsToTable, type TableSpec } from "../util/arrow-table";
+
+/** One problem with one model, from any stage (`problems.arrow`). */
+export interface ProblemRow {
+  modelId: string;
+  stage: string;
+  code: string;
+  message: string;
+}
+
+export const PROBLEM_COLUMNS: TableSpec<ProblemRow> = [
+  { name: "modelId", type: "string" },
+  { name: "stage", type: "string" },
+  { name: "code", type: "string" },
+  { name: "message", type: "string" },
+];
+
+/** A model left after the outlier rules, with what the near-identical check reads. */
+export interface CandidateCard extends CandidateModel {
+  createdAt: string | null;
+  /** Card body (README after the front matter); "" when the model has no readable card. */
+  text: string;
+}
+
+/** "all" plus one count per activity. */
+export type ActivityCounts = Record<"all" | (typeof ACTIVITY_CODES)[number], number>;
+
+export function emptyActivityCounts(): ActivityCounts {
+  return { all: 0, RE: 0, SD: 0, SI: 0, QA: 0, SM: 0 };
+}
+
+export function addActivityCounts(into: ActivityCounts, from: ActivityCounts): void {
+  for (const key of Object.keys(into) as (keyof ActivityCounts)[]) into[key] += from[key];
+}
+
+export interface ShardCounts {
+  models: number;
+  /** Models with at least one task occurrence (any source), per activity of the matched tasks. */
+  matched: ActivityCounts;
+  afterOutliers: ActivityCounts;
+  occurrences: number;
+  /** Occurrences of each outlier task before the rules (for the 89.01% share). */
+  outlierTaskOccurrences: Record<string, number>;
+  /** Occurrences a Table III rule removed. */
+  excludedOccurrences: number;
+}
+
+/** What one shard gives the funnel. Table rows travel as Arrow IPC stream bytes. */
+export interface ShardOutput {
+  index: number;
+  occurrencesIpc: Uint8Array;
+  documentationIpc: Uint8Array;
+  candidates: CandidateCard[];
+  problems: ProblemRow[];
+  counts: ShardCounts;
+}
+
+export interface ShardContext {
+  compiled: CompiledTaxonomy;
+  preparer: Preparer;
+  outlierTasks: OutlierTasks;
+}
+
+function countActivities(counts: ActivityCounts, activities: Iterable<string>): void {
+  counts.all++;
+  const seen = new Set(activities);
+  for (const code of ACTIVITY_CODES) if (seen.has(code)) counts[code]++;
+}
+
+export function processShard(index: number, records: readonly ModelRecord[], context: ShardContext): ShardOutput {
+  const occurrences: Occurrence[] = [];
+  const documentation: DocumentationRow[] = [];
+  const candidates: CandidateCard[] = [];
+  const problems: ProblemRow[] = [];
+  const counts: ShardCounts = {
+    models: 0,
+    matched: emptyActivityCounts(),
+    afterOutliers: emptyActivityCounts(),
+    occurrences: 0,
+    outlierTaskOccurrences: Object.fromEntries(Object.keys(context.outlierTasks).map((task) => [task, 0])),
+    excludedOccurrences: 0,
+  };
+  for (const record of records) {
+    counts.models++;
+    for (const p of record.problems) problems.push({ modelId: record.id, stage: p.stage, code: p.code, message: p.message });
+    let modelOccurrences: Occurrence[];
+    try {
+      const result = searchRecord(record, context.compiled, context.preparer);
+      for (const p of result.problems) problems.push({ modelId: record.id, stage: "search", code: p.code, message: p.message });
+      documentation.push(result.documentation);
+      modelOccurrences = applyOutlierRules(record, result.matches, context.outlierTasks);
+    } catch (error) {
+      // The model stays in the tables (no matches) and the reason is recorded.
+      problems.push({ modelId: record.id, stage: "search", code: "search-failed", message: (error as Error).message });
+      documentation.push(documentationRowOf(record, []));
+      modelOccurrences = [];
+    }
+    if (modelOccurrences.length === 0) continue;
+    countActivities(counts.matched, modelOccurrences.map((o) => o.activity));
+    for (const o of modelOccurrences) {
+      occurrences.push(o);
+      counts.occurrences++;
+      if (Object.hasOwn(counts.outlierTaskOccurrences, o.task)) counts.outlierTaskOccurrences[o.task]!++;
+      if (o.excludedBy !== null) counts.excludedOccurrences++;
+    }
+    const candidate = modelsAfterOutliers(modelOccurrences)[0];
+    if (candidate === undefined) continue;
+    countActivities(counts.afterOutliers, candidate.activities);
+    candidates.push({
+      ...candidate,
+      createdAt: record.createdAt,
+      text: record.cardStatus === "present" ? (record.cardBody ?? "") : "",
+    });
+  }
+  return {
+    index,
+    occurrencesIpc: encodeRows(occurrences, OCCURRENCE_COLUMNS),
+    documentationIpc: encodeRows(documentation, DOCUMENTATION_COLUMNS),
+    candidates,
+    problems,
+    counts,
+  };
+}
+
+function encodeRows<Row>(rows: readonly Row[], spec: TableSpec<Row>): Uint8Array {
+  return tableToIPC(rowsToTable(rows, spec), "stream");
+}
+
+/** The record batches of rows encoded by {@link processShard}. */
+export function decodeBatches(bytes: Uint8Array): RecordBatch[] {
+  return tableFromIPC(bytes).batches;
+}
+
+/** Occurrence batches without the `excludedBy` column: the rows of search/matches.arrow. */
+export function matchBatches(occurrenceBatches: readonly RecordBatch[]): RecordBatch[] {
+  const names = TASK_MATCH_COLUMNS.map((c) => c.name);
+  return occurrenceBatches.map((batch) => batch.select(names));
+}
