@@ -61,6 +61,10 @@ describe("replicate on the demo corpus", () => {
     const relevant = a.funnel!.rows.find((r) => r.stage === "relevant" && r.activity === null)!;
     expect(relevant.models).toBe(seModels.length);
     expect(relevant.paper).toBe(2_205);
+    // The relevance stage is written into the run's own funnel.arrow, per activity too.
+    const written = readRows<{ stage: string; activity: string; models: number }>(join(out, "run", "funnel.arrow")).filter((r) => r.stage === "relevant");
+    expect(written.find((r) => r.activity === "all")?.models).toBe(seModels.length);
+    expect(written.find((r) => r.activity === "SI")?.models).toBe(a.activityTotals.rows.find((r) => r.activity === "SI")!.models);
     // Table IV population = unique candidates per activity in the funnel
     for (const row of a.pilots.rows) {
       expect(row.uniqueModels).toBe(a.funnel!.rows.find((r) => r.stage === "unique" && r.activity === row.activity)!.models);

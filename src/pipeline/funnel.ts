@@ -18,13 +18,14 @@ import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, NEAR_DUPLICATES_SPEC, checkThreshold, type NearDuplicateStats } from "../filter/near-duplicates";
+import type { RelevanceCheckResult } from "../filter/llm/run";
 import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, PAPER_OUTLIER_SHARE, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
 import { DOCUMENTATION_COLUMNS, summariseDocumentation, type DocumentationRow, type DocumentationSummaryRow } from "../search/documentation";
 import { TASK_MATCH_COLUMNS } from "../search/match";
 import { compileTaxonomy } from "../search/phrases";
-import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
+import { ACTIVITY_CODES, loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { readArrowFile, writeRows } from "../util/arrow-table";
 import { createProgress, type ProgressOptions } from "../util/progress";
@@ -248,6 +249,25 @@ export async function recordRelevantCounts(runDir: string, relevant: ActivityCou
   const rows = funnelRows({ ...run.counts, relevant });
   await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
   return rows;
+}
+
+/** True when `runDir` was written by {@link runFunnel} (so its funnel can take the relevance stage). */
+export function isFunnelRun(runDir: string): boolean {
+  const path = join(runDir, "run.json");
+  if (!existsSync(path)) return false;
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as { format?: string }).format === RUN_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/** The relevance check's outcome as funnel counts: SE models overall and per activity judged relevant. */
+export function relevantCountsOf(result: Pick<RelevanceCheckResult, "seModels" | "byActivity">): ActivityCounts {
+  const counts = emptyActivityCounts();
+  counts.all = result.seModels;
+  for (const code of ACTIVITY_CODES) counts[code] = result.byActivity[code].relevant;
+  return counts;
 }
 
 function countRow(counts: ActivityCounts, activities: readonly string[]): void {

@@ -20,7 +20,7 @@ import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { runRelevanceCheck } from "../filter/llm/run";
-import { runFunnel } from "./funnel";
+import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
@@ -156,7 +156,8 @@ export function defaultStages(): PipelineStages {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline }) {
-      await runRelevanceCheck({ runDir, corpusDir, taxonomy, judge: offline ? "offline" : "auto", progress: process.stderr.isTTY ? undefined : "lines" });
+      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, judge: offline ? "offline" : "auto", progress: process.stderr.isTTY ? undefined : "lines" });
+      await recordRelevantCounts(runDir, relevantCountsOf(result));
     },
   };
 }

@@ -9,6 +9,7 @@ import { AGREEMENT_COLUMNS, agreementRows, groundTruthReference, type AgreementR
 import { validateDir } from "../../validate/pilot-files";
 import { readRows, writeRows } from "../../util/arrow-table";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
+import { isFunnelRun, recordRelevantCounts, relevantCountsOf } from "../../pipeline/funnel";
 
 interface JudgeOptions {
   run: string;
@@ -101,6 +102,8 @@ export function register(program: Command): void {
         excerpt: { maxBodyChars: number(options.maxCardChars, "--max-card-chars") },
       });
       process.stdout.write(`${formatRelevance(result)}\n`);
+      // A run written by the funnel gets its last stage, so funnel.arrow reads end to end.
+      if (isFunnelRun(options.run)) await recordRelevantCounts(options.run, relevantCountsOf(result));
       // A synthetic corpus knows the answer: report the judge's agreement with it.
       const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
       if (existsSync(truthPath)) {

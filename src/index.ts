@@ -1,0 +1,25 @@
+/**
+ * hf-se-atlas as a library: one namespace per pipeline stage, in the order data flows through them.
+ * Notebooks and scripts can import a stage's module directly (e.g. `hf-se-atlas/dist/search/match`)
+ * or take everything from here.
+ */
+export * as record from "./corpus/record";
+export * as card from "./corpus/card";
+export * as ingest from "./corpus/ingest";
+export * as store from "./corpus/store";
+export * as taxonomy from "./taxonomy/taxonomy";
+export * as demo from "./demo";
+export * as collect from "./collect/collector";
+export * as prepare from "./prepare/preparer";
+export * as search from "./search/match";
+export * as documentation from "./search/documentation";
+export * as outliers from "./filter/outliers";
+export * as nearDuplicates from "./filter/near-duplicates";
+export * as relevance from "./filter/llm/run";
+export * as pilots from "./validate/sample";
+export * as agreement from "./validate/agreement";
+export * as funnel from "./pipeline/funnel";
+export * as replication from "./pipeline/replicate";
+export * as evaluate from "./evaluate/score";
+export * as analyse from "./analyse/all";
+export * as figures from "./figures/all";
