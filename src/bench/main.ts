@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run, printing figures (never asserting times).
  *
- *   node dist/bench/main.js [--models N] [--only corpus-store|search|near-duplicates|funnel] [--workers N]
+ *   node dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel] [--workers N]
  *                           [--cards N] [--reference]
  *
  * --models   size of the generated Hub for the full funnel (default 1,533,973, the paper's snapshot)
@@ -12,13 +12,14 @@
  */
 import { loadavg } from "node:os";
 import { formatFunnel } from "../pipeline/funnel-report";
+import { benchCollect } from "./collect";
 import { benchCorpusStore } from "./corpus-store";
 import { benchFunnel, PAPER_HUB_MODELS } from "./funnel";
 import { benchSearchReference } from "./funnel-reference";
 import { benchNearDuplicates, PAPER_MATCHED_CARDS } from "./near-duplicates";
 import { benchSearch } from "./search";
 
-const BENCHES = ["corpus-store", "search", "near-duplicates", "funnel"] as const;
+const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel"] as const;
 type Bench = (typeof BENCHES)[number];
 
 interface BenchArgs {
@@ -62,6 +63,10 @@ async function main(argv: readonly string[]): Promise<void> {
   if (wanted("corpus-store")) {
     const figures = await benchCorpusStore();
     line(`\n[corpus store] ${JSON.stringify(figures)}`);
+  }
+  if (wanted("collect")) {
+    line("\n[collect]");
+    await benchCollect();
   }
   if (wanted("search")) {
     const f = await benchSearch();
