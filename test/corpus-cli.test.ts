@@ -29,7 +29,7 @@ describe("ingest and corpus commands", () => {
 
     const summary = await summariseCorpus(dir);
     expect(summary).toMatchObject({ records: 12, shards: 3, synthetic: false, ingestProblemLines: 6, withCardMeta: 5, withArxivIds: 3 });
-    expect(summary.cardStatus).toEqual({ none: 2, empty: 1, present: 7, gated: 1, failed: 1 });
+    expect(summary.cardStatus).toEqual({ none: 1, empty: 1, present: 7, gated: 2, failed: 1 });
     expect(summary.problems[0]).toEqual({ stage: "ingest", code: "field-type", count: 4 });
     expect(summary.problems.map((p) => p.code)).toContain("yaml-invalid");
 

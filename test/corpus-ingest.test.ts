@@ -73,18 +73,29 @@ describe("ingestJsonl on the fixture dump", () => {
     expect(gpt2.arxivIds).toEqual([]);
   });
 
-  test("gated model without README in the dump: no card, problem makes it visible, arXiv tag kept", () => {
+  test("gated model without README in the dump: recorded as gated (not as no card), problem makes it visible, arXiv tag kept", () => {
     const gated = byId.get("example-labs/gated-coder-15b")!;
-    expect(gated.cardStatus).toBe("none");
+    expect(gated.cardStatus).toBe("gated");
     expect(gated.cardText).toBeNull();
     expect(gated.arxivIds).toEqual(["2305.06161"]);
     expect(gated.problems).toEqual([
       {
         stage: "ingest",
         code: "readme-not-in-dump",
-        message: 'example-labs/gated-coder-15b: siblings list README.md but the dump has no "readme" field (gated: "manual"); recorded as no card',
+        message: 'example-labs/gated-coder-15b: siblings list README.md but the dump has no "readme" field (gated: "manual"); recorded as gated',
       },
     ]);
+  });
+
+  test("a null readme while siblings list README.md is reported, and counts as no card unless gated", () => {
+    const listed = { siblings: [{ rfilename: "README.md" }], readme: null };
+    const open = hubApiToRecord({ id: "a/open", ...listed }, "line 1").record!;
+    expect(open.cardStatus).toBe("none");
+    expect(open.problems).toEqual([
+      { stage: "ingest", code: "readme-not-in-dump", message: 'a/open: siblings list README.md but the dump has a null "readme"; recorded as no card' },
+    ]);
+    expect(hubApiToRecord({ id: "a/gated", gated: "auto", ...listed }, "line 2").record!.cardStatus).toBe("gated");
+    expect(hubApiToRecord({ id: "a/none", readme: null, siblings: [{ rfilename: "config.json" }] }, "line 3").record!.problems).toEqual([]);
   });
 
   test("collector-reported gated and failed READMEs keep their status and reason", () => {

@@ -11,10 +11,10 @@
  * Card status decisions:
  *   - `readme` a string            -> parsed by parseCard: "present" or "empty".
  *   - `readmeStatus` gated/failed  -> that status (the README exists but was not read).
- *   - `readme` null                -> "none" (the collector looked and found no README).
- *   - `readme` absent              -> "none"; if `siblings` lists README.md the dump simply did not
- *     carry it, so a `readme-not-in-dump` problem makes that visible instead of counting it silently
- *     as a missing card.
+ *   - `readme` null or absent      -> "none" (no README text in the dump).
+ *   When `siblings` lists README.md the repository does have one that the dump did not carry: a
+ *   `readme-not-in-dump` problem makes that visible, and a gated model is recorded as "gated"
+ *   (unreadable) rather than as a model without a card.
  * Metadata: the README's own front matter wins (it is what the study parsed); the API's `cardData`
  * fills `cardMeta` only when the README has no readable front matter (none, invalid, or no README).
  *
@@ -93,12 +93,16 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
       fieldProblem("readmeStatus", '"gated", "failed" or "none"', readmeStatus);
     }
     if (readme !== undefined && readme !== null) fieldProblem("readme", "a string or null", readme);
-    if (readme === undefined && status === "none" && siblingsListReadme(api.siblings)) {
-      const gated = api.gated !== undefined && api.gated !== false && api.gated !== null ? ` (gated: ${preview(api.gated)})` : "";
+    if ((readme === undefined || readme === null) && status === "none" && siblingsListReadme(api.siblings)) {
+      // The repository has a README the dump did not carry. On a gated repository that is the gate,
+      // so the card counts as unreadable rather than missing; elsewhere it stays "none", made visible.
+      const isGated = api.gated !== undefined && api.gated !== false && api.gated !== null;
+      if (isGated) status = "gated";
+      const what = readme === null ? 'a null "readme"' : 'no "readme" field';
       problems.push({
         stage: "ingest",
         code: "readme-not-in-dump",
-        message: `${id}: siblings list README.md but the dump has no "readme" field${gated}; recorded as no card`,
+        message: `${id}: siblings list README.md but the dump has ${what}${isGated ? ` (gated: ${preview(api.gated)}); recorded as gated` : "; recorded as no card"}`,
       });
     }
     card = parseCard(id, null, { status, tags });
