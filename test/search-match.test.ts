@@ -72,6 +72,18 @@ describe("searchRecord", () => {
     expect(found.map((m) => [m.source, m.field, m.raw])).toEqual([["metadata", "meta.tags[0]", "code review"]]);
   });
 
+  test("a value the Hub repeats from the card's metadata is searched once", () => {
+    const record = modelWithCard("acme/repeated", "A plain model card.", { tags: ["Code Review"], pipeline_tag: "text-generation" }, {
+      tags: ["code review", "other"],
+      pipelineTag: "text-generation",
+    });
+    const found = searchRecord(record, compiled, preparer).matches.filter((m) => m.task === "code review");
+    expect(found.map((m) => [m.source, m.field])).toEqual([["metadata", "meta.tags[0]"]]);
+    // The same phrase in the card body is a separate text and still counts.
+    const withBody = modelWithCard("acme/repeated-body", "Built for code review.", { tags: ["code review"] }, { tags: ["code review"] });
+    expect(searchRecord(withBody, compiled, preparer).matches.filter((m) => m.task === "code review").map((m) => m.field)).toEqual(["body", "meta.tags[0]"]);
+  });
+
   test("identifiers and sentence breaks do not join words", () => {
     const record = modelWithCard("acme/ident", "Set code_generation=True. We like code. Generation is fast. code / review");
     expect(searchRecord(record, compiled, preparer).matches).toEqual([]);

@@ -6,7 +6,8 @@
  * - metadata: every string VALUE of the front matter, walked from `cardMeta.rawJson` (tags, datasets,
  *   license, base_model, language, pipeline_tag, model-index names, any other key), field
  *   "meta.<path>" such as "meta.tags[3]" or "meta.model-index[0].results[0].task.name"; plus the Hub
- *   tags ("tags[i]") and the Hub pipeline tag ("pipeline_tag").
+ *   tags ("tags[i]") and the Hub pipeline tag ("pipeline_tag"). A value that stands in several
+ *   metadata fields (the Hub repeats the card's tags among its own) is searched once, under the first.
  *   YAML keys are not searched: a key names a field, it does not describe the model. The paper's
  *   "debug: None" matches most plausibly come from configuration dumps printed inside card text
  *   (`{'debug': None}`, `debug: None` in a code block); those are card text here, and Table III rules
@@ -43,6 +44,16 @@ export function searchFieldsOf(record: ModelRecord, problems: FieldProblem[] = [
     problems.push({ modelId: record.id, code: "card-body-missing", message: 'cardStatus is "present" but cardBody is null; the card counts as empty' });
   }
 
+  // The Hub copies the card's YAML tags and pipeline_tag into its own tags, so the same value often
+  // stands twice: each distinct metadata text is searched once, under the first field that holds it,
+  // or its occurrences would count double.
+  const metadataTexts = new Set<string>();
+  const addMetadata = (field: string, text: string): void => {
+    const key = text.trim().toLowerCase();
+    if (metadataTexts.has(key)) return;
+    metadataTexts.add(key);
+    fields.push({ source: "metadata", field, text });
+  };
   if (record.cardMeta) {
     let meta: unknown;
     try {
@@ -55,10 +66,10 @@ export function searchFieldsOf(record: ModelRecord, problems: FieldProblem[] = [
       });
       meta = liftedMetadata(record);
     }
-    walkStrings(meta, "meta", (field, text) => fields.push({ source: "metadata", field, text }));
+    walkStrings(meta, "meta", addMetadata);
   }
-  record.tags.forEach((tag, i) => fields.push({ source: "metadata", field: `tags[${i}]`, text: tag }));
-  if (record.pipelineTag) fields.push({ source: "metadata", field: "pipeline_tag", text: record.pipelineTag });
+  record.tags.forEach((tag, i) => addMetadata(`tags[${i}]`, tag));
+  if (record.pipelineTag) addMetadata("pipeline_tag", record.pipelineTag);
 
   for (const paper of record.papers) {
     if (paper.abstract) fields.push({ source: "abstract", field: `arxiv:${paper.id}`, text: paper.abstract });
