@@ -109,6 +109,12 @@ describe("scoreStages", () => {
   it("scores the final list on models and (model, activity) pairs", () => {
     expect(row("final", "all")).toMatchObject({ truePositives: 1, falsePositives: 1, falseNegatives: 0, precision: 0.5, recall: 1 });
     expect(row("final", "RE")).toMatchObject({ truePositives: 0, falsePositives: 1, falseNegatives: 0, precision: 0, recall: null });
-    expect(formatScores(rows).split("\n")).toHaveLength(rows.length + 1);
+    const lines = formatScores(rows).split("\n");
+    expect(lines).toHaveLength(rows.length + 1);
+    // Stage, activity and unit left-aligned, the figures right-aligned: every line as wide as the header.
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[0]).toMatch(/^stage +activity +unit +TP +FP +FN +precision +recall$/);
+    expect(lines[1]).toMatch(/^search +all +model-task +4 +1 +1 +0\.800 +0\.800$/);
+    expect(lines.find((l) => l.startsWith("final  ") && l.includes(" RE "))).toMatch(/ 0\.000 +-$/);
   });
 });

@@ -226,6 +226,15 @@ describe("runFunnel edge cases", () => {
     expect(existsSync(join(dir, "run")) ? listFiles(join(dir, "run")) : []).toEqual([]);
   });
 
+  it("stops on a model id listed twice, leaving no half-written tables", async () => {
+    const dir = join(root, "twice");
+    const writer = await openCorpusWriter(join(dir, "corpus"), { synthetic: true, createdBy: "funnel test", shardSize: 1 });
+    for (const id of ["a/same", "a/same"]) await writer.add({ ...emptyRecord(id), cardStatus: "present", cardText: "Code generation.", cardBody: "Code generation." });
+    await writer.close();
+    await expect(runFunnel({ corpusDir: join(dir, "corpus"), outDir: join(dir, "run"), workers: 1, progress: "silent" })).rejects.toThrow(/a\/same appears twice/);
+    expect(existsSync(join(dir, "run")) ? listFiles(join(dir, "run")) : []).toEqual([]);
+  });
+
   it("writes readable empty tables when nothing matches, and rejects bad options", async () => {
     const dir = join(root, "tiny");
     const writer = await openCorpusWriter(join(dir, "corpus"), { synthetic: true, createdBy: "funnel test" });

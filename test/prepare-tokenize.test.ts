@@ -59,6 +59,11 @@ describe("preparer", () => {
     expect(prepared.lemmas).toEqual(["code", "generation", ",", "code", "-", "generation", ",", "code", "--", "generation", ",", "code", "_", "generation", ",", "-", "code", "-"]);
     expect(text.slice(prepared.starts[1], prepared.ends[1])).toBe("generation");
     expect(prepared.starts.length).toBe(prepared.lemmas.length);
+    // A chain of joined hyphens: compacting in place must keep every later offset right.
+    const chain = "state-of-the-art code-generation";
+    const joined = preparer.prepare(chain);
+    expect(joined.lemmas).toEqual(["state", "of", "the", "art", "code", "generation"]);
+    expect(joined.lemmas.map((_, i) => chain.slice(joined.starts[i], joined.ends[i]))).toEqual(["state", "of", "the", "art", "code", "generation"]);
     const split = createPreparer({ hyphens: "split" });
     expect(split.prepare("code-generation").lemmas).toEqual(["code", "-", "generation"]);
     expect(() => createPreparer({ hyphens: "drop" as "join" })).toThrow(/unknown hyphen policy "drop"/);

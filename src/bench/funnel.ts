@@ -11,6 +11,7 @@ import { readRows } from "../util/arrow-table";
 import { runReference } from "./near-duplicates";
 import { generateDemoHub } from "../demo/generator";
 import { runFunnel, type FunnelResult } from "../pipeline/funnel";
+import { nearDuplicateTextOf } from "../pipeline/shard";
 import { createProgress } from "../util/progress";
 
 export const PAPER_HUB_MODELS = 1_533_973;
@@ -75,7 +76,7 @@ async function nearDuplicateReference(runDir: string, corpusDir: string, thresho
   for await (const batch of readCorpusBatches(corpusDir)) {
     for (const record of batch) {
       const at = order.get(record.id);
-      if (at !== undefined) cards[at] = { id: record.id, createdAt: record.createdAt, text: record.cardStatus === "present" ? (record.cardBody ?? "") : "" };
+      if (at !== undefined) cards[at] = { id: record.id, createdAt: record.createdAt, text: nearDuplicateTextOf(record) };
     }
   }
   const ours = {

@@ -15,6 +15,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { GROUND_TRUTH_FILE, type GroundTruthRow } from "../demo/ground-truth";
 import { ACTIVITY_CODES, taskById, type Taxonomy } from "../taxonomy/taxonomy";
+import { alignColumns } from "../pipeline/funnel-report";
 import { readArrowFile, readRows, type TableSpec } from "../util/arrow-table";
 
 export const EVALUATION_STAGES = ["search", "outliers-removed", "outliers-kept", "near-duplicates", "final"] as const;
@@ -214,6 +215,5 @@ export function formatScores(rows: readonly ScoreRow[]): string {
   const ratio = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const lines = [["stage", "activity", "unit", "TP", "FP", "FN", "precision", "recall"]];
   for (const r of rows) lines.push([r.stage, r.activity, r.unit, String(r.truePositives), String(r.falsePositives), String(r.falseNegatives), ratio(r.precision), ratio(r.recall)]);
-  const widths = lines[0]!.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
-  return lines.map((l) => l.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd()).join("\n");
+  return alignColumns(lines, 3);
 }

@@ -17,9 +17,9 @@ import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
-import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, NEAR_DUPLICATES_SPEC, checkThreshold, type NearDuplicateStats } from "../filter/near-duplicates";
+import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, NEAR_DUPLICATES_SPEC, checkThreshold, type NearDuplicateResult, type NearDuplicateStats } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "../filter/llm/run";
-import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, PAPER_OUTLIER_SHARE, type OutlierTasks } from "../filter/outliers";
+import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, PAPER_OUTLIER_SHARE, type CandidateModel, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
 import { DOCUMENTATION_COLUMNS, summariseDocumentation, type DocumentationRow, type DocumentationSummaryRow } from "../search/documentation";
@@ -35,6 +35,7 @@ import { FUNNEL_COLUMNS, funnelRows, type FunnelCounts, type FunnelRow } from ".
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import {
   addActivityCounts,
+  countActivities,
   decodeBatches,
   emptyActivityCounts,
   matchBatches,
@@ -115,8 +116,9 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
+  const taxonomySha256 = taxonomyDigest(taxonomy);
   const checkpoints = options.resume
-    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomyDigest(taxonomy), lemmaPolicy, includeAliases, outlierTasks })
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks })
     : null;
 
   // Stage 1: search + outlier rules, shard by shard.
@@ -162,54 +164,50 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     },
     save: (output) => checkpoints?.save(output),
   };
+  let stage2: NearDuplicateStage;
   try {
-    if (workers === 1) {
-      const preparer = createPreparer({ policy: lemmaPolicy });
-      const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks };
-      for (const [index, shard] of manifest.shards.entries()) {
-        if (cached.has(index)) {
-          consume(cached.load(index));
-          continue;
+    try {
+      if (workers === 1) {
+        const preparer = createPreparer({ policy: lemmaPolicy });
+        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks };
+        for (const [index, shard] of manifest.shards.entries()) {
+          if (cached.has(index)) {
+            consume(cached.load(index));
+            continue;
+          }
+          const output = processShard(index, await readShard(options.corpusDir, shard), context);
+          cached.save(output);
+          consume(output);
         }
-        const output = processShard(index, await readShard(options.corpusDir, shard), context);
-        cached.save(output);
-        consume(output);
+      } else {
+        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks }, workers, consume, cached);
       }
-    } else {
-      await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks }, workers, consume, cached);
+    } finally {
+      progress.stop();
     }
+    outliers.outlierOccurrences = Object.values(outliers.byTask).reduce((a, b) => a + b, 0);
+    outliers.share = outliers.occurrences === 0 ? 0 : outliers.outlierOccurrences / outliers.occurrences;
+    timings.searchSeconds = secondsSince(stageStart);
+
+    // Stage 2: near-identical cards over the candidates.
+    stageStart = process.hrtime.bigint();
+    stage2 = nearDuplicateStage(candidates, threshold);
+    for (const p of stage2.near.problems) writers.problems.addRows([{ modelId: p.id, stage: "near-duplicates", code: p.code, message: p.message }]);
+    timings.nearDuplicatesSeconds = secondsSince(stageStart);
   } catch (error) {
     // No half-written tables: the temporary files go, the error names the shard or model.
     await Promise.all(Object.values(writers).map((w) => w.abort()));
     throw error;
-  } finally {
-    progress.stop();
   }
-  outliers.outlierOccurrences = Object.values(outliers.byTask).reduce((a, b) => a + b, 0);
-  outliers.share = outliers.occurrences === 0 ? 0 : outliers.outlierOccurrences / outliers.occurrences;
-  timings.searchSeconds = secondsSince(stageStart);
-
-  // Stage 2: near-identical cards over the candidates.
-  stageStart = process.hrtime.bigint();
-  const near = findNearDuplicates(
-    candidates.map((c) => ({ id: c.id, createdAt: c.createdAt, text: c.text })),
-    { threshold },
-  );
-  for (const p of near.problems) writers.problems.addRows([{ modelId: p.id, stage: "near-duplicates", code: p.code, message: p.message }]);
-  const uniqueIds = new Set(near.uniqueIds);
-  const candidateRows = candidates.map(({ id, activities, tasks, taskIds }) => ({ id, activities, tasks, taskIds }));
-  const uniqueRows = candidateRows.filter((c) => uniqueIds.has(c.id));
-  const unique = emptyActivityCounts();
-  for (const row of uniqueRows) countRow(unique, row.activities);
-  timings.nearDuplicatesSeconds = secondsSince(stageStart);
+  const { near, candidateRows, uniqueRows, unique } = stage2;
 
   // Outputs.
   stageStart = process.hrtime.bigint();
+  const problems = writers.problems.rowsWritten;
+  await Promise.all(Object.values(writers).map((w) => w.close()));
   await writeRows(join(runDir, "filter", "candidates.arrow"), candidateRows, CANDIDATE_COLUMNS);
   await writeRows(join(runDir, "filter", "near-duplicates.arrow"), near.pairs, NEAR_DUPLICATES_SPEC);
   await writeRows(join(runDir, "filter", "unique.arrow"), uniqueRows, CANDIDATE_COLUMNS);
-  const problems = writers.problems.rowsWritten;
-  await Promise.all(Object.values(writers).map((w) => w.close()));
   const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
   const rows = funnelRows(funnelCounts);
   await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
@@ -222,7 +220,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     format: RUN_FORMAT,
     version: 1,
     corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
-    taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomyDigest(taxonomy), tasks: taxonomy.tasks.length },
+    taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
     config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
     counts: funnelCounts,
     outliers,
@@ -270,9 +268,22 @@ export function relevantCountsOf(result: Pick<RelevanceCheckResult, "seModels" |
   return counts;
 }
 
-function countRow(counts: ActivityCounts, activities: readonly string[]): void {
-  counts.all++;
-  for (const a of activities) if (a in counts && a !== "all") counts[a as keyof ActivityCounts]++;
+interface NearDuplicateStage {
+  near: NearDuplicateResult;
+  candidateRows: CandidateModel[];
+  uniqueRows: CandidateModel[];
+  unique: ActivityCounts;
+}
+
+/** The candidates without their near-identical copies (a candidate already carries its card text). */
+function nearDuplicateStage(candidates: readonly CandidateCard[], threshold: number): NearDuplicateStage {
+  const near = findNearDuplicates(candidates, { threshold });
+  const uniqueIds = new Set(near.uniqueIds);
+  const candidateRows = candidates.map(({ id, activities, tasks, taskIds }) => ({ id, activities, tasks, taskIds }));
+  const uniqueRows = candidateRows.filter((c) => uniqueIds.has(c.id));
+  const unique = emptyActivityCounts();
+  for (const row of uniqueRows) countActivities(unique, row.activities);
+  return { near, candidateRows, uniqueRows, unique };
 }
 
 /** Documentation rows read column-wise from the Arrow file (no per-row objects kept). */
@@ -294,7 +305,6 @@ function* documentationRows(path: string): Generator<DocumentationRow> {
   }
 }
 
-/** Search shards in worker threads; results are handed to `consume` in shard order. */
 /** Shard outputs kept from an interrupted run (see checkpoint.ts); all no-ops without `resume`. */
 interface CachedShards {
   has(index: number): boolean;
@@ -302,6 +312,7 @@ interface CachedShards {
   save(output: ShardOutput): void;
 }
 
+/** Search shards in worker threads; results are handed to `consume` in shard order. */
 async function searchInWorkers(
   manifest: CorpusManifest,
   setup: WorkerSetup,

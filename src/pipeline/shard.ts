@@ -69,13 +69,19 @@ export interface ShardOutput {
   counts: ShardCounts;
 }
 
+/** The text the near-identical check compares: the card body, "" without a readable card. */
+export function nearDuplicateTextOf(record: ModelRecord): string {
+  return record.cardStatus === "present" ? (record.cardBody ?? "") : "";
+}
+
 export interface ShardContext {
   compiled: CompiledTaxonomy;
   preparer: Preparer;
   outlierTasks: OutlierTasks;
 }
 
-function countActivities(counts: ActivityCounts, activities: Iterable<string>): void {
+/** Count one model: overall, and once under each activity code it has. */
+export function countActivities(counts: ActivityCounts, activities: Iterable<string>): void {
   counts.all++;
   const seen = new Set(activities);
   for (const code of ACTIVITY_CODES) if (seen.has(code)) counts[code]++;
@@ -100,9 +106,10 @@ export function processShard(index: number, records: readonly ModelRecord[], con
     let modelOccurrences: Occurrence[];
     try {
       const result = searchRecord(record, context.compiled, context.preparer);
+      modelOccurrences = applyOutlierRules(record, result.matches, context.outlierTasks);
+      // Recorded only once both steps succeeded, so a failure never leaves a second documentation row.
       for (const p of result.problems) problems.push({ modelId: record.id, stage: "search", code: p.code, message: p.message });
       documentation.push(result.documentation);
-      modelOccurrences = applyOutlierRules(record, result.matches, context.outlierTasks);
     } catch (error) {
       // The model stays in the tables (no matches) and the reason is recorded.
       problems.push({ modelId: record.id, stage: "search", code: "search-failed", message: (error as Error).message });
@@ -123,7 +130,7 @@ export function processShard(index: number, records: readonly ModelRecord[], con
     candidates.push({
       ...candidate,
       createdAt: record.createdAt,
-      text: record.cardStatus === "present" ? (record.cardBody ?? "") : "",
+      text: nearDuplicateTextOf(record),
     });
   }
   return {

@@ -30,8 +30,6 @@ export interface Preparer {
   /** Human-readable data origin (WordNet files and exception lists), for run.json. */
   readonly origin: string;
   prepare(text: string): PreparedText;
-  /** Lemma of one word (lowercased first), through the same cache as `prepare`. */
-  lemma(word: string): string;
 }
 
 /** Raw tokens remembered before the cache starts over (numbers and hashes make the vocabulary open). */
@@ -79,9 +77,6 @@ export function createPreparer(options: PreparerOptions = {}): Preparer {
         lemmas.push(lemmaOfToken(token));
       }
       return { lemmas, starts: starts.subarray(0, lemmas.length), ends: ends.subarray(0, lemmas.length) };
-    },
-    lemma(word: string): string {
-      return lemmaOfToken(word);
     },
   };
 }

@@ -9,7 +9,7 @@
  */
 import type { ModelRecord } from "../corpus/record";
 import type { TableSpec } from "../util/arrow-table";
-import type { Preparer } from "../prepare/preparer";
+import type { PreparedText, Preparer } from "../prepare/preparer";
 import type { CompiledTaxonomy } from "./phrases";
 import { searchFieldsOf, type FieldProblem, type MatchSource } from "./fields";
 import { documentationRowOf, type DocumentationRow } from "./documentation";
@@ -120,7 +120,7 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-function prepareField(modelId: string, field: string, text: string, preparer: Preparer): ReturnType<Preparer["prepare"]> {
+function prepareField(modelId: string, field: string, text: string, preparer: Preparer): PreparedText {
   try {
     return preparer.prepare(text);
   } catch (error) {
