@@ -97,6 +97,19 @@ describe("Gemini judge through the real SDK against a loopback server", () => {
     expect(verdict.error).toContain("HTTP 400");
   });
 
+  test("a key echoed back by the server (error message or rationale) is redacted before it reaches a verdict", async () => {
+    const echoed = await judgeWith(() => ({ status: 400, json: { error: { code: 400, message: `API key ${KEY} not valid.`, status: "INVALID_ARGUMENT" } } }));
+    const failed = (await echoed.judge.judge(candidate("a/b", "text"))).verdict;
+    expect(failed.error).toContain("API key [redacted] not valid.");
+    expect(JSON.stringify(failed)).not.toContain(KEY);
+    await echoed.server.close();
+
+    const chatty = await judgeWith(() => verdictAnswer(true, `Key seen: ${KEY}.`));
+    server = chatty.server;
+    const answered = (await chatty.judge.judge(candidate("a/b", "text"))).verdict;
+    expect(answered).toMatchObject({ relevant: true, rationale: "Key seen: [redacted].", error: null });
+  });
+
   test("malformed and off-schema answers are asked again, then recorded as an error", async () => {
     const answers = [textAnswer("Sure! The model is relevant."), textAnswer('{"relevant": "yes", "rationale": "x"}'), verdictAnswer(true, "Writes code.")];
     const recovered = await judgeWith((_r, i) => answers[i]!);

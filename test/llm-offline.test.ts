@@ -24,6 +24,8 @@ function cardWith(activity: ActivityCode, task: string, body: string, phrase: st
   return { record: { ...emptyRecord(`test/${task.replace(/\s+/g, "-")}`), cardStatus: "present", cardBody: body, cardText: body, ...extra }, activity, evidence: [ev] };
 }
 
+const CODE: Partial<ModelRecord> = { tags: ["code", "text-generation"], pipelineTag: "text-generation" };
+
 describe("offline rules: the documented traps are rejected, with the rule named", () => {
   const traps: Array<[string, Candidate, string]> = [
     ["RE hardware prerequisites", cardWith("RE", "system requirement", "## System Requirements\nYou need a GPU with 24 GB VRAM to run this chat model.", "System Requirement"), "re-runtime-prerequisites"],
@@ -45,6 +47,14 @@ describe("offline rules: the documented traps are rejected, with the rule named"
     ["SM debugging training scripts", cardWith("SM", "debugging", "The small variant is handy for debugging training scripts before a full run.", "debugging"), "sm-training-log-or-debug"],
     ["SI analysis of the training data", cardWith("SI", "data analysis", "A data analysis of the captions showed most training images were portraits; see our GitHub repo.", "data analysis"), "si-image-or-generic-ml-card"],
     ["SM sentiment of tweets", cardWith("SM", "sentiment analysis", "Fine-tuned for sentiment analysis of tweets and movie reviews.", "sentiment analysis"), "sm-sentiment-of-general-text"],
+    // Real-world wordings on code-tagged cards, where the fallback "no software context" rule cannot help.
+    ["SM log grid on a code model", cardWith("SM", "logging", "The learning rate was swept on a log grid from 1e-5 to 1e-3.", "log", CODE), "sm-training-log-or-debug"],
+    ["SM log-uniform sampling on a code model", cardWith("SM", "logging", "Dropout was sampled log-uniformly between 0.01 and 0.3.", "log", CODE), "sm-training-log-or-debug"],
+    ["SM tiny random checkpoint for debugging", cardWith("SM", "debugging", "A tiny random model intended for debugging pipelines in CI.", "debugging", CODE), "sm-training-log-or-debug"],
+    ["SD skyscrapers on a code model", cardWith("SD", "architectural design", "It also describes the architectural design of skyscrapers and cathedrals.", "architectural design", CODE), "sd-architecture-not-software"],
+    ["SD a Mixture-of-Experts design section", cardWith("SD", "architectural design", "## Architectural design\nWe use a Mixture-of-Experts with 64 experts, 8 active per token.", "Architectural design", CODE), "sd-architecture-not-software"],
+    ["QA step-level verification of maths", cardWith("QA", "verification", "A process reward model for step-level verification of math solutions.", "verification", CODE), "qa-non-software-verification"],
+    ["QA CyberSecEval safety suite", cardWith("QA", "cybersecurity", "We report CyberSecEval, our cybersecurity safety eval suite, which measures insecure code suggestions.", "cybersecurity"), "qa-red-teaming"],
   ];
   for (const [name, candidate, rule] of traps) {
     test(name, () => {
@@ -91,14 +101,21 @@ describe("offline rules: genuine SE evidence is kept", () => {
     expect(decideOffline(cardWith("SM", "log analysis", "Log analysis for production software: it flags anomalies in each log in the service.", "Log analysis")).relevant).toBe(true);
   });
 
+  test("a `# comment` in a code block is not a section heading: the section is still the risks section", () => {
+    const body = "# Chat model\n## Limitations\n```python\n# Example\nprint(pipe('hi'))\n```\nMisuse: use case generation for harmful content is prohibited.";
+    const d = decideOffline(cardWith("RE", "use case generation", body, "use case generation", { tags: ["code"] }));
+    expect(d.relevant).toBe(false);
+    expect(d.fired).toContain("neg:re-gemma-risks-section(use case generation)");
+  });
+
   test("software verification of programs is not mistaken for speaker verification", () => {
     const d = decideOffline(cardWith("QA", "verification", "Generates loop invariants for the verification of C programs.", "verification"));
     expect(d.relevant).toBe(true);
   });
 
-  test("the judge labels every verdict offline-rules/v1 and costs nothing", async () => {
+  test("the judge labels every verdict offline-rules/v2 and costs nothing", async () => {
     const { verdict, usage } = await new OfflineRulesJudge().judge(cardWith("SM", "program repair", "Program repair model.", "Program repair"));
-    expect(verdict).toMatchObject({ judge: "offline-rules/v1", relevant: true, error: null });
+    expect(verdict).toMatchObject({ judge: "offline-rules/v2", relevant: true, error: null });
     expect(verdict.promptHash).toMatch(/^[0-9a-f]{16}$/);
     expect(usage.calls).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { VerdictCache } from "../src/filter/llm/cache";
@@ -78,7 +78,7 @@ describe("runRelevanceCheck with the offline judge", () => {
   test("writes verdicts and se-models, records the missing model as an error, and is byte-identical on rerun", async () => {
     const run = await makeRun("offline");
     const result = await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
-    expect(result).toMatchObject({ judge: "offline-rules/v1", candidates: 6, relevant: 3, notRelevant: 2, errors: 1, seModels: 2, costUsd: 0 });
+    expect(result).toMatchObject({ judge: "offline-rules/v2", candidates: 6, relevant: 3, notRelevant: 2, errors: 1, seModels: 2, costUsd: 0 });
     const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
     expect(verdicts.map((v) => [v.id, v.activity, v.relevant])).toEqual([
       ["acme/coder", "SI", true],
@@ -88,7 +88,7 @@ describe("runRelevanceCheck with the offline judge", () => {
       ["art/sdxl", "SI", false],
       ["ghost/missing", "SI", null],
     ]);
-    expect(verdicts.every((v) => v.judge === "offline-rules/v1")).toBe(true);
+    expect(verdicts.every((v) => v.judge === "offline-rules/v2")).toBe(true);
     expect(verdicts[1]!.rationale).toContain("neg:qa-non-software-verification(verification)");
     expect(verdicts[5]!.error).toMatch(/^ghost\/missing: not found in corpus/);
     expect(readRows(join(run, "se-models.arrow"), SE_MODEL_COLUMNS)).toEqual([
@@ -98,6 +98,18 @@ describe("runRelevanceCheck with the offline judge", () => {
     const first = readFileSync(join(run, "filter", "verdicts.arrow"));
     await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
     expect(readFileSync(join(run, "filter", "verdicts.arrow")).equals(first)).toBe(true);
+  });
+
+  test("the progress count includes the models missing from the corpus, so it ends at its total", async () => {
+    const run = await makeRun("offline-progress");
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    try {
+      await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "lines", apiKey: "" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join("")).toMatch(/^relevance \(offline-rules\/v2\): 6\/6 \(100\.0%\) pairs, .*, done$/m);
   });
 
   test("a unique.arrow with a duplicate id or an unknown activity is refused, naming the row", async () => {

@@ -9,6 +9,7 @@ import { parseCsv } from "../src/validate/csv";
 import { AGREEMENT_COLUMNS } from "../src/validate/annotations";
 import { PILOT_ROW_COLUMNS } from "../src/validate/pilot-files";
 import { GROUND_TRUTH_SPEC, type GroundTruthRow } from "../src/demo/ground-truth";
+import { corpusDirOf } from "../src/cli/commands/judge";
 import { runCli } from "./support/cli";
 
 interface UniqueRow { id: string; activities: string[]; tasks: string[] }
@@ -74,8 +75,8 @@ function fill(csv: string, flip: Set<string> = new Set()): string {
 describe("judge and pilot commands, end to end on a tiny corpus", () => {
   test("judge --offline, pilot sample/export/import/kappa", async () => {
     expect(await cli("judge", "--run", run, "--offline")).toBe(0);
-    expect(out).toContain("judge offline-rules/v1: 40 pairs, 20 relevant, 20 not, 0 errors");
-    expect(out).toContain("offline-rules/v1 vs the synthetic ground truth");
+    expect(out).toContain("judge offline-rules/v2: 40 pairs, 20 relevant, 20 not, 0 errors");
+    expect(out).toContain("offline-rules/v2 vs the synthetic ground truth");
     const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT_COLUMNS);
     // 20 yes/yes, 0 yes/no, 1 no/yes, 19 no/no.
     expect(truthRows.find((r) => r.scope === "QA")).toMatchObject({ pairs: 40, precision: 1, recall: 20 / 21 });
@@ -115,5 +116,18 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
     expect(agreement.find((r) => r.scope === "all" && r.set === "holdout")).toMatchObject({ pairs: 3, paperKappa: 0.88 });
     expect(out).toContain("A vs B");
     expect(out).toMatch(/by majority of three/);
+  });
+});
+
+describe("which corpus a run came from", () => {
+  test("a broken or null run.json is a clear error naming the file, not a crash", () => {
+    const dir = mkdtempSync(join(tmpdir(), "run-json-"));
+    writeFileSync(join(dir, "run.json"), "{ not json");
+    expect(() => corpusDirOf(dir)).toThrow(/run\.json is not valid JSON .*pass --corpus/);
+    writeFileSync(join(dir, "run.json"), "null");
+    expect(() => corpusDirOf(dir)).toThrow(/no corpus in run\.json/);
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ config: { corpus: { dir: corpus } } }));
+    expect(corpusDirOf(dir)).toBe(corpus);
+    expect(corpusDirOf(dir, "elsewhere")).toBe(join(process.cwd(), "elsewhere"));
   });
 });

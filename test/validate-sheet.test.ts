@@ -95,7 +95,7 @@ describe("human reference and agreement", () => {
   });
 
   test("agreement rows per activity with the paper's kappa beside them; judge errors counted, not paired", () => {
-    const v = (id: string, activity: "SI" | "SM", relevant: boolean | null): Verdict => ({ id, activity, relevant, rationale: "", judge: "offline-rules/v1", promptHash: "h", error: relevant === null ? "boom" : null });
+    const v = (id: string, activity: "SI" | "SM", relevant: boolean | null): Verdict => ({ id, activity, relevant, rationale: "", judge: "offline-rules/v2", promptHash: "h", error: relevant === null ? "boom" : null });
     const verdicts = [v("a", "SI", true), v("b", "SI", false), v("c", "SI", true), v("d", "SI", null), v("e", "SM", true)];
     const reference = [
       { id: "a", activity: "SI" as const, relevant: true },

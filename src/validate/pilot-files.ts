@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readEvidence, readUnique } from "../filter/llm/run";
+import { readEvidence, readUnique, taskActivityLookup } from "../filter/llm/run";
 import { ACTIVITY_CODES, activityCodeOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { readRows, writeRows, type TableSpec } from "../util/arrow-table";
 import type { PilotRow, PopulationUnit } from "./sample";
@@ -60,17 +60,13 @@ export function readAllLabels(runDir: string): HumanLabel[] {
 export function populationsOf(runDir: string, taxonomy: Taxonomy): Map<ActivityCode, PopulationUnit[]> {
   const unique = readUnique(join(runDir, "filter", "unique.arrow"));
   const evidence = readEvidence(runDir, new Set(unique.map((u) => u.id)));
-  const activityOf = new Map<string, ActivityCode>();
-  for (const t of taxonomy.tasks) {
-    activityOf.set(t.name, t.activity);
-    activityOf.set(t.id, t.activity);
-  }
+  const activityOf = taskActivityLookup(taxonomy);
   const out = new Map<ActivityCode, PopulationUnit[]>(ACTIVITY_CODES.map((a) => [a, []]));
   for (const row of unique) {
     for (const activity of ACTIVITY_CODES) {
       if (!row.activities.some((a) => activityCodeOf(a) === activity)) continue;
       const fromEvidence = (evidence.get(row.id) ?? []).filter((e) => e.activity === activity).map((e) => e.evidence.task);
-      const tasks = fromEvidence.length > 0 ? fromEvidence : row.tasks.filter((t) => activityOf.get(t) === activity);
+      const tasks = fromEvidence.length > 0 ? fromEvidence : row.tasks.filter((t) => activityOf(t) === activity);
       out.get(activity)!.push({ id: row.id, tasks: [...new Set(tasks)] });
     }
   }

@@ -29,8 +29,13 @@ export function corpusDirOf(runDir: string, explicit?: string): string {
   if (explicit) return resolve(explicit);
   const runJson = join(runDir, "run.json");
   if (existsSync(runJson)) {
-    const config = JSON.parse(readFileSync(runJson, "utf8")) as { corpus?: unknown; config?: { corpus?: unknown } };
-    for (const value of [config.corpus, config.config?.corpus]) {
+    let config: { corpus?: unknown; config?: { corpus?: unknown } } | null;
+    try {
+      config = JSON.parse(readFileSync(runJson, "utf8")) as typeof config;
+    } catch (error) {
+      throw new Error(`${runJson} is not valid JSON (${(error as Error).message}): fix it or pass --corpus <dir>`);
+    }
+    for (const value of [config?.corpus, config?.config?.corpus]) {
       const v = value as { dir?: unknown; path?: unknown } | null | undefined;
       const path = typeof value === "string" ? value : typeof v?.dir === "string" ? v.dir : typeof v?.path === "string" ? v.path : null;
       if (path === null) continue;

@@ -29,7 +29,7 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
-/** Judge label: `offline-rules/v1` or `gemini:<model>`. */
+/** Judge label: `offline-rules/v2` or `gemini:<model>`. */
 export type JudgeLabel = string;
 
 /** A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists. */

@@ -18,7 +18,7 @@ import type { ActivityCode } from "../../taxonomy/taxonomy";
 import { NO_USAGE, type Candidate, type Judgement, type RelevanceJudge, type TaskEvidence } from "./candidate";
 import { sha256Hex } from "./card-text";
 
-export const OFFLINE_JUDGE_LABEL = "offline-rules/v1";
+export const OFFLINE_JUDGE_LABEL = "offline-rules/v2";
 
 /** A trap: a task whose words, in this context, do not mean software engineering. */
 interface TrapRule {
@@ -78,8 +78,10 @@ const TRAPS: readonly TrapRule[] = [
     fires: (o, c) =>
       c.imageGeneration ||
       // Buildings anywhere near; neural-network words only right next to the match ("the architectural design of the network").
-      has(o.near, /\b(interiors?|buildings?|houses?|villas?|rooms?|floor ?plans?|landscapes?|exteriors?|facades?|museums?|bridges?|architectural (render|photo|visuali)\w*)\b/) ||
-      has(o.window, /\b(neural|network|model architecture|layers?|attention (heads?|blocks?)|encoder|decoder|backbone|residual)\b/),
+      has(o.near, /\b(interiors?|buildings?|houses?|homes?|villas?|rooms?|floor ?plans?|landscapes?|exteriors?|facades?|museums?|bridges?|skyscrapers?|cathedrals?|churches|towers?|urban|residential|real estate|architectural (render|photo|visuali)\w*)\b/) ||
+      has(o.window, /\b(neural|network|model architecture|layers?|attention (heads?|blocks?)|encoder|decoder|backbone|residual|transformer|mixture[- ]of[- ]experts|moe|experts|parameters)\b/) ||
+      // A section about the model's own architecture ("## Architectural design" of a Mixture-of-Experts).
+      has(o.heading + " " + o.near, /\bmodel (architecture|design)\b|\bmixture[- ]of[- ]experts\b|\b(hidden|embedding) (size|dimension)\b|\bnumber of (layers|heads|experts)\b/),
   },
   {
     name: "sd-designed-to-phrase",
@@ -105,13 +107,13 @@ const TRAPS: readonly TrapRule[] = [
     name: "qa-non-software-verification",
     tasks: ["verification", "formal verification"],
     fires: (o) =>
-      has(o.window, /\b(speaker|face|facial|identity|signature|voice|fact|claim|self|answer|age|document|kyc|person|biometric)[ -]?verification\b|\bverification of (facts|claims|answers|identity)\b|\bverif(y|ies|ied) (its|their) own\b/),
+      has(o.window, /\b(speaker|face|facial|identity|signature|voice|fact|claim|self|answer|age|document|kyc|person|biometric|step|process|solution|math|reasoning)[ -]?(level )?verification\b|\bverification of (facts|claims|answers|identity|(math(ematical)? )?solutions|reasoning|steps)\b|\bverif(y|ies|ied) (its|their) own\b|\b(process|outcome) reward model\b/),
   },
   {
     name: "qa-red-teaming",
     tasks: ["cybersecurity", "security testing", "penetration testing", "threat modeling"],
     fires: (o) =>
-      has(o.window + " " + o.wide, /red[- ]?team|safety evaluat|harmful (requests|content)|misuse|jailbreak|cbrn|dangerous capabilit|uplift|refusals?\b/) ||
+      has(o.window + " " + o.wide, /red[- ]?team|safety (evaluat|eval\b|benchmark|suite)|cyberseceval|cyber ?attacks?|harmful (requests|content)|misuse|jailbreak|cbrn|dangerous capabilit|uplift|refusals?\b/) ||
       has(o.near, /\b(make|get|trick|push) the model (to )?(produce|write|generate|output|reveal)/),
   },
   {
@@ -132,7 +134,9 @@ const TRAPS: readonly TrapRule[] = [
     fires: (o) =>
       has(o.window, /\b(training|train|eval|evaluation|wandb|tensorboard|experiment) (log|logs|logging)\b|\blog(ging)? (steps|interval|loss|metrics)\b|\bdebug(ging)? (mode|level|flag)\b|\blogging_steps\b/) ||
       // "log in", "log scale", debugging one's own training or preprocessing run: not maintenance of software.
-      has(o.window, /\blog[ -]?in (with|to|using)\b|\blogin\b|\blog (into|out of)\b|\blog[ -]scale\b|\blogarithm|\bverbose\b|\bdebugging (your |the |a |our )?(own )?(training|preprocessing|pipeline|scripts?|setup|config|data|run)/),
+      has(o.window, /\blog[ -]?in (with|to|using)\b|\blogin\b|\blog (into|out of)\b|\blog[ -](scale|grid|space|uniform(ly)?|probs?|probabilit\w*|likelihoods?|odds|softmax|perplexity|transform\w*)\b|\blogarithm|\bverbose\b|\bdebugging (your |the |a |our )?(own )?(training|preprocessing|pipeline|scripts?|setup|config|data|run)/) ||
+      // Tiny random-weight checkpoints exist to debug other libraries' code paths, not to do SE work.
+      has(o.near, /\b(tiny|small|dummy) (random|randomly initiali[sz]ed)\b|\brandom weights\b|\b(intended|meant|only) for (testing and )?debugging\b|\bfor debugging purposes\b/),
   },
   {
     name: "evaluation-not-software-testing",
@@ -273,16 +277,16 @@ function contextOf(record: ModelRecord): CardContext {
   const datasets = [...(record.cardMeta?.datasets ?? []), ...[...tags].filter((t) => t.startsWith("dataset:")).map((t) => t.slice(8))].map((d) => d.toLowerCase());
   const codeData = [...new Set(datasets.filter((d) => CODE_DATASETS.test(d)))].sort();
   if (codeData.length > 0) signals.push(`code-datasets(${codeData.join("|")})`);
-  const benchmarkText = [bodyLower.replace(/```[\s\S]*?```/g, " "), ...(record.cardMeta?.modelIndex ?? []).map((r) => `${r.datasetName ?? ""} ${r.datasetType ?? ""}`.toLowerCase())].join(" ");
+  const proseLower = bodyLower.replace(/```[\s\S]*?```/g, (block) => " ".repeat(block.length));
+  const benchmarkText = [proseLower, ...(record.cardMeta?.modelIndex ?? []).map((r) => `${r.datasetName ?? ""} ${r.datasetType ?? ""}`.toLowerCase())].join(" ");
   const benchmark = CODE_BENCHMARKS.exec(benchmarkText);
   if (benchmark) signals.push(`code-benchmark(${benchmark[1]})`);
   const languages = (record.cardMeta?.language ?? []).map((l) => l.toLowerCase());
   if (languages.includes("code")) signals.push("language-code");
   // Programming languages in prose only: nearly every card has a Python usage snippet.
-  const prose = bodyLower.replace(/```[\s\S]*?```/g, " ").replace(/`[^`\n]*`/g, " ");
+  const prose = proseLower.replace(/`[^`\n]*`/g, " ");
   const named = prose.match(new RegExp(PROGRAMMING_LANGUAGES.source, "g"));
   if (named && new Set(named).size >= 2) signals.push(`programming-languages(${[...new Set(named)].sort().slice(0, 4).join("|")})`);
-  const proseLower = bodyLower.replace(/```[\s\S]*?```/g, (block) => " ".repeat(block.length));
   return { record, tags, pipelineTag, bodyLower, proseLower, imageGeneration, codeSignals: signals };
 }
 
@@ -304,9 +308,10 @@ function occurrenceOf(evidence: TaskEvidence, card: CardContext): Occurrence {
       near = card.proseLower.slice(Math.max(0, at - 150), at + raw.length + 150);
       // Evidence without context (e.g. only a task name from unique.arrow): read it from the body.
       if (evidence.before === "" && evidence.after === "") window = card.bodyLower.slice(Math.max(0, at - 40), at + raw.length + 40).replace(/\s+/g, " ");
-      // The section heading, counting the match's own line when the match is a heading.
-      const lineEnd = card.bodyLower.indexOf("\n", at);
-      const headings = [...card.bodyLower.slice(0, lineEnd < 0 ? card.bodyLower.length : lineEnd).matchAll(/^#{1,6}\s+(.+)$/gm)];
+      // The section heading, counting the match's own line when the match is a heading; read from the
+      // prose so a `# comment` inside a code block is not taken for one.
+      const lineEnd = card.proseLower.indexOf("\n", at);
+      const headings = [...card.proseLower.slice(0, lineEnd < 0 ? card.proseLower.length : lineEnd).matchAll(/^#{1,6}\s+(.+)$/gm)];
       heading = headings.length > 0 ? headings[headings.length - 1]![1]!.trim() : "";
     }
   }

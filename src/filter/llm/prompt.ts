@@ -104,7 +104,8 @@ export interface CallPrompt {
   boundary: string;
 }
 
-export const BOUNDARY_PATTERN = /<<<\s*(?:END-)?CARD-DATA\b[^\n>]*>>>/gi;
+/** Delimiter look-alikes: up to the first `>>>` on the line, whatever the token holds (even a stray `>`). */
+export const BOUNDARY_PATTERN = /<<<\s*(?:END-)?CARD-DATA\b[^\n]*?>>>/gi;
 
 /**
  * Build one call. The boundary is random per call and re-drawn if the card happens to contain it,

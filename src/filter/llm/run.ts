@@ -172,18 +172,17 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
     });
     for (const v of verdicts) verdictsById.get(v.id)!.push(v);
   }
-  progress.stop();
   await cache?.flush();
 
   // Models listed in unique.arrow but absent from the corpus: recorded as errors, never dropped.
-  const promptHashOf = (activity: ActivityCode) => judge.promptHash(activity);
   for (const row of unique) {
     if (verdictsById.has(row.id)) continue;
-    verdictsById.set(
-      row.id,
-      validActivities(row).map((activity) => ({ id: row.id, activity, relevant: null, rationale: "", judge: judge.label, promptHash: promptHashOf(activity), error: `${row.id}: not found in corpus ${options.corpusDir}` })),
-    );
+    const missing = validActivities(row).map((activity) => ({ id: row.id, activity, relevant: null, rationale: "", judge: judge.label, promptHash: judge.promptHash(activity), error: `${row.id}: not found in corpus ${options.corpusDir}` }));
+    verdictsById.set(row.id, missing);
+    // They are part of the bar's total, so the bar ends full.
+    progress.tick(missing.length);
   }
+  progress.stop();
 
   const verdicts = unique.flatMap((row) => (verdictsById.get(row.id) ?? []).slice().sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity)));
   const seRows = seModelsOf(unique, verdicts, taxonomy);
@@ -303,7 +302,8 @@ function fallbackEvidence(row: UniqueRow, activity: ActivityCode, taxonomy: Taxo
 }
 
 const lookupCache = new WeakMap<Taxonomy, (task: string) => ActivityCode | null>();
-function taskActivityLookup(taxonomy: Taxonomy): (task: string) => ActivityCode | null {
+/** The activity of a task given by id or name (memoised per taxonomy). */
+export function taskActivityLookup(taxonomy: Taxonomy): (task: string) => ActivityCode | null {
   let lookup = lookupCache.get(taxonomy);
   if (!lookup) {
     const byKey = new Map<string, ActivityCode>();
