@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { taxonomyMismatch } from "../src/analyse/all";
@@ -12,7 +14,7 @@ import { activityToMlTask, NO_PIPELINE_TAG } from "../src/analyse/ml-tasks";
 import { outlierShareTable } from "../src/analyse/outlier-share";
 import { kappaTable, pairVerdicts, pilotSizes } from "../src/analyse/pilots";
 import { reportsEnergyUse, runSelection, languageStep } from "../src/analyse/selection";
-import { quarterOf, quarterRange } from "../src/analyse/table";
+import { quarterOf, quarterRange, totalsBy } from "../src/analyse/table";
 import { modelsPerTask } from "../src/analyse/tasks";
 import { parseTaxonomy } from "../src/taxonomy/taxonomy";
 
@@ -38,6 +40,29 @@ describe("quarters", () => {
     expect(quarterOf(null)).toBeNull();
     expect(quarterOf("2024-13-01")).toBeNull();
     expect(quarterOf("yesterday")).toBeNull();
+  });
+  test("totalsBy sums weights per key, largest first, ties by key", () => {
+    expect(totalsBy([["b", 2], ["a", 1], ["c", 3], ["a", 1]] as const)).toEqual([["c", 3], ["a", 2], ["b", 2]]);
+    expect(totalsBy([])).toEqual([]);
+  });
+  test("name order does not follow the user's locale (same bytes on every machine)", () => {
+    // The default collation is fixed when Node starts, so the check runs in a Danish child process,
+    // where a bare localeCompare puts "aa" after "z".
+    const script = `
+      const ts = require("typescript");
+      const source = require("node:fs").readFileSync(${JSON.stringify(join(__dirname, "..", "src", "analyse", "table.ts"))}, "utf8");
+      const m = { exports: {} };
+      new Function("module", "exports", "require", ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText)(m, m.exports, require);
+      const names = ["z", "aa", "B"];
+      console.log(JSON.stringify({ bare: [...names].sort((a, b) => a.localeCompare(b)), ours: [...names].sort(m.exports.compareText), totals: m.exports.totalsBy([["z", 1], ["aa", 1]]) }));
+    `;
+    const child = spawnSync(process.execPath, ["-e", script], { cwd: join(__dirname, ".."), env: { ...process.env, LC_ALL: "da_DK.UTF-8", LANG: "da_DK.UTF-8" }, encoding: "utf8" });
+    expect(child.status, child.stderr).toBe(0);
+    const result = JSON.parse(child.stdout) as { bare: string[]; ours: string[]; totals: Array<[string, number]> };
+    // Danish collation in effect in the child (a Node built without full ICU would fall back to English).
+    if (Intl.Collator.supportedLocalesOf("da-DK").length > 0) expect(result.bare).toEqual(["B", "z", "aa"]);
+    expect(result.ours).toEqual(["aa", "B", "z"]);
+    expect(result.totals).toEqual([["aa", 1], ["z", 1]]);
   });
   test("quarterRange fills gaps across years", () => {
     expect(quarterRange("2023-Q3", "2024-Q2")).toEqual(["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"]);

@@ -283,6 +283,17 @@ describe("paper profile at 10,000 models", () => {
     await generateDemoHub({ seed: 12, models: 1200, profile: "paper", outDir: c, shardSize: 300 });
     expect(readFileSync(join(a, GROUND_TRUTH_FILE)).equals(readFileSync(join(c, GROUND_TRUTH_FILE)))).toBe(false);
   });
+
+  test("a generation that fails part-way leaves no partial ground truth and reports its own error", async () => {
+    const out = tmp();
+    const failing = { seed: 5, models: 100, profile: "paper" as const, outDir: out, shardSize: 20 };
+    const stop = () => {
+      throw new Error("disk full (simulated)");
+    };
+    await expect(generateDemoHub({ ...failing, onProgress: stop })).rejects.toThrow("disk full (simulated)");
+    expect(filesOf(out)).not.toContain(GROUND_TRUTH_FILE);
+    expect(filesOf(out)).not.toContain("manifest.json");
+  });
 });
 
 describe("hf-se-atlas demo generate", () => {

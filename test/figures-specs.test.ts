@@ -91,6 +91,10 @@ describe("HTML and notebook output", () => {
     expect(second).toContain("Plotly.newPlot(");
     expect(second).not.toEqual(first.slice(first.length - second.length));
   });
+  test("notebook captions are escaped like every other text (runs after the bundle test: module state)", () => {
+    const html = notebookFigureHtml({ ...selectionFunnel([], null), caption: 'R&D <b>"x"</b> > y' });
+    expect(html).toContain("<em>R&amp;D &lt;b&gt;&quot;x&quot;&lt;/b&gt; &gt; y</em>");
+  });
   test("frameHtml shows full cell text of a data frame", () => {
     const html = frameHtml({ columns: ["rule", "n"], values: [["log.import-logging-long-name", 1234], ["a<b", 1.5]] });
     expect(html).toContain("<td>log.import-logging-long-name</td><td>1,234</td>");
@@ -102,5 +106,16 @@ describe("HTML and notebook output", () => {
     expect(a).not.toContain("ac2a59");
     expect(stableSvgIds(svg.split("ac2a59").join("0f00ba"), "fig2")).toBe(a);
     expect(stableSvgIds(svg, "fig3")).not.toBe(a);
+  });
+  test("a uid made of digits is replaced in ids and references only, never in numbers or text", () => {
+    const svg =
+      '<svg><defs id="defs-123456"><clipPath id="clip123456xyplot"/><pattern id="g123456-cb"/></defs>' +
+      '<g clip-path="url(#clip123456xyplot)" style="fill: url(\'#g123456-cb\')"><path d="M1234567,0L123456,5"/><text>123456 models</text></g></svg>';
+    const stable = stableSvgIds(svg, "fig8");
+    const uid = /id="defs-([0-9a-f]{6})"/.exec(stable)![1]!;
+    expect(uid).not.toBe("123456");
+    expect(stable).toContain(`<clipPath id="clip${uid}xyplot"/><pattern id="g${uid}-cb"/>`);
+    expect(stable).toContain(`clip-path="url(#clip${uid}xyplot)" style="fill: url('#g${uid}-cb')"`);
+    expect(stable).toContain('<path d="M1234567,0L123456,5"/><text>123456 models</text>');
   });
 });

@@ -28,23 +28,30 @@ export function topBaseModels(
   facts: ReadonlyMap<string, ModelFacts>,
   limit = 15,
 ): BaseModelAnalysis {
-  const derived = new Map<string, string[]>();
+  /** Creation quarter of every SE model that names each base model (null when undated). */
+  const derived = new Map<string, Array<string | null>>();
   let withBase = 0;
   for (const model of seModels) {
-    const bases = facts.get(model.id)?.baseModels ?? [];
+    const f = facts.get(model.id);
+    const bases = f?.baseModels ?? [];
     if (bases.length > 0) withBase++;
-    for (const base of bases) derived.set(base, [...(derived.get(base) ?? []), model.id]);
+    const quarter = quarterOf(f?.createdAt ?? null);
+    for (const base of bases) {
+      const quarters = derived.get(base);
+      if (quarters) quarters.push(quarter);
+      else derived.set(base, [quarter]);
+    }
   }
-  const ranked = countBy([...derived].flatMap(([base, ids]) => ids.map(() => base))).slice(0, limit);
+  const ranked = countBy([...derived].flatMap(([base, quarters]) => quarters.map(() => base))).slice(0, limit);
+  const datedOf = (base: string) => derived.get(base)!.filter((q): q is string => q !== null).sort();
+  const dated = ranked.flatMap(([base]) => datedOf(base)).sort();
+  const range = dated.length > 0 ? quarterRange(dated[0]!, dated[dated.length - 1]!) : [];
   const top: BaseModelRow[] = [];
   const series: BaseModelQuarterRow[] = [];
-  const allQuarters = ranked.flatMap(([base]) => derived.get(base)!.map((id) => quarterOf(facts.get(id)?.createdAt ?? null)));
-  const dated = allQuarters.filter((q): q is string => q !== null).sort();
-  const range = dated.length > 0 ? quarterRange(dated[0]!, dated[dated.length - 1]!) : [];
   for (const [i, [base, models]] of ranked.entries()) {
-    const quarters = derived.get(base)!.map((id) => quarterOf(facts.get(id)?.createdAt ?? null)).filter((q): q is string => q !== null);
+    const quarters = datedOf(base);
     const perQuarter = new Map(countBy(quarters));
-    const first = quarters.length > 0 ? [...quarters].sort()[0]! : null;
+    const first = quarters[0] ?? null;
     top.push({ rank: i + 1, baseModel: base, models, firstQuarter: first, paper: PAPER_BASE_MODELS[base] ?? null });
     let cumulative = 0;
     for (const quarter of range) {

@@ -8,7 +8,7 @@ import type { RunAnalyses } from "./all";
 import { NO_LICENSE } from "./licenses";
 import { NO_PIPELINE_TAG } from "./ml-tasks";
 import { PAPER_BENCHMARK_SHARE, PAPER_FUNNEL, PAPER_SD_ALSO_SI, PAPER_SI_OVER_NEXT } from "./paper";
-import type { AnalysisTable } from "./table";
+import { share, totalsBy, type AnalysisTable } from "./table";
 
 export interface HeadlineRow {
   finding: string;
@@ -25,7 +25,7 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
   const add = (finding: string, run: string, paper: string, samePattern: boolean | null) => rows.push({ finding, run, paper, samePattern });
 
   add("SE models after every stage", String(a.seModels), String(PAPER_FUNNEL.seModels), null);
-  add("SE models among all models", pct(corpusModels > 0 ? a.seModels / corpusModels : 0, 2), pct(PAPER_FUNNEL.seModels / PAPER_FUNNEL.collected, 2), null);
+  add("SE models among all models", pct(share(a.seModels, corpusModels), 2), pct(PAPER_FUNNEL.seModels / PAPER_FUNNEL.collected, 2), null);
 
   const totals = [...a.activityTotals.rows].sort((x, y) => y.models - x.models);
   const lead = totals[0];
@@ -45,9 +45,8 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
   const coding = a.tasks.rows.find((r) => r.task === "coding")?.models ?? 0;
   add("code generation / coding", coding > 0 ? (generation / coding).toFixed(2) : "n/a", "more than 2", coding > 0 ? generation / coding > 2 : null);
 
-  const tagTotals = new Map<string, number>();
-  for (const r of a.mlTasks.rows) if (r.pipelineTag !== NO_PIPELINE_TAG) tagTotals.set(r.pipelineTag, (tagTotals.get(r.pipelineTag) ?? 0) + r.models);
-  const topTag = [...tagTotals].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0]?.[0] ?? "none";
+  const tagged = a.mlTasks.rows.filter((r) => r.pipelineTag !== NO_PIPELINE_TAG);
+  const topTag = totalsBy(tagged.map((r) => [r.pipelineTag, r.models] as const))[0]?.[0] ?? "none";
   add("most frequent ML task (pipeline tag)", topTag, "text-generation", topTag === "text-generation");
   const sdTags = a.mlTasks.rows.filter((r) => r.activity === "SD" && r.pipelineTag !== NO_PIPELINE_TAG).map((r) => r.pipelineTag);
   add("ML tasks linked to SD", sdTags.join(", ") || "none", "text-generation only", sdTags.length === 1 && sdTags[0] === "text-generation");
@@ -58,8 +57,8 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
   const sdSi = a.cooccurrence.rows.find((r) => r.a === "SD" && r.b === "SI")?.shareOfA ?? 0;
   add("SD models also in SI", pct(sdSi), pct(PAPER_SD_ALSO_SI), null);
 
-  const share = a.benchmarks.shares.rows[0]?.share ?? 0;
-  add("SE models reporting benchmarks in card tables", pct(share), pct(PAPER_BENCHMARK_SHARE), null);
+  const benchmarkShare = a.benchmarks.shares.rows[0]?.share ?? 0;
+  add("SE models reporting benchmarks in card tables", pct(benchmarkShare), pct(PAPER_BENCHMARK_SHARE), null);
   const topBench = a.benchmarks.top.rows[0]?.benchmark ?? "none";
   add("most reported benchmark in SI cards", topBench, "HumanEval", topBench === "HumanEval");
 

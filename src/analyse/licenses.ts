@@ -2,7 +2,7 @@
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_LICENSES } from "./paper";
-import type { AnalysisTable } from "./table";
+import { compareText, type AnalysisTable } from "./table";
 
 export const NO_LICENSE = "(none declared)";
 
@@ -49,7 +49,7 @@ export function licensesByActivity(
     const [activity, license] = [key.slice(0, 2) as ActivityCode, key.slice(3)];
     return { activity, license, family: licenseFamily(license), models, paper: PAPER_LICENSES[activity]?.[license] ?? null };
   });
-  rows.sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || a.license.localeCompare(b.license));
+  rows.sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || compareText(a.license, b.license));
   return {
     name: "fig8-licenses",
     title: "Licences of SE models per activity",

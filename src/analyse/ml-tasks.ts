@@ -1,7 +1,7 @@
 /** RQ2.2 (Fig. 4): flows from SE activity to Hugging Face pipeline tag (the model's ML task). */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import type { AnalysisTable } from "./table";
+import { compareText, totalsBy, type AnalysisTable } from "./table";
 
 export const NO_PIPELINE_TAG = "(no pipeline tag)";
 
@@ -26,12 +26,10 @@ export function activityToMlTask(
   });
   rows.sort(
     (a, b) =>
-      ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || a.pipelineTag.localeCompare(b.pipelineTag),
+      ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || compareText(a.pipelineTag, b.pipelineTag),
   );
   const notes: string[] = [];
-  const tagTotals = new Map<string, number>();
-  for (const r of rows) tagTotals.set(r.pipelineTag, (tagTotals.get(r.pipelineTag) ?? 0) + r.models);
-  const top = [...tagTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  const top = totalsBy(rows.map((r) => [r.pipelineTag, r.models] as const))[0];
   if (top) notes.push(`Most frequent ML task: ${top[0]} (${top[1]} activity links); the paper reports text-generation.`);
   const sdTags = rows.filter((r) => r.activity === "SD").map((r) => r.pipelineTag);
   notes.push(`SD links to ${sdTags.length} ML task(s)${sdTags.length ? ` (${sdTags.join(", ")})` : ""}; the paper reports text-generation only.`);

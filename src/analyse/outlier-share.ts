@@ -3,7 +3,7 @@
  * Table III rules, and how many occurrences the rules removed, from the funnel's `run.json`.
  */
 import { PAPER_OUTLIER_SHARE } from "./paper";
-import type { AnalysisTable } from "./table";
+import { compareText, type AnalysisTable } from "./table";
 
 export interface OutlierMeasureRow {
   measure: string;
@@ -20,7 +20,7 @@ export function outlierShareTable(runInfo: Record<string, unknown> | null): Anal
     { measure: "share of occurrences in the outlier tasks", run: outliers.share, paper: PAPER_OUTLIER_SHARE },
   ];
   if (outliers.byTask && typeof outliers.byTask === "object") {
-    for (const [task, n] of Object.entries(outliers.byTask as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [task, n] of Object.entries(outliers.byTask as Record<string, unknown>).sort(([a], [b]) => compareText(a, b))) {
       if (typeof n === "number") rows.push({ measure: `occurrences of "${task}"`, run: n, paper: null });
     }
   }

@@ -19,18 +19,7 @@ export const PAPER_PILOTS: Record<ActivityCode, { uniqueModels: number; pilotSam
 export const PAPER_KAPPA: Record<ActivityCode, number> = { RE: 1.0, SD: 0.85, SI: 0.85, QA: 0.81, SM: 0.82 };
 export const PAPER_HELD_OUT_KAPPA = 0.88;
 
-/** Table VI categories, in the paper's order, with its counts over all models. */
-export const PAPER_DOCUMENTATION = {
-  totalModels: 1_533_973,
-  cardNotAvailable: 478_125,
-  cardEmpty: 4_774,
-  cardNoSeTask: 938_815,
-  cardWithSeTask: 112_259,
-  abstractWithSeTask: 2_330,
-  abstractNoSeTask: 1_531_643,
-  unionWithSeTask: 113_558,
-  abstractOnly: 1_299,
-} as const;
+// Table VI (documentation status) lives with its categories: PAPER_TABLE_VI in src/search/documentation.ts.
 
 /** The funnel of RQ1.2 (overall model counts after each stage). */
 export const PAPER_FUNNEL = {

@@ -7,7 +7,7 @@ import type { ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { licenseFamily, type LicenseFamily } from "./licenses";
 import { PAPER_SELECTED_MODEL } from "./paper";
-import type { AnalysisTable } from "./table";
+import { compareText, type AnalysisTable } from "./table";
 
 export interface SelectionCandidate {
   model: SeModel;
@@ -105,7 +105,7 @@ export function rankCandidates(candidates: readonly SelectionCandidate[]): Ranke
       b.facts.modelIndexResults - a.facts.modelIndexResults ||
       (b.facts.likes ?? -1) - (a.facts.likes ?? -1) ||
       (b.facts.downloads ?? -1) - (a.facts.downloads ?? -1) ||
-      a.model.id.localeCompare(b.model.id),
+      compareText(a.model.id, b.model.id),
   );
   return sorted.map((c, i) => ({
     rank: i + 1,
@@ -128,7 +128,7 @@ export function runSelection(
   steps: readonly SelectionStep[] = paperSelectionSteps(),
   exampleCount = 3,
 ): SelectionResult {
-  let remaining = [...candidates].sort((a, b) => a.model.id.localeCompare(b.model.id));
+  let remaining = [...candidates].sort((a, b) => compareText(a.model.id, b.model.id));
   const rows: SelectionStepRow[] = [
     { step: 0, name: "all SE models", description: "every model the pipeline kept", remaining: remaining.length, examples: remaining.slice(0, exampleCount).map((c) => c.model.id) },
   ];

@@ -38,6 +38,23 @@ export function countBy<K extends string>(keys: Iterable<K>): Array<[K, number]>
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/**
+ * Human text order (case-insensitive first) for names in tables and figures, pinned to en-US:
+ * a bare `localeCompare` follows the user's locale (under LANG=da_DK "aa" sorts after "z"), and
+ * the same run must give the same bytes on every machine.
+ */
+const TEXT_ORDER = new Intl.Collator("en-US");
+export function compareText(a: string, b: string): number {
+  return TEXT_ORDER.compare(a, b);
+}
+
+/** Sum weights per key, then order by total descending and key ascending (compareText). */
+export function totalsBy<K extends string>(entries: Iterable<readonly [K, number]>): Array<[K, number]> {
+  const totals = new Map<K, number>();
+  for (const [key, weight] of entries) totals.set(key, (totals.get(key) ?? 0) + weight);
+  return [...totals].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+}
+
 export function share(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
 }

@@ -1,7 +1,7 @@
 /** RQ2.1 (Fig. 3): number of SE models per SE task, each task under its activity. */
 import type { ActivityCode, Taxonomy } from "../taxonomy/taxonomy";
 import type { SeModel } from "./facts";
-import { preview, type AnalysisTable } from "./table";
+import { compareText, preview, type AnalysisTable } from "./table";
 
 export interface TaskCountRow {
   taskId: string;
@@ -27,7 +27,7 @@ export function modelsPerTask(seModels: readonly SeModel[], taxonomy: Taxonomy):
       counts.set(task.id, row);
     }
   }
-  const rows = [...counts.values()].sort((a, b) => b.models - a.models || a.taskId.localeCompare(b.taskId));
+  const rows = [...counts.values()].sort((a, b) => b.models - a.models || compareText(a.taskId, b.taskId));
   const notes: string[] = [];
   const generation = counts.get("si.code-generation")?.models ?? rows.find((r) => r.task === "code generation")?.models;
   const coding = rows.find((r) => r.task === "coding")?.models;

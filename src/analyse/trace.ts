@@ -41,7 +41,6 @@ const str = (v: unknown): string => (typeof v === "string" ? v : v === null || v
 const idOf = (row: Row): string => str(row.modelId ?? row.id);
 
 export function traceModels(runDir: string, ids: readonly string[]): ModelTrace[] {
-  const wanted = new Set(ids);
   const occurrences = rowsIfPresent(join(runDir, "filter", "occurrences.arrow"));
   const matches = occurrences.length > 0 ? occurrences : rowsIfPresent(join(runDir, "search", "matches.arrow"));
   const documentation = rowsIfPresent(join(runDir, "search", "documentation.arrow"));
@@ -69,7 +68,7 @@ export function traceModels(runDir: string, ids: readonly string[]): ModelTrace[
       .filter((r) => idOf(r) === id)
       .map((r) => ({ activity: str(r.activity), relevant: typeof r.relevant === "boolean" ? r.relevant : null, rationale: str(r.rationale), judge: str(r.judge) })),
     finalActivities: (final.find((r) => idOf(r) === id)?.activities as string[] | undefined) ?? null,
-  })).filter((t) => wanted.has(t.id));
+  }));
 }
 
 /**

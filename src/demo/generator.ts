@@ -12,7 +12,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { openCorpusWriter } from "../corpus/store";
 import { writeFileAtomic } from "../util/atomic";
-import type { ActivityCode } from "../taxonomy/taxonomy";
+import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { GROUND_TRUTH_FILE, openGroundTruthWriter, type GroundTruthRow } from "./ground-truth";
 import { generateModel } from "./model";
 import { buildPlan } from "./plan";
@@ -61,8 +61,6 @@ export interface DemoSummary {
   paper: typeof PAPER;
 }
 
-const ACTIVITIES: readonly ActivityCode[] = ["RE", "SD", "SI", "QA", "SM"];
-
 export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary> {
   const shardSize = options.shardSize ?? 5000;
   if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be a non-negative integer (got ${options.seed})`);
@@ -79,6 +77,7 @@ export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary
   const truthWriter = openGroundTruthWriter(join(options.outDir, GROUND_TRUTH_FILE));
   const summary = emptySummary(options, shardSize);
   let batch: GroundTruthRow[] = [];
+  // A failed generation must not leave a partial ground truth beside a corpus without a manifest.
   try {
     for (let index = 0; index < options.models; index++) {
       const { record, truth } = generateModel(ctx, index);
@@ -93,9 +92,11 @@ export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary
     }
     truthWriter.addBatch(batch);
     if (batch.length > 0) options.onProgress?.(options.models, options.models);
-  } finally {
-    await truthWriter.close();
+  } catch (error) {
+    await truthWriter.abort();
+    throw error;
   }
+  await truthWriter.close();
   await corpus.close({ demo: { seed: options.seed, profile: options.profile, models: options.models, groundTruth: GROUND_TRUTH_FILE, summary: DEMO_SUMMARY_FILE } });
   summary.traps = Object.fromEntries(Object.entries(summary.traps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   await writeFileAtomic(join(options.outDir, DEMO_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
@@ -104,7 +105,7 @@ export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary
 }
 
 function emptySummary(options: DemoOptions, shardSize: number): DemoSummary {
-  const perActivity = () => Object.fromEntries(ACTIVITIES.map((a) => [a, 0])) as Record<ActivityCode, number>;
+  const perActivity = () => Object.fromEntries(ACTIVITY_CODES.map((a) => [a, 0])) as Record<ActivityCode, number>;
   return {
     generator: DEMO_GENERATOR_VERSION,
     synthetic: true,

@@ -111,18 +111,28 @@ export interface GroundTruthWriter {
   /** Append rows; they are written as one record batch per call. */
   addBatch(rows: readonly GroundTruthRow[]): void;
   close(): Promise<void>;
+  /** Give up: the temp file is removed and nothing is renamed into place (generation failed). */
+  abort(): Promise<void>;
 }
 
 /** Stream ground-truth batches into one Arrow IPC file, renamed into place atomically on close. */
 export function openGroundTruthWriter(path: string): GroundTruthWriter {
   const writer = new RecordBatchFileWriter();
   const readable = writer.toNodeStream();
+  let giveUp: (reason: Error) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  aborted.catch(() => undefined);
   const done = streamToFileAtomic(path, async (out) => {
     readable.pipe(out, { end: false });
-    await new Promise<void>((resolve, reject) => {
-      readable.once("end", resolve);
-      readable.once("error", reject);
-    });
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        readable.once("end", resolve);
+        readable.once("error", reject);
+      }),
+      aborted,
+    ]);
   });
   let rowsWritten = 0;
   return {
@@ -136,6 +146,10 @@ export function openGroundTruthWriter(path: string): GroundTruthWriter {
       if (rowsWritten === 0) throw new Error("ground truth has no rows");
       writer.finish(); // writes the footer and ends the byte stream
       await done;
+    },
+    async abort() {
+      giveUp(new Error(`ground truth ${path} aborted`));
+      await done.catch(() => undefined);
     },
   };
 }

@@ -7,7 +7,7 @@
 import { parseCard } from "../corpus/card";
 import type { ArxivPaper, ModelRecord } from "../corpus/record";
 import { authorOf } from "../corpus/record";
-import type { ActivityCode } from "../taxonomy/taxonomy";
+import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { SeededRandom, hashString } from "../util/random";
 import { fill, MALFORMED_FRONT_MATTER, renderCard, type CardSpec, type FrontMatterSpec } from "./cards";
 import type { GroundTruthRow } from "./ground-truth";
@@ -478,7 +478,7 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   const createdAt = drawCreatedAt(random, primary === "SI" ? SI_QUARTER_WEIGHTS : STEADY_QUARTER_WEIGHTS, hasCopies, 0);
   const d = baseDraft(modelId(index, random, true), role, createdAt);
   d.isSe = true;
-  d.seActivities = [...activities].sort((a, b) => ACTIVITY_ORDER.indexOf(a) - ACTIVITY_ORDER.indexOf(b));
+  d.seActivities = [...activities].sort(byActivity);
   const name = d.id.slice(d.id.indexOf("/") + 1);
 
   // Tasks: 1-3 per activity, by the Fig. 3 weights.
@@ -585,8 +585,6 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   }
   return d;
 }
-
-const ACTIVITY_ORDER: readonly ActivityCode[] = ["RE", "SD", "SI", "QA", "SM"];
 
 function pipelineTagFor(activities: readonly ActivityCode[], random: SeededRandom): string | null {
   // Fig. 4: SD links only to text-generation; text-generation dominates everywhere.
@@ -741,5 +739,5 @@ function activityOfTask(taskId: string): string {
 }
 
 function byActivity(a: string, b: string): number {
-  return ACTIVITY_ORDER.indexOf(a as ActivityCode) - ACTIVITY_ORDER.indexOf(b as ActivityCode);
+  return ACTIVITY_CODES.indexOf(a as ActivityCode) - ACTIVITY_CODES.indexOf(b as ActivityCode);
 }

@@ -2,6 +2,7 @@
  * README.md written beside every generated Hub, so the data explains itself: that it is
  * synthetic, how to regenerate it, and its make-up next to the paper's figures.
  */
+import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import type { DemoSummary } from "./generator";
 import { PAPER, ROLES, roleCounts } from "./profiles";
 
@@ -77,7 +78,7 @@ export function renderDemoReadme(s: DemoSummary): string {
     "",
     "| activity | unique candidates | paper Table IV | true SE here |",
     "|---|---:|---:|---:|",
-    ...(["RE", "SD", "SI", "QA", "SM"] as const).map((a) => `| ${a} | ${int(s.uniquePerActivity[a])} | ${int(PAPER.tableIV[a])} | ${int(s.finalPerActivity[a])} |`),
+    ...ACTIVITY_CODES.map((a) => `| ${a} | ${int(s.uniquePerActivity[a])} | ${int(PAPER.tableIV[a])} | ${int(s.finalPerActivity[a])} |`),
     "",
     `Roles: ${Object.entries(s.roles).map(([r, n]) => `${r} ${int(n)}`).join(", ")}.`,
     `Odd cards: ${int(s.malformedYaml)} with malformed YAML front matter (the parser reports them), ${int(s.crlf)} with CRLF line ends, ${int(s.nonEnglish)} not in English.`,

@@ -11,6 +11,7 @@ import type { LicenseRow } from "../analyse/licenses";
 import type { ActivityMlTaskRow } from "../analyse/ml-tasks";
 import type { SelectionStepRow } from "../analyse/selection";
 import type { TaskCountRow } from "../analyse/tasks";
+import { totalsBy } from "../analyse/table";
 import { ACTIVITY_COLORS, MANY_SERIES_COLORS, makeFigure, type FigureSpec, type Trace } from "./spec";
 
 const activityLabel = (a: ActivityCode) => `${ACTIVITY_NAMES[a]} (${a})`;
@@ -79,9 +80,7 @@ export function tasksFigure(rows: readonly TaskCountRow[], limit = 40): FigureSp
 /** Fig. 4: Sankey from activity to pipeline tag. */
 export function mlTaskSankey(rows: readonly ActivityMlTaskRow[]): FigureSpec {
   const activities = ACTIVITY_CODES.filter((a) => rows.some((r) => r.activity === a));
-  const tagTotals = new Map<string, number>();
-  for (const r of rows) tagTotals.set(r.pipelineTag, (tagTotals.get(r.pipelineTag) ?? 0) + r.models);
-  const tags = [...tagTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+  const tags = totalsBy(rows.map((r) => [r.pipelineTag, r.models] as const)).map(([t]) => t);
   const labels = [...activities.map(activityLabel), ...tags];
   const colors = [...activities.map((a) => ACTIVITY_COLORS[a]), ...tags.map(() => "#9e9e9e")];
   const data: Trace[] = [
@@ -232,9 +231,7 @@ export function datasetsFigure(rows: readonly DatasetRow[]): FigureSpec {
 
 /** Fig. 8: licence x activity heat map, licences ordered by total use. */
 export function licensesHeatmap(rows: readonly LicenseRow[], limit = 20): FigureSpec {
-  const totals = new Map<string, number>();
-  for (const r of rows) totals.set(r.license, (totals.get(r.license) ?? 0) + r.models);
-  const licenses = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([l]) => l);
+  const licenses = totalsBy(rows.map((r) => [r.license, r.models] as const)).slice(0, limit).map(([l]) => l);
   const z = licenses.map((l) => ACTIVITY_CODES.map((a) => rows.find((r) => r.license === l && r.activity === a)?.models ?? 0));
   return makeFigure(
     "fig8-licenses",

@@ -14,7 +14,7 @@ export function notebookFigureHtml(spec: FigureSpec): string {
   const bundle = bundleEmitted ? "" : plotlyScriptInline();
   bundleEmitted = true;
   counter++;
-  return `${bundle}\n${figureFragment(spec, `nb-${spec.id}-${counter}`)}\n<p style="max-width:${spec.width}px"><em>${spec.caption.replace(/</g, "&lt;")}</em></p>`;
+  return `${bundle}\n${figureFragment(spec, `nb-${spec.id}-${counter}`)}\n<p style="max-width:${spec.width}px"><em>${escapeHtml(spec.caption)}</em></p>`;
 }
 
 /** Draw a figure with tslab's display (pass `tslab.display`, so this library does not depend on tslab). */

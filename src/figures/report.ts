@@ -3,6 +3,7 @@
  * SVG), with the tables printed inline so paper figures sit beside this run's. Static HTML only
  * (no script), so it reads anywhere; deterministic for the same inputs.
  */
+import { PAPER_SNAPSHOT } from "../analyse/paper";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { escapeHtml } from "./html";
 import type { FigureSpec } from "./spec";
@@ -63,7 +64,7 @@ figure img{max-width:100%;border:1px solid #eee}
   if (input.synthetic) parts.push(`<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>`);
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
   parts.push("<table>", ...input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`), "</table>");
-  parts.push('<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of 2025-03-24.</p>');
+  parts.push(`<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of ${PAPER_SNAPSHOT}.</p>`);
   if (input.staticSkipped) parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
 
   // Headline tables (the paper's findings beside this run) come before the figures.

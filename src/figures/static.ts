@@ -111,12 +111,14 @@ async function exportOne(browser: import("playwright-core").Browser, html: strin
 /**
  * Plotly names clip paths and defs after a random per-plot uid; replacing it with one derived from
  * the figure name makes the same figure give the same SVG bytes (and keeps ids unique per figure).
+ * Only ids and their references change: a uid of six digits may also occur in numbers or text.
  */
 export function stableSvgIds(svg: string, name: string): string {
   const uid = /id="defs-([0-9a-f]{6})"/.exec(svg)?.[1];
   if (!uid) return svg;
   const stable = hashString(name).toString(16).padStart(8, "0").slice(0, 6);
-  return svg.split(uid).join(stable);
+  const idOrReference = new RegExp(`(id="|url\\(['"]?#)([A-Za-z-]*)${uid}`, "g");
+  return svg.replace(idOrReference, `$1$2${stable}`);
 }
 
 function firstLine(error: unknown): string {

@@ -184,6 +184,6 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
  */
 export async function ensureReplication(options: ReplicateOptions): Promise<string> {
   const runDir = join(options.outDir, RUN_SUBDIR);
-  if (!existsSync(join(runDir, "se-models.arrow"))) await replicate({ offline: true, ...options });
+  if (!existsSync(join(runDir, "se-models.arrow"))) await replicate({ ...options, offline: options.offline ?? true });
   return runDir;
 }
