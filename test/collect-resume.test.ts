@@ -23,7 +23,7 @@ const childRoot = join(scratch, "js");
 /** Transpile the modules the collect command needs to CommonJS, so a plain `node` child can run them. */
 function transpileSources(): void {
   const folders = ["src/collect", "src/corpus", "src/util"];
-  const files = [...folders.flatMap((folder) => readdirSync(join(ROOT, folder)).filter((f) => f.endsWith(".ts")).map((f) => join(folder, f))), "src/cli/commands/collect.ts"];
+  const files = [...folders.flatMap((folder) => readdirSync(join(ROOT, folder)).filter((f) => f.endsWith(".ts")).map((f) => join(folder, f))), "src/cli/options.ts", "src/cli/commands/collect.ts"];
   for (const file of files) {
     const output = ts.transpileModule(readFileSync(join(ROOT, file), "utf8"), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },

@@ -139,6 +139,17 @@ describe("parseCard: front matter and body", () => {
     expect(card.problems[0]!.message).toContain('"license"');
   });
 
+  test("keys nested in keys give a problem instead of a crash; repeated complex keys are still reported", () => {
+    // `? ? ? ... x`: printing such a key back as YAML grows exponentially and used to throw out of parseCard.
+    const nested = parseCard(ID, `---\n${"? ".repeat(40)}x\n---\nbody`);
+    expect(nested.cardBody).toBe("body");
+    expect(nested.cardMeta).toBeNull();
+    expect(nested.problems).toEqual([{ stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not converted: Invalid string length` }]);
+    const repeated = parseCard(ID, "---\n? [a, b]\n: 1\n? [a, b]\n: 2\nlicense: mit\n---\nx");
+    expect(repeated.cardMeta!.license).toEqual(["mit"]);
+    expect(repeated.problems).toEqual([expect.objectContaining({ code: "yaml-duplicate-key" })]);
+  });
+
   test("alias bomb is stopped with a problem, not a hang or crash", () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(",")}]`);

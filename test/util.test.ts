@@ -80,6 +80,30 @@ describe("atomic writes", () => {
     expect(readFileSync(target, "utf8")).toBe("old");
     expect(readdirSync(dir)).toEqual(["f.txt"]);
   });
+
+  test("a stream error while the producer is still running is reported by the call, not as an unhandled rejection", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atomic-"));
+    const target = join(dir, "f.txt");
+    writeFileSync(target, "old");
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      await expect(
+        streamToFileAtomic(target, async (out) => {
+          out.destroy(new Error("device full"));
+          // The producer keeps working for a few ticks after the stream failed (as a real one would).
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }),
+      ).rejects.toThrow("device full");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(readFileSync(target, "utf8")).toBe("old");
+    expect(readdirSync(dir)).toEqual(["f.txt"]);
+  });
 });
 
 describe("seeded random", () => {

@@ -131,7 +131,7 @@ function round(x: number): number {
 
 if (require.main === module) {
   const count = Number(process.argv[2] ?? 50_000);
-  Promise.all([benchCorpusStore(count)]).then(async ([store]) => ({ ...store, ...(await benchIngest(count)) })).then(
+  benchCorpusStore(count).then(async (store) => ({ ...store, ...(await benchIngest(count)) })).then(
     (figures) => process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`),
     (error: unknown) => {
       process.stderr.write(`bench corpus-store failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -81,6 +81,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   const started = Date.now();
   const hubUrl = (options.hubUrl ?? HUB_URL).replace(/\/+$/, "");
   const since = options.since ? normaliseSince(options.since) : null;
+  const sinceMs = since === null ? null : Date.parse(since);
   const limit = options.limit ?? null;
   if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive integer, got ${limit}`);
   const batchSize = options.batchSize ?? 2000;
@@ -141,7 +142,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
           stoppedBy = "limit";
           break pages;
         }
-        if (since !== null && createdAtOrBefore(item, since)) {
+        if (sinceMs !== null && createdAtOrBefore(item, sinceMs)) {
           stoppedBy = "since";
           break pages;
         }
@@ -218,10 +219,10 @@ async function buildRecords(items: HubModelJson[], hubUrl: string, http: HttpCli
   return records.map((record) => attachPapers(record, (id) => arxiv.resolution(id)));
 }
 
-function createdAtOrBefore(item: HubModelJson, since: string): boolean {
+function createdAtOrBefore(item: HubModelJson, sinceMs: number): boolean {
   if (typeof item.createdAt !== "string") return false; // undated models are kept, never a reason to stop
   const created = Date.parse(item.createdAt);
-  return !Number.isNaN(created) && created <= Date.parse(since);
+  return !Number.isNaN(created) && created <= sinceMs;
 }
 
 /** Accept `YYYY-MM-DD` or any ISO timestamp; keep it as a canonical ISO string (checkpoints compare it). */

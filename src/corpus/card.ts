@@ -193,8 +193,15 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
     problems.push(cardProblem("front-matter-not-mapping", `${modelId}: front matter is ${shape}, not a key/value mapping; metadata ignored`));
     return null;
   }
-  reportDuplicateKeys(modelId, document, problems);
-  return metadataFromMapping(modelId, value, problems);
+  try {
+    reportDuplicateKeys(modelId, document, problems);
+    return metadataFromMapping(modelId, value, problems);
+  } catch (error) {
+    // Keys nested inside keys (`? ? ? ... x`) print back exponentially large and end in a RangeError.
+    if (!(error instanceof RangeError)) throw error;
+    problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not converted: ${reasonOf(error)}`));
+    return null;
+  }
 }
 
 /** A reason when the YAML nests deeper than the limits above, else null. Quotes are tracked roughly. */
@@ -250,13 +257,12 @@ function reportDuplicateKeys(modelId: string, document: Document.Parsed, problem
  * Hub API's `cardData`. Shape problems are pushed to `problems`; this never throws.
  */
 export function metadataFromMapping(modelId: string, mapping: Map<unknown, unknown> | Record<string, unknown>, problems: Problem[]): CardMetadata {
-  const get = (key: string): unknown => (mapping instanceof Map ? mapping.get(key) : mapping[key]);
   const lists = {} as Record<(typeof LIST_FIELDS)[number][1], string[]>;
-  for (const [key, property] of LIST_FIELDS) lists[property] = stringList(modelId, key, get(key), problems);
+  for (const [key, property] of LIST_FIELDS) lists[property] = stringList(modelId, key, field(mapping, key), problems);
   return {
     ...lists,
-    pipelineTag: scalarString(modelId, "pipeline_tag", get("pipeline_tag"), problems),
-    modelIndex: flattenModelIndex(modelId, get("model-index"), problems),
+    pipelineTag: scalarString(modelId, "pipeline_tag", field(mapping, "pipeline_tag"), problems),
+    modelIndex: flattenModelIndex(modelId, field(mapping, "model-index"), problems),
     rawJson: toJsonText(mapping),
   };
 }

@@ -15,7 +15,6 @@ import {
   Schema,
   Table,
   Utf8,
-  makeVector,
   tableFromIPC,
   tableToIPC,
   vectorFromArray,
@@ -56,15 +55,11 @@ export function schemaOf<Row>(spec: TableSpec<Row>): Schema {
 /** Build an Arrow table from rows, column by column, checking nulls and types against the spec. */
 export function rowsToTable<Row>(rows: readonly Row[], spec: TableSpec<Row>): Table {
   const schema = schemaOf(spec);
+  if (rows.length === 0) return new Table(schema);
   const columns: Record<string, Vector> = {};
   for (const [i, column] of spec.entries()) {
     const values = rows.map((row, r) => checkCell(row[column.name], column, r));
-    const type = schema.fields[i]!.type;
-    columns[column.name] =
-      rows.length === 0 ? makeVector({ type, length: 0, nullCount: 0 } as never) : vectorFromArray(values as never[], type);
-  }
-  if (rows.length === 0) {
-    return new Table(schema);
+    columns[column.name] = vectorFromArray(values as never[], schema.fields[i]!.type);
   }
   return new Table(schema, columns as never);
 }

@@ -55,6 +55,9 @@ export async function streamToFileAtomic(
     out.once("close", resolve);
     out.once("error", reject);
   });
+  // The stream may fail while `produce` is still running; `closed` is awaited only afterwards, so
+  // mark it handled now or Node reports (and by default dies of) an unhandled rejection.
+  closed.catch(() => undefined);
   try {
     await produce(out);
     out.end();

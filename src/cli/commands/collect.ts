@@ -1,6 +1,7 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { collect, HUB_URL, type CollectSummary } from "../../collect/collector";
 import { ARXIV_API_URL } from "../../collect/arxiv";
+import { nonNegativeNumber, positiveInt } from "../options";
 
 interface CollectFlags {
   out: string;
@@ -20,17 +21,6 @@ interface CollectFlags {
   verbose?: boolean;
 }
 
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
-const nonNegative = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0`);
-  return n;
-};
-
 export function register(program: Command): void {
   program
     .command("collect")
@@ -46,8 +36,8 @@ export function register(program: Command): void {
     .option("--max-retries <n>", "attempts per request before a model is recorded as failed", positiveInt("--max-retries"), 5)
     .option("--resume", "continue an interrupted crawl from its checkpoint")
     .option("--timeout <ms>", "per-request deadline in milliseconds", positiveInt("--timeout"), 30_000)
-    .option("--retry-after-cap <ms>", "longest wait honoured from a 429 Retry-After", nonNegative("--retry-after-cap"), 900_000)
-    .option("--arxiv-delay <ms>", "pause between arXiv API calls (arXiv asks for 3000)", nonNegative("--arxiv-delay"), 3000)
+    .option("--retry-after-cap <ms>", "longest wait honoured from a 429 Retry-After", nonNegativeNumber("--retry-after-cap"), 900_000)
+    .option("--arxiv-delay <ms>", "pause between arXiv API calls (arXiv asks for 3000)", nonNegativeNumber("--arxiv-delay"), 3000)
     .option("--batch-size <n>", "models per corpus append + checkpoint", positiveInt("--batch-size"), 2000)
     .option("--seed <seed>", "seed for retry jitter", "collect")
     .option("--progress <mode>", "bar | lines | silent (default: bar on a terminal, lines otherwise)")

@@ -2,25 +2,18 @@ import type { Command } from "commander";
 import { DEMO_PROFILES, type DemoProfile } from "../../demo/profiles";
 import { DEFAULT_DEMO_MODELS, DEFAULT_DEMO_SEED, generateDemoHub } from "../../demo/generator";
 import { createProgress } from "../../util/progress";
-
-function integer(name: string, min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min} (got "${value}")`);
-    return n;
-  };
-}
+import { integerAtLeast } from "../options";
 
 export function register(program: Command): void {
   const demo = program.command("demo").description("the synthetic (labelled SYNTHETIC) Hugging Face Hub used for demos, tests and benchmarks");
   demo
     .command("generate")
     .description("generate a synthetic Hub corpus plus its ground truth (ground-truth.arrow) into a directory")
-    .option("--seed <n>", "random seed", integer("seed", 0), DEFAULT_DEMO_SEED)
-    .option("--models <n>", "number of models", integer("models", 50), DEFAULT_DEMO_MODELS)
+    .option("--seed <n>", "random seed", integerAtLeast("--seed", 0), DEFAULT_DEMO_SEED)
+    .option("--models <n>", "number of models", integerAtLeast("--models", 50), DEFAULT_DEMO_MODELS)
     .option("--profile <name>", "demo (enriched SE part) or paper (the paper's proportions)", "demo")
     .option("--out <dir>", "output directory", "data/demo")
-    .option("--shard-size <n>", "records per corpus shard", integer("shard-size", 1), 5000)
+    .option("--shard-size <n>", "records per corpus shard", integerAtLeast("--shard-size", 1), 5000)
     .action(async (options: { seed: number; models: number; profile: string; out: string; shardSize: number }) => {
       if (!DEMO_PROFILES.includes(options.profile as DemoProfile)) throw new Error(`--profile must be one of ${DEMO_PROFILES.join(", ")} (got "${options.profile}")`);
       const progress = createProgress({ label: "demo generate", total: options.models, unit: "models" });

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ingestJsonl } from "../../corpus/ingest";
 import { DEFAULT_SHARD_SIZE } from "../../corpus/store";
 import { createProgress } from "../../util/progress";
+import { positiveInt } from "../options";
 
 export function register(program: Command): void {
   program
@@ -9,7 +10,7 @@ export function register(program: Command): void {
     .description("load a JSON Lines dump of Hub API model objects (with optional README text) into a corpus directory")
     .argument("<dump>", "JSON Lines file, one Hub API model object per line")
     .requiredOption("--out <dir>", "corpus directory to write (replaced if it exists)")
-    .option("--shard-size <n>", "records per Arrow shard", parsePositiveInt, DEFAULT_SHARD_SIZE)
+    .option("--shard-size <n>", "records per Arrow shard", positiveInt("--shard-size"), DEFAULT_SHARD_SIZE)
     .option("--synthetic", "mark the corpus as synthetic (generated, not real Hub data)")
     .action(async (dump: string, options: { out: string; shardSize: number; synthetic?: boolean }) => {
       const progress = createProgress({ label: "ingest", unit: "lines" });
@@ -23,8 +24,3 @@ export function register(program: Command): void {
     });
 }
 
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--shard-size must be a positive integer, got "${value}"`);
-  return n;
-}
