@@ -13,7 +13,7 @@
 import { loadavg } from "node:os";
 import { formatFunnel } from "../pipeline/funnel-report";
 import { benchCollect } from "./collect";
-import { benchCorpusStore } from "./corpus-store";
+import { benchCorpusStore, benchIngest } from "./corpus-store";
 import { benchFunnel, PAPER_HUB_MODELS } from "./funnel";
 import { benchSearchReference } from "./funnel-reference";
 import { benchNearDuplicates, PAPER_MATCHED_CARDS } from "./near-duplicates";
@@ -63,6 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (wanted("corpus-store")) {
     const figures = await benchCorpusStore();
     line(`\n[corpus store] ${JSON.stringify(figures)}`);
+    line(`[ingest] ${JSON.stringify(await benchIngest())}`);
   }
   if (wanted("collect")) {
     line("\n[collect]");

@@ -10,6 +10,7 @@ import { validateDir } from "../../validate/pilot-files";
 import { readRows, writeRows } from "../../util/arrow-table";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
 import { isFunnelRun, recordRelevantCounts, relevantCountsOf } from "../../pipeline/funnel";
+import { positiveInt } from "../options";
 
 interface JudgeOptions {
   run: string;
@@ -18,7 +19,7 @@ interface JudgeOptions {
   gemini?: boolean;
   model: string;
   cacheDir?: string;
-  concurrency: string;
+  concurrency: number;
   priceInput?: string;
   priceOutput?: string;
   maxCardChars?: string;
@@ -88,7 +89,7 @@ export function register(program: Command): void {
     .option("--gemini", "require the Gemini judge (fails without GEMINI_API_KEY)")
     .option("--model <name>", "Gemini model", DEFAULT_GEMINI_MODEL)
     .option("--cache-dir <dir>", "verdict cache directory (default <run>/../.cache/llm)")
-    .option("--concurrency <n>", "requests in flight", "4")
+    .option("--concurrency <n>", "requests in flight", positiveInt("--concurrency"), 4)
     .option("--price-input <usd>", "USD per 1M input tokens (default: list price of the model when known)")
     .option("--price-output <usd>", "USD per 1M output tokens")
     .option("--max-card-chars <n>", "card body characters sent per call before truncation", "12000")
@@ -102,7 +103,7 @@ export function register(program: Command): void {
         judge,
         model: options.model,
         cacheDir: options.cacheDir,
-        concurrency: number(options.concurrency, "--concurrency") ?? 4,
+        concurrency: options.concurrency,
         pricing: { inputPerMillion: number(options.priceInput, "--price-input"), outputPerMillion: number(options.priceOutput, "--price-output") },
         excerpt: { maxBodyChars: number(options.maxCardChars, "--max-card-chars") },
       });
