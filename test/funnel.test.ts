@@ -1,11 +1,11 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoHub, type DemoSummary } from "../src/demo/generator";
 import { readGroundTruth, GROUND_TRUTH_FILE } from "../src/demo/ground-truth";
 import { CANDIDATE_COLUMNS, modelsAfterOutliers, OCCURRENCE_COLUMNS, type Occurrence } from "../src/filter/outliers";
-import { recordRelevantCounts, runFunnel, type FunnelResult } from "../src/pipeline/funnel";
+import { isFunnelRun, recordRelevantCounts, runFunnel, type FunnelResult } from "../src/pipeline/funnel";
 import { FUNNEL_COLUMNS, formatFunnel } from "../src/pipeline/funnel-report";
 import { PROBLEM_COLUMNS } from "../src/pipeline/shard";
 import { TASK_MATCH_COLUMNS } from "../src/search/match";
@@ -136,6 +136,15 @@ describe("runFunnel on a generated demo Hub", () => {
     expect(rows.find((r) => r.stage === "relevant" && r.activity === "all")).toEqual({ stage: "relevant", activity: "all", models: 3, paperModels: 2205 });
     expect(rows.find((r) => r.stage === "unique" && r.activity === "all")?.models).toBe(inline.counts.unique.all);
     await expect(recordRelevantCounts(join(root, "nowhere"), relevant)).rejects.toThrow(/run the funnel first/);
+    expect(isFunnelRun(copy)).toBe(true);
+    const foreign = join(root, "foreign-run");
+    mkdirSync(foreign, { recursive: true });
+    writeFileSync(join(foreign, "run.json"), "{ not json");
+    expect(isFunnelRun(foreign)).toBe(false);
+    await expect(recordRelevantCounts(foreign, relevant)).rejects.toThrow(/run\.json is not valid JSON/);
+    writeFileSync(join(foreign, "run.json"), JSON.stringify({ corpus: "x" }));
+    expect(isFunnelRun(foreign)).toBe(false);
+    await expect(recordRelevantCounts(foreign, relevant)).rejects.toThrow(/is not a funnel run description/);
   });
 
   it("records the records' problems with the model id", () => {

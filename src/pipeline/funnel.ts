@@ -240,10 +240,8 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
  * counts the funnel wrote in run.json. Returns the new rows.
  */
 export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts): Promise<FunnelRow[]> {
-  const path = join(runDir, "run.json");
-  if (!existsSync(path)) throw new Error(`missing ${path}: run the funnel first`);
-  const run = JSON.parse(readFileSync(path, "utf8")) as { format?: string; counts?: FunnelCounts };
-  if (run.format !== RUN_FORMAT || !run.counts) throw new Error(`${path} is not a funnel run description (format ${JSON.stringify(run.format)})`);
+  const run = readFunnelRun(runDir);
+  if (typeof run === "string") throw new Error(run);
   const rows = funnelRows({ ...run.counts, relevant });
   await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
   return rows;
@@ -251,13 +249,21 @@ export async function recordRelevantCounts(runDir: string, relevant: ActivityCou
 
 /** True when `runDir` was written by {@link runFunnel} (so its funnel can take the relevance stage). */
 export function isFunnelRun(runDir: string): boolean {
+  return typeof readFunnelRun(runDir) !== "string";
+}
+
+/** The funnel's own description of a run, or why `runDir` has none. */
+function readFunnelRun(runDir: string): { counts: FunnelCounts } | string {
   const path = join(runDir, "run.json");
-  if (!existsSync(path)) return false;
+  if (!existsSync(path)) return `missing ${path}: run the funnel first`;
+  let run: { format?: string; counts?: FunnelCounts };
   try {
-    return (JSON.parse(readFileSync(path, "utf8")) as { format?: string }).format === RUN_FORMAT;
-  } catch {
-    return false;
+    run = JSON.parse(readFileSync(path, "utf8")) as typeof run;
+  } catch (error) {
+    return `${path} is not valid JSON (${(error as Error).message})`;
   }
+  if (run?.format !== RUN_FORMAT || !run.counts) return `${path} is not a funnel run description (format ${JSON.stringify(run?.format)})`;
+  return { counts: run.counts };
 }
 
 /** The relevance check's outcome as funnel counts: SE models overall and per activity judged relevant. */
