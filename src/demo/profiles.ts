@@ -8,7 +8,9 @@
  * Facts come from the paper; where it gives no number (e.g. final per-activity counts) the value is
  * our reconstruction and says so.
  */
-import type { ActivityCode } from "../taxonomy/taxonomy";
+import { PAPER_FUNNEL, PAPER_PILOTS, PAPER_SNAPSHOT } from "../analyse/paper";
+import { PAPER_TABLE_VI } from "../search/documentation";
+import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 
 export type DemoProfile = "demo" | "paper";
 export const DEMO_PROFILES: readonly DemoProfile[] = ["demo", "paper"];
@@ -35,21 +37,24 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Paper counts at the 2025-03-24 snapshot (Table VI and the RQ1.2 funnel). */
+/**
+ * Paper counts at the snapshot (Table VI and the RQ1.2 funnel), gathered under the names the planner
+ * uses from the modules that own them, so the generator and the reports cannot disagree.
+ */
 export const PAPER = {
-  snapshot: "2025-03-24",
-  models: 1_533_973,
-  noCard: 478_125,
-  emptyCard: 4_774,
-  cardWithoutSe: 938_815,
-  cardWithSe: 112_259,
-  abstractWithSe: 2_330,
-  matched: 113_558,
-  abstractOnly: 1_299,
-  afterOutliers: 14_962,
-  unique: 7_797,
-  final: 2_205,
-  tableIV: { RE: 255, SD: 415, SI: 2_993, QA: 1_512, SM: 3_255 } as Record<ActivityCode, number>,
+  snapshot: PAPER_SNAPSHOT,
+  models: PAPER_FUNNEL.collected,
+  noCard: PAPER_TABLE_VI.rows["no-card"].models,
+  emptyCard: PAPER_TABLE_VI.rows["empty-card"].models,
+  cardWithoutSe: PAPER_TABLE_VI.rows["card-without-se-task"].models,
+  cardWithSe: PAPER_TABLE_VI.rows["card-with-se-task"].models,
+  abstractWithSe: PAPER_TABLE_VI.rows["abstract-with-se-task"].models,
+  matched: PAPER_FUNNEL.matched,
+  abstractOnly: PAPER_TABLE_VI.rows["abstract-only"].models,
+  afterOutliers: PAPER_FUNNEL.afterOutliers,
+  unique: PAPER_FUNNEL.unique,
+  final: PAPER_FUNNEL.seModels,
+  tableIV: Object.fromEntries(ACTIVITY_CODES.map((a) => [a, PAPER_PILOTS[a].uniqueModels])) as Record<ActivityCode, number>,
 } as const;
 
 /**
