@@ -15,7 +15,7 @@ export * as search from "./search/match";
 export * as documentation from "./search/documentation";
 export * as outliers from "./filter/outliers";
 export * as nearDuplicates from "./filter/near-duplicates";
-export * as relevance from "./filter/llm/run";
+export * as relevance from "./pipeline/relevance";
 export * as pilots from "./validate/sample";
 export * as agreement from "./validate/agreement";
 export * as funnel from "./pipeline/funnel";

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { benchCollect, HUB_RATE_LIMITS, PAPER_HUB_MODELS, projectCrawl } from "../src/bench/collect";
+import { benchCollect, HUB_RATE_LIMITS, projectCrawl } from "../bench/collect";
+import { PAPER_HUB_MODELS } from "../src/paper/reported";
 
 describe("crawl projection", () => {
   const base = { models: PAPER_HUB_MODELS, windowSeconds: 300, localModelsPerSecond: 1000, arxivIds: 100_000, arxivBatch: 100, arxivDelaySeconds: 3 };

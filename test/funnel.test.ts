@@ -6,7 +6,7 @@ import { generateDemoHub, type DemoSummary } from "../src/demo/generator";
 import { readGroundTruth, GROUND_TRUTH_FILE } from "../src/demo/ground-truth";
 import { CANDIDATE_COLUMNS, modelsAfterOutliers, OCCURRENCE_COLUMNS, type Occurrence } from "../src/filter/outliers";
 import { isFunnelRun, recordRelevantCounts, runFunnel, type FunnelResult } from "../src/pipeline/funnel";
-import { FUNNEL_COLUMNS, formatFunnel } from "../src/pipeline/funnel-report";
+import { FUNNEL_COLUMNS, formatFunnel } from "../src/run/funnel-table";
 import { PROBLEM_COLUMNS } from "../src/pipeline/shard";
 import { TASK_MATCH_COLUMNS } from "../src/search/match";
 import { NEAR_DUPLICATES_SPEC } from "../src/filter/near-duplicates";

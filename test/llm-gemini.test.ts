@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { emptyRecord, type ModelRecord } from "../src/corpus/record";
-import type { Candidate } from "../src/filter/llm/candidate";
-import { GeminiJudge, retryDelayMs } from "../src/filter/llm/gemini";
-import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../src/filter/llm/prompt";
+import type { Candidate } from "../src/judges/candidate";
+import { GeminiJudge, retryDelayMs } from "../src/judges/gemini";
+import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../src/judges/prompt";
 import { loadTaxonomy, type ActivityCode } from "../src/taxonomy/taxonomy";
 import { rateLimited, serverError, startFakeGemini, textAnswer, verdictAnswer, type FakeGemini, type FakeHandler } from "./support/fake-gemini";
 

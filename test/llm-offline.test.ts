@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/record";
 import type { ActivityCode } from "../src/taxonomy/taxonomy";
-import type { Candidate, TaskEvidence } from "../src/filter/llm/candidate";
-import { OFFLINE_JUDGE_LABEL, OfflineRulesJudge, decideOffline } from "../src/filter/llm/offline-rules";
+import type { Candidate, TaskEvidence } from "../src/judges/candidate";
+import { OFFLINE_JUDGE_LABEL, OfflineRulesJudge, decideOffline } from "../src/judges/offline-rules";
 
 function meta(partial: Partial<CardMetadata>): CardMetadata {
   return { license: [], datasets: [], baseModel: [], language: [], tags: [], pipelineTag: null, modelIndex: [], rawJson: "{}", ...partial };

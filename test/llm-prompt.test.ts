@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { emptyRecord, type ModelRecord } from "../src/corpus/record";
-import type { Candidate, TaskEvidence } from "../src/filter/llm/candidate";
-import { TRUNCATION_MARK, buildCardDocument, excerptBody } from "../src/filter/llm/card-text";
-import { GeminiJudge } from "../src/filter/llm/gemini";
-import { BOUNDARY_PATTERN, PromptError, buildCallPrompt, loadPromptTemplates, parsePromptTemplate, prepareActivityPrompt, type ActivityPrompt } from "../src/filter/llm/prompt";
-import { parseVerdictText } from "../src/filter/llm/verdict-schema";
+import type { Candidate, TaskEvidence } from "../src/judges/candidate";
+import { TRUNCATION_MARK, buildCardDocument, excerptBody } from "../src/judges/card-text";
+import { GeminiJudge } from "../src/judges/gemini";
+import { BOUNDARY_PATTERN, PromptError, buildCallPrompt, loadPromptTemplates, parsePromptTemplate, prepareActivityPrompt, type ActivityPrompt } from "../src/judges/prompt";
+import { parseVerdictText } from "../src/judges/verdict-schema";
 import { ACTIVITY_CODES, loadTaxonomy, tasksOf, type ActivityCode } from "../src/taxonomy/taxonomy";
 import { startFakeGemini, verdictAnswer, type FakeGemini } from "./support/fake-gemini";
 

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
-import { VerdictCache } from "../src/filter/llm/cache";
-import { VERDICT_COLUMNS, SE_MODEL_COLUMNS, runRelevanceCheck } from "../src/filter/llm/run";
-import { defaultPromptDir } from "../src/filter/llm/prompt";
+import { VerdictCache } from "../src/judges/cache";
+import { SE_MODEL_COLUMNS, VERDICT_COLUMNS } from "../src/judges/stage-tables";
+import { runRelevanceCheck } from "../src/pipeline/relevance";
+import { defaultPromptDir } from "../src/judges/prompt";
 import { readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
 import { startFakeGemini, verdictAnswer, serverError, type FakeGemini } from "./support/fake-gemini";
 

@@ -13,7 +13,7 @@ import { readRows, writeRows } from "../src/util/arrow-table";
 import { SeededRandom } from "../src/util/random";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { compareNearDuplicates, synthesizeCards } from "../src/bench/near-duplicates";
+import { compareNearDuplicates, synthesizeCards } from "../bench/near-duplicates";
 
 const FIXTURES = join(__dirname, "fixtures", "near-duplicates");
 const THRESHOLD = 0.99;
@@ -113,7 +113,7 @@ function plantedCards(seed: number, unrelated: number): { cards: CardText[]; pla
 }
 
 describe("tfidf (scikit-learn TfidfVectorizer defaults)", () => {
-  // Fixture made with: /usr/bin/python3 src/bench/reference/near_duplicates.py sklearn-input.jsonl sklearn-output.json --dump-vectors
+  // Fixture made with: /usr/bin/python3 bench/reference/near_duplicates.py sklearn-input.jsonl sklearn-output.json --dump-vectors
   const input: CardText[] = readFileSync(join(FIXTURES, "sklearn-input.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)

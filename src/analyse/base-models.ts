@@ -1,6 +1,6 @@
 /** RQ2.4 (Fig. 6): base models (card `base_model`) with the most SE models derived from them, over time. */
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_BASE_MODELS } from "./paper";
+import { PAPER_BASE_MODELS } from "../paper/reported";
 import { countBy, quarterOf, quarterRange, type AnalysisTable } from "./table";
 
 export interface BaseModelRow {

@@ -7,7 +7,7 @@
  */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_BENCHMARKS, PAPER_BENCHMARK_SHARE } from "./paper";
+import { PAPER_BENCHMARKS, PAPER_BENCHMARK_SHARE } from "../paper/reported";
 import { countBy, share, type AnalysisTable } from "./table";
 
 export interface MarkdownTable {

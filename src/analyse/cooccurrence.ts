@@ -1,7 +1,7 @@
 /** RQ2.3 (Fig. 5): how often two activities share a model, among models with more than one activity. */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { SeModel } from "./facts";
-import { PAPER_SD_ALSO_SI } from "./paper";
+import { PAPER_SD_ALSO_SI } from "../paper/reported";
 import { share, type AnalysisTable } from "./table";
 
 export interface CooccurrenceRow {

@@ -1,7 +1,7 @@
 /** RQ2.5 (Fig. 7): the training datasets most SE models name, top N per activity. */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_DATASETS } from "./paper";
+import { PAPER_DATASETS } from "../paper/reported";
 import { countBy, type AnalysisTable } from "./table";
 
 export interface DatasetRow {

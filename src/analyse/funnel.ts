@@ -1,7 +1,7 @@
 /** RQ1.2: the funnel (models left after each stage), read from the run's `funnel.arrow`. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { paperFigure } from "../pipeline/funnel-report";
+import { paperFigure } from "../run/funnel-table";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { readRows } from "../util/arrow-table";
 import type { SeModel } from "./facts";

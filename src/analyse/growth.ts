@@ -1,7 +1,7 @@
 /** RQ1.3 (Fig. 2): SE models created per quarter, per activity, since a start date. */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_QUARTERLY_SI, PAPER_SI_OVER_NEXT } from "./paper";
+import { PAPER_QUARTERLY_SI, PAPER_SI_OVER_NEXT } from "../paper/reported";
 import { preview, quarterOf, quarterRange, type AnalysisTable } from "./table";
 
 export interface QuarterlyRow {

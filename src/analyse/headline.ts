@@ -7,7 +7,7 @@ import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import type { RunAnalyses } from "./all";
 import { NO_LICENSE } from "./licenses";
 import { NO_PIPELINE_TAG } from "./ml-tasks";
-import { PAPER_BENCHMARK_SHARE, PAPER_FUNNEL, PAPER_SD_ALSO_SI, PAPER_SI_OVER_NEXT } from "./paper";
+import { PAPER_BENCHMARK_SHARE, PAPER_FUNNEL, PAPER_SD_ALSO_SI, PAPER_SI_OVER_NEXT } from "../paper/reported";
 import { share, totalsBy, type AnalysisTable } from "./table";
 
 export interface HeadlineRow {

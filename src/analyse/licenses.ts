@@ -1,7 +1,7 @@
 /** RQ2.5 (Fig. 8): licences of SE models per activity, and the licence families the selection uses. */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_LICENSES } from "./paper";
+import { PAPER_LICENSES } from "../paper/reported";
 import { compareText, type AnalysisTable } from "./table";
 
 export const NO_LICENSE = "(none declared)";

@@ -2,7 +2,7 @@
  * RQ1.2 (step 5.1): how much of all task occurrences the three outlier tasks made up before the
  * Table III rules, and how many occurrences the rules removed, from the funnel's `run.json`.
  */
-import { PAPER_OUTLIER_SHARE } from "./paper";
+import { PAPER_OUTLIER_SHARE } from "../paper/reported";
 import { compareText, type AnalysisTable } from "./table";
 
 export interface OutlierMeasureRow {

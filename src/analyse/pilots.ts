@@ -3,7 +3,7 @@ import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { cochranSampleSize } from "../validate/cochran";
 import { cohenKappa, kappaBand } from "../validate/agreement";
 import type { SeModel } from "./facts";
-import { PAPER_KAPPA, PAPER_PILOTS } from "./paper";
+import { PAPER_KAPPA, PAPER_PILOTS } from "../paper/reported";
 import type { AnalysisTable } from "./table";
 
 export interface PilotSizeRow {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpusBatches, readManifest, type CorpusManifest } from "../corpus/store";
 import { GROUND_TRUTH_FILE, readGroundTruth, type GroundTruthRow } from "../demo/ground-truth";
-import type { Verdict } from "../filter/llm/candidate";
+import type { Verdict } from "../judges/candidate";
 import { summariseDocumentation, type DocumentationRow, type DocumentationSummaryRow } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { readArrowFile, readRows } from "../util/arrow-table";

@@ -6,7 +6,7 @@
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { licenseFamily, type LicenseFamily } from "./licenses";
-import { PAPER_SELECTED_MODEL } from "./paper";
+import { PAPER_SELECTED_MODEL } from "../paper/reported";
 import { compareText, type AnalysisTable } from "./table";
 
 export interface SelectionCandidate {

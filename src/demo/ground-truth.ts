@@ -30,7 +30,7 @@
  */
 import { RecordBatchFileWriter } from "apache-arrow";
 import { streamToFileAtomic } from "../util/atomic";
-import type { DocumentationCategory } from "../search/documentation";
+import type { DocumentationCategory } from "../paper/reported";
 import { readRows, rowsToTable, type TableSpec } from "../util/arrow-table";
 
 export interface GroundTruthRow {

@@ -8,8 +8,7 @@
  * Facts come from the paper; where it gives no number (e.g. final per-activity counts) the value is
  * our reconstruction and says so.
  */
-import { PAPER_FUNNEL, PAPER_PILOTS, PAPER_SNAPSHOT } from "../analyse/paper";
-import { PAPER_TABLE_VI } from "../search/documentation";
+import { PAPER_FUNNEL, PAPER_PILOTS, PAPER_SNAPSHOT, PAPER_TABLE_VI } from "../paper/reported";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 
 export type DemoProfile = "demo" | "paper";

@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { GROUND_TRUTH_FILE, type GroundTruthRow } from "../demo/ground-truth";
 import { ACTIVITY_CODES, taskById, type Taxonomy } from "../taxonomy/taxonomy";
-import { alignColumns } from "../pipeline/funnel-report";
+import { alignColumns } from "../util/format";
 import { readArrowFile, readRows, type TableSpec } from "../util/arrow-table";
 
 export const EVALUATION_STAGES = ["search", "outliers-removed", "outliers-kept", "near-duplicates", "final"] as const;

@@ -3,7 +3,7 @@
  * SVG), with the tables printed inline so paper figures sit beside this run's. Static HTML only
  * (no script), so it reads anywhere; deterministic for the same inputs.
  */
-import { PAPER_SNAPSHOT } from "../analyse/paper";
+import { PAPER_SNAPSHOT } from "../paper/reported";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { escapeHtml } from "./html";
 import type { FigureSpec } from "./spec";

@@ -30,9 +30,10 @@
  * Both bounds keep a 1e-9 safety margin, so rounding can only add candidates, never lose a pair.
  */
 import { rowDot, tfidfVectors, compareStrings, type TfidfMatrix } from "./tfidf";
+import { PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
 import type { TableSpec } from "../util/arrow-table";
 
-export const DEFAULT_SIMILARITY_THRESHOLD = 0.99;
+export const DEFAULT_SIMILARITY_THRESHOLD = PAPER_SIMILARITY_THRESHOLD;
 
 /** Slack on both pruning bounds: rounding may add candidates but must never drop a true pair. */
 const BOUND_MARGIN = 1e-9;

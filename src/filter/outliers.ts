@@ -23,6 +23,7 @@
  *   contain exactly `code` (compared trimmed and lowercased).
  */
 import type { ModelRecord } from "../corpus/record";
+import { PAPER_OUTLIER_SHARE } from "../paper/reported";
 import type { TableSpec } from "../util/arrow-table";
 import type { TaskMatch } from "../search/match";
 import { TASK_MATCH_COLUMNS } from "../search/match";
@@ -188,8 +189,6 @@ export function modelsAfterOutliers(occurrences: Iterable<Occurrence>): Candidat
   });
 }
 
-/** The paper: "debugging", "logging" and "coding" were 89.01% of all task occurrences. */
-export const PAPER_OUTLIER_SHARE = 0.8901;
 
 export interface OutlierShare {
   occurrences: number;

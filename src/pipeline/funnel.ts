@@ -18,10 +18,11 @@ import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, NEAR_DUPLICATES_SPEC, checkThreshold, type NearDuplicateResult, type NearDuplicateStats } from "../filter/near-duplicates";
-import type { RelevanceCheckResult } from "../filter/llm/run";
-import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, PAPER_OUTLIER_SHARE, type CandidateModel, type OutlierTasks } from "../filter/outliers";
+import type { RelevanceCheckResult } from "./relevance";
+import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, type CandidateModel, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
+import { PAPER_OUTLIER_SHARE } from "../paper/reported";
 import { DOCUMENTATION_COLUMNS, summariseDocumentation, type DocumentationRow, type DocumentationSummaryRow } from "../search/documentation";
 import { TASK_MATCH_COLUMNS } from "../search/match";
 import { compileTaxonomy } from "../search/phrases";
@@ -31,20 +32,9 @@ import { readArrowFile, writeRows } from "../util/arrow-table";
 import { createProgress, type ProgressOptions } from "../util/progress";
 import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
-import { FUNNEL_COLUMNS, funnelRows, type FunnelCounts, type FunnelRow } from "./funnel-report";
+import { addActivityCounts, emptyActivityCounts, FUNNEL_COLUMNS, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
-import {
-  addActivityCounts,
-  countActivities,
-  decodeBatches,
-  emptyActivityCounts,
-  matchBatches,
-  processShard,
-  PROBLEM_COLUMNS,
-  type ActivityCounts,
-  type CandidateCard,
-  type ShardOutput,
-} from "./shard";
+import { countActivities, decodeBatches, matchBatches, processShard, PROBLEM_COLUMNS, type CandidateCard, type ShardOutput } from "./shard";
 
 export const RUN_FORMAT = "hf-se-atlas-run";
 

@@ -19,7 +19,7 @@ import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
-import { runRelevanceCheck } from "../filter/llm/run";
+import { runRelevanceCheck } from "./relevance";
 import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";

@@ -11,6 +11,7 @@ import type { Preparer } from "../prepare/preparer";
 import { DOCUMENTATION_COLUMNS, documentationRowOf, type DocumentationRow } from "../search/documentation";
 import { searchRecord, TASK_MATCH_COLUMNS } from "../search/match";
 import type { CompiledTaxonomy } from "../search/phrases";
+import { emptyActivityCounts, type ActivityCounts } from "../run/funnel-table";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { rowsToTable, type TableSpec } from "../util/arrow-table";
 
@@ -36,16 +37,6 @@ export interface CandidateCard extends CandidateModel {
   text: string;
 }
 
-/** "all" plus one count per activity. */
-export type ActivityCounts = Record<"all" | (typeof ACTIVITY_CODES)[number], number>;
-
-export function emptyActivityCounts(): ActivityCounts {
-  return { all: 0, RE: 0, SD: 0, SI: 0, QA: 0, SM: 0 };
-}
-
-export function addActivityCounts(into: ActivityCounts, from: ActivityCounts): void {
-  for (const key of Object.keys(into) as (keyof ActivityCounts)[]) into[key] += from[key];
-}
 
 export interface ShardCounts {
   models: number;

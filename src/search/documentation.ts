@@ -11,11 +11,10 @@
  * union = card-with-se-task + abstract-only + metadata-only-without-card (three disjoint sets).
  */
 import type { ModelRecord } from "../corpus/record";
+import { PAPER_TABLE_VI, type DocumentationCategory, type DocumentationSummaryKey } from "../paper/reported";
 import type { TableSpec } from "../util/arrow-table";
 import { hasReadableCard } from "./fields";
 
-export const DOCUMENTATION_CATEGORIES = ["no-card", "empty-card", "card-with-se-task", "card-without-se-task"] as const;
-export type DocumentationCategory = (typeof DOCUMENTATION_CATEGORIES)[number];
 
 export interface DocumentationRow {
   modelId: string;
@@ -58,13 +57,6 @@ export function documentationRowOf(record: ModelRecord, matches: readonly { sour
   };
 }
 
-export type DocumentationSummaryKey =
-  | DocumentationCategory
-  | "abstract-with-se-task"
-  | "union-with-se-task"
-  | "abstract-only"
-  | "metadata-only-without-card";
-
 export interface DocumentationSummaryRow {
   key: DocumentationSummaryKey;
   label: string;
@@ -84,23 +76,6 @@ export const DOCUMENTATION_SUMMARY_COLUMNS: TableSpec<DocumentationSummaryRow> =
   { name: "paperModels", type: "int", nullable: true },
   { name: "paperPercent", type: "float", nullable: true },
 ];
-
-/** The paper's Table VI (snapshot of 2025-03-24, 1,533,973 models), for side-by-side reports. */
-export const PAPER_TABLE_VI = {
-  totalModels: 1_533_973,
-  rows: {
-    "no-card": { label: "Model card not available", models: 478_125, percent: 31.17 },
-    "empty-card": { label: "Model card available but empty", models: 4_774, percent: 0.31 },
-    "card-without-se-task": { label: "Model card available, no SE task", models: 938_815, percent: 61.2 },
-    "card-with-se-task": { label: "Model card available, with SE tasks", models: 112_259, percent: 7.32 },
-    "abstract-with-se-task": { label: "arXiv abstract with SE tasks", models: 2_330, percent: 0.15 },
-    "union-with-se-task": { label: "With SE tasks (card, metadata or abstract)", models: 113_558, percent: 7.4 },
-    "abstract-only": { label: "With SE tasks only through the abstract", models: 1_299, percent: null },
-    // Not a paper row: models whose only matches are Hub tags / metadata while the card is missing or
-    // empty. The paper's union is exactly "card with SE tasks" + "abstract only", so it had none.
-    "metadata-only-without-card": { label: "With SE tasks only in metadata, card missing or empty", models: null, percent: null },
-  } satisfies Record<DocumentationSummaryKey, { label: string; models: number | null; percent: number | null }>,
-};
 
 export const DOCUMENTATION_SUMMARY_ORDER: readonly DocumentationSummaryKey[] = [
   "no-card",

@@ -5,8 +5,8 @@
  * - Cohen's kappa of a judge against the humans per activity (Table V) and on the held-out set;
  * - the same scores against a synthetic corpus's ground truth.
  */
-import { PAPER_HELD_OUT_KAPPA, PAPER_KAPPA } from "../analyse/paper";
-import type { Verdict } from "../filter/llm/candidate";
+import { PAPER_HELD_OUT_KAPPA, PAPER_KAPPA } from "../paper/reported";
+import type { Verdict } from "../judges/candidate";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { TableSpec } from "../util/arrow-table";
 import { binaryScores, cohenKappa, kappaBand } from "./agreement";

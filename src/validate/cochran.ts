@@ -5,6 +5,8 @@
  * settings (95% confidence, z = 1.96, p = 0.5, 5% margin) this gives its Table IV exactly.
  */
 
+import { PAPER_SAMPLE_SIZE_SETTINGS } from "../paper/reported";
+
 export interface SampleSizeOptions {
   /** Standard normal quantile for the confidence level; 1.96 for 95%. */
   z?: number;
@@ -14,7 +16,7 @@ export interface SampleSizeOptions {
   margin?: number;
 }
 
-export const PAPER_SAMPLE_SIZE_OPTIONS: Required<SampleSizeOptions> = { z: 1.96, p: 0.5, margin: 0.05 };
+export const PAPER_SAMPLE_SIZE_OPTIONS: Required<SampleSizeOptions> = PAPER_SAMPLE_SIZE_SETTINGS;
 
 /** Sample size for a population of `population` units; never more than the population itself. */
 export function cochranSampleSize(population: number, options: SampleSizeOptions = {}): number {

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readEvidence, readUnique, taskActivityLookup } from "../filter/llm/run";
+import { readEvidence, readUnique, taskActivityLookup } from "../judges/stage-tables";
 import { ACTIVITY_CODES, activityCodeOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { readRows, writeRows, type TableSpec } from "../util/arrow-table";
 import type { PilotRow, PopulationUnit } from "./sample";

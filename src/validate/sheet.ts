@@ -3,8 +3,8 @@
  * every problem reported at once (row number as the spreadsheet shows it, and the model id).
  */
 import type { ModelRecord } from "../corpus/record";
-import type { TaskEvidence } from "../filter/llm/candidate";
-import { excerptBody } from "../filter/llm/card-text";
+import type { TaskEvidence } from "../judges/candidate";
+import { excerptBody } from "../judges/card-text";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { rowsToCsv, type TableSpec } from "../util/arrow-table";
 import { parseCsv } from "./csv";

@@ -7,7 +7,7 @@ import { emptyRecord } from "../../corpus/record";
 import { findRecord } from "../../corpus/store";
 import { isLemmaPolicy, LEMMA_POLICIES, DEFAULT_LEMMA_POLICY } from "../../prepare/lemmatize";
 import { createPreparer, type HyphenPolicy } from "../../prepare/preparer";
-import { explainRecord, formatExplanation } from "../../search/explain";
+import { explainRecord, formatExplanation } from "../../pipeline/explain";
 import { compileTaxonomy } from "../../search/phrases";
 import { loadTaxonomy } from "../../taxonomy/taxonomy";
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { runFunnel, type FunnelResult } from "../../pipeline/funnel";
-import { alignColumns, fmt, formatFunnel, percent } from "../../pipeline/funnel-report";
+import { formatFunnel } from "../../run/funnel-table";
+import { alignColumns, fmt, percent } from "../../util/format";
 import { isLemmaPolicy, LEMMA_POLICIES, type LemmaPolicy } from "../../prepare/lemmatize";
 import { register as registerScore, scoreAndReport } from "./score";
 

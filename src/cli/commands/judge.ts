@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { PAPER_FUNNEL } from "../../analyse/paper";
+import { PAPER_FUNNEL } from "../../paper/reported";
 import { GROUND_TRUTH_FILE, readGroundTruth } from "../../demo/ground-truth";
-import { DEFAULT_GEMINI_MODEL } from "../../filter/llm/gemini";
-import { VERDICT_COLUMNS, runRelevanceCheck, type JudgeChoice, type RelevanceCheckResult } from "../../filter/llm/run";
+import { DEFAULT_GEMINI_MODEL } from "../../judges/gemini";
+import { VERDICT_COLUMNS } from "../../judges/stage-tables";
+import { runRelevanceCheck, type JudgeChoice, type RelevanceCheckResult } from "../../pipeline/relevance";
 import { AGREEMENT_COLUMNS, agreementRows, groundTruthReference, type AgreementRow } from "../../validate/annotations";
 import { validateDir } from "../../validate/pilot-files";
 import { readRows, writeRows } from "../../util/arrow-table";

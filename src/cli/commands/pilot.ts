@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { PAPER_PILOTS } from "../../analyse/paper";
+import { PAPER_PILOTS } from "../../paper/reported";
 import { readCorpusBatches } from "../../corpus/store";
 import type { ModelRecord } from "../../corpus/record";
-import { VERDICT_COLUMNS, readEvidence } from "../../filter/llm/run";
+import { VERDICT_COLUMNS, readEvidence } from "../../judges/stage-tables";
 import { loadTaxonomy } from "../../taxonomy/taxonomy";
 import { readRows, writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";

@@ -1,17 +1,18 @@
 /**
  * Side-by-side check of the funnel's search and Table III stage against the NLTK reference
- * (src/bench/reference/search.py, Debian python3): the same searchable fields go to both, and the
+ * (bench/reference/search.py, Debian python3): the same searchable fields go to both, and the
  * occurrences (model, task, field, token index, excluding rule) are compared one by one.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readCorpusBatches } from "../corpus/store";
-import { hasCodeTag, OCCURRENCE_COLUMNS } from "../filter/outliers";
-import { runFunnel } from "../pipeline/funnel";
-import { searchFieldsOf } from "../search/fields";
-import { defaultTaxonomyPath } from "../taxonomy/taxonomy";
-import { readRows } from "../util/arrow-table";
+import { readCorpusBatches } from "../src/corpus/store";
+import { hasCodeTag, OCCURRENCE_COLUMNS } from "../src/filter/outliers";
+import { runFunnel } from "../src/pipeline/funnel";
+import { searchFieldsOf } from "../src/search/fields";
+import { defaultTaxonomyPath } from "../src/taxonomy/taxonomy";
+import { readRows } from "../src/util/arrow-table";
+import { referenceScript } from "./reference-dir";
 
 export interface SearchReferenceFigures {
   models: number;
@@ -37,7 +38,7 @@ export async function benchSearchReference(corpusDir: string, workDir: string): 
   }
   writeFileSync(fieldsPath, lines.join("\n") + "\n");
   const output = join(workDir, "nltk.json");
-  const script = join(__dirname, "..", "..", "src", "bench", "reference", "search.py");
+  const script = referenceScript("search.py");
   started = process.hrtime.bigint();
   execFileSync("/usr/bin/python3", ["-W", "ignore", script, fieldsPath, defaultTaxonomyPath(), output], { stdio: ["ignore", "inherit", "inherit"] });
   const referenceSeconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -10,7 +10,7 @@
  */
 import { promises as fs, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ActivityCode } from "../../taxonomy/taxonomy";
+import type { ActivityCode } from "../taxonomy/taxonomy";
 import type { Usage, Verdict } from "./candidate";
 import { sha256Hex } from "./card-text";
 

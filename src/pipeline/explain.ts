@@ -6,10 +6,10 @@
 import type { ModelRecord } from "../corpus/record";
 import { applyOutlierRules, modelsAfterOutliers, type CandidateModel, type Occurrence, type OutlierTasks } from "../filter/outliers";
 import type { Preparer } from "../prepare/preparer";
-import type { DocumentationRow } from "./documentation";
-import type { FieldProblem } from "./fields";
-import { searchRecord } from "./match";
-import type { CompiledTaxonomy } from "./phrases";
+import type { DocumentationRow } from "../search/documentation";
+import type { FieldProblem } from "../search/fields";
+import { searchRecord } from "../search/match";
+import type { CompiledTaxonomy } from "../search/phrases";
 
 export interface Explanation {
   modelId: string;

@@ -5,18 +5,18 @@
  * back to the seeded synthetic records of the corpus-store benchmark. Reading the shards is not timed;
  * the figure is what the funnel's search stage costs per record. It prints figures, asserts nothing.
  *
- *   node dist/bench/search.js [corpusDir] [passes]
+ *   node .cache/bench-dist/bench/search.js [corpusDir] [passes]
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ModelRecord } from "../corpus/record";
-import { readCorpusBatches } from "../corpus/store";
-import { applyOutlierRules, outlierShare } from "../filter/outliers";
-import { createPreparer, type Preparer } from "../prepare/preparer";
-import { searchFieldsOf } from "../search/fields";
-import { searchRecord, type TaskMatch } from "../search/match";
-import { compileTaxonomy, type CompiledTaxonomy } from "../search/phrases";
-import { loadTaxonomy } from "../taxonomy/taxonomy";
+import type { ModelRecord } from "../src/corpus/record";
+import { readCorpusBatches } from "../src/corpus/store";
+import { applyOutlierRules, outlierShare } from "../src/filter/outliers";
+import { createPreparer, type Preparer } from "../src/prepare/preparer";
+import { searchFieldsOf } from "../src/search/fields";
+import { searchRecord, type TaskMatch } from "../src/search/match";
+import { compileTaxonomy, type CompiledTaxonomy } from "../src/search/phrases";
+import { loadTaxonomy } from "../src/taxonomy/taxonomy";
 import { syntheticRecords } from "./corpus-store";
 
 export interface SearchBenchFigures {

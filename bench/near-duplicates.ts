@@ -10,10 +10,11 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findNearDuplicates, type CardText, type NearDuplicateResult } from "../filter/near-duplicates";
-import { SeededRandom } from "../util/random";
+import { findNearDuplicates, type CardText, type NearDuplicateResult } from "../src/filter/near-duplicates";
+import { PAPER_FUNNEL } from "../src/paper/reported";
+import { referenceScript } from "./reference-dir";
+import { SeededRandom } from "../src/util/random";
 
-export const PAPER_MATCHED_CARDS = 113_558;
 
 const BASES = ["bert-base-uncased", "distilbert-base-uncased", "roberta-base", "gpt2", "t5-small", "facebook/bart-large", "microsoft/deberta-v3-base", "google/vit-base-patch16-224", "openai/whisper-small", "meta-llama/Llama-2-7b-hf", "mistralai/Mistral-7B-v0.1", "Qwen/Qwen2.5-7B-Instruct", "bigcode/starcoder", "Salesforce/codet5-base"];
 const DATASETS = ["imdb", "glue", "squad", "emotion", "common_voice", "cifar10", "wikitext", "xsum", "cnn_dailymail", "code_search_net", "mbpp", "humaneval", "conll2003", "tweet_eval", "None"];
@@ -114,7 +115,7 @@ export interface NearDuplicateBenchResult {
 
 /** Run the join over `cards` synthetic cards; with `reference`, also run scikit-learn on the same input. */
 export function benchNearDuplicates(options: { cards?: number; reference?: boolean; workDir?: string; threshold?: number } = {}): NearDuplicateBenchResult {
-  const count = options.cards ?? PAPER_MATCHED_CARDS;
+  const count = options.cards ?? PAPER_FUNNEL.matched;
   const threshold = options.threshold ?? 0.99;
   const cards = synthesizeCards(count);
   const textMegabytes = cards.reduce((sum, c) => sum + Buffer.byteLength(c.text), 0) / 1e6;
@@ -132,7 +133,7 @@ export function runReference(cards: CardText[], ours: Pick<NearDuplicateResult, 
   const input = join(workDir, "cards.jsonl");
   const output = join(workDir, "sklearn.json");
   writeFileSync(input, cards.map((c) => JSON.stringify(c)).join("\n") + "\n");
-  const script = join(__dirname, "..", "..", "src", "bench", "reference", "near_duplicates.py");
+  const script = referenceScript("near_duplicates.py");
   const started = process.hrtime.bigint();
   // Blocks of 500 rows keep each block's product (500 x all cards, mostly non-zero) near 1 GB at paper scale.
   execFileSync("/usr/bin/python3", [script, input, output, "--threshold", String(threshold), "--block", "500"], { stdio: ["ignore", "inherit", "inherit"] });

@@ -6,19 +6,19 @@
  * batching, Arrow shards, checkpoints); on the real Hub the rate limits dominate, so the projection
  * takes the slower of the two. It prints figures; it asserts nothing about time.
  *
- *   node dist/bench/collect.js [models] [latencyMs]
+ *   node .cache/bench-dist/bench/collect.js [models] [latencyMs]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ARXIV_BATCH_SIZE } from "../collect/arxiv";
-import { collect } from "../collect/collector";
-import { FAKE_PAPERS, startFakeArxiv } from "../collect/fake-arxiv";
-import { makeFakeModels, startFakeHub } from "../collect/fake-hub";
-import { formatSeconds } from "../util/progress";
+import { ARXIV_BATCH_SIZE } from "../src/collect/arxiv";
+import { collect } from "../src/collect/collector";
+import { FAKE_PAPERS, startFakeArxiv } from "../test/support/fake-arxiv";
+import { makeFakeModels, startFakeHub } from "../test/support/fake-hub";
+import { PAPER_HUB_MODELS } from "../src/paper/reported";
+import { formatSeconds } from "../src/util/progress";
 
 /** Models on the Hub at the paper's snapshot (2025-03-24). */
-export const PAPER_HUB_MODELS = 1_533_973;
 
 /**
  * Hub rate limits per 5-minute window, from https://huggingface.co/docs/hub/rate-limits (as read

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ACTIVITY_CODES, ACTIVITY_NAMES, tasksOf, type ActivityCode, type Taxonomy } from "../../taxonomy/taxonomy";
+import { ACTIVITY_CODES, ACTIVITY_NAMES, tasksOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { sha256Hex, type CardDocument } from "./card-text";
 
 export interface PromptTemplate {

@@ -4,8 +4,8 @@
  * A candidate is one (model, activity) pair left after the outlier and near-duplicate filters: the
  * model's record plus the tasks of that activity it matched, each with the text around the match.
  */
-import type { ModelRecord } from "../../corpus/record";
-import type { ActivityCode } from "../../taxonomy/taxonomy";
+import type { ModelRecord } from "../corpus/record";
+import type { ActivityCode } from "../taxonomy/taxonomy";
 
 /** One matched occurrence of a task, with its surrounding text (from the search stage's TaskMatch). */
 export interface TaskEvidence {

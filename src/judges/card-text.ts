@@ -3,7 +3,7 @@
  * when long, keeping the passages around the matched evidence), and linked arXiv abstracts.
  */
 import { createHash } from "node:crypto";
-import type { ModelRecord } from "../../corpus/record";
+import type { ModelRecord } from "../corpus/record";
 import type { TaskEvidence } from "./candidate";
 
 export interface CardDocument {

@@ -9,7 +9,7 @@
  * - other 4xx: no retry (a bad key or request will not heal);
  * - malformed or off-schema answers: asked again, then recorded as that model's error, never guessed.
  */
-import type { ActivityCode } from "../../taxonomy/taxonomy";
+import type { ActivityCode } from "../taxonomy/taxonomy";
 import { NO_USAGE, addUsage, matchedTasks, type Candidate, type Judgement, type RelevanceJudge, type Usage } from "./candidate";
 import { buildCardDocument, type ExcerptOptions } from "./card-text";
 import { buildCallPrompt, type ActivityPrompt } from "./prompt";

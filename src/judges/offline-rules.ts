@@ -13,8 +13,8 @@
  *    programming languages, or software words near the match.
  * 3. Relevant when at least one task survives with enough evidence.
  */
-import type { ModelRecord } from "../../corpus/record";
-import type { ActivityCode } from "../../taxonomy/taxonomy";
+import type { ModelRecord } from "../corpus/record";
+import type { ActivityCode } from "../taxonomy/taxonomy";
 import { NO_USAGE, type Candidate, type Judgement, type RelevanceJudge, type TaskEvidence } from "./candidate";
 import { sha256Hex } from "./card-text";
 

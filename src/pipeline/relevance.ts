@@ -5,19 +5,20 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readCorpusBatches } from "../../corpus/store";
-import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, type ActivityCode, type Taxonomy } from "../../taxonomy/taxonomy";
-import { readRows, writeRows, type TableSpec } from "../../util/arrow-table";
-import { writeFileAtomic } from "../../util/atomic";
-import { createProgress, type ProgressOptions } from "../../util/progress";
-import { NO_USAGE, addUsage, matchedTasks, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage, type Verdict } from "./candidate";
-import { VerdictCache, cacheKey } from "./cache";
-import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "./card-text";
-import { costOf, pricingFor, type Pricing } from "./cost";
-import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "./gemini";
-import { OfflineRulesJudge } from "./offline-rules";
-import { mapPool } from "./pool";
-import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "./prompt";
+import { readCorpusBatches } from "../corpus/store";
+import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
+import { writeRows } from "../util/arrow-table";
+import { writeFileAtomic } from "../util/atomic";
+import { createProgress, type ProgressOptions } from "../util/progress";
+import { NO_USAGE, addUsage, matchedTasks, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage, type Verdict } from "../judges/candidate";
+import { VerdictCache, cacheKey } from "../judges/cache";
+import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
+import { costOf, pricingFor, type Pricing } from "../judges/cost";
+import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "../judges/gemini";
+import { OfflineRulesJudge } from "../judges/offline-rules";
+import { mapPool } from "../judges/pool";
+import { readEvidence, readUnique, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
+import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../judges/prompt";
 
 export type JudgeChoice = "auto" | "offline" | "gemini";
 
@@ -67,35 +68,6 @@ export interface RelevanceCheckResult {
   costUsd: number | null;
   verdictsPath: string;
   seModelsPath: string;
-}
-
-export const VERDICT_COLUMNS: TableSpec<Verdict> = [
-  { name: "id", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "relevant", type: "bool", nullable: true },
-  { name: "rationale", type: "string" },
-  { name: "judge", type: "string" },
-  { name: "promptHash", type: "string" },
-  { name: "error", type: "string", nullable: true },
-];
-
-export interface SeModelRow {
-  id: string;
-  activities: string[];
-  tasks: string[];
-}
-
-export const SE_MODEL_COLUMNS: TableSpec<SeModelRow> = [
-  { name: "id", type: "string" },
-  { name: "activities", type: "string[]" },
-  { name: "tasks", type: "string[]" },
-];
-
-/** A row of filter/unique.arrow (extra columns ignored). */
-export interface UniqueRow {
-  id: string;
-  activities: string[];
-  tasks: string[];
 }
 
 /** Build the judge a run asks for; `auto` means Gemini when a key is set, the offline rules otherwise. */
@@ -238,59 +210,9 @@ export function seModelsOf(unique: readonly UniqueRow[], verdicts: readonly Verd
   return rows;
 }
 
-/** Rows of filter/unique.arrow, checked: a duplicate id or an unknown activity stops the run with the row named. */
-export function readUnique(path: string): UniqueRow[] {
-  const rows = readRows<UniqueRow>(path).map((r) => ({ id: r.id, activities: r.activities ?? [], tasks: r.tasks ?? [] }));
-  const seen = new Map<string, number>();
-  const problems: string[] = [];
-  rows.forEach((row, i) => {
-    if (seen.has(row.id)) problems.push(`row ${i} (${row.id}): duplicate of row ${seen.get(row.id)}`);
-    else seen.set(row.id, i);
-    for (const a of row.activities) if (!activityCodeOf(a)) problems.push(`row ${i} (${row.id}): unknown activity ${JSON.stringify(a)}`);
-  });
-  if (problems.length > 0) throw new Error(`${path}: ${problems.slice(0, 10).join("; ")}${problems.length > 10 ? `; ... (${problems.length} problems)` : ""}`);
-  return rows;
-}
-
 function validActivities(row: UniqueRow): ActivityCode[] {
   const codes = row.activities.map((a) => activityCodeOf(a)).filter((a): a is ActivityCode => a !== null);
   return ACTIVITY_CODES.filter((a) => codes.includes(a));
-}
-
-interface EvidenceRow {
-  modelId: string;
-  taskId: string;
-  task: string;
-  activity: string;
-  source: string;
-  field: string;
-  raw: string;
-  before: string;
-  after: string;
-  excludedBy?: string | null;
-}
-
-/**
- * Evidence per model: filter/occurrences.arrow (occurrences the outlier rules kept) when present,
- * else search/matches.arrow. Only models in `keep` are held in memory.
- */
-export function readEvidence(runDir: string, keep: ReadonlySet<string>): Map<string, Array<{ activity: ActivityCode; evidence: TaskEvidence }>> {
-  const occurrences = join(runDir, "filter", "occurrences.arrow");
-  const matches = join(runDir, "search", "matches.arrow");
-  const path = existsSync(occurrences) ? occurrences : existsSync(matches) ? matches : null;
-  const out = new Map<string, Array<{ activity: ActivityCode; evidence: TaskEvidence }>>();
-  if (!path) return out;
-  for (const row of readRows<EvidenceRow>(path)) {
-    if (!keep.has(row.modelId) || (row.excludedBy ?? null) !== null) continue;
-    const activity = activityCodeOf(row.activity);
-    if (!activity) continue;
-    const list = out.get(row.modelId) ?? out.set(row.modelId, []).get(row.modelId)!;
-    list.push({
-      activity,
-      evidence: { taskId: row.taskId, task: row.task, source: row.source, field: row.field, raw: row.raw ?? "", before: row.before ?? "", after: row.after ?? "" },
-    });
-  }
-  return out;
 }
 
 /** Without match rows, the unique row's task names still tell the judge what was found. */
@@ -299,20 +221,4 @@ function fallbackEvidence(row: UniqueRow, activity: ActivityCode, taxonomy: Taxo
   return row.tasks
     .filter((t) => activityOfTask(t) === activity)
     .map((t) => ({ taskId: t, task: t, source: "unknown", field: "unknown", raw: t, before: "", after: "" }));
-}
-
-const lookupCache = new WeakMap<Taxonomy, (task: string) => ActivityCode | null>();
-/** The activity of a task given by id or name (memoised per taxonomy). */
-export function taskActivityLookup(taxonomy: Taxonomy): (task: string) => ActivityCode | null {
-  let lookup = lookupCache.get(taxonomy);
-  if (!lookup) {
-    const byKey = new Map<string, ActivityCode>();
-    for (const t of taxonomy.tasks) {
-      byKey.set(t.id, t.activity);
-      byKey.set(t.name, t.activity);
-    }
-    lookup = (task) => byKey.get(task) ?? byKey.get(task.toLowerCase()) ?? null;
-    lookupCache.set(taxonomy, lookup);
-  }
-  return lookup;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run, printing figures (never asserting times).
  *
- *   node dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel] [--workers N]
+ *   node .cache/bench-dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel] [--workers N]
  *                           [--cards N] [--reference]
  *
  * --models   size of the generated Hub for the full funnel (default 1,533,973, the paper's snapshot)
@@ -11,12 +11,13 @@
  *            funnel's candidates; each says whether both sides give the same output
  */
 import { loadavg } from "node:os";
-import { formatFunnel } from "../pipeline/funnel-report";
+import { formatFunnel } from "../src/run/funnel-table";
 import { benchCollect } from "./collect";
 import { benchCorpusStore, benchIngest } from "./corpus-store";
-import { benchFunnel, PAPER_HUB_MODELS } from "./funnel";
+import { benchFunnel } from "./funnel";
 import { benchSearchReference } from "./funnel-reference";
-import { benchNearDuplicates, PAPER_MATCHED_CARDS } from "./near-duplicates";
+import { benchNearDuplicates } from "./near-duplicates";
+import { PAPER_FUNNEL, PAPER_HUB_MODELS } from "../src/paper/reported";
 import { benchSearch } from "./search";
 
 const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel"] as const;
@@ -31,7 +32,7 @@ interface BenchArgs {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { only: null, models: PAPER_HUB_MODELS, cards: PAPER_MATCHED_CARDS, workers: undefined, reference: false };
+  const args: BenchArgs = { only: null, models: PAPER_HUB_MODELS, cards: PAPER_FUNNEL.matched, workers: undefined, reference: false };
   const count = (flag: string, value: string | undefined) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer (got ${JSON.stringify(value)})`);

@@ -2,10 +2,21 @@
  * The funnel table (`funnel.arrow`): models left after each stage, overall and per activity, with the
  * paper's figure beside each count where the paper gives one.
  */
-import { PAPER_FUNNEL, PAPER_PILOTS } from "../analyse/paper";
+import { PAPER_FUNNEL, PAPER_PILOTS } from "../paper/reported";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import type { TableSpec } from "../util/arrow-table";
-import type { ActivityCounts } from "./shard";
+import { fmt, alignColumns } from "../util/format";
+
+/** Models per activity and overall at one stage of the funnel. */
+export type ActivityCounts = Record<"all" | (typeof ACTIVITY_CODES)[number], number>;
+
+export function emptyActivityCounts(): ActivityCounts {
+  return { all: 0, RE: 0, SD: 0, SI: 0, QA: 0, SM: 0 };
+}
+
+export function addActivityCounts(into: ActivityCounts, from: ActivityCounts): void {
+  for (const key of Object.keys(into) as (keyof ActivityCounts)[]) into[key] += from[key];
+}
 
 export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "relevant"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
@@ -75,18 +86,4 @@ export function formatFunnel(rows: readonly FunnelRow[]): string {
   const stages = FUNNEL_STAGES.filter((stage) => rows.some((r) => r.stage === stage));
   const table = [["stage", ...FUNNEL_ACTIVITIES], ...stages.map((stage) => [stage, ...FUNNEL_ACTIVITIES.map((a) => cell(rows.find((r) => r.stage === stage && r.activity === a)))])];
   return alignColumns(table);
-}
-
-export function fmt(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-export function percent(value: number, digits = 2): string {
-  return `${(value * 100).toFixed(digits)}%`;
-}
-
-/** Left-align the first `leftColumns` columns (default 1), right-align the others, two spaces between. */
-export function alignColumns(table: readonly (readonly string[])[], leftColumns = 1): string {
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => (row[c] ?? "").length)));
-  return table.map((row) => row.map((text, c) => (c < leftColumns ? text.padEnd(widths[c]!) : text.padStart(widths[c]!))).join("  ").trimEnd()).join("\n");
 }

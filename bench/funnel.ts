@@ -5,16 +5,16 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { readCorpusBatches, readManifest } from "../corpus/store";
-import type { CardText } from "../filter/near-duplicates";
-import { readRows } from "../util/arrow-table";
+import { readCorpusBatches, readManifest } from "../src/corpus/store";
+import type { CardText } from "../src/filter/near-duplicates";
+import { readRows } from "../src/util/arrow-table";
 import { runReference } from "./near-duplicates";
-import { generateDemoHub } from "../demo/generator";
-import { runFunnel, type FunnelResult } from "../pipeline/funnel";
-import { nearDuplicateTextOf } from "../pipeline/shard";
-import { createProgress } from "../util/progress";
+import { generateDemoHub } from "../src/demo/generator";
+import { runFunnel, type FunnelResult } from "../src/pipeline/funnel";
+import { nearDuplicateTextOf } from "../src/pipeline/shard";
+import { PAPER_HUB_MODELS } from "../src/paper/reported";
+import { createProgress } from "../src/util/progress";
 
-export const PAPER_HUB_MODELS = 1_533_973;
 const BENCH_SEED = 20250324;
 
 /** The generated Hub of `models` models, made on first use. */

@@ -8,17 +8,17 @@
  * It also times `ingest` on the same models written as a Hub-API JSON Lines dump (README text
  * included), which is dominated by YAML front-matter parsing.
  *
- *   node dist/bench/corpus-store.js [records]
+ *   node .cache/bench-dist/bench/corpus-store.js [records]
  */
 import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseCard } from "../corpus/card";
-import { emptyRecord, type ModelRecord } from "../corpus/record";
-import { ingestJsonl } from "../corpus/ingest";
-import { existingIds, openCorpusWriter, readCorpusBatches, readCorpusColumns } from "../corpus/store";
-import { SeededRandom } from "../util/random";
+import { parseCard } from "../src/corpus/card";
+import { emptyRecord, type ModelRecord } from "../src/corpus/record";
+import { ingestJsonl } from "../src/corpus/ingest";
+import { existingIds, openCorpusWriter, readCorpusBatches, readCorpusColumns } from "../src/corpus/store";
+import { SeededRandom } from "../src/util/random";
 
 const WORDS = "model code generation python java test bug fix summarization review commit defect repair translate sql query api program data train eval token layer fine tuned base dataset license".split(" ");
 
