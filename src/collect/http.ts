@@ -11,6 +11,7 @@
  * errors or retry reports (URLs carry no secrets; headers are never echoed).
  */
 import { SeededRandom } from "../util/random";
+import { Semaphore } from "../util/concurrency";
 
 export interface HttpOptions {
   /** Requests in flight at once (default 8). */
@@ -121,24 +122,6 @@ export function parseRateLimit(value: string | null): { remaining: number | null
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: SeededRandom): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + random.next() * (ceiling / 2));
-}
-
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
 }
 
 /** A failure worth another attempt, with what to tell the caller if it is the last one. */
