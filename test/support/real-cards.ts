@@ -17,8 +17,9 @@ export const REAL_CARDS_SUBDIR = "cards";
 
 /** Index files are `index-<letter>.jsonl`; the letter is the card-file prefix its owner uses. */
 const INDEX_FILE = /^index-([a-z])\.jsonl$/;
-/** Card files are `<letter>-<three-digit number>-<slug>.md`. */
-const CARD_FILE = /^([a-z])-(\d{3})-[a-z0-9][a-z0-9-]*\.md$/;
+/** Card files are `<letter>-<three-digit number>-<slug>.md`; the slug may keep the dots of a model name (`1.3b`). */
+const CARD_FILE = /^([a-z])-(\d{3})-[a-z0-9][a-z0-9.-]*\.md$/;
+
 const STRUCTURE_KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -27,7 +28,7 @@ export type Gated = false | "auto" | "manual";
 
 /** One line of an index file: the Hub API fields of the model plus its gold labels. */
 export interface RealCardIndexEntry {
-  /** Card file name inside `cards/`. */
+  /** Card file name inside `cards/` (an index may also write `cards/<name>`; fixtures carry the bare name). */
   file: string;
   /** "owner/name". */
   id: string;
@@ -88,6 +89,11 @@ const isIsoDate = (value: unknown): value is string => typeof value === "string"
 const isCount = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value >= 0;
 const isNullableString = (value: unknown): value is string | null => value === null || (typeof value === "string" && value !== "");
 
+/** The card file name an index entry refers to: `cards/a-001-x.md` and `a-001-x.md` both mean `a-001-x.md`. */
+export function cardFileName(file: string): string {
+  return file.startsWith(`${REAL_CARDS_SUBDIR}/`) ? file.slice(REAL_CARDS_SUBDIR.length + 1) : file;
+}
+
 /** Card number from a card file name (`a-012-x.md` -> 12), or null when the name does not follow the pattern. */
 export function cardNumber(file: string): number | null {
   const match = CARD_FILE.exec(file);
@@ -109,8 +115,9 @@ export function entryProblems(entry: unknown, where: string, prefix: string): st
   const allowed = new Set(["file", "id", "author", "createdAt", "lastModified", "downloads", "likes", "pipeline_tag", "library_name", "tags", "gated", "structure", "split", "se", "reason", "not"]);
   for (const key of Object.keys(e)) if (!allowed.has(key)) problems.push(`${where}: unknown key "${key}"`);
 
-  if (typeof e.file !== "string" || !CARD_FILE.test(e.file)) bad("file", `a card file name like "${prefix}-001-some-slug.md"`);
-  else if (!e.file.startsWith(`${prefix}-`)) problems.push(`${where}: card file ${e.file} does not carry this index's prefix "${prefix}-"`);
+  const file = typeof e.file === "string" ? cardFileName(e.file) : null;
+  if (file === null || !CARD_FILE.test(file)) bad("file", `a card file name like "${prefix}-001-some-slug.md"`);
+  else if (!file.startsWith(`${prefix}-`)) problems.push(`${where}: card file ${file} does not carry this index's prefix "${prefix}-"`);
   if (typeof e.id !== "string" || !MODEL_ID.test(e.id)) bad("id", 'a model id "owner/name"');
   if (typeof e.author !== "string" || (typeof e.id === "string" && e.id.split("/")[0] !== e.author)) bad("author", "the owner part of the id");
   if (!isIsoDate(e.createdAt)) bad("createdAt", "an ISO timestamp like 2024-05-01T10:00:00.000Z");
@@ -125,8 +132,8 @@ export function entryProblems(entry: unknown, where: string, prefix: string): st
   if (e.gated !== false && e.gated !== "auto" && e.gated !== "manual") bad("gated", 'false, "auto" or "manual"');
   if (typeof e.structure !== "string" || !STRUCTURE_KEY.test(e.structure)) bad("structure", "a kebab-case structure key");
   if (e.split !== "dev" && e.split !== "holdout") bad("split", '"dev" or "holdout"');
-  else if (typeof e.file === "string" && expectedSplit(e.file) !== null && expectedSplit(e.file) !== e.split) {
-    problems.push(`${where}: ${e.file} is numbered ${cardNumber(e.file)}, so its split is "${expectedSplit(e.file)}", not "${e.split}"`);
+  else if (file !== null && expectedSplit(file) !== null && expectedSplit(file) !== e.split) {
+    problems.push(`${where}: ${file} is numbered ${cardNumber(file)}, so its split is "${expectedSplit(file)}", not "${e.split}"`);
   }
   if (!Array.isArray(e.se) || !e.se.every(isActivity)) bad("se", `a list of activity codes (${ACTIVITY_CODES.join(", ")})`);
   else if (new Set(e.se).size !== e.se.length) problems.push(`${where}: repeated activity in "se"`);
@@ -172,14 +179,15 @@ export function checkRealCards(dir: string = REAL_CARDS_DIR): RealCardsCheck {
       const entryIssues = entryProblems(parsed, where, prefix);
       problems.push(...entryIssues);
       // Ids and files are checked even on a faulty line, so one mistake is reported once.
-      const { id, file } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as { id?: unknown; file?: unknown };
+      const { id, file: rawFile } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as { id?: unknown; file?: unknown };
+      const file = typeof rawFile === "string" ? cardFileName(rawFile) : null;
       if (typeof id === "string") {
         const previousId = seenIds.get(id.toLowerCase());
         if (previousId) problems.push(`${where}: id ${id} already used at ${previousId}`);
         else seenIds.set(id.toLowerCase(), where);
       }
       let path: string | null = null;
-      if (typeof file === "string") {
+      if (file !== null) {
         const previousFile = seenFiles.get(file);
         if (previousFile) problems.push(`${where}: file ${file} already indexed at ${previousFile}`);
         else seenFiles.set(file, where);
@@ -187,7 +195,7 @@ export function checkRealCards(dir: string = REAL_CARDS_DIR): RealCardsCheck {
         if (!existsSync(path)) return problems.push(`${where}: card file cards/${file} does not exist`);
       }
       if (entryIssues.length > 0 || path === null) return;
-      fixtures.push({ ...(parsed as RealCardIndexEntry), indexFile, line: i + 1, path, readme: readFileSync(path, "utf8") });
+      fixtures.push({ ...(parsed as RealCardIndexEntry), file: file!, indexFile, line: i + 1, path, readme: readFileSync(path, "utf8") });
     });
   }
   if (existsSync(cardsDir)) {
