@@ -101,8 +101,10 @@ async function main(argv: readonly string[]): Promise<void> {
     line(`  engine in node: indexes ${b.node.indexMs.toFixed(0)} ms; query median ${b.node.queryMedianMs.toFixed(2)} ms, max ${b.node.queryMaxMs.toFixed(2)} ms over ${b.node.queries} queries`);
     if (!b.browser) line(`  browser: skipped, ${b.browserSkipped}`);
     else {
-      line(`  chromium: ready ${b.browser.readyMs.toFixed(0)} ms after navigation; per action, query / whole handler incl. redraw and layout:`);
-      for (const a of b.browser.actions) line(`    ${a.action.padEnd(36)} ${a.queryMs.toFixed(1).padStart(6)} ms / ${a.handlerMs.toFixed(1).padStart(6)} ms  (${a.matching} models)`);
+      line(`  chromium: ready ${b.browser.readyMs.toFixed(0)} ms after navigation; per action over ${b.browser.rounds} rounds, median query / median (max) of the whole handler incl. redraw and layout:`);
+      for (const a of b.browser.actions) {
+        line(`    ${a.action.padEnd(36)} ${a.queryMedianMs.toFixed(1).padStart(6)} ms / ${a.handlerMedianMs.toFixed(1).padStart(6)} ms (${a.handlerMaxMs.toFixed(0)} ms)  ${a.matching} models`);
+      }
     }
   }
   line(`\npeak RSS of the whole bench process: ${peakRssMiB()} MiB`);

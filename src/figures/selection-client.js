@@ -21,8 +21,8 @@
     { key: "activity", label: "Activity" },
     { key: "language", label: "Programming language" },
     { key: "licence", label: "Licence" },
-    { key: "energy", label: "Energy use reported" },
-    { key: "benchmarks", label: "Benchmarks reported" },
+    { key: "energy", label: "Energy use" },
+    { key: "benchmarks", label: "Benchmarks" },
     { key: "task", label: "Task" },
   ];
   /** The free-text search is a step of the chain too. */
@@ -426,7 +426,7 @@
           update();
         });
         list.append(row);
-        byValue.set(v.value, { input, count, row, total: v.total, label: v.label });
+        byValue.set(v.value, { input, count, row, total: v.total, label: v.label, shown: null, zero: false });
       });
       controls.set(facet.key, byValue);
       ui.facets.append(fieldset);
@@ -434,7 +434,10 @@
     function refreshVisibility() {
       // Values no model has are hidden unless selected (e.g. from a shared link or the walk-through).
       for (const byValue of controls.values()) {
-        for (const c of byValue.values()) c.row.hidden = (c.total === 0 && !c.input.checked) || c.row.dataset.match === "0";
+        for (const c of byValue.values()) {
+          const hidden = (c.total === 0 && !c.input.checked) || c.row.dataset.match === "0";
+          if (c.row.hidden !== hidden) c.row.hidden = hidden;
+        }
       }
     }
 
@@ -485,18 +488,17 @@
       const steps = data.walkthrough.steps;
       state = { chain: steps.map((s) => ({ facet: s.facet, values: [s.value] })), sort: PAPER_SORT, open: [] };
       shown = PAGE;
-      update();
+      // Where the chain ends decides which model opens, so ask the engine before drawing once.
+      result = engine.query(state);
       const top = result.rows.length > 0 ? engine.models[result.rows[0]].id : null;
       const chain = state.chain.map(engine.stepLabel).join(" \u2192 ");
       ui.walkMessage.textContent =
         "The paper's walk-through (" + chain + " \u2192 the paper's ranking) ended at " + data.walkthrough.paperEndsAt + ". " +
         (top === null
-          ? "On this run the chain leaves no model."
+          ? "On this run the chain leaves no model: it empties at \u201c" + engine.stepLabel(state.chain[result.funnel.findIndex((f) => f.remaining === 0) - 1]) + "\u201d."
           : "On this run it leaves " + number(result.rows.length) + " model" + (result.rows.length === 1 ? "" : "s") + "; the first is " + top + ", opened below.");
-      if (top !== null) {
-        state = Object.assign({}, state, { open: [top] });
-        update();
-      }
+      if (top !== null) state = Object.assign({}, state, { open: [top] });
+      update();
     }
 
     function showIgnored(ignored) {
@@ -525,11 +527,20 @@
       for (const [facet, byValue] of controls) {
         const counts = result.counts.get(facet);
         const selected = active.get(facet) || [];
+        // Only what changed is written: a task list of ~150 values would otherwise be redrawn on every click.
         for (const [value, c] of byValue) {
-          c.input.checked = selected.includes(value);
+          const checked = selected.includes(value);
+          if (c.input.checked !== checked) c.input.checked = checked;
           const count = counts.get(value);
-          c.count.textContent = number(count);
-          c.row.classList.toggle("zero", count === 0 && !c.input.checked);
+          if (c.shown !== count) {
+            c.shown = count;
+            c.count.textContent = number(count);
+          }
+          const zero = count === 0 && !checked;
+          if (c.zero !== zero) {
+            c.zero = zero;
+            c.row.classList.toggle("zero", zero);
+          }
         }
       }
       refreshVisibility();
@@ -616,6 +627,7 @@
         );
         if (open) body.push(el("tr", { className: "detail-row", id: detailId }, [el("td", { colspan: 8 }, [detailOf(m)])]));
       });
+      if (rows.length === 0) body.push(el("tr", {}, [el("td", { colspan: 8, className: "empty", text: "No model matches every step. Remove a step of the chain above, or clear all filters." })]));
       ui.rows.replaceChildren(...body);
       const visible = Math.min(shown, rows.length);
       ui.status.textContent = number(rows.length) + " of " + number(engine.models.length) + " SE models match" + (rows.length > visible ? "; showing the first " + number(visible) : "") + ".";

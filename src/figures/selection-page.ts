@@ -138,6 +138,7 @@ export async function writeSelectionPage(outDir: string, data: RunData, analyses
 
 const STYLE = `
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:15px;line-height:1.45;margin:0;color:#1d1d1f;background:#fff}
 a{color:#0b57b0}
 code{font-family:"DejaVu Sans Mono",monospace;font-size:.9em;background:#f2f4f7;padding:0 3px;border-radius:3px}
@@ -196,6 +197,7 @@ button.open{border:0;background:none;padding:0;text-align:left;color:#0b57b0;fon
 button.open:hover{text-decoration:underline;background:none}
 .chevron{display:inline-block;width:1.1em;color:#444}
 tr.is-open{background:#f3f8ff}
+td.empty{padding:12px 8px;color:#5a616b}
 tr.detail-row td{background:#f8fafc;border-bottom:2px solid #b8c4d4}
 .detail{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.3fr);gap:24px;padding:6px 4px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}
