@@ -1,5 +1,5 @@
 /**
- * Benchmark: the selection page (selection.html) with 10,000 SE models, five times the paper's 2,205.
+ * Benchmark: the selection page (selection.html) with 10,000 SE models, several times the paper's final count.
  *
  * The catalogue is generated here, seeded, with the shape a run gives (activities weighted as the
  * paper's, tasks from the taxonomy, licences, languages, benchmark scores, evidence with contexts,
@@ -25,7 +25,14 @@ export const SELECTION_BENCH_MODELS = 10_000;
 const LICENSES = ["apache-2.0", "mit", "other", "cc-by-4.0", "cc-by-nc-4.0", "gpl-3.0", "openrail", "llama3", "bsd-3-clause", "afl-3.0"];
 const LICENSE_WEIGHTS = [40, 25, 10, 6, 5, 3, 4, 3, 2, 1];
 const PIPELINES = ["text-generation", "text2text-generation", "fill-mask", "text-classification", "feature-extraction", "token-classification", null];
-const BASES = ["Qwen/Qwen2.5-Coder-7B-Instruct", "bigcode/starcoder", "Salesforce/codet5-base", "microsoft/codebert-base", "deepseek-ai/deepseek-coder-6.7b-instruct", "meta-llama/Llama-2-7b-hf"];
+const BASES = [
+  "Qwen/Qwen2.5-Coder-7B-Instruct",
+  "bigcode/starcoder",
+  "Salesforce/codet5-base",
+  "microsoft/codebert-base",
+  "deepseek-ai/deepseek-coder-6.7b-instruct",
+  "meta-llama/Llama-2-7b-hf",
+];
 const WORDS = "the model was fine tuned to write review and repair code for teams who ship software with tests in python java and rust".split(" ");
 
 /** A seeded catalogue of `count` models, shaped like a run's. */
@@ -67,11 +74,27 @@ export function syntheticCatalogue(count: number, seed = 16): Catalogue {
       rank: 0,
       evidence: {
         matches: tasks.flatMap((t) =>
-          Array.from({ length: random.int(1, 2) }, () => ({ taskId: t.id, task: t.name, activity: t.activity, source: "card", field: random.pick(["body", "tags[2]", "meta.tags[0]"]), provenance: null, before: `${words(7)} `, raw: t.name, after: ` ${words(7)}` })),
+          Array.from({ length: random.int(1, 2) }, () => ({
+            taskId: t.id,
+            task: t.name,
+            activity: t.activity,
+            source: "card",
+            field: random.pick(["body", "tags[2]", "meta.tags[0]"]),
+            provenance: null,
+            before: `${words(7)} `,
+            raw: t.name,
+            after: ` ${words(7)}`,
+          })),
         ),
         moreMatches: random.bool(0.2) ? random.int(1, 9) : 0,
         excluded: random.bool(0.3) ? [{ rule: "debug.followed-by-quote", occurrences: random.int(1, 3) }] : [],
-        verdicts: activities.map((a) => ({ activity: a, relevant: true, judge: "offline-rules/v2", rationale: `offline-rules/v2: relevant (pos:code-tags(code|python), pos:task-in-metadata(${tasks[0]!.name}))`, error: null })),
+        verdicts: activities.map((a) => ({
+          activity: a,
+          relevant: true,
+          judge: "offline-rules/v2",
+          rationale: `offline-rules/v2: relevant (pos:code-tags(code|python), pos:task-in-metadata(${tasks[0]!.name}))`,
+          error: null,
+        })),
         variants: Array.from({ length: random.bool(0.2) ? random.int(1, 3) : 0 }, (_, k) => ({ id: `${id}-GGUF-${k}`, similarity: 0.95 + random.next() / 20 })),
         moreVariants: 0,
       },
@@ -79,7 +102,12 @@ export function syntheticCatalogue(count: number, seed = 16): Catalogue {
   }
   // The paper's ranking, as rankCandidates orders: benchmarks, metadata scores, likes, downloads, id.
   const order = [...models].sort(
-    (a, b) => b.benchmarks.length - a.benchmarks.length || b.scoresInMetadata - a.scoresInMetadata || (b.likes ?? -1) - (a.likes ?? -1) || (b.downloads ?? -1) - (a.downloads ?? -1) || (a.id < b.id ? -1 : 1),
+    (a, b) =>
+      b.benchmarks.length - a.benchmarks.length ||
+      b.scoresInMetadata - a.scoresInMetadata ||
+      (b.likes ?? -1) - (a.likes ?? -1) ||
+      (b.downloads ?? -1) - (a.downloads ?? -1) ||
+      (a.id < b.id ? -1 : 1),
   );
   order.forEach((m, k) => (m.rank = k + 1));
   const usedTasks = new Set(models.flatMap((m) => m.tasks));
@@ -103,7 +131,11 @@ export interface SelectionPageBench {
   path: string;
   node: { indexMs: number; queryMedianMs: number; queryMaxMs: number; queries: number };
   /** Null when no Chromium could start (with the reason in `browserSkipped`). */
-  browser: { readyMs: number; rounds: number; actions: Array<{ action: string; handlerMedianMs: number; handlerMaxMs: number; queryMedianMs: number; matching: number }> } | null;
+  browser: {
+    readyMs: number;
+    rounds: number;
+    actions: Array<{ action: string; handlerMedianMs: number; handlerMaxMs: number; queryMedianMs: number; matching: number }>;
+  } | null;
   browserSkipped: string | null;
 }
 
@@ -156,7 +188,9 @@ export async function benchSelectionPage(options: { models?: number; dir?: strin
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(pathToFileURL(resolve(path)).href);
-    await page.waitForFunction(() => (window as unknown as { __selection?: { stats: { ready: boolean } } }).__selection?.stats.ready === true, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => (window as unknown as { __selection?: { stats: { ready: boolean } } }).__selection?.stats.ready === true, undefined, {
+      timeout: 120_000,
+    });
     const readyMs = await page.evaluate(() => performance.now());
     // Each action runs through the page's own event handlers; the time includes a forced layout.
     type Action = { action: string; click?: string; input?: { id: string; value: string; event: string } };

@@ -33,8 +33,21 @@ function embedded(html: string): Catalogue {
 
 function facts(partial: Partial<ModelFacts>): ModelFacts {
   return {
-    id: "x/y", createdAt: null, downloads: null, likes: null, pipelineTag: null, licenses: [], datasets: [], baseModels: [], languages: [], tags: [],
-    cardBody: null, hasCo2Metadata: false, modelIndexResults: 0, issues: [], ...partial,
+    id: "x/y",
+    createdAt: null,
+    downloads: null,
+    likes: null,
+    pipelineTag: null,
+    licenses: [],
+    datasets: [],
+    baseModels: [],
+    languages: [],
+    tags: [],
+    cardBody: null,
+    hasCo2Metadata: false,
+    modelIndexResults: 0,
+    issues: [],
+    ...partial,
   };
 }
 
@@ -67,7 +80,15 @@ describe("what the catalogue reads from a card", () => {
   test("licence groups fold the analyses' families into what a team asks about", () => {
     const group = (id: string) => licenceGroupOf(licenseFamily(id));
     expect(["mit", "apache-2.0", "gpl-3.0", "cc-by-nc-4.0", "cc-by-4.0", "openrail", "llama3", "other", "(none declared)"].map(group)).toEqual([
-      "permissive", "permissive", "copyleft", "non-commercial", "other", "other", "other", "other", "none",
+      "permissive",
+      "permissive",
+      "copyleft",
+      "non-commercial",
+      "other",
+      "other",
+      "other",
+      "other",
+      "none",
     ]);
   });
 
@@ -102,10 +123,21 @@ describe("selection.html from a report on the hand-built fixture", () => {
     expect(data.models.map((m) => m.id)).toEqual(["org/coder", "org/designer", "org/fixer", "org/ghost"]);
     const coder = data.models.find((m) => m.id === "org/coder")!;
     expect(coder).toMatchObject({
-      inCorpus: true, activities: ["SI"], tasks: ["si.code-generation"], pipelineTag: "text-generation", programmingLanguages: ["python"],
-      licenses: [{ id: "mit", family: "permissive" }], licenceGroups: ["permissive"], baseModels: ["meta-llama/Llama-2-7b-hf"], reportsEnergy: true, rank: 1,
+      inCorpus: true,
+      activities: ["SI"],
+      tasks: ["si.code-generation"],
+      pipelineTag: "text-generation",
+      programmingLanguages: ["python"],
+      licenses: [{ id: "mit", family: "permissive" }],
+      licenceGroups: ["permissive"],
+      baseModels: ["meta-llama/Llama-2-7b-hf"],
+      reportsEnergy: true,
+      rank: 1,
     });
-    expect(coder.benchmarks.map((b) => [b.benchmark, b.value])).toEqual([["HumanEval", 40], ["MBPP", 30]]);
+    expect(coder.benchmarks.map((b) => [b.benchmark, b.value])).toEqual([
+      ["HumanEval", 40],
+      ["MBPP", 30],
+    ]);
     expect(data.models.find((m) => m.id === "org/fixer")!.activities).toEqual(["SI", "SM"]);
     expect(data.models.find((m) => m.id === "org/ghost")).toMatchObject({ inCorpus: false, activities: [], licenceGroups: ["none"], rank: 4 });
     expect(data.tasks.find((t) => t.key === "si.code-generation")).toEqual({ key: "si.code-generation", name: "code generation", activity: "SI" });
@@ -139,13 +171,34 @@ describe("evidence from the run's match table", () => {
     const root = mkdtempSync(join(tmpdir(), "selection-evidence-"));
     try {
       const { run } = await buildFixture(root);
-      interface Row { modelId: string; taskId: string; task: string; activity: string; source: string; field: string; raw: string; before: string; after: string; excludedBy: string | null; provenance: string | null }
+      interface Row {
+        modelId: string;
+        taskId: string;
+        task: string;
+        activity: string;
+        source: string;
+        field: string;
+        raw: string;
+        before: string;
+        after: string;
+        excludedBy: string | null;
+        provenance: string | null;
+      }
       const spec: TableSpec<Row> = [
         ...(["modelId", "taskId", "task", "activity", "source", "field", "raw", "before", "after"] as const).map((name) => ({ name, type: "string" as const })),
         { name: "excludedBy", type: "string", nullable: true },
         { name: "provenance", type: "string", nullable: true },
       ];
-      const base = { modelId: "org/coder", taskId: "si.code-generation", task: "code generation", activity: "SI", source: "card", raw: "code generation", before: "A Python ", after: " model." };
+      const base = {
+        modelId: "org/coder",
+        taskId: "si.code-generation",
+        task: "code generation",
+        activity: "SI",
+        source: "card",
+        raw: "code generation",
+        before: "A Python ",
+        after: " model.",
+      };
       const rows: Row[] = [
         { ...base, field: "body", excludedBy: null, provenance: "card body, line 1" },
         { ...base, field: "tags[2]", excludedBy: "code.in-config", provenance: null },
@@ -156,7 +209,19 @@ describe("evidence from the run's match table", () => {
       expect(evidence.hasProvenance).toBe(true);
       const coder = evidence.byModel.get("org/coder")!;
       // the QA occurrence is not one of the model's final tasks
-      expect(coder.matches).toEqual([{ taskId: "si.code-generation", task: "code generation", activity: "SI", source: "card", field: "body", provenance: "card body, line 1", before: "A Python ", raw: "code generation", after: " model." }]);
+      expect(coder.matches).toEqual([
+        {
+          taskId: "si.code-generation",
+          task: "code generation",
+          activity: "SI",
+          source: "card",
+          field: "body",
+          provenance: "card body, line 1",
+          before: "A Python ",
+          raw: "code generation",
+          after: " model.",
+        },
+      ]);
       expect(coder.excluded).toEqual([{ rule: "code.in-config", occurrences: 1 }]);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -167,7 +232,17 @@ describe("evidence from the run's match table", () => {
 describe("the page's script", () => {
   test("CSV cells that a spreadsheet would evaluate are defused, and quoting follows RFC 4180", () => {
     expect(["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx", "a,b", 'say "hi"', "plain", null, 7].map(client.csvCell)).toEqual([
-      "'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "'\tx", "\"'\rx\"", '"a,b"', '"say ""hi"""', "plain", "", "7",
+      "'=1+1",
+      "'+SUM(A1)",
+      "'-2",
+      "'@cmd",
+      "'\tx",
+      '"\'\rx"',
+      '"a,b"',
+      '"say ""hi"""',
+      "plain",
+      "",
+      "7",
     ]);
   });
 });
@@ -214,7 +289,14 @@ describe("the page's engine on the demo's replicate agrees with the analysis tab
     // A model is permissive when one of its licences is: at least the largest permissive licence's count per activity.
     const licences = table<{ activity: string; license: string; family: string; models: number }>("fig8-licenses");
     const mitSi = licences.find((l) => l.activity === "SI" && l.license === "mit")!.models;
-    expect(count(state([["activity", ["SI"]], ["licence", ["permissive"]]]))).toBeGreaterThanOrEqual(mitSi);
+    expect(
+      count(
+        state([
+          ["activity", ["SI"]],
+          ["licence", ["permissive"]],
+        ]),
+      ),
+    ).toBeGreaterThanOrEqual(mitSi);
   });
 
   test("values of one facet are alternatives, facets narrow each other, and the text search matches ids", () => {
@@ -223,7 +305,14 @@ describe("the page's engine on the demo's replicate agrees with the analysis tab
     const both = count(state([["activity", ["RE", "SD"]]]));
     expect(both).toBeGreaterThanOrEqual(Math.max(re, sd));
     expect(both).toBeLessThanOrEqual(re + sd);
-    expect(count(state([["activity", ["RE", "SD"]], ["energy", ["yes"]]]))).toBeLessThanOrEqual(both);
+    expect(
+      count(
+        state([
+          ["activity", ["RE", "SD"]],
+          ["energy", ["yes"]],
+        ]),
+      ),
+    ).toBeLessThanOrEqual(both);
     const id = data.models[17]!.id;
     const found = engine.query(state([["q", [id.toUpperCase()]]])).rows.map((i: number) => data.models[i]!.id);
     expect(found).toContain(id);
@@ -247,11 +336,17 @@ describe("the page's engine on the demo's replicate agrees with the analysis tab
     const duplicates = readRows<{ original: string; variant: string }>(join(out, "run", "filter", "near-duplicates.arrow"));
     const withVariant = data.models.find((m) => duplicates.some((d) => d.original === m.id))!;
     expect(withVariant).toBeDefined();
-    const expected = duplicates.filter((d) => d.original === withVariant.id).map((d) => d.variant).sort();
+    const expected = duplicates
+      .filter((d) => d.original === withVariant.id)
+      .map((d) => d.variant)
+      .sort();
     expect(withVariant.evidence.variants.map((v) => v.id).sort()).toEqual(expected.slice(0, 10));
     for (const m of data.models) {
       expect(m.evidence.verdicts.length, m.id).toBeGreaterThan(0);
-      expect(m.evidence.verdicts.some((v) => v.relevant === true && v.judge === "offline-rules/v2"), m.id).toBe(true);
+      expect(
+        m.evidence.verdicts.some((v) => v.relevant === true && v.judge === "offline-rules/v2"),
+        m.id,
+      ).toBe(true);
     }
     const matched = data.models.filter((m) => m.evidence.matches.length > 0);
     expect(matched.length).toBe(data.models.length);
@@ -263,12 +358,48 @@ describe("the page's engine on the demo's replicate agrees with the analysis tab
 describe("the URL state", () => {
   const data = {
     models: [
-      { id: "a/x", rank: 1, activities: ["SI"], tasks: ["si.code-generation"], programmingLanguages: ["python"], licenceGroups: ["permissive"], reportsEnergy: true, benchmarks: [], languages: [], licenses: [], baseModels: [], pipelineTag: null, downloads: 1, likes: 2 },
-      { id: "b/y", rank: 2, activities: ["QA"], tasks: [], programmingLanguages: [], licenceGroups: ["none"], reportsEnergy: false, benchmarks: [], languages: [], licenses: [], baseModels: [], pipelineTag: null, downloads: null, likes: null },
+      {
+        id: "a/x",
+        rank: 1,
+        activities: ["SI"],
+        tasks: ["si.code-generation"],
+        programmingLanguages: ["python"],
+        licenceGroups: ["permissive"],
+        reportsEnergy: true,
+        benchmarks: [],
+        languages: [],
+        licenses: [],
+        baseModels: [],
+        pipelineTag: null,
+        downloads: 1,
+        likes: 2,
+      },
+      {
+        id: "b/y",
+        rank: 2,
+        activities: ["QA"],
+        tasks: [],
+        programmingLanguages: [],
+        licenceGroups: ["none"],
+        reportsEnergy: false,
+        benchmarks: [],
+        languages: [],
+        licenses: [],
+        baseModels: [],
+        pipelineTag: null,
+        downloads: null,
+        likes: null,
+      },
     ],
-    activities: [{ code: "SI", name: "Software Implementation" }, { code: "QA", name: "Software Quality Assurance" }],
+    activities: [
+      { code: "SI", name: "Software Implementation" },
+      { code: "QA", name: "Software Quality Assurance" },
+    ],
     tasks: [{ key: "si.code-generation", name: "code generation", activity: "SI" }],
-    programmingLanguages: [{ id: "python", name: "Python" }, { id: "c#", name: "C#" }],
+    programmingLanguages: [
+      { id: "python", name: "Python" },
+      { id: "c#", name: "C#" },
+    ],
     licenceGroups: ["permissive", "none"],
     benchmarks: ["HumanEval"],
   };

@@ -11,10 +11,10 @@ import { benchmarkOfCell, benchmarksInCard, BENCHMARK_DICTIONARY, parseMarkdownT
 import { emptyEvidence, type ModelEvidence, type RunEvidence } from "./evidence";
 import type { ModelFacts } from "./facts";
 import { licenseFamily, type LicenseFamily } from "./licenses";
-import { PAPER_SELECTED_MODEL } from "./paper";
+import { PAPER_SELECTED_MODEL } from "../paper/reported";
 import type { RunData } from "./run-data";
 import { languageStep, rankCandidates, reportsEnergyUse, type SelectionCandidate } from "./selection";
-import { compareText } from "./table";
+import { compareText } from "../util/text";
 
 /** The licence groups a team choosing a model asks about; a model is in every group one of its licences is in. */
 export type LicenceGroup = "permissive" | "copyleft" | "non-commercial" | "other" | "none";
@@ -77,10 +77,12 @@ export function programmingLanguagesOf(candidate: SelectionCandidate): string[] 
 
 /** ISO 639-1 codes: the Hub spells natural languages this way in `language` metadata and in tags. */
 const ISO_639_1 = new Set(
-  ("aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv " +
+  (
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv " +
     "ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my " +
     "na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty " +
-    "ug uk ur uz ve vi vo wa wo xh yi yo za zh zu").split(" "),
+    "ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
+  ).split(" "),
 );
 
 /** Natural languages among a model's declared languages and tags (ISO 639-1 codes, and `multilingual`). */

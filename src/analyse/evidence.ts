@@ -8,11 +8,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Vector } from "apache-arrow";
-import type { Verdict } from "../filter/llm/candidate";
+import type { Verdict } from "../judges/candidate";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { readArrowFile } from "../util/arrow-table";
 import type { SeModel } from "./facts";
-import { compareText } from "./table";
+import { compareText } from "../util/text";
 
 /** One task occurrence that kept a model. */
 export interface MatchEvidence {
@@ -83,7 +83,17 @@ export function loadRunEvidence(runDir: string, seModels: readonly SeModel[], ve
   if (matchTable) {
     const table = readArrowFile(join(runDir, matchTable));
     const column = (name: string): Vector | null => table.getChild(name);
-    const [modelId, taskId, task, activity, source, field, raw, before, after] = ["modelId", "taskId", "task", "activity", "source", "field", "raw", "before", "after"].map(column);
+    const [modelId, taskId, task, activity, source, field, raw, before, after] = [
+      "modelId",
+      "taskId",
+      "task",
+      "activity",
+      "source",
+      "field",
+      "raw",
+      "before",
+      "after",
+    ].map(column);
     const excludedBy = column("excludedBy");
     const provenance = column("provenance");
     hasProvenance = provenance !== null;
@@ -125,7 +135,9 @@ export function loadRunEvidence(runDir: string, seModels: readonly SeModel[], ve
       evidence.moreMatches = list.length - evidence.matches.length;
     }
     for (const [id, rules] of excluded) {
-      byModel.get(id)!.excluded = [...rules].map(([rule, occurrences]) => ({ rule, occurrences })).sort((a, b) => b.occurrences - a.occurrences || compareText(a.rule, b.rule));
+      byModel.get(id)!.excluded = [...rules]
+        .map(([rule, occurrences]) => ({ rule, occurrences }))
+        .sort((a, b) => b.occurrences - a.occurrences || compareText(a.rule, b.rule));
     }
   }
 
@@ -157,7 +169,13 @@ export function loadRunEvidence(runDir: string, seModels: readonly SeModel[], ve
   for (const verdict of verdicts ?? []) {
     const evidence = byModel.get(verdict.id);
     if (!evidence) continue;
-    evidence.verdicts.push({ activity: verdict.activity, relevant: verdict.relevant, judge: verdict.judge, rationale: verdict.rationale, error: verdict.error });
+    evidence.verdicts.push({
+      activity: verdict.activity,
+      relevant: verdict.relevant,
+      judge: verdict.judge,
+      rationale: verdict.rationale,
+      error: verdict.error,
+    });
   }
   for (const evidence of byModel.values()) evidence.verdicts.sort((a, b) => order(a.activity) - order(b.activity) || compareText(a.judge, b.judge));
 

@@ -9,6 +9,7 @@
  * page runs. The engine keeps one bitset per facet value, built once; a query is a few AND/OR passes
  * over them, a popcount per facet value, and one walk along a precomputed sort order.
  */
+/* global URLSearchParams, Blob, URL, setTimeout, performance -- browser globals (Node 20 has them too) */
 (function (root, factory) {
   const api = factory();
   if (typeof module === "object" && module && module.exports) module.exports = api;
@@ -103,10 +104,25 @@
       const described = values.map((v) => ({ value: v.value, label: v.label, total: countBits(sets.get(v.value)) }));
       facets.set(key, { key, label, values: described, shortOf: new Map(values.map((v) => [v.value, v.short || v.label])), sets });
     }
-    const yesNo = (yes, no, shortYes, shortNo) => [{ value: "yes", label: yes, short: shortYes }, { value: "no", label: no, short: shortNo }];
-    defineFacet("activity", data.activities.map((a) => ({ value: a.code, label: a.code + " \u00b7 " + a.name, short: a.code })), (m) => m.activities);
-    defineFacet("language", data.programmingLanguages.map((l) => ({ value: l.id, label: l.name })), (m) => m.programmingLanguages);
-    defineFacet("licence", data.licenceGroups.map((g) => ({ value: g, label: LICENCE_LABELS[g] || g, short: g })), (m) => m.licenceGroups);
+    const yesNo = (yes, no, shortYes, shortNo) => [
+      { value: "yes", label: yes, short: shortYes },
+      { value: "no", label: no, short: shortNo },
+    ];
+    defineFacet(
+      "activity",
+      data.activities.map((a) => ({ value: a.code, label: a.code + " \u00b7 " + a.name, short: a.code })),
+      (m) => m.activities,
+    );
+    defineFacet(
+      "language",
+      data.programmingLanguages.map((l) => ({ value: l.id, label: l.name })),
+      (m) => m.programmingLanguages,
+    );
+    defineFacet(
+      "licence",
+      data.licenceGroups.map((g) => ({ value: g, label: LICENCE_LABELS[g] || g, short: g })),
+      (m) => m.licenceGroups,
+    );
     defineFacet("energy", yesNo("reports energy use", "does not report it", "reported", "not reported"), (m) => [m.reportsEnergy ? "yes" : "no"]);
     defineFacet("benchmarks", yesNo("reports benchmarks in a table", "reports none", "reported", "none"), (m) => [m.benchmarks.length > 0 ? "yes" : "no"]);
     // Tasks most models kept first, so the long list starts with what matters.
@@ -138,7 +154,11 @@
       for (let i = 0; i < n; i++) {
         const hay = haystacks[i];
         let all = true;
-        for (const term of terms) if (!hay.includes(term)) { all = false; break; }
+        for (const term of terms)
+          if (!hay.includes(term)) {
+            all = false;
+            break;
+          }
         if (all) set[i >>> 5] |= 1 << (i & 31);
       }
       textCache = { query, set };
@@ -314,8 +334,23 @@
   }
 
   const CSV_COLUMNS = [
-    "position", "id", "hub_url", "paper_rank", "activities", "tasks", "pipeline_tag", "languages", "programming_languages",
-    "licenses", "licence_groups", "base_models", "downloads", "likes", "reports_energy", "benchmarks", "scores_in_metadata",
+    "position",
+    "id",
+    "hub_url",
+    "paper_rank",
+    "activities",
+    "tasks",
+    "pipeline_tag",
+    "languages",
+    "programming_languages",
+    "licenses",
+    "licence_groups",
+    "base_models",
+    "downloads",
+    "likes",
+    "reports_energy",
+    "benchmarks",
+    "scores_in_metadata",
   ];
 
   function hubUrl(id) {
@@ -381,17 +416,17 @@
     let result = null;
     let shown = PAGE;
     let lastHash = null;
-    const opened = new Set();
 
     function el(tag, attrs, children) {
       const node = doc.createElement(tag);
-      if (attrs) for (const key of Object.keys(attrs)) {
-        const value = attrs[key];
-        if (value === null || value === undefined || value === false) continue;
-        if (key === "text") node.textContent = value;
-        else if (key === "className") node.className = value;
-        else node.setAttribute(key, value === true ? "" : String(value));
-      }
+      if (attrs)
+        for (const key of Object.keys(attrs)) {
+          const value = attrs[key];
+          if (value === null || value === undefined || value === false) continue;
+          if (key === "text") node.textContent = value;
+          else if (key === "className") node.className = value;
+          else node.setAttribute(key, value === true ? "" : String(value));
+        }
       for (const child of children || []) if (child !== null && child !== undefined) node.append(child);
       return node;
     }
@@ -493,10 +528,22 @@
       const top = result.rows.length > 0 ? engine.models[result.rows[0]].id : null;
       const chain = state.chain.map(engine.stepLabel).join(" \u2192 ");
       ui.walkMessage.textContent =
-        "The paper's walk-through (" + chain + " \u2192 the paper's ranking) ended at " + data.walkthrough.paperEndsAt + ". " +
+        "The paper's walk-through (" +
+        chain +
+        " \u2192 the paper's ranking) ended at " +
+        data.walkthrough.paperEndsAt +
+        ". " +
         (top === null
-          ? "On this run the chain leaves no model: it empties at \u201c" + engine.stepLabel(state.chain[result.funnel.findIndex((f) => f.remaining === 0) - 1]) + "\u201d."
-          : "On this run it leaves " + number(result.rows.length) + " model" + (result.rows.length === 1 ? "" : "s") + "; the first is " + top + ", opened below.");
+          ? "On this run the chain leaves no model: it empties at \u201c" +
+            engine.stepLabel(state.chain[result.funnel.findIndex((f) => f.remaining === 0) - 1]) +
+            "\u201d."
+          : "On this run it leaves " +
+            number(result.rows.length) +
+            " model" +
+            (result.rows.length === 1 ? "" : "s") +
+            "; the first is " +
+            top +
+            ", opened below.");
       if (top !== null) state = Object.assign({}, state, { open: [top] });
       update();
     }
@@ -558,13 +605,15 @@
         const bar = el("span", { className: "bar", "aria-hidden": "true" }, [el("span", { className: "fill" })]);
         bar.firstChild.style.width = (share * 100).toFixed(1) + "%";
         const label = k === 0 ? "All SE models of this run" : engine.stepLabel(step);
-        const parts = [
-          el("span", { className: "step-label", text: label }),
-          bar,
-          el("span", { className: "count", text: number(entry.remaining) }),
-        ];
+        const parts = [el("span", { className: "step-label", text: label }), bar, el("span", { className: "count", text: number(entry.remaining) })];
         if (step) {
-          const remove = el("button", { type: "button", className: "remove", "aria-label": "Remove step: " + label, title: "Remove this step", text: "\u00d7" });
+          const remove = el("button", {
+            type: "button",
+            className: "remove",
+            "aria-label": "Remove step: " + label,
+            title: "Remove this step",
+            text: "\u00d7",
+          });
           remove.addEventListener("click", () => {
             state = Object.assign({}, state, { chain: state.chain.filter((s) => s !== step) });
             shown = PAGE;
@@ -595,10 +644,11 @@
         const m = engine.models[i];
         const open = state.open.includes(m.id);
         const detailId = "detail-" + i;
-        const button = el("button", { type: "button", className: "open", "aria-expanded": open ? "true" : "false", "aria-controls": detailId, "data-position": position }, [
-          el("span", { className: "chevron", "aria-hidden": "true", text: open ? "\u25be" : "\u25b8" }),
-          el("span", { className: "model-id", text: m.id }),
-        ]);
+        const button = el(
+          "button",
+          { type: "button", className: "open", "aria-expanded": open ? "true" : "false", "aria-controls": detailId, "data-position": position },
+          [el("span", { className: "chevron", "aria-hidden": "true", text: open ? "\u25be" : "\u25b8" }), el("span", { className: "model-id", text: m.id })],
+        );
         button.addEventListener("click", () => {
           const ids = state.open.includes(m.id) ? state.open.filter((x) => x !== m.id) : state.open.concat([m.id]);
           state = Object.assign({}, state, { open: ids });
@@ -611,14 +661,23 @@
           const b = engine.benchmarkOf(m, sortBenchmark);
           score = b ? b.text || "named, no number" : "\u2014";
         } else {
-          score = m.benchmarks.length === 0 ? "\u2014" : m.benchmarks.map((b) => b.benchmark).slice(0, 3).join(", ") + (m.benchmarks.length > 3 ? " +" + (m.benchmarks.length - 3) : "");
+          score =
+            m.benchmarks.length === 0
+              ? "\u2014"
+              : m.benchmarks
+                  .map((b) => b.benchmark)
+                  .slice(0, 3)
+                  .join(", ") + (m.benchmarks.length > 3 ? " +" + (m.benchmarks.length - 3) : "");
         }
         body.push(
           el("tr", { className: open ? "model is-open" : "model", "data-id": m.id }, [
             el("td", { className: "num position", text: String(position + 1) }),
             el("td", { className: "model-cell" }, [button, el("div", { className: "sub", text: m.pipelineTag || "no pipeline tag" })]),
             el("td", { text: m.activities.join(", ") }),
-            el("td", {}, [el("div", { text: m.licenses.map((l) => l.id).join(", ") || "none declared" }), el("div", { className: "sub", text: m.licenceGroups.join(", ") })]),
+            el("td", {}, [
+              el("div", { text: m.licenses.map((l) => l.id).join(", ") || "none declared" }),
+              el("div", { className: "sub", text: m.licenceGroups.join(", ") }),
+            ]),
             el("td", { className: "num", text: number(m.downloads) }),
             el("td", { className: "num", text: number(m.likes) }),
             el("td", { text: m.reportsEnergy ? "yes" : "\u2014" }),
@@ -627,10 +686,21 @@
         );
         if (open) body.push(el("tr", { className: "detail-row", id: detailId }, [el("td", { colspan: 8 }, [detailOf(m)])]));
       });
-      if (rows.length === 0) body.push(el("tr", {}, [el("td", { colspan: 8, className: "empty", text: "No model matches every step. Remove a step of the chain above, or clear all filters." })]));
+      if (rows.length === 0)
+        body.push(
+          el("tr", {}, [
+            el("td", { colspan: 8, className: "empty", text: "No model matches every step. Remove a step of the chain above, or clear all filters." }),
+          ]),
+        );
       ui.rows.replaceChildren(...body);
       const visible = Math.min(shown, rows.length);
-      ui.status.textContent = number(rows.length) + " of " + number(engine.models.length) + " SE models match" + (rows.length > visible ? "; showing the first " + number(visible) : "") + ".";
+      ui.status.textContent =
+        number(rows.length) +
+        " of " +
+        number(engine.models.length) +
+        " SE models match" +
+        (rows.length > visible ? "; showing the first " + number(visible) : "") +
+        ".";
       ui.more.hidden = rows.length <= shown;
       ui.more.textContent = "Show " + Math.min(PAGE, rows.length - shown) + " more (" + number(rows.length - shown) + " not shown)";
       ui.exportCsv.textContent = "Export these " + number(rows.length) + " models as CSV";
@@ -659,11 +729,19 @@
       const left = [el("p", {}, [link]), list];
       if (!m.inCorpus) left.unshift(el("p", { className: "warn", text: "This model is not in the corpus, so its facts are unknown." }));
       if (m.benchmarks.length > 0) {
-        const rows = m.benchmarks.map((b) => el("tr", {}, [el("td", { text: b.benchmark }), el("td", { className: "num", text: b.text || "no number" }), el("td", { text: b.metric || "" })]));
+        const rows = m.benchmarks.map((b) =>
+          el("tr", {}, [el("td", { text: b.benchmark }), el("td", { className: "num", text: b.text || "no number" }), el("td", { text: b.metric || "" })]),
+        );
         left.push(
           el("table", { className: "benchmarks" }, [
             el("caption", { text: "Benchmarks in the card's tables (as printed)" }),
-            el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: "Benchmark" }), el("th", { scope: "col", text: "Score" }), el("th", { scope: "col", text: "Metric" })])]),
+            el("thead", {}, [
+              el("tr", {}, [
+                el("th", { scope: "col", text: "Benchmark" }),
+                el("th", { scope: "col", text: "Score" }),
+                el("th", { scope: "col", text: "Metric" }),
+              ]),
+            ]),
             el("tbody", {}, rows),
           ]),
         );
@@ -687,7 +765,12 @@
         if (ev.moreMatches > 0) why.push(el("p", { className: "sub", text: "and " + ev.moreMatches + " more kept occurrences." }));
       }
       if (ev.excluded.length > 0) {
-        why.push(el("p", { className: "sub", text: "Occurrences the outlier rules removed: " + ev.excluded.map((e) => e.rule + " \u00d7" + e.occurrences).join(", ") + "." }));
+        why.push(
+          el("p", {
+            className: "sub",
+            text: "Occurrences the outlier rules removed: " + ev.excluded.map((e) => e.rule + " \u00d7" + e.occurrences).join(", ") + ".",
+          }),
+        );
       }
       why.push(el("h4", { text: "Kept by" }));
       if (ev.verdicts.length === 0) why.push(el("p", { className: "sub", text: "No relevance verdict is recorded for this model in the run." }));
@@ -695,14 +778,23 @@
         const rows = ev.verdicts.map((v) =>
           el("tr", {}, [
             el("td", { text: v.activity }),
-            el("td", { className: v.relevant === true ? "yes" : v.relevant === false ? "no" : "", text: v.relevant === true ? "relevant" : v.relevant === false ? "not relevant" : "no verdict: " + (v.error || "error") }),
+            el("td", {
+              className: v.relevant === true ? "yes" : v.relevant === false ? "no" : "",
+              text: v.relevant === true ? "relevant" : v.relevant === false ? "not relevant" : "no verdict: " + (v.error || "error"),
+            }),
             el("td", { text: v.judge }),
             el("td", { text: v.rationale }),
           ]),
         );
         why.push(
           el("table", { className: "verdicts" }, [
-            el("thead", {}, [el("tr", {}, ["Activity", "Verdict", "Judge", "Rationale"].map((h) => el("th", { scope: "col", text: h })))]),
+            el("thead", {}, [
+              el(
+                "tr",
+                {},
+                ["Activity", "Verdict", "Judge", "Rationale"].map((h) => el("th", { scope: "col", text: h })),
+              ),
+            ]),
             el("tbody", {}, rows),
           ]),
         );
@@ -711,7 +803,18 @@
       if (ev.variants.length === 0) why.push(el("p", { className: "sub", text: "No near-identical card was folded into this one." }));
       else {
         why.push(el("p", { className: "sub", text: "Cards the near-identical check dropped in favour of this one:" }));
-        why.push(el("ul", { className: "variants" }, ev.variants.map((v) => el("li", {}, [el("a", { href: hubUrl(v.id), rel: "noopener noreferrer", referrerpolicy: "no-referrer", text: v.id }), " (similarity " + v.similarity.toFixed(3) + ")"]))));
+        why.push(
+          el(
+            "ul",
+            { className: "variants" },
+            ev.variants.map((v) =>
+              el("li", {}, [
+                el("a", { href: hubUrl(v.id), rel: "noopener noreferrer", referrerpolicy: "no-referrer", text: v.id }),
+                " (similarity " + v.similarity.toFixed(3) + ")",
+              ]),
+            ),
+          ),
+        );
         if (ev.moreVariants > 0) why.push(el("p", { className: "sub", text: "and " + ev.moreVariants + " more." }));
       }
       return el("div", { className: "detail" }, [el("div", { className: "detail-facts" }, left), el("div", { className: "detail-why" }, why)]);

@@ -53,13 +53,9 @@ const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "u
 export function selectionPageHtml(catalogue: Catalogue, options: SelectionPageOptions = {}): string {
   const title = options.title ?? "Choose a model: the selection walk-through";
   const client = selectionClientSource();
-  const csp = [
-    "default-src 'none'",
-    `script-src ${sha256(client)} ${sha256(BOOT)}`,
-    "style-src 'unsafe-inline'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
+  // Only the page's own two scripts may run (by hash), and nothing may be fetched.
+  const scripts = `script-src ${sha256(client)} ${sha256(BOOT)}`;
+  const csp = ["default-src 'none'", scripts, "style-src 'unsafe-inline'", "base-uri 'none'", "form-action 'none'"].join("; ");
   const models = catalogue.models.length.toLocaleString("en-US");
   const corpus = `${options.corpusLabel ? `${options.corpusLabel}: ` : ""}${catalogue.corpus.records.toLocaleString("en-US")} models, created by ${catalogue.corpus.createdBy}${catalogue.synthetic ? ", SYNTHETIC" : ""}`;
   const banner = catalogue.synthetic ? `<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>\n` : "";
@@ -128,7 +124,13 @@ ${banner}<header>
 }
 
 /** Read the evidence, build the catalogue and write `<outDir>/selection.html`; returns its path. */
-export async function writeSelectionPage(outDir: string, data: RunData, analyses: RunAnalyses, taxonomy: Taxonomy, options: SelectionPageOptions = {}): Promise<string> {
+export async function writeSelectionPage(
+  outDir: string,
+  data: RunData,
+  analyses: RunAnalyses,
+  taxonomy: Taxonomy,
+  options: SelectionPageOptions = {},
+): Promise<string> {
   const evidence = loadRunEvidence(data.runDir, data.seModels, data.verdicts);
   const catalogue = buildCatalogue(data, analyses, taxonomy, evidence);
   const path = join(outDir, SELECTION_PAGE);
