@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { RunAnalyses } from "../analyse/all";
 import { buildCatalogue, type Catalogue } from "../analyse/catalogue";
 import { loadRunEvidence } from "../analyse/evidence";
@@ -23,12 +23,19 @@ import { SYNTHETIC_BANNER } from "./report";
 export const SELECTION_PAGE = "selection.html";
 const CLIENT_FILE = "selection-client.js";
 
-/** The client script, found beside this module (sources) or in the sources next to dist/ (build). */
+/**
+ * The client script: beside this module when running from the sources, else in the package's src/figures
+ * (the build compiles TypeScript only), found from dist/ or any other build directory inside the package.
+ */
 export function selectionClientPath(): string {
-  for (const candidate of [join(__dirname, CLIENT_FILE), join(__dirname, "..", "..", "src", "figures", CLIENT_FILE)]) {
-    if (existsSync(candidate)) return candidate;
+  const candidates = [join(__dirname, CLIENT_FILE)];
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    candidates.push(join(dir, "src", "figures", CLIENT_FILE));
+    if (dirname(dir) === dir) break;
   }
-  throw new Error(`the selection page script ${CLIENT_FILE} is missing from the installation`);
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`the selection page script ${CLIENT_FILE} is missing from the installation`);
+  return found;
 }
 
 let cachedClient: string | null = null;
