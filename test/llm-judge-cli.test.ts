@@ -198,6 +198,23 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
   });
 });
 
+describe("replicate takes the same judge selection", () => {
+  test("replicate --judge ollama judges with the local model and says so; a retired model stops it", async () => {
+    const ollama = await ollamaServer();
+    const out = join(root, `replicate-${++runNo}`);
+    const result = await runCli("replicate", "--corpus", corpus, "--out", out, "--judge", "ollama", "--base-url", ollama.url, "--no-static");
+    expect(result.stderr).not.toContain("error:");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("replicate: [2/3] relevance check (ollama:qwen2.5:7b-instruct)");
+    expect(ollama.chats).toHaveLength(pairs);
+    expect(readVerdicts(join(out, "run", "filter", "verdicts.arrow")).every((v) => v.backend === "ollama" && v.model === "qwen2.5:7b-instruct")).toBe(true);
+
+    const stopped = await runCli("replicate", "--corpus", corpus, "--out", join(root, `replicate-${++runNo}`), "--judge", "ollama", "--model", "gone:1b", "--base-url", ollama.url, "--no-static");
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain('hf-se-atlas: error: ollama model "gone:1b" is not available');
+  });
+});
+
 describe("judge --dry-run", () => {
   test("a self-hosted server: exact token estimate of the prompts, a 3-pair warm-up, no verdicts written; afterwards the cache is counted", async () => {
     const ollama = await ollamaServer();
