@@ -11,6 +11,7 @@
  * errors or retry reports (URLs carry no secrets; headers are never echoed).
  */
 import { SeededRandom } from "../util/random";
+import { Semaphore } from "../util/concurrency";
 import { RetriesExhausted, RetryableFailure, SharedPause, parseRetryAfter, withRetries } from "../util/retry";
 
 // The retry helpers live in src/util/retry.ts; re-exported for the collector's callers.
@@ -111,24 +112,6 @@ export function parseRateLimit(value: string | null): { remaining: number | null
   return { remaining: remaining ? Number(remaining[1]) : null, resetMs: reset ? Number(reset[1]) * 1000 : null };
 }
 
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
 export function createHttpClient(options: HttpOptions = {}): HttpClient {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   if (!(settings.concurrency >= 1)) throw new Error(`http: concurrency must be >= 1, got ${settings.concurrency}`);
@@ -157,7 +140,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       // A host never reached (no DNS, no route, refused) means no network or a wrong URL, not a hiccup: fail at once.
-      if (!reachedOnce && isUnreachable(error)) throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`);
+      if (!reachedOnce && isUnreachable(error)) throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`, { cause: error });
       throw new RetryableFailure(transportReason(error, settings.timeoutMs));
     }
     reachedOnce = true;

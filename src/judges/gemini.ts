@@ -21,6 +21,7 @@
 import { RetryableFailure, SharedPause, isRetryableStatus, parseRetryAfter, retryInfoDelayMs } from "../util/retry";
 import { LlmJudge, CallFailed, JudgeUnusable, callWithRetries, describeTransportError, errorMessageOf, isUnreachable, judgeRetryPolicy, type ChatAnswer, type ChatBackend, type LlmJudgeOptions, type TransportOptions } from "./llm-judge";
 import { VERDICT_JSON_SCHEMA, VERDICT_RESPONSE_SCHEMA } from "./verdict-schema";
+import { errorMessage } from "../util/text";
 
 /** Google's current stable Flash model (see the file comment). */
 export const DEFAULT_GEMINI_MODEL = "gemini-3.8-flash";
@@ -65,7 +66,7 @@ export class GeminiBackend implements ChatBackend {
           httpOptions: { ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), timeout: this.timeoutMs },
         }),
       (error: unknown) => {
-        throw new JudgeUnusable(`cannot load @google/genai: ${error instanceof Error ? error.message : String(error)}`);
+        throw new JudgeUnusable(`cannot load @google/genai: ${errorMessage(error)}`);
       },
     );
     return this.client;

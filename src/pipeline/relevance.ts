@@ -23,7 +23,7 @@ import { costOf, type Pricing } from "../judges/cost";
 import { majorityVerdict } from "../judges/jury";
 import type { TransportOptions } from "../judges/llm-judge";
 import { outcomeOf } from "../judges/outcome";
-import { mapPool } from "../judges/pool";
+import { mapPool } from "../util/concurrency";
 import { readEvidence, readUnique, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
 import { buildJudge, buildPanel, keyOf, panelLabel, pricingOf, serverOf, type Backend, type BuildOptions, type JudgeSpec, type Panel } from "./judge-panel";
 
@@ -73,7 +73,7 @@ export interface RelevanceCheckOptions {
   gemini?: TransportOptions;
 }
 
-export interface ActivityCounts {
+export interface VerdictCounts {
   candidates: number;
   relevant: number;
   notRelevant: number;
@@ -104,7 +104,7 @@ export interface RelevanceCheckResult {
   /** Verdicts served from the cache (no call made). */
   cached: number;
   seModels: number;
-  byActivity: Record<ActivityCode, ActivityCounts>;
+  byActivity: Record<ActivityCode, VerdictCounts>;
   usage: Usage;
   /** The single judge's price (null for a jury or an unknown price). */
   pricing: Pricing | null;
@@ -322,7 +322,7 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   if (juryVerdictsPath) await writeRows(juryVerdictsPath, juryVerdicts, VERDICT_COLUMNS);
   await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
 
-  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, ActivityCounts>;
+  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, VerdictCounts>;
   const decidedBy: Record<string, number> = {};
   for (const v of verdicts) {
     const counts = byActivity[v.activity];

@@ -16,6 +16,7 @@
  * - abstract: the abstract of each linked arXiv paper, field "arxiv:<id>".
  */
 import type { ModelRecord } from "../corpus/record";
+import { errorMessage } from "../util/text";
 
 export type MatchSource = "card" | "metadata" | "abstract";
 export const MATCH_SOURCES: readonly MatchSource[] = ["card", "metadata", "abstract"];
@@ -62,7 +63,7 @@ export function searchFieldsOf(record: ModelRecord, problems: FieldProblem[] = [
       problems.push({
         modelId: record.id,
         code: "meta-json-invalid",
-        message: `cardMeta.rawJson is not valid JSON (${(error as Error).message}); searched the lifted metadata fields instead`,
+        message: `cardMeta.rawJson is not valid JSON (${errorMessage(error)}); searched the lifted metadata fields instead`,
       });
       meta = liftedMetadata(record);
     }

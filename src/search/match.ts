@@ -13,6 +13,7 @@ import type { PreparedText, Preparer } from "../prepare/preparer";
 import type { CompiledTaxonomy } from "./phrases";
 import { searchFieldsOf, type FieldProblem, type MatchSource } from "./fields";
 import { documentationRowOf, type DocumentationRow } from "./documentation";
+import { errorMessage } from "../util/text";
 
 /** Raw characters of context kept on each side of an occurrence. */
 export const CONTEXT_CHARS = 40;
@@ -124,7 +125,7 @@ function prepareField(modelId: string, field: string, text: string, preparer: Pr
   try {
     return preparer.prepare(text);
   } catch (error) {
-    throw new Error(`model ${modelId}, field ${field}: preparation failed (${(error as Error).message})`);
+    throw new Error(`model ${modelId}, field ${field}: preparation failed (${errorMessage(error)})`, { cause: error });
   }
 }
 
