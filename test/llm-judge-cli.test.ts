@@ -1,13 +1,13 @@
 /**
- * `judge` and `agreement` end to end on a generated, real-card-like run (the demo generator's cards:
- * front matter, headings, code blocks, traps, abstracts), against loopback OpenAI-compatible, Ollama
- * and Gemini servers. Every byte the commands write, print or send is searched for the keys.
+ * `judge`, `replicate` and `agreement` end to end on a run made from the labelled real-card fixtures
+ * (test/fixtures/real-cards: trainer cards, gated cards, quantised re-uploads, multilingual cards,
+ * widgets, traps), ingested and put through the funnel, against loopback OpenAI-compatible, Ollama and
+ * Gemini servers. Every byte the commands write, print or send is searched for the keys.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { generateDemoHub } from "../src/demo/generator";
 import { readVerdicts } from "../src/judges/stage-tables";
 import { CHARS_PER_TOKEN } from "../src/judges/cost";
 import { runFunnel } from "../src/pipeline/funnel";
@@ -18,6 +18,7 @@ import { runCli, type CliRun } from "./support/cli";
 import { startFakeGemini, verdictAnswer } from "./support/fake-gemini";
 import { chatAnswer, startFakeOpenAi, verdictChat, type FakeOpenAi } from "./support/fake-openai";
 import { ollamaVerdict, startFakeOllama, type FakeOllama } from "./support/fake-ollama";
+import { loadRealCards, writeHubDump } from "./support/real-cards";
 
 const OPENAI_KEY = "sk-FAKEKEY-openai-91d2c0ffee7e";
 const GEMINI_KEY = "AIzaFAKEKEY-gemini-3b1c0ffee";
@@ -36,10 +37,15 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "judge-cli-"));
   corpus = join(root, "corpus");
   pristine = join(root, "pristine");
-  await generateDemoHub({ seed: 7, models: 300, profile: "demo", outDir: corpus });
+  const dump = join(root, "real-cards.jsonl");
+  writeHubDump(loadRealCards(), dump);
+  const ingested = await runCli("ingest", dump, "--out", corpus);
+  if (ingested.code !== 0) throw new Error(ingested.stderr);
   await runFunnel({ corpusDir: corpus, outDir: pristine, workers: 1, progress: "silent" });
   const unique = readRows<{ id: string; activities: string[] }>(join(pristine, "filter", "unique.arrow"));
   pairs = unique.reduce((n, u) => n + u.activities.length, 0);
+  // Enough pairs for the run to mean something (the fixtures hold well over a hundred cards).
+  expect(pairs).toBeGreaterThan(50);
 }, 300_000);
 
 afterAll(() => {
