@@ -100,7 +100,7 @@ export function formatPlan(plan: RelevancePlan): string {
     if (!j.free) {
       lines.push(
         j.pricing && j.costUsd !== null
-          ? `    estimated cost: ${usd(j.costUsd)} at $${j.pricing.inputPerMillion}/M in, $${j.pricing.outputPerMillion}/M out${j.backend === "gemini" ? "; thinking tokens are billed as output and not in this estimate" : ""}`
+          ? `    estimated cost: ${usd(j.costUsd)} at $${j.pricing.inputPerMillion}/M in, $${j.pricing.outputPerMillion}/M out${j.backend === "gemini" && !/^gemini-(1\.|2\.0-)/.test(j.model ?? "") ? "; thinking tokens are billed as output and not in this estimate" : ""}`
           : "    estimated cost: unknown price for this model (pass --price-input/--price-output)",
       );
     } else if (j.warmup) {
