@@ -246,6 +246,12 @@ describe("judge --dry-run", () => {
     const after = await runCli("judge", "--run", run, "--judge", "ollama", "--base-url", ollama.url, "--dry-run");
     expect(after.stdout).toContain(`${pairs} pairs, ${pairs} in the cache, 0 calls to make`);
     expect(ollama.chats).toHaveLength(pairs);
+
+    // A model the server lacks fails the warm-up, and the dry run says so in its exit status.
+    const missing = await runCli("judge", "--run", run, "--judge", "ollama", "--model", "nope:1b", "--base-url", ollama.url, "--dry-run");
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('warm-up failed: ollama model "nope:1b" is not available');
+    expect(missing.stderr).toContain("hf-se-atlas: error: dry run: the warm-up of ollama:nope:1b failed");
   });
 
   test("Gemini without a key: the cost from the price table or the override, no request made", async () => {

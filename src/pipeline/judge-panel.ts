@@ -78,11 +78,20 @@ export function labelOf(spec: JudgeSpec): string {
   return `${spec.backend}:${spec.model ?? defaultModelOf(spec.backend) ?? "?"}`;
 }
 
-/** The server a spec calls (normalised), or null for the offline rules and Gemini's own endpoint. */
+/**
+ * The server a spec calls (normalised: origin and path, never a query string or credentials, so a
+ * report can name it safely), or null for the offline rules and Gemini's own endpoint.
+ */
 export function serverOf(spec: JudgeSpec): string | null {
   if (spec.backend === "openai") return normaliseOpenAiBaseUrl(spec.baseUrl);
   if (spec.backend === "ollama") return normaliseOllamaBaseUrl(spec.baseUrl);
-  return spec.baseUrl ?? null;
+  if (!spec.baseUrl) return null;
+  try {
+    const url = new URL(spec.baseUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return "(unreadable URL)";
+  }
 }
 
 /** True for judges that cost nothing per token: the rules, and any server on this machine or network. */

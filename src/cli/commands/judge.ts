@@ -161,7 +161,11 @@ export function register(program: Command): void {
         excerpt: { maxBodyChars: number(options.maxCardChars, "--max-card-chars") },
       };
       if (options.dryRun) {
-        process.stdout.write(`${formatPlan(await planRelevanceCheck({ ...common, warmup: options.warmup }))}\n`);
+        const plan = await planRelevanceCheck({ ...common, warmup: options.warmup });
+        process.stdout.write(`${formatPlan(plan)}\n`);
+        // A judge that could not answer its warm-up would fail the run too: say so in the exit status.
+        const failed = plan.judges.find((j) => j.warmup?.error);
+        if (failed) throw new Error(`dry run: the warm-up of ${failed.label} failed: ${failed.warmup!.error}`);
         return;
       }
       const result = await runRelevanceCheck(common);
