@@ -211,7 +211,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     const cache = VerdictCache.open(dir);
     expect(cache.size).toBe(1);
     expect(cache.skippedLines).toBe(1);
-    await cache.put("k3", "c", { id: "c", activity: "QA", relevant: false, rationale: "no", judge: "g", promptHash: "p", error: null }, { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 });
+    await cache.put("k3", "c", { id: "c", activity: "QA", relevant: false, rationale: "no", judge: "g", promptHash: "p", error: null, backend: "gemini", model: "g", temperature: null, seed: null }, { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 });
     const reopened = VerdictCache.open(dir);
     expect(reopened.size).toBe(2);
     expect(reopened.get("k3")?.relevant).toBe(false);

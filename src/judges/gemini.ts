@@ -128,7 +128,8 @@ export class GeminiBackend implements ChatBackend {
       const detail = errorMessageOf(body);
       const failure = `HTTP ${status}: ${detail}`;
       if (status === 404) {
-        throw new JudgeUnusable(`gemini model "${this.model}" is not available (retired or unknown): ${failure}; the current default is ${DEFAULT_GEMINI_MODEL} (--model)`);
+        const hint = this.model === DEFAULT_GEMINI_MODEL ? "see https://ai.google.dev/gemini-api/docs/models for the current ones (--model)" : `the current default is ${DEFAULT_GEMINI_MODEL} (--model)`;
+        throw new JudgeUnusable(`gemini model "${this.model}" is not available (retired or unknown): ${failure}; ${hint}`);
       }
       if (status === 401 || status === 403) throw new JudgeUnusable(`gemini model "${this.model}": the API refused the key (${failure})`);
       if (isRetryableStatus(status)) {

@@ -18,7 +18,7 @@ import { JudgeUnusable, LlmJudge } from "../judges/llm-judge";
 import { DEFAULT_OLLAMA_NUM_CTX, OllamaBackend } from "../judges/ollama";
 import { outcomeOf } from "../judges/outcome";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
-import { isFree, pricingOf, serverOf } from "./judge-panel";
+import { isFree, pricingOf, serverOf, type JudgeSpec } from "./judge-panel";
 import { candidateBatches, defaultCacheDir, isLlmJudge, loadStageInputs, panelOf, recorded, verdictCacheKey, type RelevanceCheckOptions } from "./relevance";
 
 /** A fixed boundary for estimates: the same length as a real one, so the counts are exact and repeatable. */
@@ -143,7 +143,7 @@ export async function planRelevanceCheck(options: PlanOptions): Promise<Relevanc
   };
 }
 
-function emptyPlan(judge: RelevanceJudge, spec: Parameters<typeof isFree>[0], options: PlanOptions): JudgePlan {
+function emptyPlan(judge: RelevanceJudge, spec: JudgeSpec, options: PlanOptions): JudgePlan {
   const identity = identityOf(judge);
   const llm = isLlmJudge(judge);
   return {
