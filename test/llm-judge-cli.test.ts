@@ -69,7 +69,9 @@ function freshRun(): string {
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
 }
 
 /** No key in any file of the run and its cache, in what the command printed, or in a request body. */
@@ -84,13 +86,18 @@ function expectNoKeys(runDir: string, output: CliRun[], bodies: string[]): void 
 }
 
 async function openAiServer(decide: (user: string) => boolean = looksLikeCode, models = ["qwen2.5-7b-instruct"]): Promise<FakeOpenAi> {
-  const server = await startFakeOpenAi((r) => verdictChat(decide(r.user), decide(r.user) ? "The card describes a model for software work." : "Nothing in the card is about software."), { models });
+  const server = await startFakeOpenAi(
+    (r) => verdictChat(decide(r.user), decide(r.user) ? "The card describes a model for software work." : "Nothing in the card is about software."),
+    { models },
+  );
   servers.push(server);
   return server;
 }
 
 async function ollamaServer(decide: (user: string) => boolean = looksLikeCode): Promise<FakeOllama> {
-  const server = await startFakeOllama((r) => ollamaVerdict(decide(r.user), decide(r.user) ? "Software engineering model." : "Not a software engineering model."));
+  const server = await startFakeOllama((r) =>
+    ollamaVerdict(decide(r.user), decide(r.user) ? "Software engineering model." : "Not a software engineering model."),
+  );
   servers.push(server);
   return server;
 }
@@ -106,23 +113,37 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     expect(first.stderr).not.toContain("error:");
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`judge openai:qwen2.5-7b-instruct: ${pairs} pairs`);
-    expect(first.stdout).toMatch(/openai:qwen2\.5-7b-instruct \(temperature 0, seed 2025\): tokens: \d+ in, \d+ out, \d+ calls, 0 from cache; cost no token cost \(self-hosted\)/);
+    expect(first.stdout).toMatch(
+      /openai:qwen2\.5-7b-instruct \(temperature 0, seed 2025\): tokens: \d+ in, \d+ out, \d+ calls, 0 from cache; cost no token cost \(self-hosted\)/,
+    );
 
     const verdicts = readVerdicts(join(run, "filter", "verdicts.arrow"));
     expect(verdicts).toHaveLength(pairs);
     expect(new Set(verdicts.map((v) => `${v.id}\u0000${v.activity}`)).size).toBe(pairs);
     for (const v of verdicts) {
-      expect(v).toMatchObject({ judge: "openai:qwen2.5-7b-instruct", backend: "openai", model: "qwen2.5-7b-instruct", temperature: 0, seed: 2025, error: null });
+      expect(v).toMatchObject({
+        judge: "openai:qwen2.5-7b-instruct",
+        backend: "openai",
+        model: "qwen2.5-7b-instruct",
+        temperature: 0,
+        seed: 2025,
+        error: null,
+      });
       expect(v.promptHash).toMatch(/^[0-9a-f]{16}$/);
       expect(v.rationale).not.toBe("");
     }
     expect(server.chats).toHaveLength(pairs);
     for (const chat of server.chats) {
-      expect(chat.json.response_format).toMatchObject({ type: "json_schema", json_schema: { name: "relevance_verdict", strict: true, schema: { required: ["relevant", "rationale"], additionalProperties: false } } });
+      expect(chat.json.response_format).toMatchObject({
+        type: "json_schema",
+        json_schema: { name: "relevance_verdict", strict: true, schema: { required: ["relevant", "rationale"], additionalProperties: false } },
+      });
       expect(chat.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
     }
     const relevance = JSON.parse(readFileSync(join(run, "filter", "relevance.json"), "utf8"));
-    expect(relevance.judges).toEqual([expect.objectContaining({ label: "openai:qwen2.5-7b-instruct", backend: "openai", temperature: 0, seed: 2025, server: `${server.url}/v1` })]);
+    expect(relevance.judges).toEqual([
+      expect.objectContaining({ label: "openai:qwen2.5-7b-instruct", backend: "openai", temperature: 0, seed: 2025, server: `${server.url}/v1` }),
+    ]);
 
     const bytes = readFileSync(join(run, "filter", "verdicts.arrow"));
     const again = await runCli("judge", "--run", run, "--judge", "openai", "--model", "qwen2.5-7b-instruct", "--base-url", `${server.url}/v1`);
@@ -137,7 +158,11 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     const local = await runCli("judge", "--run", run, "--judge", "ollama", "--model", "qwen2.5-7b-instruct", "--base-url", ollama.url);
     expect(local.code).toBe(0);
     expect(ollama.chats).toHaveLength(pairs);
-    expect(readVerdicts(join(run, "filter", "verdicts.arrow")).every((v) => v.backend === "ollama" && v.model === "qwen2.5-7b-instruct" && v.judge === "ollama:qwen2.5-7b-instruct")).toBe(true);
+    expect(
+      readVerdicts(join(run, "filter", "verdicts.arrow")).every(
+        (v) => v.backend === "ollama" && v.model === "qwen2.5-7b-instruct" && v.judge === "ollama:qwen2.5-7b-instruct",
+      ),
+    ).toBe(true);
     for (const chat of ollama.chats) {
       expect(chat.json.format).toMatchObject({ type: "object", required: ["relevant", "rationale"] });
       expect(chat.headers.authorization).toBe(`Bearer ${OLLAMA_KEY}`);
@@ -148,7 +173,11 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     expect(ollama.chats).toHaveLength(2 * pairs);
     expect(readVerdicts(join(run, "filter", "verdicts.arrow")).every((v) => v.temperature === 0.7)).toBe(true);
 
-    expectNoKeys(run, [first, again, local, warmer], [...server.requests, ...ollama.requests].map((r) => r.raw));
+    expectNoKeys(
+      run,
+      [first, again, local, warmer],
+      [...server.requests, ...ollama.requests].map((r) => r.raw),
+    );
   });
 
   test("a model the server does not have stops the run at its first call with one line naming it", async () => {
@@ -156,8 +185,15 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     const run = freshRun();
     const result = await runCli("judge", "--run", run, "--judge", "ollama", "--model", "llama9:70b", "--base-url", ollama.url, "--concurrency", "1");
     expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split("\n").filter((l) => l.startsWith("hf-se-atlas: error:"));
-    expect(lines).toEqual([expect.stringMatching(/^hf-se-atlas: error: ollama model "llama9:70b" is not available at http:\/\/127\.0\.0\.1:\d+: HTTP 404: model 'llama9:70b' not found; pulled here: llama3\.1:8b, qwen2\.5:7b-instruct; run `ollama pull llama9:70b`$/)]);
+    const lines = result.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("hf-se-atlas: error:"));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^hf-se-atlas: error: ollama model "llama9:70b" is not available at http:\/\/127\.0\.0\.1:\d+: HTTP 404: model 'llama9:70b' not found; pulled here: llama3\.1:8b, qwen2\.5:7b-instruct; run `ollama pull llama9:70b`$/,
+      ),
+    ]);
     expect(ollama.chats).toHaveLength(1);
     expect(existsSync(join(run, "filter", "verdicts.arrow"))).toBe(false);
 
@@ -175,8 +211,14 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     const run = freshRun();
     const result = await runCli("judge", "--run", run, "--judge", "openai", "--model", "m", "--base-url", `${server.url}/v1`);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`hf-se-atlas: error: ${pairs} of ${pairs} verdicts of openai:m are errors \\(first: .*openai:m: no valid verdict after 3 answers \\(answer is not JSON`));
-    expect(readVerdicts(join(run, "filter", "verdicts.arrow")).every((v) => v.relevant === null && v.error !== null && v.error.includes("openai:m"))).toBe(true);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `hf-se-atlas: error: ${pairs} of ${pairs} verdicts of openai:m are errors \\(first: .*openai:m: no valid verdict after 3 answers \\(answer is not JSON`,
+      ),
+    );
+    expect(readVerdicts(join(run, "filter", "verdicts.arrow")).every((v) => v.relevant === null && v.error !== null && v.error.includes("openai:m"))).toBe(
+      true,
+    );
   });
 
   test("--offline and --gemini stay aliases; contradictions are refused", async () => {
@@ -200,7 +242,8 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     expect(help.stdout).toMatch(/the paper used\s+gemini-2\.0-flash/);
     expect(help.stdout).toContain("--dry-run");
     const replicate = await runCli("replicate", "--help");
-    for (const flag of ["--judge <backend>", "--model <name>", "--base-url <url>", "--jury <judges>", "--only-uncertain", "--offline"]) expect(replicate.stdout).toContain(flag);
+    for (const flag of ["--judge <backend>", "--model <name>", "--base-url <url>", "--jury <judges>", "--only-uncertain", "--offline"])
+      expect(replicate.stdout).toContain(flag);
   });
 });
 
@@ -215,7 +258,20 @@ describe("replicate takes the same judge selection", () => {
     expect(ollama.chats).toHaveLength(pairs);
     expect(readVerdicts(join(out, "run", "filter", "verdicts.arrow")).every((v) => v.backend === "ollama" && v.model === "qwen2.5:7b-instruct")).toBe(true);
 
-    const stopped = await runCli("replicate", "--corpus", corpus, "--out", join(root, `replicate-${++runNo}`), "--judge", "ollama", "--model", "gone:1b", "--base-url", ollama.url, "--no-static");
+    const stopped = await runCli(
+      "replicate",
+      "--corpus",
+      corpus,
+      "--out",
+      join(root, `replicate-${++runNo}`),
+      "--judge",
+      "ollama",
+      "--model",
+      "gone:1b",
+      "--base-url",
+      ollama.url,
+      "--no-static",
+    );
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain('hf-se-atlas: error: ollama model "gone:1b" is not available');
   });
@@ -263,8 +319,23 @@ describe("judge --dry-run", () => {
     expect(listed.code).toBe(0);
     const tokens = Number(/estimated tokens: ([\d,]+) in/.exec(listed.stdout)![1]!.replace(/,/g, ""));
     const cost = (tokens * 0.75 + pairs * 60 * 3.75) / 1_000_000;
-    expect(listed.stdout).toContain(`estimated cost: $${cost.toFixed(4)} at $0.75/M in, $3.75/M out; thinking tokens are billed as output and not in this estimate`);
-    const paper = await runCli("judge", "--run", run, "--judge", "gemini", "--model", "gemini-2.0-flash", "--dry-run", "--price-input", "1", "--price-output", "2");
+    expect(listed.stdout).toContain(
+      `estimated cost: $${cost.toFixed(4)} at $0.75/M in, $3.75/M out; thinking tokens are billed as output and not in this estimate`,
+    );
+    const paper = await runCli(
+      "judge",
+      "--run",
+      run,
+      "--judge",
+      "gemini",
+      "--model",
+      "gemini-2.0-flash",
+      "--dry-run",
+      "--price-input",
+      "1",
+      "--price-output",
+      "2",
+    );
     expect(paper.stdout).toContain(`estimated cost: $${((tokens + 2 * pairs * 60) / 1_000_000).toFixed(4)} at $1/M in, $2/M out`);
     const unknown = await runCli("judge", "--run", run, "--judge", "gemini", "--model", "gemini-9-ultra", "--dry-run");
     expect(unknown.stdout).toContain("unknown price for this model (pass --price-input/--price-output)");
@@ -301,7 +372,11 @@ describe("juries, only-uncertain and agreement", () => {
       expect(v.rationale).toMatch(/^majority of the jury \(\d relevant, \d not relevant of 3\): openai:qwen2\.5-7b-instruct: /);
     }
     expect(gemini.requests).toHaveLength(pairs);
-    expectNoKeys(run, [result], [...openai.requests, ...ollama.requests, ...gemini.requests].map((r) => r.raw));
+    expectNoKeys(
+      run,
+      [result],
+      [...openai.requests, ...ollama.requests, ...gemini.requests].map((r) => r.raw),
+    );
   });
 
   test("--only-uncertain: the offline verdicts stand where they decided (today: everywhere), no LLM call", async () => {
@@ -328,7 +403,10 @@ describe("juries, only-uncertain and agreement", () => {
     const b = readVerdicts(join(runB, "filter", "verdicts.arrow"));
     const rows = readRows(join(runA, "validate", "agreement-judges.arrow"), COMPARISON_COLUMNS);
     const all = rows.find((r) => r.scope === "all")!;
-    const expected = cohenKappa(a.map((v) => v.relevant!), b.map((v) => v.relevant!));
+    const expected = cohenKappa(
+      a.map((v) => v.relevant!),
+      b.map((v) => v.relevant!),
+    );
     expect(all.pairs).toBe(pairs);
     expect(all.kappa).toBeCloseTo(expected.kappa!, 12);
     expect(all.bothRelevant + all.onlyA + all.onlyB + all.neither).toBe(pairs);
@@ -340,6 +418,8 @@ describe("juries, only-uncertain and agreement", () => {
     expect(result.stdout).toMatch(/A = openai:qwen2\.5-7b-instruct .* vs B = ollama:qwen2\.5:7b-instruct/);
     expect(result.stdout).toContain(`disagreements: ${disagreements.length}`);
     expect(result.stdout).toMatch(/A openai:qwen2\.5-7b-instruct: (not )?relevant: /);
-    expect(readFileSync(join(runA, "validate", "agreement-judges.csv"), "utf8").split("\n")[0]).toBe("scope,set,pairs,bothRelevant,onlyA,onlyB,neither,observed,kappa,band,undecidedA,undecidedB,missingInB,missingInA,paperKappa");
+    expect(readFileSync(join(runA, "validate", "agreement-judges.csv"), "utf8").split("\n")[0]).toBe(
+      "scope,set,pairs,bothRelevant,onlyA,onlyB,neither,observed,kappa,band,undecidedA,undecidedB,missingInB,missingInA,paperKappa",
+    );
   });
 });

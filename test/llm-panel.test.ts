@@ -19,7 +19,17 @@ import { runCli } from "./support/cli";
 import { startFakeOpenAi, verdictChat, type FakeOpenAi } from "./support/fake-openai";
 
 const v = (id: string, judge: string, relevant: boolean | null, error: string | null = null): RecordedVerdict => ({
-  id, activity: "SI", relevant, rationale: relevant === null ? "" : `${judge} says ${relevant}`, judge, promptHash: "p", error, backend: judge.split(":")[0]!, model: judge.split(":")[1] ?? null, temperature: 0, seed: 1,
+  id,
+  activity: "SI",
+  relevant,
+  rationale: relevant === null ? "" : `${judge} says ${relevant}`,
+  judge,
+  promptHash: "p",
+  error,
+  backend: judge.split(":")[0]!,
+  model: judge.split(":")[1] ?? null,
+  temperature: 0,
+  seed: 1,
 });
 
 describe("jury majority", () => {
@@ -31,7 +41,9 @@ describe("jury majority", () => {
     expect(withError).toMatchObject({ relevant: false, error: null });
     const split = majorityVerdict([v("m/a", "openai:x", true), v("m/a", "ollama:y", null, "m/a (SI): ollama:y: timed out"), v("m/a", "gemini:z", false)]);
     expect(split.relevant).toBeNull();
-    expect(split.error).toBe("m/a (SI): jury(openai:x, ollama:y, gemini:z): no majority (1 relevant, 1 not relevant, 1 without a vote of 3); first error: m/a (SI): ollama:y: timed out");
+    expect(split.error).toBe(
+      "m/a (SI): jury(openai:x, ollama:y, gemini:z): no majority (1 relevant, 1 not relevant, 1 without a vote of 3); first error: m/a (SI): ollama:y: timed out",
+    );
     const tie = majorityVerdict([v("m/a", "a:1", true), v("m/a", "b:1", true), v("m/a", "c:1", false), v("m/a", "d:1", false)]);
     expect(tie.error).toContain("no majority (2 relevant, 2 not relevant of 4)");
     expect(() => majorityVerdict([v("m/a", "a:1", true), v("m/a", "b:1", true)])).toThrow(/at least 3 jurors/);
@@ -82,7 +94,19 @@ describe("self-hosted servers cost nothing; cloud ones are priced", () => {
 
 describe("the verdict cache never serves another backend, model or key format", () => {
   test("keys differ by backend, model, temperature and seed; entries are checked against the backend asked", async () => {
-    const parts = { id: "a/b", activity: "SI" as const, promptHash: "p", judge: "x:m", backend: "openai", model: "m", temperature: 0, seed: 2025, contentHash: "c", matchedTasks: ["code generation"], maxBodyChars: 12000 };
+    const parts = {
+      id: "a/b",
+      activity: "SI" as const,
+      promptHash: "p",
+      judge: "x:m",
+      backend: "openai",
+      model: "m",
+      temperature: 0,
+      seed: 2025,
+      contentHash: "c",
+      matchedTasks: ["code generation"],
+      maxBodyChars: 12000,
+    };
     const keys = new Set([
       cacheKey(parts),
       cacheKey({ ...parts, backend: "ollama" }),
@@ -101,8 +125,16 @@ describe("the verdict cache never serves another backend, model or key format", 
   });
 });
 
-interface UniqueRow { id: string; activities: string[]; tasks: string[] }
-const UNIQUE_SPEC: TableSpec<UniqueRow> = [{ name: "id", type: "string" }, { name: "activities", type: "string[]" }, { name: "tasks", type: "string[]" }];
+interface UniqueRow {
+  id: string;
+  activities: string[];
+  tasks: string[];
+}
+const UNIQUE_SPEC: TableSpec<UniqueRow> = [
+  { name: "id", type: "string" },
+  { name: "activities", type: "string[]" },
+  { name: "tasks", type: "string[]" },
+];
 
 describe("--only-uncertain", () => {
   let base = "";
@@ -115,7 +147,11 @@ describe("--only-uncertain", () => {
       await writer.add({ ...emptyRecord(id), cardStatus: "present", cardBody: body, cardText: body } as ModelRecord);
     }
     await writer.close();
-    await writeRows(join(base, "run", "filter", "unique.arrow"), ids.map((id) => ({ id, activities: ["SI"], tasks: ["code generation"] })), UNIQUE_SPEC);
+    await writeRows(
+      join(base, "run", "filter", "unique.arrow"),
+      ids.map((id) => ({ id, activities: ["SI"], tasks: ["code generation"] })),
+      UNIQUE_SPEC,
+    );
   });
 
   let server: FakeOpenAi | null = null;
@@ -131,7 +167,16 @@ describe("--only-uncertain", () => {
     judge: async (c: Candidate): Promise<Judgement> => {
       const unsure = c.record.id.includes("unsure");
       return {
-        verdict: { id: c.record.id, activity: c.activity, relevant: unsure ? null : c.record.id.endsWith("yes"), rationale: unsure ? "no rule settles it" : "rule fired", judge: "offline-rules/v3", promptHash: "rules-hash", error: null, ...(unsure ? { outcome: "uncertain" } : {}) } as Judgement["verdict"],
+        verdict: {
+          id: c.record.id,
+          activity: c.activity,
+          relevant: unsure ? null : c.record.id.endsWith("yes"),
+          rationale: unsure ? "no rule settles it" : "rule fired",
+          judge: "offline-rules/v3",
+          promptHash: "rules-hash",
+          error: null,
+          ...(unsure ? { outcome: "uncertain" } : {}),
+        } as Judgement["verdict"],
         usage: NO_USAGE,
       };
     },
@@ -165,14 +210,48 @@ describe("--only-uncertain", () => {
 });
 
 describe("comparing label sets", () => {
-  const label = (id: string, relevant: boolean | null, source: string, activity: "SI" | "QA" = "SI"): PairLabel => ({ id, activity, relevant, rationale: `${source}: ${relevant}`, source, error: relevant === null ? "failed" : null });
+  const label = (id: string, relevant: boolean | null, source: string, activity: "SI" | "QA" = "SI"): PairLabel => ({
+    id,
+    activity,
+    relevant,
+    rationale: `${source}: ${relevant}`,
+    source,
+    error: relevant === null ? "failed" : null,
+  });
 
   test("confusion table, kappa, undecided and missing pairs per activity and pooled", () => {
-    const a = [label("m1", true, "A"), label("m2", true, "A"), label("m3", false, "A"), label("m4", false, "A"), label("m5", null, "A"), label("m6", true, "A"), label("q1", true, "A", "QA")];
-    const b = [label("m1", true, "B"), label("m2", false, "B"), label("m3", false, "B"), label("m4", false, "B"), label("m5", true, "B"), label("m7", true, "B"), label("q1", true, "B", "QA")];
+    const a = [
+      label("m1", true, "A"),
+      label("m2", true, "A"),
+      label("m3", false, "A"),
+      label("m4", false, "A"),
+      label("m5", null, "A"),
+      label("m6", true, "A"),
+      label("q1", true, "A", "QA"),
+    ];
+    const b = [
+      label("m1", true, "B"),
+      label("m2", false, "B"),
+      label("m3", false, "B"),
+      label("m4", false, "B"),
+      label("m5", true, "B"),
+      label("m7", true, "B"),
+      label("q1", true, "B", "QA"),
+    ];
     const { rows, disagreements } = compareLabels(a, b, { paperKappa: (s) => (s === "SI" ? 0.85 : null) });
     const si = rows.find((r) => r.scope === "SI")!;
-    expect(si).toMatchObject({ pairs: 4, bothRelevant: 1, onlyA: 1, onlyB: 0, neither: 2, undecidedA: 1, undecidedB: 0, missingInB: 1, missingInA: 1, paperKappa: 0.85 });
+    expect(si).toMatchObject({
+      pairs: 4,
+      bothRelevant: 1,
+      onlyA: 1,
+      onlyB: 0,
+      neither: 2,
+      undecidedA: 1,
+      undecidedB: 0,
+      missingInB: 1,
+      missingInA: 1,
+      paperKappa: 0.85,
+    });
     // p_o = 3/4; A yes 2/4, B yes 1/4: p_e = 0.5*0.25 + 0.5*0.75 = 0.5; kappa = 0.5.
     expect(si.observed).toBeCloseTo(0.75, 12);
     expect(si.kappa).toBeCloseTo(0.5, 12);
@@ -180,16 +259,26 @@ describe("comparing label sets", () => {
     const qa = rows.find((r) => r.scope === "QA")!;
     expect(qa).toMatchObject({ pairs: 1, kappa: null, band: "undefined" });
     expect(rows.find((r) => r.scope === "all")).toMatchObject({ pairs: 5, bothRelevant: 2, onlyA: 1, neither: 2, missingInA: 1, missingInB: 1 });
-    expect(disagreements).toEqual([{ id: "m2", activity: "SI", set: "all", a: "A", aRelevant: true, aRationale: "A: true", b: "B", bRelevant: false, bRationale: "B: false" }]);
-    expect(() => compareLabels([label("m1", true, "x"), label("m1", false, "y")], b, { nameA: "jury.arrow" })).toThrow(/jury\.arrow has two labels for m1 \(SI\), from x and y: choose one judge/);
+    expect(disagreements).toEqual([
+      { id: "m2", activity: "SI", set: "all", a: "A", aRelevant: true, aRationale: "A: true", b: "B", bRelevant: false, bRationale: "B: false" },
+    ]);
+    expect(() => compareLabels([label("m1", true, "x"), label("m1", false, "y")], b, { nameA: "jury.arrow" })).toThrow(
+      /jury\.arrow has two labels for m1 \(SI\), from x and y: choose one judge/,
+    );
   });
 
   test("agreement --run --humans: the pilot's human labels per set, with the paper's kappa beside", async () => {
     const run = mkdtempSync(join(tmpdir(), "humans-"));
-    const verdicts: RecordedVerdict[] = ["m1", "m2", "m3", "m4", "m5", "m6"].map((id, i) => ({ ...v(id, "ollama:qwen2.5:7b-instruct", i % 2 === 0), activity: "QA" }));
+    const verdicts: RecordedVerdict[] = ["m1", "m2", "m3", "m4", "m5", "m6"].map((id, i) => ({
+      ...v(id, "ollama:qwen2.5:7b-instruct", i % 2 === 0),
+      activity: "QA",
+    }));
     const { VERDICT_COLUMNS } = await import("../src/judges/stage-tables");
     await writeRows(join(run, "filter", "verdicts.arrow"), verdicts, VERDICT_COLUMNS);
-    await writePlan(run, ["m1", "m2", "m3", "m4"].map((id, i) => ({ id, activity: "QA", set: i < 3 ? "pilot" : "holdout", tasks: ["test generation"], reliability: false })));
+    await writePlan(
+      run,
+      ["m1", "m2", "m3", "m4"].map((id, i) => ({ id, activity: "QA", set: i < 3 ? "pilot" : "holdout", tasks: ["test generation"], reliability: false })),
+    );
     // Humans agree with the judge except on m3.
     await writeLabels(run, "A", [
       { id: "m1", activity: "QA", set: "pilot", annotator: "A", relevant: true, rationale: "Generates unit tests." },
@@ -211,15 +300,32 @@ describe("comparing label sets", () => {
 describe("verdict files written before backends were recorded", () => {
   test("are read with backend and model taken from the judge label", async () => {
     const dir = mkdtempSync(join(tmpdir(), "old-verdicts-"));
-    interface OldVerdict { id: string; activity: string; relevant: boolean | null; rationale: string; judge: string; promptHash: string; error: string | null }
+    interface OldVerdict {
+      id: string;
+      activity: string;
+      relevant: boolean | null;
+      rationale: string;
+      judge: string;
+      promptHash: string;
+      error: string | null;
+    }
     const spec: TableSpec<OldVerdict> = [
-      { name: "id", type: "string" }, { name: "activity", type: "string" }, { name: "relevant", type: "bool", nullable: true }, { name: "rationale", type: "string" },
-      { name: "judge", type: "string" }, { name: "promptHash", type: "string" }, { name: "error", type: "string", nullable: true },
+      { name: "id", type: "string" },
+      { name: "activity", type: "string" },
+      { name: "relevant", type: "bool", nullable: true },
+      { name: "rationale", type: "string" },
+      { name: "judge", type: "string" },
+      { name: "promptHash", type: "string" },
+      { name: "error", type: "string", nullable: true },
     ];
-    await writeRows(join(dir, "verdicts.arrow"), [
-      { id: "a", activity: "SI", relevant: true, rationale: "r", judge: "gemini:gemini-2.0-flash", promptHash: "h", error: null },
-      { id: "b", activity: "QA", relevant: false, rationale: "r", judge: "offline-rules/v2", promptHash: "h", error: null },
-    ], spec);
+    await writeRows(
+      join(dir, "verdicts.arrow"),
+      [
+        { id: "a", activity: "SI", relevant: true, rationale: "r", judge: "gemini:gemini-2.0-flash", promptHash: "h", error: null },
+        { id: "b", activity: "QA", relevant: false, rationale: "r", judge: "offline-rules/v2", promptHash: "h", error: null },
+      ],
+      spec,
+    );
     expect(readVerdicts(join(dir, "verdicts.arrow")).map((x) => [x.backend, x.model, x.temperature, x.seed])).toEqual([
       ["gemini", "gemini-2.0-flash", null, null],
       ["offline", null, null, null],

@@ -1,10 +1,28 @@
 import { describe, expect, test } from "vitest";
 import { SeededRandom } from "../src/util/random";
-import { RetriesExhausted, RetryableFailure, SharedPause, backoffDelay, parseRetryAfter, retryInfoDelayMs, withRetries, type RetryPolicy } from "../src/util/retry";
+import {
+  RetriesExhausted,
+  RetryableFailure,
+  SharedPause,
+  backoffDelay,
+  parseRetryAfter,
+  retryInfoDelayMs,
+  withRetries,
+  type RetryPolicy,
+} from "../src/util/retry";
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxServerWaitMs: 5000, tooLongServerWait: "fail", sleep: async (ms) => void sleeps.push(ms), sleeps, ...overrides };
+  return {
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    maxServerWaitMs: 5000,
+    tooLongServerWait: "fail",
+    sleep: async (ms) => void sleeps.push(ms),
+    sleeps,
+    ...overrides,
+  };
 }
 
 describe("the shared retry utility", () => {
@@ -41,16 +59,27 @@ describe("the shared retry utility", () => {
     expect(value).toBe("ok");
     expect(p.sleeps).toEqual([100, 2500]);
     const plain = new Error("HTTP 400: bad request");
-    await expect(withRetries(async () => { throw plain; }, policy())).rejects.toBe(plain);
+    await expect(
+      withRetries(async () => {
+        throw plain;
+      }, policy()),
+    ).rejects.toBe(plain);
   });
 
   test("gives up after the attempts, or at once on a server wait beyond the limit ('fail'), or caps it ('cap')", async () => {
-    const exhausted = await withRetries(async () => { throw new RetryableFailure("HTTP 500", 500); }, policy({ maxAttempts: 3 })).catch((e: unknown) => e);
+    const exhausted = await withRetries(
+      async () => {
+        throw new RetryableFailure("HTTP 500", 500);
+      },
+      policy({ maxAttempts: 3 }),
+    ).catch((e: unknown) => e);
     expect(exhausted).toBeInstanceOf(RetriesExhausted);
     expect(exhausted).toMatchObject({ kind: "exhausted", attempts: 3, status: 500, reason: "HTTP 500" });
 
     const quota = policy();
-    const tooLong = await withRetries(async () => { throw new RetryableFailure("HTTP 429", 429, 3_600_000); }, quota).catch((e: unknown) => e);
+    const tooLong = await withRetries(async () => {
+      throw new RetryableFailure("HTTP 429", 429, 3_600_000);
+    }, quota).catch((e: unknown) => e);
     expect(tooLong).toMatchObject({ kind: "wait-too-long", waitMs: 3_600_000, attempts: 1 });
     expect(quota.sleeps).toEqual([]);
 

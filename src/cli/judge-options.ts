@@ -51,10 +51,24 @@ export function addJudgeOptions(command: Command): Command {
       "--model <name>",
       `LLM model; default for gemini: ${DEFAULT_GEMINI_MODEL} (Google's current stable Flash; the paper used ${PAPER_GEMINI_MODEL}, shut down on 2026-06-01), for ollama: ${DEFAULT_OLLAMA_MODEL}; openai needs one`,
     )
-    .option("--base-url <url>", "server of the judge: an OpenAI-compatible API (default https://api.openai.com/v1; e.g. http://127.0.0.1:8000/v1 for vLLM) or Ollama (default http://127.0.0.1:11434)")
-    .option("--temperature <t>", `sampling temperature sent with every request, or "default" to send none (default: none for gemini, ${LOCAL_DEFAULT_TEMPERATURE} for openai and ollama)`, temperatureArg)
-    .option("--seed <n>", `sampling seed sent with every request, or "default" to send none (default: none for gemini, ${LOCAL_DEFAULT_SEED} for openai and ollama)`, seedArg)
-    .option("--jury <judges>", "majority vote of three or more judges, comma-separated backend:model[@url], e.g. gemini:gemini-3.8-flash,openai:qwen2.5-7b-instruct@http://127.0.0.1:8000/v1,ollama:llama3.1:8b")
+    .option(
+      "--base-url <url>",
+      "server of the judge: an OpenAI-compatible API (default https://api.openai.com/v1; e.g. http://127.0.0.1:8000/v1 for vLLM) or Ollama (default http://127.0.0.1:11434)",
+    )
+    .option(
+      "--temperature <t>",
+      `sampling temperature sent with every request, or "default" to send none (default: none for gemini, ${LOCAL_DEFAULT_TEMPERATURE} for openai and ollama)`,
+      temperatureArg,
+    )
+    .option(
+      "--seed <n>",
+      `sampling seed sent with every request, or "default" to send none (default: none for gemini, ${LOCAL_DEFAULT_SEED} for openai and ollama)`,
+      seedArg,
+    )
+    .option(
+      "--jury <judges>",
+      "majority vote of three or more judges, comma-separated backend:model[@url], e.g. gemini:gemini-3.8-flash,openai:qwen2.5-7b-instruct@http://127.0.0.1:8000/v1,ollama:llama3.1:8b",
+    )
     .option("--only-uncertain", "let the offline rules decide what they can; send only the pairs they leave uncertain to the judge or jury")
     .option("--num-ctx <n>", `context window asked of Ollama (default ${DEFAULT_OLLAMA_NUM_CTX})`, positiveInt("--num-ctx"))
     .option("--offline", "same as --judge offline")
@@ -74,7 +88,10 @@ export function judgeSelectionOf(flags: JudgeFlags): JudgeSelection {
     }
   }
   if (judge === "offline" && (flags.model !== undefined || flags.baseUrl !== undefined)) throw new Error("the offline judge takes no --model or --base-url");
-  const jury = flags.jury !== undefined ? parseJury(flags.jury).map((spec) => (spec.backend === "offline" ? spec : { ...spec, temperature: flags.temperature, seed: flags.seed })) : undefined;
+  const jury =
+    flags.jury !== undefined
+      ? parseJury(flags.jury).map((spec) => (spec.backend === "offline" ? spec : { ...spec, temperature: flags.temperature, seed: flags.seed }))
+      : undefined;
   return {
     judge,
     model: flags.model,

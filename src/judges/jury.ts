@@ -30,5 +30,10 @@ export function majorityVerdict(votes: readonly RecordedVerdict[], label: string
     return { ...base, relevant: yes > half, rationale: `majority of the jury (${tally}): ${ballots}`, error: null };
   }
   const firstError = votes.find((v) => v.error !== null)?.error;
-  return { ...base, relevant: null, rationale: "", error: `${id} (${activity}): ${label}: no majority (${tally})${firstError ? `; first error: ${firstError}` : ""}` };
+  return {
+    ...base,
+    relevant: null,
+    rationale: "",
+    error: `${id} (${activity}): ${label}: no majority (${tally})${firstError ? `; first error: ${firstError}` : ""}`,
+  };
 }

@@ -97,7 +97,10 @@ export async function callWithRetries<T>(attempt: () => Promise<T>, policy: Retr
     if (!(error instanceof RetriesExhausted)) throw error;
     if (error.kind === "wait-too-long") {
       const asked = Math.round((error.waitMs ?? 0) / 1000);
-      throw new CallFailed(error.status, `${error.reason}; the server asks to wait ${asked} s, more than the ${Math.round(policy.maxServerWaitMs / 1000)} s allowed (quota exhausted?)`);
+      throw new CallFailed(
+        error.status,
+        `${error.reason}; the server asks to wait ${asked} s, more than the ${Math.round(policy.maxServerWaitMs / 1000)} s allowed (quota exhausted?)`,
+      );
     }
     throw new CallFailed(error.status, `${error.reason} (attempt ${error.attempts} of ${policy.maxAttempts})`);
   }

@@ -11,7 +11,20 @@
  * token, for servers behind an authenticating proxy.
  */
 import { RetryableFailure, SharedPause, isRetryableStatus, parseRetryAfter } from "../util/retry";
-import { LlmJudge, CallFailed, JudgeUnusable, callWithRetries, describeTransportError, errorMessageOf, isUnreachable, judgeRetryPolicy, type ChatAnswer, type ChatBackend, type LlmJudgeOptions, type TransportOptions } from "./llm-judge";
+import {
+  LlmJudge,
+  CallFailed,
+  JudgeUnusable,
+  callWithRetries,
+  describeTransportError,
+  errorMessageOf,
+  isUnreachable,
+  judgeRetryPolicy,
+  type ChatAnswer,
+  type ChatBackend,
+  type LlmJudgeOptions,
+  type TransportOptions,
+} from "./llm-judge";
 import { LOCAL_DEFAULT_SEED, LOCAL_DEFAULT_TEMPERATURE, MAX_ANSWER_TOKENS } from "./openai-compatible";
 import { VERDICT_JSON_SCHEMA } from "./verdict-schema";
 
@@ -107,7 +120,12 @@ export class OllamaBackend implements ChatBackend {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(`${this.baseUrl}/api/chat`, { method: "POST", headers: this.headers(), body, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetchImpl(`${this.baseUrl}/api/chat`, {
+        method: "POST",
+        headers: this.headers(),
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       const reason = describeTransportError(error, this.timeoutMs);
@@ -117,9 +135,12 @@ export class OllamaBackend implements ChatBackend {
     this.reachedOnce = true;
     if (!response.ok) {
       const failure = `HTTP ${response.status}: ${errorMessageOf(text)}`;
-      if (response.status === 404) throw new JudgeUnusable(`ollama model "${this.model}" is not available at ${this.baseUrl}: ${failure}${await this.pulledModelsHint()}`);
-      if (response.status === 401 || response.status === 403) throw new JudgeUnusable(`ollama model "${this.model}" at ${this.baseUrl}: the server refused the request (${failure}); set OLLAMA_API_KEY`);
-      if (isRetryableStatus(response.status)) throw new RetryableFailure(failure, response.status, response.status === 429 ? parseRetryAfter(response.headers.get("retry-after")) : null);
+      if (response.status === 404)
+        throw new JudgeUnusable(`ollama model "${this.model}" is not available at ${this.baseUrl}: ${failure}${await this.pulledModelsHint()}`);
+      if (response.status === 401 || response.status === 403)
+        throw new JudgeUnusable(`ollama model "${this.model}" at ${this.baseUrl}: the server refused the request (${failure}); set OLLAMA_API_KEY`);
+      if (isRetryableStatus(response.status))
+        throw new RetryableFailure(failure, response.status, response.status === 429 ? parseRetryAfter(response.headers.get("retry-after")) : null);
       throw new CallFailed(response.status, failure);
     }
     let parsed: OllamaChatResponse;
@@ -146,7 +167,10 @@ export class OllamaBackend implements ChatBackend {
       const response = await this.fetchImpl(`${this.baseUrl}/api/tags`, { headers: this.headers(), signal: AbortSignal.timeout(10_000) });
       if (!response.ok) return pull;
       const tags = (await response.json()) as { models?: Array<{ name?: unknown; model?: unknown }> };
-      const names = (tags.models ?? []).map((m) => String(m.name ?? m.model ?? "")).filter((n) => n !== "").sort();
+      const names = (tags.models ?? [])
+        .map((m) => String(m.name ?? m.model ?? ""))
+        .filter((n) => n !== "")
+        .sort();
       return `; pulled here: ${names.length > 0 ? names.join(", ") : "none"}${pull}`;
     } catch {
       return pull;

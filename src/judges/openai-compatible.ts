@@ -13,7 +13,20 @@
  * The key comes from OPENAI_API_KEY and is optional: local servers need none (a placeholder is sent).
  */
 import { RetryableFailure, SharedPause, isRetryableStatus, parseRetryAfter } from "../util/retry";
-import { LlmJudge, CallFailed, JudgeUnusable, callWithRetries, describeTransportError, errorMessageOf, isUnreachable, judgeRetryPolicy, type ChatAnswer, type ChatBackend, type LlmJudgeOptions, type TransportOptions } from "./llm-judge";
+import {
+  LlmJudge,
+  CallFailed,
+  JudgeUnusable,
+  callWithRetries,
+  describeTransportError,
+  errorMessageOf,
+  isUnreachable,
+  judgeRetryPolicy,
+  type ChatAnswer,
+  type ChatBackend,
+  type LlmJudgeOptions,
+  type TransportOptions,
+} from "./llm-judge";
 import { VERDICT_JSON_SCHEMA, VERDICT_SCHEMA_NAME } from "./verdict-schema";
 
 type OpenAiSdk = typeof import("openai");
@@ -95,7 +108,11 @@ export class OpenAiBackend implements ChatBackend {
     // bodies that lack an `error` key, which is how vLLM answers).
     const capture: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (!response.ok) errorBody = await response.clone().text().catch(() => "");
+      if (!response.ok)
+        errorBody = await response
+          .clone()
+          .text()
+          .catch(() => "");
       return response;
     };
     const client = new sdk.OpenAI({
@@ -117,7 +134,10 @@ export class OpenAiBackend implements ChatBackend {
           { role: "system", content: system },
           { role: "user", content: user },
         ],
-        response_format: { type: "json_schema", json_schema: { name: VERDICT_SCHEMA_NAME, schema: VERDICT_JSON_SCHEMA as unknown as Record<string, unknown>, strict: true } },
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: VERDICT_SCHEMA_NAME, schema: VERDICT_JSON_SCHEMA as unknown as Record<string, unknown>, strict: true },
+        },
         ...(this.temperature !== null ? { temperature: this.temperature } : {}),
         ...(this.seed !== null ? { seed: this.seed } : {}),
         ...cap,
@@ -128,10 +148,11 @@ export class OpenAiBackend implements ChatBackend {
       const outputTokens = usage?.completion_tokens ?? 0;
       const choice = completion.choices?.[0];
       const message = choice?.message as { content?: string | null; refusal?: string | null } | undefined;
-      const problem =
-        message?.refusal ? `the model refused: ${message.refusal.slice(0, 200)}`
-        : choice?.finish_reason === "length" ? `answer cut short at ${MAX_ANSWER_TOKENS} tokens`
-        : undefined;
+      const problem = message?.refusal
+        ? `the model refused: ${message.refusal.slice(0, 200)}`
+        : choice?.finish_reason === "length"
+          ? `answer cut short at ${MAX_ANSWER_TOKENS} tokens`
+          : undefined;
       return {
         text: typeof message?.content === "string" ? message.content : undefined,
         usage: { promptTokens, outputTokens, totalTokens: usage?.total_tokens ?? promptTokens + outputTokens, calls: 1 },
@@ -145,7 +166,10 @@ export class OpenAiBackend implements ChatBackend {
   private classify(sdk: OpenAiSdk, error: unknown, errorBody: string): Error {
     const status = error instanceof sdk.APIError && typeof error.status === "number" ? error.status : 0;
     if (status === 0) {
-      const cause = error instanceof sdk.APIConnectionTimeoutError ? `request timed out after ${this.timeoutMs} ms` : describeTransportError((error as { cause?: unknown }).cause ?? error, this.timeoutMs);
+      const cause =
+        error instanceof sdk.APIConnectionTimeoutError
+          ? `request timed out after ${this.timeoutMs} ms`
+          : describeTransportError((error as { cause?: unknown }).cause ?? error, this.timeoutMs);
       if (!this.reachedOnce && isUnreachable(error)) return new JudgeUnusable(`openai: cannot reach ${this.baseUrl} (${cause}): is the server running?`);
       return new RetryableFailure(cause, 0);
     }
@@ -154,9 +178,12 @@ export class OpenAiBackend implements ChatBackend {
     const failure = `HTTP ${status}: ${errorMessageOf(errorBody || apiError.message)}`;
     const code = typeof apiError.code === "string" ? apiError.code : "";
     if (status === 404 || code === "model_not_found" || /\bmodel\b.*\b(not (be )?found|does not exist)\b/i.test(failure)) {
-      return new JudgeUnusable(`openai model "${this.model}" is not available at ${this.baseUrl} (unknown model, or no OpenAI-compatible API at that URL): ${failure}`);
+      return new JudgeUnusable(
+        `openai model "${this.model}" is not available at ${this.baseUrl} (unknown model, or no OpenAI-compatible API at that URL): ${failure}`,
+      );
     }
-    if (status === 401 || status === 403) return new JudgeUnusable(`openai model "${this.model}" at ${this.baseUrl}: the server refused the key (${failure}); set OPENAI_API_KEY`);
+    if (status === 401 || status === 403)
+      return new JudgeUnusable(`openai model "${this.model}" at ${this.baseUrl}: the server refused the key (${failure}); set OPENAI_API_KEY`);
     if (isRetryableStatus(status)) return new RetryableFailure(failure, status, status === 429 ? parseRetryAfter(apiError.headers?.get("retry-after")) : null);
     return new CallFailed(status, failure);
   }

@@ -13,7 +13,13 @@ const UNCERTAIN = new Set(["uncertain", "unsure", "abstain", "abstained", "undec
 
 export function outcomeOf(verdict: Verdict & { outcome?: unknown }): VerdictOutcome {
   if (verdict.error !== null) return "error";
-  const declared = typeof verdict.outcome === "string" ? verdict.outcome.trim().toLowerCase().replace(/[\s_]+/g, "-") : null;
+  const declared =
+    typeof verdict.outcome === "string"
+      ? verdict.outcome
+          .trim()
+          .toLowerCase()
+          .replace(/[\s_]+/g, "-")
+      : null;
   if (declared !== null && UNCERTAIN.has(declared)) return "uncertain";
   if (verdict.relevant === true) return "relevant";
   if (verdict.relevant === false) return "not-relevant";

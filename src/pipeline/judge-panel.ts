@@ -145,16 +145,33 @@ export function buildJudge(spec: JudgeSpec, options: BuildOptions = {}): Relevan
   const apiKey = keyOf(spec.backend, options);
   switch (spec.backend) {
     case "gemini":
-      if (!apiKey && options.requireKeys !== false) throw new Error("the Gemini judge needs GEMINI_API_KEY in the environment (or choose --judge ollama|openai|offline)");
-      return new GeminiJudge({ ...common, apiKey: apiKey || NO_KEY_DRY_RUN, model: spec.model ?? DEFAULT_GEMINI_MODEL, baseUrl: spec.baseUrl, temperature: spec.temperature, seed: spec.seed });
+      if (!apiKey && options.requireKeys !== false)
+        throw new Error("the Gemini judge needs GEMINI_API_KEY in the environment (or choose --judge ollama|openai|offline)");
+      return new GeminiJudge({
+        ...common,
+        apiKey: apiKey || NO_KEY_DRY_RUN,
+        model: spec.model ?? DEFAULT_GEMINI_MODEL,
+        baseUrl: spec.baseUrl,
+        temperature: spec.temperature,
+        seed: spec.seed,
+      });
     case "openai": {
       if (!spec.model) throw new Error("the openai judge needs --model (the model name as the server lists it, e.g. qwen2.5-7b-instruct)");
       const baseUrl = normaliseOpenAiBaseUrl(spec.baseUrl);
-      if (!apiKey && !isSelfHosted(baseUrl) && options.requireKeys !== false) throw new Error(`the openai judge at ${baseUrl} needs OPENAI_API_KEY in the environment (local servers need none)`);
+      if (!apiKey && !isSelfHosted(baseUrl) && options.requireKeys !== false)
+        throw new Error(`the openai judge at ${baseUrl} needs OPENAI_API_KEY in the environment (local servers need none)`);
       return new OpenAiJudge({ ...common, apiKey, model: spec.model, baseUrl, temperature: spec.temperature, seed: spec.seed });
     }
     case "ollama":
-      return new OllamaJudge({ ...common, apiKey, model: spec.model, baseUrl: spec.baseUrl, temperature: spec.temperature, seed: spec.seed, numCtx: options.numCtx });
+      return new OllamaJudge({
+        ...common,
+        apiKey,
+        model: spec.model,
+        baseUrl: spec.baseUrl,
+        temperature: spec.temperature,
+        seed: spec.seed,
+        numCtx: options.numCtx,
+      });
   }
 }
 
@@ -184,14 +201,19 @@ export function buildPanel(specs: readonly JudgeSpec[], onlyUncertain: boolean, 
   const repeated = labels.find((l, i) => labels.indexOf(l) !== i);
   if (repeated) throw new Error(`the jury names ${repeated} twice: a juror's vote would count double`);
   const jurors = specs.map((spec) => buildJudge(spec, options));
-  if (onlyUncertain && specs.length === 1 && specs[0]!.backend === "offline") throw new Error("--only-uncertain sends the offline judge's uncertain pairs to another judge: choose --judge gemini|openai|ollama or --jury");
-  if (onlyUncertain && specs.length > 1 && specs.some((s) => s.backend === "offline")) throw new Error("--only-uncertain already asks the offline judge first: leave it out of the jury");
+  if (onlyUncertain && specs.length === 1 && specs[0]!.backend === "offline")
+    throw new Error("--only-uncertain sends the offline judge's uncertain pairs to another judge: choose --judge gemini|openai|ollama or --jury");
+  if (onlyUncertain && specs.length > 1 && specs.some((s) => s.backend === "offline"))
+    throw new Error("--only-uncertain already asks the offline judge first: leave it out of the jury");
   const screen = onlyUncertain ? new OfflineRulesJudge() : null;
   return {
     jurors,
     specs: [...specs],
     screen,
-    label: panelLabel(jurors.map((j) => j.label), screen?.label ?? null),
+    label: panelLabel(
+      jurors.map((j) => j.label),
+      screen?.label ?? null,
+    ),
     juryIdentity: jurors.length > 1 ? { backend: "jury", model: null, temperature: null, seed: null } : null,
   };
 }

@@ -165,7 +165,13 @@ function emptyPlan(judge: RelevanceJudge, spec: JudgeSpec, options: PlanOptions)
 }
 
 /** Judge a few pairs one at a time, keep the verdicts in the cache, and extrapolate the median time. */
-async function warmUp(judge: RelevanceJudge, sample: readonly Candidate[], calls: number, cache: VerdictCache | null, options: PlanOptions): Promise<WarmupReport> {
+async function warmUp(
+  judge: RelevanceJudge,
+  sample: readonly Candidate[],
+  calls: number,
+  cache: VerdictCache | null,
+  options: PlanOptions,
+): Promise<WarmupReport> {
   const seconds: number[] = [];
   const backend = judge instanceof LlmJudge ? judge.backend : null;
   let loadMs = 0;
@@ -196,7 +202,8 @@ async function warmUp(judge: RelevanceJudge, sample: readonly Candidate[], calls
   }
   await cache?.flush();
   const sorted = seconds.slice().sort((a, b) => a - b);
-  const median = sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const median =
+    sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return {
     seconds,
     loadSeconds: loadMs / 1000,

@@ -148,12 +148,23 @@ export function compareLabels(
       else if (right.relevant) row.onlyB++;
       else row.neither++;
       if (left.relevant !== right.relevant) {
-        disagreements.push({ id: left.id, activity, set, a: left.source, aRelevant: left.relevant, aRationale: left.rationale, b: right.source, bRelevant: right.relevant, bRationale: right.rationale });
+        disagreements.push({
+          id: left.id,
+          activity,
+          set,
+          a: left.source,
+          aRelevant: left.relevant,
+          aRationale: left.rationale,
+          b: right.source,
+          bRelevant: right.relevant,
+          bRationale: right.rationale,
+        });
       }
     }
     for (const [key, right] of indexB) if (right.activity === activity && !indexA.has(key)) row.missingInA++;
     if (row.pairs + row.undecidedA + row.undecidedB + row.missingInA + row.missingInB === 0) continue;
-    for (const k of ["pairs", "bothRelevant", "onlyA", "onlyB", "neither", "undecidedA", "undecidedB", "missingInA", "missingInB"] as const) pooled[k] += row[k];
+    for (const k of ["pairs", "bothRelevant", "onlyA", "onlyB", "neither", "undecidedA", "undecidedB", "missingInA", "missingInB"] as const)
+      pooled[k] += row[k];
     rows.push(finish(row, options.paperKappa?.(activity) ?? null));
   }
   rows.push(finish(pooled, options.paperKappa?.("all") ?? null));
@@ -161,7 +172,23 @@ export function compareLabels(
 }
 
 function emptyRow(scope: string, set: string): ComparisonRow {
-  return { scope, set, pairs: 0, bothRelevant: 0, onlyA: 0, onlyB: 0, neither: 0, observed: null, kappa: null, band: "undefined", undecidedA: 0, undecidedB: 0, missingInB: 0, missingInA: 0, paperKappa: null };
+  return {
+    scope,
+    set,
+    pairs: 0,
+    bothRelevant: 0,
+    onlyA: 0,
+    onlyB: 0,
+    neither: 0,
+    observed: null,
+    kappa: null,
+    band: "undefined",
+    undecidedA: 0,
+    undecidedB: 0,
+    missingInB: 0,
+    missingInA: 0,
+    paperKappa: null,
+  };
 }
 
 function finish(row: ComparisonRow, paperKappa: number | null): ComparisonRow {

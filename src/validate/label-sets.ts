@@ -61,7 +61,11 @@ export function humanLabelSets(runDir: string, primary: string): Array<{ set: Sa
           error: null,
         }));
       const majority = labels.filter((l) => l.source.startsWith("humans (majority")).length;
-      return { set, labels, summary: `${labels.length} human labels (${majority} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${primary}` };
+      return {
+        set,
+        labels,
+        summary: `${labels.length} human labels (${majority} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${primary}`,
+      };
     })
     .filter((s) => s.labels.length > 0);
 }

@@ -22,15 +22,30 @@ export async function startFakeOllama(handler: OllamaHandler, options: { models?
   const chats: OllamaChat[] = [];
   const server = await startLoopback((request) => {
     if (request.method === "GET" && request.path === "/api/tags") {
-      return { json: { models: models.map((name) => ({ name, model: name, size: 4_683_087_332, details: { family: "qwen2", parameter_size: "7.6B", quantization_level: "Q4_K_M" } })) } };
+      return {
+        json: {
+          models: models.map((name) => ({
+            name,
+            model: name,
+            size: 4_683_087_332,
+            details: { family: "qwen2", parameter_size: "7.6B", quantization_level: "Q4_K_M" },
+          })),
+        },
+      };
     }
     if (request.method !== "POST" || request.path !== "/api/chat") return { status: 404, text: "404 page not found" };
     const messages = (request.json.messages as Array<{ role?: string; content?: string }> | undefined) ?? [];
     const chat: OllamaChat = {
       ...request,
       model: String(request.json.model ?? ""),
-      system: messages.filter((m) => m.role === "system").map((m) => m.content ?? "").join(""),
-      user: messages.filter((m) => m.role === "user").map((m) => m.content ?? "").join(""),
+      system: messages
+        .filter((m) => m.role === "system")
+        .map((m) => m.content ?? "")
+        .join(""),
+      user: messages
+        .filter((m) => m.role === "user")
+        .map((m) => m.content ?? "")
+        .join(""),
     };
     const index = chats.push(chat) - 1;
     if (!models.includes(chat.model)) return ollamaError(404, `model '${chat.model}' not found`);
@@ -40,7 +55,10 @@ export async function startFakeOllama(handler: OllamaHandler, options: { models?
 }
 
 /** A non-streamed /api/chat answer whose message content is `content`. */
-export function ollamaAnswer(content: string, options: { promptEvalCount?: number; evalCount?: number; loadMs?: number; doneReason?: string } = {}): LoopbackReply {
+export function ollamaAnswer(
+  content: string,
+  options: { promptEvalCount?: number; evalCount?: number; loadMs?: number; doneReason?: string } = {},
+): LoopbackReply {
   return {
     json: {
       model: "qwen2.5:7b-instruct",

@@ -33,8 +33,14 @@ export async function startFakeOpenAi(handler: ChatHandler, options: { models?: 
     const chat: ChatRequest = {
       ...request,
       model: String(request.json.model ?? ""),
-      system: messages.filter((m) => m.role === "system").map((m) => m.content ?? "").join(""),
-      user: messages.filter((m) => m.role === "user").map((m) => m.content ?? "").join(""),
+      system: messages
+        .filter((m) => m.role === "system")
+        .map((m) => m.content ?? "")
+        .join(""),
+      user: messages
+        .filter((m) => m.role === "user")
+        .map((m) => m.content ?? "")
+        .join(""),
     };
     const index = chats.push(chat) - 1;
     if (models && !models.includes(chat.model)) {
@@ -46,7 +52,10 @@ export async function startFakeOpenAi(handler: ChatHandler, options: { models?: 
 }
 
 /** A chat completion whose message content is `content`. */
-export function chatAnswer(content: string | null, options: { promptTokens?: number; completionTokens?: number; finishReason?: string; refusal?: string } = {}): LoopbackReply {
+export function chatAnswer(
+  content: string | null,
+  options: { promptTokens?: number; completionTokens?: number; finishReason?: string; refusal?: string } = {},
+): LoopbackReply {
   const prompt = options.promptTokens ?? 900;
   const completion = options.completionTokens ?? 30;
   return {
@@ -55,7 +64,9 @@ export function chatAnswer(content: string | null, options: { promptTokens?: num
       object: "chat.completion",
       created: 1_700_000_000,
       model: "served-model",
-      choices: [{ index: 0, message: { role: "assistant", content, refusal: options.refusal ?? null }, finish_reason: options.finishReason ?? "stop", logprobs: null }],
+      choices: [
+        { index: 0, message: { role: "assistant", content, refusal: options.refusal ?? null }, finish_reason: options.finishReason ?? "stop", logprobs: null },
+      ],
       usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
     },
   };

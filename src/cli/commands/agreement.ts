@@ -59,7 +59,12 @@ function outDirOf(flags: AgreementFlags, aSpec: string): string {
 }
 
 async function writeComparison(outDir: string, name: string, comparison: Comparison): Promise<string[]> {
-  const files = [join(outDir, `agreement-${name}.arrow`), join(outDir, `agreement-${name}.csv`), join(outDir, `disagreements-${name}.arrow`), join(outDir, `disagreements-${name}.csv`)];
+  const files = [
+    join(outDir, `agreement-${name}.arrow`),
+    join(outDir, `agreement-${name}.csv`),
+    join(outDir, `disagreements-${name}.arrow`),
+    join(outDir, `disagreements-${name}.csv`),
+  ];
   await writeRows(files[0]!, comparison.rows, COMPARISON_COLUMNS);
   await writeFileAtomic(files[1]!, rowsToCsv(comparison.rows, COMPARISON_COLUMNS));
   await writeRows(files[2]!, comparison.disagreements, DISAGREEMENT_COLUMNS);
@@ -70,7 +75,9 @@ async function writeComparison(outDir: string, name: string, comparison: Compari
 export function register(program: Command): void {
   program
     .command("agreement")
-    .description("agreement of two verdict sets, or of a verdict set with the human pilot labels, per activity (Table V for any judge): Cohen's kappa, confusion table, disagreements with both rationales")
+    .description(
+      "agreement of two verdict sets, or of a verdict set with the human pilot labels, per activity (Table V for any judge): Cohen's kappa, confusion table, disagreements with both rationales",
+    )
     .option("--a <run|file>", "first verdict set: a run directory (filter/verdicts.arrow) or a verdicts .arrow file")
     .option("--b <run|file>", "second verdict set")
     .option("--a-judge <label>", "keep only this judge's verdicts of --a (e.g. one juror of filter/jury-verdicts.arrow)")
@@ -103,14 +110,16 @@ export function register(program: Command): void {
       if (flags.humans) {
         const runDir = flags.run ?? aSpec;
         const sets = humanLabelSets(runDir, flags.primary);
-        if (sets.length === 0) throw new Error(`no human labels in ${validateDir(runDir)}: fill and import the pilot sheets first (hf-se-atlas pilot export/import)`);
+        if (sets.length === 0)
+          throw new Error(`no human labels in ${validateDir(runDir)}: fill and import the pilot sheets first (hf-se-atlas pilot export/import)`);
         const parts = sets.map(({ set, labels }) =>
           compareLabels(a.labels, labels, {
             set,
             nameA: a.path,
             nameB: "the human labels",
             onlyPairsOfB: true,
-            paperKappa: (scope) => (set === "pilot" && scope !== "all" ? PAPER_KAPPA[scope as ActivityCode] : set === "holdout" && scope === "all" ? PAPER_HELD_OUT_KAPPA : null),
+            paperKappa: (scope) =>
+              set === "pilot" && scope !== "all" ? PAPER_KAPPA[scope as ActivityCode] : set === "holdout" && scope === "all" ? PAPER_HELD_OUT_KAPPA : null,
           }),
         );
         comparison = { rows: parts.flatMap((p) => p.rows), disagreements: parts.flatMap((p) => p.disagreements) };
