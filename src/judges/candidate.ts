@@ -29,8 +29,24 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
-/** Judge label: `offline-rules/v2` or `gemini:<model>`. */
+/** Judge label: `offline-rules/v2`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
 export type JudgeLabel = string;
+
+/**
+ * Which judge decided a verdict and with which sampling settings: recorded beside every verdict, so
+ * a verdict can be traced to its backend, model, temperature and seed. `backend` is `offline` for the
+ * rule judge, `gemini`, `openai` or `ollama` for an LLM, `jury` for a majority vote; null means not
+ * applicable (the rules have no model) or not sent (the backend's own default applies).
+ */
+export interface JudgeIdentity {
+  backend: string;
+  model: string | null;
+  temperature: number | null;
+  seed: number | null;
+}
+
+/** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
+export type RecordedVerdict = Verdict & JudgeIdentity;
 
 /** A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists. */
 export interface Verdict {
@@ -60,6 +76,8 @@ export interface Judgement {
 
 export interface RelevanceJudge {
   readonly label: JudgeLabel;
+  /** Backend, model and sampling settings; judges without one are described from their label ({@link identityOf}). */
+  readonly identity?: JudgeIdentity;
   /** The prompt (or rule set) hash for an activity: part of every cache key. */
   promptHash(activity: ActivityCode): string;
   judge(candidate: Candidate): Promise<Judgement>;
@@ -72,6 +90,19 @@ export function addUsage(a: Usage, b: Usage): Usage {
     totalTokens: a.totalTokens + b.totalTokens,
     calls: a.calls + b.calls,
   };
+}
+
+/** A judge's identity: its own when it declares one, else read from its label (`backend:model`, or the offline rules). */
+export function identityOf(judge: Pick<RelevanceJudge, "label" | "identity">): JudgeIdentity {
+  if (judge.identity) return judge.identity;
+  return identityFromLabel(judge.label);
+}
+
+/** Backend and model from a judge label, for judges and old verdict files that do not say more. */
+export function identityFromLabel(label: string): JudgeIdentity {
+  if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
+  const colon = label.indexOf(":");
+  return colon > 0 ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null } : { backend: label, model: null, temperature: null, seed: null };
 }
 
 /** Distinct task phrases of a candidate, in first-seen order. */

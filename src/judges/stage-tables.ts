@@ -6,9 +6,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { activityCodeOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { readRows, type TableSpec } from "../util/arrow-table";
-import type { TaskEvidence, Verdict } from "./candidate";
+import { identityFromLabel, type RecordedVerdict, type TaskEvidence, type Verdict } from "./candidate";
 
-export const VERDICT_COLUMNS: TableSpec<Verdict> = [
+/**
+ * filter/verdicts.arrow (and filter/jury-verdicts.arrow): one row per verdict, naming the judge that
+ * decided it, its backend (`offline`, `gemini`, `openai`, `ollama`, `jury`), LLM model, prompt hash and
+ * the temperature and seed sent (null: not applicable, or the backend's default was left alone).
+ */
+export const VERDICT_COLUMNS: TableSpec<RecordedVerdict> = [
   { name: "id", type: "string" },
   { name: "activity", type: "string" },
   { name: "relevant", type: "bool", nullable: true },
@@ -16,7 +21,39 @@ export const VERDICT_COLUMNS: TableSpec<Verdict> = [
   { name: "judge", type: "string" },
   { name: "promptHash", type: "string" },
   { name: "error", type: "string", nullable: true },
+  { name: "backend", type: "string" },
+  { name: "model", type: "string", nullable: true },
+  { name: "temperature", type: "float", nullable: true },
+  { name: "seed", type: "int", nullable: true },
 ];
+
+/**
+ * Verdicts from a file: today's columns, or an older file's (before backend, model, temperature and
+ * seed were recorded), whose missing identity is read from the judge label.
+ */
+export function readVerdicts(path: string): RecordedVerdict[] {
+  if (!existsSync(path)) throw new Error(`no verdicts at ${path}`);
+  const rows = readRows<Partial<RecordedVerdict> & Verdict>(path);
+  return rows.map((row, i) => {
+    for (const name of ["id", "activity", "judge"] as const) {
+      if (typeof row[name] !== "string") throw new Error(`${path}: row ${i} has no ${name}: not a verdicts table`);
+    }
+    const fallback = identityFromLabel(row.judge);
+    return {
+      id: row.id,
+      activity: row.activity,
+      relevant: row.relevant ?? null,
+      rationale: row.rationale ?? "",
+      judge: row.judge,
+      promptHash: row.promptHash ?? "",
+      error: row.error ?? null,
+      backend: row.backend ?? fallback.backend,
+      model: row.model === undefined ? fallback.model : row.model,
+      temperature: row.temperature ?? null,
+      seed: row.seed ?? null,
+    };
+  });
+}
 
 export interface SeModelRow {
   id: string;
