@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Vector } from "apache-arrow";
-import type { Verdict } from "../judges/candidate";
+import type { Verdict } from "../run/tables";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { readArrowFile } from "../util/arrow-table";
 import type { SeModel } from "./facts";

@@ -14,7 +14,7 @@ export interface PilotSizeRow {
   paperPilotSample: number;
 }
 
-/** Table IV from the models left after near-duplicate removal (`filter/unique.arrow`). */
+/** Table IV from the models left after near-duplicate removal (the run's unique table). */
 export function pilotSizes(uniqueModels: readonly SeModel[]): AnalysisTable<PilotSizeRow> {
   const rows = ACTIVITY_CODES.map((activity) => {
     const population = uniqueModels.filter((m) => m.activities.includes(activity)).length;

@@ -15,12 +15,12 @@ import type { RunAnalyses } from "../analyse/all";
 import { buildCatalogue, type Catalogue } from "../analyse/catalogue";
 import { loadRunEvidence } from "../analyse/evidence";
 import type { RunData } from "../analyse/run-data";
+import { replicationLayout } from "../run/layout";
 import type { Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { escapeHtml, scriptJson } from "./html";
 import { SYNTHETIC_BANNER } from "./report";
 
-export const SELECTION_PAGE = "selection.html";
 const CLIENT_FILE = "selection-client.js";
 
 /** The client script, beside this module in src/ and in dist/ (the build copies it, scripts/copy-assets.mjs). */
@@ -122,7 +122,7 @@ ${banner}<header>
 `;
 }
 
-/** Read the evidence, build the catalogue and write `<outDir>/selection.html`; returns its path. */
+/** Read the evidence, build the catalogue and write the selection page into `outDir`; returns its path. */
 export async function writeSelectionPage(
   outDir: string,
   data: RunData,
@@ -132,7 +132,7 @@ export async function writeSelectionPage(
 ): Promise<string> {
   const evidence = loadRunEvidence(data.runDir, data.seModels, data.verdicts);
   const catalogue = buildCatalogue(data, analyses, taxonomy, evidence);
-  const path = join(outDir, SELECTION_PAGE);
+  const path = replicationLayout(outDir).selection;
   await writeFileAtomic(path, selectionPageHtml(catalogue, options));
   return path;
 }

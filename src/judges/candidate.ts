@@ -5,6 +5,7 @@
  * model's record plus the tasks of that activity it matched, each with the text around the match.
  */
 import type { ModelRecord } from "../corpus/record";
+import { identityFromLabel, type JudgeIdentity, type Verdict } from "../run/tables";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 
 /** One matched occurrence of a task, with its surrounding text (from the search stage's TaskMatch). */
@@ -31,33 +32,6 @@ export interface Candidate {
 
 /** Judge label: `offline-rules/v2`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
 export type JudgeLabel = string;
-
-/**
- * Which judge decided a verdict and with which sampling settings: recorded beside every verdict, so
- * a verdict can be traced to its backend, model, temperature and seed. `backend` is `offline` for the
- * rule judge, `gemini`, `openai` or `ollama` for an LLM, `jury` for a majority vote; null means not
- * applicable (the rules have no model) or not sent (the backend's own default applies).
- */
-export interface JudgeIdentity {
-  backend: string;
-  model: string | null;
-  temperature: number | null;
-  seed: number | null;
-}
-
-/** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
-export type RecordedVerdict = Verdict & JudgeIdentity;
-
-/** A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists. */
-export interface Verdict {
-  id: string;
-  activity: ActivityCode;
-  relevant: boolean | null;
-  rationale: string;
-  judge: JudgeLabel;
-  promptHash: string;
-  error: string | null;
-}
 
 /** Token usage of one call, as the API reports it (zeros for judges that call nothing). */
 export interface Usage {
@@ -96,13 +70,6 @@ export function addUsage(a: Usage, b: Usage): Usage {
 export function identityOf(judge: Pick<RelevanceJudge, "label" | "identity">): JudgeIdentity {
   if (judge.identity) return judge.identity;
   return identityFromLabel(judge.label);
-}
-
-/** Backend and model from a judge label, for judges and old verdict files that do not say more. */
-export function identityFromLabel(label: string): JudgeIdentity {
-  if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
-  const colon = label.indexOf(":");
-  return colon > 0 ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null } : { backend: label, model: null, temperature: null, seed: null };
 }
 
 /** Distinct task phrases of a candidate, in first-seen order. */

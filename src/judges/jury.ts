@@ -4,7 +4,7 @@
  * only when more than half of the whole jury agrees; otherwise the pair's verdict is an error saying
  * how the votes fell. Each juror's own verdict is kept beside the jury's (filter/jury-verdicts.arrow).
  */
-import type { RecordedVerdict } from "./candidate";
+import type { RecordedVerdict } from "../run/tables";
 import { outcomeOf } from "./outcome";
 
 export const MIN_JURORS = 3;

@@ -5,7 +5,7 @@
  * marks it with an `outcome` field or, equivalently, with `relevant: null` and no error. Selections such
  * as `judge --only-uncertain` read the outcome through here, so they work with either form.
  */
-import type { Verdict } from "./candidate";
+import type { Verdict } from "../run/tables";
 
 export type VerdictOutcome = "relevant" | "not-relevant" | "uncertain" | "error";
 

@@ -4,10 +4,11 @@
  * and the declaration come from one registry, so a caller names neither.
  */
 import { existsSync } from "node:fs";
-import { ACTIVITY_CODES, activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
-import { readArrowFile, tableToRows, writeRows, type RowOf, type TableDef, type TableSpec } from "../util/arrow-table";
+import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
+import { columnNames, readArrowFile, readRows, scanRows, tableToRows, writeRows, type RowOf, type TableDef, type TableSpec } from "../util/arrow-table";
 import { runLayout } from "./layout";
-import { CANDIDATES, DOCUMENTATION, FUNNEL, MATCHES, NEAR_DUPLICATES, OCCURRENCES, PROBLEMS, SE_MODELS, VERDICTS, type TaskMatch } from "./tables";
+import { FUNNEL } from "./funnel-table";
+import { CANDIDATES, DOCUMENTATION, identityFromLabel, MATCHES, NEAR_DUPLICATES, OCCURRENCES, PROBLEMS, SE_MODELS, VERDICTS, type RecordedVerdict, type TaskMatch } from "./tables";
 
 const FUNNEL_FIRST = "run the funnel first";
 const RELEVANCE_FIRST = "run the relevance check first";
@@ -23,6 +24,7 @@ export const RUN_TABLES = {
   unique: { table: CANDIDATES, missing: FUNNEL_FIRST },
   funnel: { table: FUNNEL, missing: FUNNEL_FIRST },
   verdicts: { table: VERDICTS, missing: RELEVANCE_FIRST },
+  juryVerdicts: { table: VERDICTS, missing: RELEVANCE_FIRST },
   seModels: { table: SE_MODELS, missing: RELEVANCE_FIRST },
 } as const;
 
@@ -65,24 +67,16 @@ export function readRunTableIfPresent(runDir: string, name: RunTableName, column
 }
 
 /**
- * The rows of a stage table one at a time, batch by batch, reading only `columns` (a full-Hub run has
- * one documentation row per model: 1.5M). Throws like {@link readRunTable} when the table is missing.
+ * The rows of a stage table one at a time, batch by batch, reading only `columns` (default all): a
+ * full-Hub run has one documentation row per model, 1.5M. Throws like {@link readRunTable} when the
+ * table is missing.
  */
-export function* scanRunTable<N extends RunTableName, K extends RunTableColumn<N>>(runDir: string, name: N, columns: readonly K[]): Generator<Pick<RunTableRow<N>, K>> {
+export function scanRunTable<N extends RunTableName>(runDir: string, name: N): Generator<RunTableRow<N>>;
+export function scanRunTable<N extends RunTableName, K extends RunTableColumn<N>>(runDir: string, name: N, columns: readonly K[]): Generator<Pick<RunTableRow<N>, K>>;
+export function* scanRunTable(runDir: string, name: RunTableName, columns?: readonly string[]): Generator<unknown> {
   const path = runTablePath(runDir, name);
   if (!existsSync(path)) throw new Error(`missing ${path}: ${RUN_TABLES[name].missing}`);
-  for (const batch of readArrowFile(path).batches) {
-    const vectors = columns.map((column) => {
-      const vector = batch.getChild(column);
-      if (!vector) throw new Error(`${path} has no column "${column}"`);
-      return vector;
-    });
-    for (let i = 0; i < batch.numRows; i++) {
-      const row = {} as Record<string, unknown>;
-      for (let c = 0; c < columns.length; c++) row[columns[c]!] = vectors[c]!.get(i);
-      yield row as Pick<RunTableRow<N>, K>;
-    }
-  }
+  yield* scanRows<Record<string, unknown>, string>(path, columns ?? columnNames(runTableSpec(name)));
 }
 
 export async function writeRunTable<N extends RunTableName>(runDir: string, name: N, rows: readonly RunTableRow<N>[]): Promise<void> {
@@ -96,6 +90,35 @@ function specOf(name: RunTableName, columns?: readonly string[]): TableSpec<Reco
 
 // ---------------------------------------------------------------------------------------------
 // Checked and derived reads shared by several stages
+
+/**
+ * Verdicts from a file (a run's verdicts or jury verdicts, or one passed by hand): today's columns, or an
+ * older file's (before backend, model, temperature and seed were recorded), whose missing identity is
+ * read from the judge label.
+ */
+export function readVerdicts(path: string): RecordedVerdict[] {
+  if (!existsSync(path)) throw new Error(`no verdicts at ${path}`);
+  const rows = readRows<Partial<RecordedVerdict>>(path);
+  return rows.map((row, i) => {
+    for (const name of ["id", "activity", "judge"] as const) {
+      if (typeof row[name] !== "string") throw new Error(`${path}: row ${i} has no ${name}: not a verdicts table`);
+    }
+    const fallback = identityFromLabel(row.judge!);
+    return {
+      id: row.id!,
+      activity: row.activity!,
+      relevant: row.relevant ?? null,
+      rationale: row.rationale ?? "",
+      judge: row.judge!,
+      promptHash: row.promptHash ?? "",
+      error: row.error ?? null,
+      backend: row.backend ?? fallback.backend,
+      model: row.model === undefined ? fallback.model : row.model,
+      temperature: row.temperature ?? null,
+      seed: row.seed ?? null,
+    };
+  });
+}
 
 /** A row of the unique table as the relevance check and the pilot read it. */
 export type UniqueModel = Pick<RunTableRow<"unique">, "id" | "activities" | "tasks">;
@@ -116,12 +139,6 @@ export function readUniqueModels(runDir: string): UniqueModel[] {
   });
   if (problems.length > 0) throw new Error(`${path}: ${problems.slice(0, 10).join("; ")}${problems.length > 10 ? `; ... (${problems.length} problems)` : ""}`);
   return rows;
-}
-
-/** The known activities of a unique row, in the paper's order. */
-export function activitiesOf(row: UniqueModel): ActivityCode[] {
-  const codes = row.activities.map((a) => activityCodeOf(a)).filter((a): a is ActivityCode => a !== null);
-  return ACTIVITY_CODES.filter((a) => codes.includes(a));
 }
 
 /** What a judge or an annotator sees of one occurrence: the task, where it matched, the words around it. */

@@ -19,6 +19,8 @@ export const RUN_FILES = {
   nearDuplicates: "filter/near-duplicates.arrow",
   unique: "filter/unique.arrow",
   verdicts: "filter/verdicts.arrow",
+  /** A jury's run only: every juror's own verdict (the verdicts table holds the majority). */
+  juryVerdicts: "filter/jury-verdicts.arrow",
   /** The relevance run's judge, token usage and cost. */
   relevance: "filter/relevance.json",
   seModels: "se-models.arrow",
@@ -83,6 +85,19 @@ export function runLayout(runDir: string): RunLayout {
   };
 }
 
+/**
+ * The tables of one `agreement` comparison named `name`, in `dir` (a run's `validate/` folder, or beside
+ * the verdicts file compared): the agreement rows and the disagreements, each as Arrow and CSV.
+ */
+export function comparisonFiles(dir: string, name: string): { agreement: string; agreementCsv: string; disagreements: string; disagreementsCsv: string } {
+  return {
+    agreement: join(dir, `agreement-${name}${ARROW}`),
+    agreementCsv: join(dir, `agreement-${name}.csv`),
+    disagreements: join(dir, `disagreements-${name}${ARROW}`),
+    disagreementsCsv: join(dir, `disagreements-${name}.csv`),
+  };
+}
+
 /** The folder `replicate` writes: a run directory plus the report built from it. */
 export const REPLICATION_FILES = {
   /** The run directory the pipeline stages write. */
@@ -95,6 +110,8 @@ export const REPLICATION_FILES = {
   problems: "problems.txt",
   /** What was written, and why static images were skipped if they were. */
   manifest: "replication.json",
+  /** The model-selection walk-through (Fig. 10) as one self-contained page. */
+  selection: "selection.html",
   /** The report. */
   index: "index.html",
 } as const;
@@ -106,6 +123,7 @@ export interface ReplicationLayout {
   figures: string;
   problems: string;
   manifest: string;
+  selection: string;
   index: string;
   /** One analysis table's files, relative to `dir` (they are also the report's links). */
   tableFiles(name: string): { csv: string; arrow: string };
@@ -121,6 +139,7 @@ export function replicationLayout(outDir: string): ReplicationLayout {
     figures: path("figures"),
     problems: path("problems"),
     manifest: path("manifest"),
+    selection: path("selection"),
     index: path("index"),
     tableFiles: (name) => ({ csv: `${REPLICATION_FILES.tables}/${name}.csv`, arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}` }),
   };

@@ -3,25 +3,13 @@
  * One type, one writer (the funnel) and one reader for the funnel, the analyses and the commands.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { ActivityCode } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { RUN_FILES, runLayout } from "./layout";
+import type { FunnelCounts } from "./funnel-table";
 import type { DocumentationSummaryRow } from "./tables";
 
 export const RUN_FORMAT = "hf-se-atlas-run";
 export const RUN_VERSION = 1;
-
-/** "all" plus one count per activity. */
-export type ActivityCounts = Record<"all" | ActivityCode, number>;
-
-export interface FunnelCounts {
-  models: number;
-  matched: ActivityCounts;
-  afterOutliers: ActivityCounts;
-  unique: ActivityCounts;
-  /** Filled by the relevance check (LLM stage); absent until then. */
-  relevant?: ActivityCounts;
-}
 
 export interface OutlierSummary {
   occurrences: number;

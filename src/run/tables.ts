@@ -4,12 +4,13 @@
  *
  * Why here: a stage table is written by one layer and read by several (the funnel writes the matches;
  * the judges, the evaluation, the analyses and the notebooks read them), so its declaration sits in the
- * lowest layer that reads and writes run files. The vocabularies of its columns (match sources,
- * documentation categories, funnel stages) come with it. Tables that a single layer writes and reads
- * stay with that layer: the pilot's tables in src/validate, the evaluation table in src/evaluate, the
- * analysis tables in src/analyse.
+ * lowest layer that reads and writes run files, with the vocabulary of its columns (Table VI's
+ * categories come from the paper, below). The funnel table and its counts are in funnel-table.ts.
+ * Tables that a single layer writes and reads stay with that layer: the pilot's tables in
+ * src/validate, the evaluation table in src/evaluate, the analysis tables in src/analyse.
  */
-import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
+import type { DocumentationCategory, DocumentationSummaryKey } from "../paper/reported";
+import type { ActivityCode } from "../taxonomy/taxonomy";
 import { col, defineTable, extendTable, type RowOf } from "../util/arrow-table";
 
 /** Where a task occurrence was found. */
@@ -32,7 +33,7 @@ export const MATCHES = defineTable({
   charEnd: col.int(),
   /** The raw matched text, e.g. "Code Generation" or "debugging". */
   raw: col.string(),
-  /** A little raw context before and after the match. */
+  /** Up to CONTEXT_CHARS (src/search/match.ts) raw characters before and after the match. */
   before: col.string(),
   after: col.string(),
 });
@@ -45,10 +46,6 @@ export const OCCURRENCES = extendTable(MATCHES, {
 });
 export type Occurrence = RowOf<typeof OCCURRENCES>;
 
-/** Documentation status of a model (paper Table VI), exclusive, decided in this order. */
-export const DOCUMENTATION_CATEGORIES = ["no-card", "empty-card", "card-with-se-task", "card-without-se-task"] as const;
-export type DocumentationCategory = (typeof DOCUMENTATION_CATEGORIES)[number];
-
 /** `search/documentation.arrow`: one row per model. */
 export const DOCUMENTATION = defineTable({
   modelId: col.string(),
@@ -60,14 +57,6 @@ export const DOCUMENTATION = defineTable({
   hasAbstract: col.bool(),
 });
 export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
-
-/** The rows of Table VI: the categories plus the paper's rows about abstracts. */
-export type DocumentationSummaryKey =
-  | DocumentationCategory
-  | "abstract-with-se-task"
-  | "union-with-se-task"
-  | "abstract-only"
-  | "metadata-only-without-card";
 
 /** Table VI counted from the documentation table (kept in run.json; the analyses' Table VI). */
 export const DOCUMENTATION_SUMMARY = defineTable({
@@ -102,18 +91,41 @@ export const NEAR_DUPLICATES = defineTable({
 });
 export type NearDuplicatePair = RowOf<typeof NEAR_DUPLICATES>;
 
-/** `filter/verdicts.arrow`: a verdict on one (model, activity). `relevant` is null exactly when `error` says why. */
+/**
+ * `filter/verdicts.arrow` (and `filter/jury-verdicts.arrow`, the jurors' own): one row per verdict on a
+ * (model, activity), naming the judge that decided it and how. `relevant` is null exactly when `error`
+ * says why no verdict exists.
+ */
 export const VERDICTS = defineTable({
   id: col.string(),
   activity: col.string<ActivityCode>(),
   relevant: col.bool({ nullable: true }),
   rationale: col.string(),
-  /** `offline-rules/v2` or `gemini:<model>`. */
+  /** `offline-rules/v2`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
   judge: col.string(),
   promptHash: col.string(),
   error: col.string({ nullable: true }),
+  /** `offline` for the rule judge, `gemini`, `openai` or `ollama` for an LLM, `jury` for a majority vote. */
+  backend: col.string(),
+  /** The LLM; null when not applicable (the rules have no model). */
+  model: col.string({ nullable: true }),
+  /** Sampling settings sent; null when not applicable or not sent (the backend's own default applies). */
+  temperature: col.float({ nullable: true }),
+  seed: col.int({ nullable: true }),
 });
-export type Verdict = RowOf<typeof VERDICTS>;
+/** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
+export type RecordedVerdict = RowOf<typeof VERDICTS>;
+/** Which judge decided a verdict and with which sampling settings, so a verdict can be traced to them. */
+export type JudgeIdentity = Pick<RecordedVerdict, "backend" | "model" | "temperature" | "seed">;
+/** A verdict on one candidate as a judge gives it (the relevance stage adds the judge's identity). */
+export type Verdict = Omit<RecordedVerdict, keyof JudgeIdentity>;
+
+/** Backend and model from a judge label, for judges and older verdict files that do not say more. */
+export function identityFromLabel(label: string): JudgeIdentity {
+  if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
+  const colon = label.indexOf(":");
+  return colon > 0 ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null } : { backend: label, model: null, temperature: null, seed: null };
+}
 
 /** `se-models.arrow`: the final SE models, with the activities judged relevant and their tasks. */
 export const SE_MODELS = defineTable({
@@ -131,19 +143,3 @@ export const PROBLEMS = defineTable({
   message: col.string(),
 });
 export type ProblemRow = RowOf<typeof PROBLEMS>;
-
-export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "relevant"] as const;
-export type FunnelStage = (typeof FUNNEL_STAGES)[number];
-/** "all" and every activity code: the columns of the funnel. */
-export const FUNNEL_ACTIVITIES = ["all", ...ACTIVITY_CODES] as const;
-
-/** `funnel.arrow`: models left after each stage, overall and per activity. */
-export const FUNNEL = defineTable({
-  stage: col.string<FunnelStage>(),
-  /** "all" or an activity code. */
-  activity: col.string(),
-  models: col.int(),
-  /** The paper's count for this cell; null where it reports none. */
-  paperModels: col.int({ nullable: true }),
-});
-export type FunnelRow = RowOf<typeof FUNNEL>;

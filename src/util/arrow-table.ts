@@ -239,6 +239,25 @@ export function readRows<Row>(path: string, spec?: TableSpec<Row>): Row[] {
   return tableToRows(readArrowFile(path), spec);
 }
 
+/**
+ * The rows of an Arrow file one at a time, batch by batch, with only the named columns (values as
+ * {@link tableToRows} gives them): for tables too big to hold as row objects (one row per Hub model).
+ */
+export function* scanRows<Row, K extends Extract<keyof Row, string>>(path: string, columns: readonly K[]): Generator<Pick<Row, K>> {
+  for (const batch of readArrowFile(path).batches) {
+    const vectors = columns.map((name) => {
+      const vector = batch.getChild(name);
+      if (!vector) throw new Error(`${path} has no column "${name}"`);
+      return vector;
+    });
+    for (let i = 0; i < batch.numRows; i++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < columns.length; c++) row[columns[c]!] = plain(vectors[c]!.get(i));
+      yield row as Pick<Row, K>;
+    }
+  }
+}
+
 /** Plain CSV of rows (RFC 4180 quoting; lists joined with `|`), for people who open tables in a spreadsheet. */
 export function rowsToCsv<Row>(rows: readonly Row[], spec: TableSpec<Row>): string {
   const cell = (value: unknown): string => {
