@@ -24,7 +24,7 @@ import { col, defineTable, scanRows, writeRows, type RowOf } from "../util/arrow
 export const EVALUATION_STAGES = ["search", "outliers-removed", "outliers-kept", "near-duplicates", "final"] as const;
 export type EvaluationStage = (typeof EVALUATION_STAGES)[number];
 
-/** `evaluation.arrow` in a run directory (written by `score`, read by nobody else: its declaration lives here). */
+/** The run's evaluation table (`runLayout(run).evaluation`): written by `score` and by nothing else, so declared here. */
 export const SCORES = defineTable({
   stage: col.string<EvaluationStage>(),
   /** "all" or an activity code. */

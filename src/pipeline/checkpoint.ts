@@ -1,7 +1,8 @@
 /**
  * Shard checkpoints for a resumable funnel (`resume: true`): each searched shard's output is kept in
- * the run's shards folder (`runLayout(run).shards`) under a key that covers the shard file and every setting that shapes the output, so a
- * rerun after an interruption skips the shards already done and still writes byte-identical tables.
+ * the run's shards folder (`runLayout(run).shards`) under a key that covers the shard file and every
+ * setting that shapes the output, so a rerun after an interruption skips the shards already done and
+ * still writes byte-identical tables.
  * The folder is removed when the run completes.
  */
 import { createHash } from "node:crypto";

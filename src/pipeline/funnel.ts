@@ -49,7 +49,7 @@ export interface FunnelOptions {
   /** Worker threads for the search; default 2 on a multi-core machine for corpora of 4+ shards, else 1 (inline; always inline from the TypeScript sources). */
   workers?: number;
   progress?: ProgressOptions["mode"];
-  /** Keep each searched shard in <out>/.shards and skip shards already there (an interrupted run resumes). */
+  /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
 }
 
