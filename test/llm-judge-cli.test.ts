@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sta
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { readVerdicts } from "../src/judges/stage-tables";
+import { readVerdicts } from "../src/run/files";
 import { CHARS_PER_TOKEN } from "../src/judges/cost";
 import { runFunnel } from "../src/pipeline/funnel";
 import { readRows } from "../src/util/arrow-table";

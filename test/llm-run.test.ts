@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { VerdictCache } from "../src/judges/cache";
-import { SE_MODEL_COLUMNS, VERDICT_COLUMNS } from "../src/judges/stage-tables";
+import { SE_MODELS, VERDICTS } from "../src/run/tables";
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { defaultPromptDir } from "../src/judges/prompt";
 import { readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
@@ -80,7 +80,7 @@ describe("runRelevanceCheck with the offline judge", () => {
     const run = await makeRun("offline");
     const result = await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
     expect(result).toMatchObject({ judge: "offline-rules/v2", candidates: 6, relevant: 3, notRelevant: 2, errors: 1, seModels: 2, costUsd: 0 });
-    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(verdicts.map((v) => [v.id, v.activity, v.relevant])).toEqual([
       ["acme/coder", "SI", true],
       ["speech/ecapa", "QA", false],
@@ -92,7 +92,7 @@ describe("runRelevanceCheck with the offline judge", () => {
     expect(verdicts.every((v) => v.judge === "offline-rules/v2")).toBe(true);
     expect(verdicts[1]!.rationale).toContain("neg:qa-non-software-verification(verification)");
     expect(verdicts[5]!.error).toMatch(/^ghost\/missing: not found in corpus/);
-    expect(readRows(join(run, "se-models.arrow"), SE_MODEL_COLUMNS)).toEqual([
+    expect(readRows(join(run, "se-models.arrow"), SE_MODELS)).toEqual([
       { id: "acme/coder", activities: ["SI"], tasks: ["code generation"] },
       { id: "both/repair-and-test", activities: ["QA", "SM"], tasks: ["test generation", "program repair"] },
     ]);
@@ -148,7 +148,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     expect(first.usage).toEqual({ promptTokens: 10_000_000, outputTokens: 2_500_000, totalTokens: 12_500_000, calls: 5 });
     // 10M input at $0.75/M + 2.5M output at $3.75/M (gemini-3.8-flash's list price in the table).
     expect(first.costUsd).toBeCloseTo(7.5 + 9.375, 10);
-    const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(written.filter((v) => v.error === null).every((v) => v.backend === "gemini" && v.model === "gemini-3.8-flash" && v.temperature === null && v.seed === null)).toBe(true);
     const verdictBytes = readFileSync(join(run, "filter", "verdicts.arrow"));
 
@@ -180,7 +180,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     const options = { runDir: run, corpusDir: join(base, "corpus"), judge: "gemini" as const, apiKey: KEY, baseUrl: server.url, cacheDir, progress: "silent" as const, gemini: { backoffMs: 1, maxAttempts: 2 } };
     const broken = await runRelevanceCheck(options);
     expect(broken.errors).toBe(6);
-    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(verdicts[0]!.error).toMatch(/^acme\/coder \(SI\): gemini:gemini-3\.8-flash: HTTP 503: UNAVAILABLE/);
     expect(VerdictCache.open(cacheDir).size).toBe(0);
     failing = false;

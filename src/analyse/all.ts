@@ -85,7 +85,7 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
 }
 
 /** The analyses should name tasks with the taxonomy the run searched for; say so when they differ. */
-export function taxonomyMismatch(runInfo: Pick<RunInfo, "taxonomy"> | null, taxonomy: Taxonomy): string[] {
+export function taxonomyMismatch(runInfo: { taxonomy?: Pick<RunInfo["taxonomy"], "name" | "version" | "tasks"> } | null, taxonomy: Taxonomy): string[] {
   const used = runInfo?.taxonomy;
   if (!used) return [];
   const same = used.name === taxonomy.name && used.version === taxonomy.version && used.tasks === taxonomy.tasks.length;

@@ -3,7 +3,7 @@
  * Table III rules, and how many occurrences the rules removed, from the run description's outlier summary.
  */
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import type { OutlierSummary, RunInfo } from "../run/run-info";
+import type { OutlierSummary } from "../run/run-info";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { compareText } from "../util/text";
 import type { AnalysisTable } from "./table";
@@ -19,8 +19,8 @@ export type OutlierMeasureRow = RowOf<typeof OUTLIER_MEASURES>;
  * Null when there is no outlier summary. The run description is checked when read; the guards here
  * keep a partial summary (a hand-made one, in a notebook or a test) from giving a half-empty table.
  */
-export function outlierShareTable(runInfo: Pick<RunInfo, "outliers"> | null): AnalysisTable<OutlierMeasureRow> | null {
-  const outliers: Partial<OutlierSummary> | undefined = runInfo?.outliers;
+export function outlierShareTable(runInfo: { outliers?: Partial<OutlierSummary> } | null): AnalysisTable<OutlierMeasureRow> | null {
+  const outliers = runInfo?.outliers;
   if (!outliers || typeof outliers.occurrences !== "number" || typeof outliers.share !== "number") return null;
   const rows: OutlierMeasureRow[] = [
     { measure: "task occurrences (all tasks)", run: outliers.occurrences, paper: null },
