@@ -35,7 +35,7 @@ export function corpusDirOf(runDir: string, explicit?: string): string {
   try {
     path = recordedCorpusDir(runDir);
   } catch (error) {
-    if (error instanceof RunFileError) throw new Error(`${error.message}: fix it or pass --corpus <dir>`);
+    if (error instanceof RunFileError) throw new Error(`${error.message}: fix it or pass --corpus <dir>`, { cause: error });
     throw error;
   }
   if (path === null) throw new Error(`cannot tell which corpus ${runDir} came from (no corpus in ${RUN_FILES.runInfo}): pass --corpus <dir>`);
