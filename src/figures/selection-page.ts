@@ -15,7 +15,7 @@ import type { RunAnalyses } from "../analyse/all";
 import { buildCatalogue, type Catalogue } from "../analyse/catalogue";
 import { loadRunEvidence } from "../analyse/evidence";
 import type { RunData } from "../analyse/run-data";
-import { replicationLayout } from "../run/layout";
+import { REPLICATION_FILES, replicationLayout, RUN_FILES } from "../run/layout";
 import type { Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { escapeHtml, scriptJson } from "./html";
@@ -58,7 +58,7 @@ export function selectionPageHtml(catalogue: Catalogue, options: SelectionPageOp
   const models = catalogue.models.length.toLocaleString("en-US");
   const corpus = `${options.corpusLabel ? `${options.corpusLabel}: ` : ""}${catalogue.corpus.records.toLocaleString("en-US")} models, created by ${catalogue.corpus.createdBy}${catalogue.synthetic ? ", SYNTHETIC" : ""}`;
   const banner = catalogue.synthetic ? `<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>\n` : "";
-  const back = options.reportHref === null ? "" : ` <a href="${escapeHtml(options.reportHref ?? "index.html")}">Back to the replication report</a>`;
+  const back = options.reportHref === null ? "" : ` <a href="${escapeHtml(options.reportHref ?? REPLICATION_FILES.index)}">Back to the replication report</a>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -103,7 +103,7 @@ ${banner}<header>
 <section class="notes" aria-labelledby="notes-title">
 <h2 id="notes-title">How the facts are read</h2>
 <ul>
-<li>Activities and tasks: the run's final SE models (<code>se-models.arrow</code>), after the task search, the outlier rules, the near-identical check and the relevance check.</li>
+<li>Activities and tasks: the run's final SE models (<code>${RUN_FILES.seModels}</code>), after the task search, the outlier rules, the near-identical check and the relevance check.</li>
 <li>Programming language: declared in the card metadata or tags, or named in the card prose outside code blocks (the walk-through's test); Go, C, R and Swift count only when declared.</li>
 <li>Licence groups: a model is in every group one of its declared licences falls in; "other" holds OpenRAIL, Llama-style and custom licences and Creative Commons without NC or SA.</li>
 <li>Energy use: <code>co2_eq_emissions</code> in the metadata, or an energy or carbon section of the card with a figure in it.</li>

@@ -1,11 +1,11 @@
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { PAPER_HELD_OUT_KAPPA, PAPER_KAPPA } from "../../paper/reported";
 import type { ActivityCode } from "../../taxonomy/taxonomy";
 import { rowsToCsv, writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";
-import { COMPARISON_COLUMNS, DISAGREEMENT_COLUMNS, compareLabels, type Comparison, type ComparisonRow, type Disagreement } from "../../validate/compare";
+import { COMPARISONS, DISAGREEMENTS, compareLabels, type Comparison, type ComparisonRow, type Disagreement } from "../../validate/compare";
 import { humanLabelSets, loadVerdictSet } from "../../validate/label-sets";
 import { comparisonFiles, RUN_FILES, runLayout } from "../../run/layout";
 import { integerAtLeast } from "../options";
@@ -61,10 +61,10 @@ function outDirOf(flags: AgreementFlags, aSpec: string): string {
 async function writeComparison(outDir: string, name: string, comparison: Comparison): Promise<string[]> {
   const paths = comparisonFiles(outDir, name);
   const files = [paths.agreement, paths.agreementCsv, paths.disagreements, paths.disagreementsCsv];
-  await writeRows(files[0]!, comparison.rows, COMPARISON_COLUMNS);
-  await writeFileAtomic(files[1]!, rowsToCsv(comparison.rows, COMPARISON_COLUMNS));
-  await writeRows(files[2]!, comparison.disagreements, DISAGREEMENT_COLUMNS);
-  await writeFileAtomic(files[3]!, rowsToCsv(comparison.disagreements, DISAGREEMENT_COLUMNS));
+  await writeRows(files[0]!, comparison.rows, COMPARISONS);
+  await writeFileAtomic(files[1]!, rowsToCsv(comparison.rows, COMPARISONS));
+  await writeRows(files[2]!, comparison.disagreements, DISAGREEMENTS);
+  await writeFileAtomic(files[3]!, rowsToCsv(comparison.disagreements, DISAGREEMENTS));
   return files;
 }
 
