@@ -7,7 +7,7 @@
  */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_BENCHMARKS, PAPER_BENCHMARK_SHARE } from "../paper/reported";
+import { PAPER_BENCHMARKS } from "../paper/reported";
 import { countBy, share, type AnalysisTable } from "./table";
 
 export interface MarkdownTable {
@@ -144,7 +144,6 @@ export interface BenchmarkShareRow {
   models: number;
   reportingBenchmarks: number;
   share: number;
-  paperShare: number | null;
 }
 
 export interface BenchmarkAnalysis {
@@ -173,14 +172,11 @@ export function benchmarkReporting(
     allSeModels: allCounts.get(benchmark) ?? 0,
     paper: activity === "SI" ? (PAPER_BENCHMARKS[benchmark] ?? null) : null,
   }));
-  const shareRow = (label: string, models: readonly SeModel[], paperShare: number | null): BenchmarkShareRow => {
+  const shareRow = (label: string, models: readonly SeModel[]): BenchmarkShareRow => {
     const reporting = models.filter((m) => perModel.get(m.id)!.length > 0).length;
-    return { activity: label, models: models.length, reportingBenchmarks: reporting, share: share(reporting, models.length), paperShare };
+    return { activity: label, models: models.length, reportingBenchmarks: reporting, share: share(reporting, models.length) };
   };
-  const shares = [
-    shareRow("all SE models", seModels, PAPER_BENCHMARK_SHARE),
-    ...ACTIVITY_CODES.map((a) => shareRow(a, seModels.filter((m) => m.activities.includes(a)), null)),
-  ];
+  const shares = [shareRow("all SE models", seModels), ...ACTIVITY_CODES.map((a) => shareRow(a, seModels.filter((m) => m.activities.includes(a))))];
   return {
     top: {
       name: "fig9-top-benchmarks",
@@ -204,9 +200,8 @@ export function benchmarkReporting(
         { name: "models", type: "int" },
         { name: "reportingBenchmarks", type: "int" },
         { name: "share", type: "float" },
-        { name: "paperShare", type: "float", nullable: true },
       ],
-      notes: [],
+      notes: ["The paper counts benchmarks in SI cards (Fig. 9) but reports no share of models that report any, so this table has no paper column."],
     },
     perModel,
   };
