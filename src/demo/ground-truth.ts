@@ -21,6 +21,8 @@
  * - candidateActivities: activities of keptTasks (what the model is a candidate for after 5.1).
  * - traps: trap and outlier families planted (phrases.ts kinds), incl. `regex-code-generation`.
  * - duplicateOf: for near-copies, the id of the original (earliest card); else null.
+ * - nearMissOf: for near-miss cards, the id of the earlier card they were rewritten from (similar, but
+ *   below the 0.99 threshold: step 5.2 must keep both); else null. Not a duplicate: it counts on its own.
  * - isSe, seActivities, seTasks: whether the model truly serves SE, for which activities, through
  *   which of its tasks (the LLM check's target). Copies inherit their original's values.
  * - expectedFinal: isSe and not a near-copy (what the whole funnel should keep).
@@ -48,6 +50,7 @@ export interface GroundTruthRow {
   candidateActivities: string[];
   traps: string[];
   duplicateOf: string | null;
+  nearMissOf: string | null;
   isSe: boolean;
   seActivities: string[];
   seTasks: string[];
@@ -76,6 +79,7 @@ export const GROUND_TRUTH_SPEC: TableSpec<GroundTruthRow> = [
   { name: "candidateActivities", type: "string[]" },
   { name: "traps", type: "string[]" },
   { name: "duplicateOf", type: "string", nullable: true },
+  { name: "nearMissOf", type: "string", nullable: true },
   { name: "isSe", type: "bool" },
   { name: "seActivities", type: "string[]" },
   { name: "seTasks", type: "string[]" },
