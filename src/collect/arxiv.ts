@@ -47,7 +47,7 @@ export function parseArxivFeed(xml: string): ParsedFeed {
   try {
     document = parser.parse(xml, true) as typeof document;
   } catch (error) {
-    throw new Error(`arXiv response is not XML: ${errorMessage(error)}`);
+    throw new Error(`arXiv response is not XML: ${errorMessage(error)}`, { cause: error });
   }
   if (!document.feed) throw new Error("arXiv response has no Atom <feed>");
   const papers: ArxivPaper[] = [];

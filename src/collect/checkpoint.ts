@@ -40,7 +40,7 @@ export function readCheckpoint(outDir: string): CollectCheckpoint | null {
   try {
     value = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`${path}: unreadable checkpoint: ${errorMessage(error)}`);
+    throw new Error(`${path}: unreadable checkpoint: ${errorMessage(error)}`, { cause: error });
   }
   const checkpoint = value as Partial<CollectCheckpoint>;
   if (checkpoint.format !== "hf-se-atlas-collect-checkpoint" || checkpoint.version !== 1) {

@@ -76,7 +76,7 @@ export class VerdictCache {
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read verdict cache ${path}: ${errorMessage(error)}`);
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read verdict cache ${path}: ${errorMessage(error)}`, { cause: error });
     }
     return new VerdictCache(path, text);
   }

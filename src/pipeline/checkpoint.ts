@@ -41,7 +41,7 @@ export function openShardCheckpoints(runDir: string, corpusDir: string, shards: 
       try {
         return decode(readFileSync(path));
       } catch (error) {
-        throw new Error(`shard checkpoint ${path} is unreadable (${errorMessage(error)}); delete ${dir} and run again`);
+        throw new Error(`shard checkpoint ${path} is unreadable (${errorMessage(error)}); delete ${dir} and run again`, { cause: error });
       }
     },
     save(output) {

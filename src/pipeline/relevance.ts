@@ -46,7 +46,7 @@ export interface RelevanceCheckOptions {
   gemini?: { backoffMs?: number; maxAttempts?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void> };
 }
 
-export interface ActivityCounts {
+export interface VerdictCounts {
   candidates: number;
   relevant: number;
   notRelevant: number;
@@ -62,7 +62,7 @@ export interface RelevanceCheckResult {
   /** Verdicts served from the cache (no call made). */
   cached: number;
   seModels: number;
-  byActivity: Record<ActivityCode, ActivityCounts>;
+  byActivity: Record<ActivityCode, VerdictCounts>;
   usage: Usage;
   pricing: Pricing | null;
   costUsd: number | null;
@@ -163,7 +163,7 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   await writeRows(verdictsPath, verdicts, VERDICT_COLUMNS);
   await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
 
-  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, ActivityCounts>;
+  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, VerdictCounts>;
   for (const v of verdicts) {
     const counts = byActivity[v.activity];
     counts.candidates++;

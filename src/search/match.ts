@@ -125,7 +125,7 @@ function prepareField(modelId: string, field: string, text: string, preparer: Pr
   try {
     return preparer.prepare(text);
   } catch (error) {
-    throw new Error(`model ${modelId}, field ${field}: preparation failed (${errorMessage(error)})`);
+    throw new Error(`model ${modelId}, field ${field}: preparation failed (${errorMessage(error)})`, { cause: error });
   }
 }
 

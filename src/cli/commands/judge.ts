@@ -36,7 +36,7 @@ export function corpusDirOf(runDir: string, explicit?: string): string {
     try {
       config = JSON.parse(readFileSync(runJson, "utf8")) as typeof config;
     } catch (error) {
-      throw new Error(`${runJson} is not valid JSON (${errorMessage(error)}): fix it or pass --corpus <dir>`);
+      throw new Error(`${runJson} is not valid JSON (${errorMessage(error)}): fix it or pass --corpus <dir>`, { cause: error });
     }
     for (const value of [config?.corpus, config?.config?.corpus]) {
       const v = value as { dir?: unknown; path?: unknown } | null | undefined;
