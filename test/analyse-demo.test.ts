@@ -101,7 +101,8 @@ describe("replicate on the demo corpus", () => {
   test("the report is labelled synthetic and links every table and figure", () => {
     const html = readFileSync(result.indexPath, "utf8");
     expect(html).toContain('id="synthetic-banner"');
-    expect(result.figures).toHaveLength(12);
+    expect(result.figures).toHaveLength(13);
+    expect(result.figures.map((f) => f.spec.id)).toContain("fig1-pipeline");
     for (const t of result.tables) expect(existsSync(join(out, t.csv)) && existsSync(join(out, t.arrow)), t.table.name).toBe(true);
     for (const f of result.figures) expect(html).toContain(`href="${f.html}"`);
     const figurePage = readFileSync(join(out, result.figures[0]!.html), "utf8");

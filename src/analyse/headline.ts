@@ -39,8 +39,8 @@ export interface HeadlineRow {
 const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 const byActivityOrder = (a: string, b: string) => ACTIVITY_CODES.indexOf(a as ActivityCode) - ACTIVITY_CODES.indexOf(b as ActivityCode);
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-/** Entries of a count record, largest first (ties by name). */
-const ranked = (counts: Record<string, number>) => Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+/** Entries of a count record, largest first (ties in the record's order, i.e. the paper's). */
+const ranked = (counts: Record<string, number>) => Object.entries(counts).sort((a, b) => b[1] - a[1]);
 
 /** How far below the paper's Q1 -> Q2 jump in SI models a run may stay and still show "a jump": half of it. */
 export const JUMP_TOLERANCE = 0.5;
