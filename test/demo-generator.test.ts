@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readCorpus, readManifest } from "../src/corpus/store";
 import type { ModelRecord } from "../src/corpus/record";
 import { DEFAULT_DEMO_MODELS, DEFAULT_DEMO_SEED, generateDemoHub, type DemoSummary } from "../src/demo/generator";
-import { GROUND_TRUTH_FILE, parseEvidence, readGroundTruth, type GroundTruthRow } from "../src/demo/ground-truth";
+import { GROUND_TRUTH_FILE, GROUND_TRUTH_SPEC, parseEvidence, readGroundTruth, type GroundTruthRow } from "../src/demo/ground-truth";
+import { writeRows, type TableSpec } from "../src/util/arrow-table";
 import { OUTLIER_FAMILIES, REGEX_KEPT_KIND, TRAP_FAMILIES } from "../src/demo/phrases";
 import { PAPER } from "../src/demo/profiles";
 import { findNearDuplicates } from "../src/filter/near-duplicates";
@@ -113,6 +114,13 @@ describe("demo profile (the shipped corpus)", () => {
       for (const a of t.seActivities) expect(t.candidateActivities, `${t.id} ${a}`).toContain(a);
       for (const task of t.seTasks) expect(t.plantedTasks, t.id).toContain(task);
     }
+  });
+
+  test("a ground truth written before nearMissOf existed (generator v1) still reads, with null there", async () => {
+    const path = join(tmp(), GROUND_TRUTH_FILE);
+    const { nearMissOf: _dropped, ...older } = truth[0]!;
+    await writeRows(path, [older], GROUND_TRUTH_SPEC.filter((c) => c.name !== "nearMissOf") as TableSpec<typeof older>);
+    expect(readGroundTruth(path)).toEqual([{ ...older, nearMissOf: null }]);
   });
 
   test("one ground-truth row per record, same ids in the same order", () => {

@@ -33,7 +33,7 @@
 import { RecordBatchFileWriter } from "apache-arrow";
 import { streamToFileAtomic } from "../util/atomic";
 import type { DocumentationCategory } from "../paper/reported";
-import { readRows, rowsToTable, type TableSpec } from "../util/arrow-table";
+import { readArrowFile, rowsToTable, tableToRows, type TableSpec } from "../util/arrow-table";
 
 export interface GroundTruthRow {
   id: string;
@@ -106,9 +106,16 @@ export function parseEvidence(entry: string): PlantedEvidence {
   return { taskId, source: source as PlantedEvidence["source"], excluded: kept === "excluded", family: family || null, surface: surface.join("|") };
 }
 
+/** Columns added after generator v1; a ground truth written before them reads them as null. */
+const LATER_COLUMNS = ["nearMissOf"] as const;
+
 /** Read a whole ground-truth table (fine for the demo corpus; a paper-sized one is ~1.5M rows). */
 export function readGroundTruth(path: string): GroundTruthRow[] {
-  return readRows(path, GROUND_TRUTH_SPEC);
+  const table = readArrowFile(path);
+  const missing = LATER_COLUMNS.filter((name) => table.getChild(name) === null);
+  if (missing.length === 0) return tableToRows(table, GROUND_TRUTH_SPEC);
+  const spec = GROUND_TRUTH_SPEC.filter((c) => !(missing as readonly string[]).includes(c.name as string));
+  return tableToRows(table, spec).map((row) => ({ ...Object.fromEntries(missing.map((name) => [name, null])), ...row }) as GroundTruthRow);
 }
 
 export interface GroundTruthWriter {
