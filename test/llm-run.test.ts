@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { VerdictCache } from "../src/judges/cache";
-import { SE_MODEL_COLUMNS, VERDICT_COLUMNS } from "../src/judges/stage-tables";
+import { SE_MODELS, VERDICTS } from "../src/run/tables";
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { defaultPromptDir } from "../src/judges/prompt";
 import { readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
@@ -80,7 +80,7 @@ describe("runRelevanceCheck with the offline judge", () => {
     const run = await makeRun("offline");
     const result = await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
     expect(result).toMatchObject({ judge: "offline-rules/v2", candidates: 6, relevant: 3, notRelevant: 2, errors: 1, seModels: 2, costUsd: 0 });
-    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(verdicts.map((v) => [v.id, v.activity, v.relevant])).toEqual([
       ["acme/coder", "SI", true],
       ["speech/ecapa", "QA", false],
@@ -92,7 +92,7 @@ describe("runRelevanceCheck with the offline judge", () => {
     expect(verdicts.every((v) => v.judge === "offline-rules/v2")).toBe(true);
     expect(verdicts[1]!.rationale).toContain("neg:qa-non-software-verification(verification)");
     expect(verdicts[5]!.error).toMatch(/^ghost\/missing: not found in corpus/);
-    expect(readRows(join(run, "se-models.arrow"), SE_MODEL_COLUMNS)).toEqual([
+    expect(readRows(join(run, "se-models.arrow"), SE_MODELS)).toEqual([
       { id: "acme/coder", activities: ["SI"], tasks: ["code generation"] },
       { id: "both/repair-and-test", activities: ["QA", "SM"], tasks: ["test generation", "program repair"] },
     ]);
@@ -144,10 +144,12 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
 
     const first = await runRelevanceCheck(options);
     expect(server.requests).toHaveLength(5);
-    expect(first).toMatchObject({ judge: "gemini:gemini-2.0-flash", candidates: 6, relevant: 4, notRelevant: 1, errors: 1, cached: 0 });
+    expect(first).toMatchObject({ judge: "gemini:gemini-3.8-flash", candidates: 6, relevant: 4, notRelevant: 1, errors: 1, cached: 0 });
     expect(first.usage).toEqual({ promptTokens: 10_000_000, outputTokens: 2_500_000, totalTokens: 12_500_000, calls: 5 });
-    // 10M input at $0.10/M + 2.5M output at $0.40/M.
-    expect(first.costUsd).toBeCloseTo(2.0, 10);
+    // 10M input at $0.75/M + 2.5M output at $3.75/M (gemini-3.8-flash's list price in the table).
+    expect(first.costUsd).toBeCloseTo(7.5 + 9.375, 10);
+    const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
+    expect(written.filter((v) => v.error === null).every((v) => v.backend === "gemini" && v.model === "gemini-3.8-flash" && v.temperature === null && v.seed === null)).toBe(true);
     const verdictBytes = readFileSync(join(run, "filter", "verdicts.arrow"));
 
     const second = await runRelevanceCheck(options);
@@ -178,8 +180,8 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     const options = { runDir: run, corpusDir: join(base, "corpus"), judge: "gemini" as const, apiKey: KEY, baseUrl: server.url, cacheDir, progress: "silent" as const, gemini: { backoffMs: 1, maxAttempts: 2 } };
     const broken = await runRelevanceCheck(options);
     expect(broken.errors).toBe(6);
-    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
-    expect(verdicts[0]!.error).toMatch(/^acme\/coder \(SI\): HTTP 503: UNAVAILABLE/);
+    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
+    expect(verdicts[0]!.error).toMatch(/^acme\/coder \(SI\): gemini:gemini-3\.8-flash: HTTP 503: UNAVAILABLE/);
     expect(VerdictCache.open(cacheDir).size).toBe(0);
     failing = false;
     const healed = await runRelevanceCheck(options);
@@ -209,7 +211,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     const cache = VerdictCache.open(dir);
     expect(cache.size).toBe(1);
     expect(cache.skippedLines).toBe(1);
-    await cache.put("k3", "c", { id: "c", activity: "QA", relevant: false, rationale: "no", judge: "g", promptHash: "p", error: null }, { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 });
+    await cache.put("k3", "c", { id: "c", activity: "QA", relevant: false, rationale: "no", judge: "g", promptHash: "p", error: null, backend: "gemini", model: "g", temperature: null, seed: null }, { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 });
     const reopened = VerdictCache.open(dir);
     expect(reopened.size).toBe(2);
     expect(reopened.get("k3")?.relevant).toBe(false);

@@ -6,8 +6,8 @@ import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { rowsToCsv, readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
 import { parseCsv } from "../src/validate/csv";
-import { AGREEMENT_COLUMNS } from "../src/validate/annotations";
-import { PILOT_ROW_COLUMNS } from "../src/validate/pilot-files";
+import { AGREEMENT } from "../src/validate/annotations";
+import { PILOT_PLAN } from "../src/validate/sample";
 import { GROUND_TRUTH_SPEC, type GroundTruthRow } from "../src/demo/ground-truth";
 import { corpusDirOf } from "../src/cli/commands/judge";
 import { runCli } from "./support/cli";
@@ -77,13 +77,13 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
     expect(await cli("judge", "--run", run, "--offline")).toBe(0);
     expect(out).toContain("judge offline-rules/v2: 40 pairs, 20 relevant, 20 not, 0 errors");
     expect(out).toContain("offline-rules/v2 vs the synthetic ground truth");
-    const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT_COLUMNS);
+    const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT);
     // 20 yes/yes, 0 yes/no, 1 no/yes, 19 no/no.
     expect(truthRows.find((r) => r.scope === "QA")).toMatchObject({ pairs: 40, precision: 1, recall: 20 / 21 });
     expect(truthRows.find((r) => r.scope === "QA")!.kappa).toBeCloseTo(0.95, 2);
 
     expect(await cli("pilot", "sample", "--run", run, "--seed", "7", "--holdout", "4")).toBe(0);
-    const plan = readRows(join(run, "validate", "pilot-plan.arrow"), PILOT_ROW_COLUMNS);
+    const plan = readRows(join(run, "validate", "pilot-plan.arrow"), PILOT_PLAN);
     // Cochran for N = 40 is 37; the held-out set takes the remaining 3.
     expect(plan.filter((r) => r.set === "pilot")).toHaveLength(37);
     expect(plan.filter((r) => r.set === "holdout")).toHaveLength(3);
@@ -110,7 +110,7 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
     expect(await cli("pilot", "import", bad, "--run", run, "--annotator", "D")).toBe(1);
 
     expect(await cli("pilot", "kappa", "--run", run)).toBe(0);
-    const agreement = readRows(join(run, "validate", "agreement.arrow"), AGREEMENT_COLUMNS);
+    const agreement = readRows(join(run, "validate", "agreement.arrow"), AGREEMENT);
     const qa = agreement.find((r) => r.scope === "QA" && r.set === "pilot")!;
     expect(qa).toMatchObject({ pairs: 37, kappa: 1, paperKappa: 0.81 });
     expect(agreement.find((r) => r.scope === "all" && r.set === "holdout")).toMatchObject({ pairs: 3, paperKappa: 0.88 });

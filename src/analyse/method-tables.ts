@@ -10,33 +10,35 @@
  * content, and a summary from memory could not be checked; the report says so (TABLE_I_OMITTED).
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { DEFAULT_OUTLIER_TASKS, OUTLIER_RULES } from "../filter/outliers";
 import type { PromptTemplate } from "../judges/prompt";
 import { PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
 import { ACTIVITY_CODES, ACTIVITY_NAMES, type ActivityCode } from "../taxonomy/taxonomy";
-import { readArrowFile } from "../util/arrow-table";
+import { col, defineTable, readArrowFile, type RowOf } from "../util/arrow-table";
+import { runLayout } from "../run/layout";
 import type { AnalysisTable } from "./table";
 
 export const TABLE_I_OMITTED =
   "Table I (the paper's comparison with related work) is not rendered: this toolkit keeps only the paper's numbers (src/paper/reported.ts), " +
   "not the content of its related-work table, and a summary that cannot be checked against that source would risk misstating other studies.";
 
-export interface CriterionRow {
-  step: string;
-  activity: string | null;
-  include: string;
-  exclude: string;
-  source: string;
-}
+const INCLUSION_CRITERIA = defineTable({
+  step: col.string(),
+  activity: col.string({ nullable: true }),
+  include: col.string(),
+  exclude: col.string(),
+  source: col.string(),
+});
+export type CriterionRow = RowOf<typeof INCLUSION_CRITERIA>;
 
-export interface OutlierRuleRow {
-  task: string;
-  rule: string;
-  excludes: string;
+const OUTLIER_RULE_TABLE = defineTable({
+  task: col.string(),
+  rule: col.string(),
+  excludes: col.string(),
   /** Task occurrences this rule removed in the run (first matching rule only); null when unknown. */
-  removed: number | null;
-}
+  removed: col.int({ nullable: true }),
+});
+export type OutlierRuleRow = RowOf<typeof OUTLIER_RULE_TABLE>;
 
 /** The bullet items under a `## <heading>` of a prompt body, as plain sentences. */
 export function promptSection(body: string, heading: string): string[] {
@@ -100,22 +102,16 @@ export function inclusionCriteriaTable(options: {
     name: "table2-inclusion-criteria",
     title: "Table II (our wording): when a model is counted as supporting an SE activity",
     rows,
-    spec: [
-      { name: "step", type: "string" },
-      { name: "activity", type: "string", nullable: true },
-      { name: "include", type: "string" },
-      { name: "exclude", type: "string" },
-      { name: "source", type: "string" },
-    ],
+    spec: INCLUSION_CRITERIA,
     notes: [
       `Steps 1-4 follow the pipeline's definitions; step 5 quotes the criteria each activity's judge prompt states (${ACTIVITY_CODES.map((a) => `${a} ${ACTIVITY_NAMES[a]}`).join(", ")}). The wording is this project's, not the paper's.`,
     ],
   };
 }
 
-/** Occurrences each Table III rule removed, read from the run's `filter/occurrences.arrow`; null when absent. */
+/** Occurrences each Table III rule removed, read from the run's occurrences table (only its excludedBy column); null when absent. */
 export function removedByRule(runDir: string): Map<string, number> | null {
-  const path = join(runDir, "filter", "occurrences.arrow");
+  const path = runLayout(runDir).occurrences;
   if (!existsSync(path)) return null;
   const column = readArrowFile(path).getChild("excludedBy");
   if (!column) return null;
@@ -138,12 +134,7 @@ export function outlierRulesTable(removed: ReadonlyMap<string, number> | null): 
     name: "table3-outlier-rules",
     title: "Table III: outlier rules for the tasks debugging, logging and coding",
     rows,
-    spec: [
-      { name: "task", type: "string" },
-      { name: "rule", type: "string" },
-      { name: "excludes", type: "string" },
-      { name: "removed", type: "int", nullable: true },
-    ],
+    spec: OUTLIER_RULE_TABLE,
     notes: [
       "Rules are checked in this order on the raw text around each occurrence; the first that applies removes it (src/filter/outliers.ts).",
       total === null

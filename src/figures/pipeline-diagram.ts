@@ -4,7 +4,7 @@
  * per-activity counts under the stages that have them (Table IV's population under "unique"). Boxes are
  * layout shapes; an invisible marker per box carries the hover text.
  */
-import type { FunnelRow } from "../analyse/funnel";
+import type { FunnelReportRow as FunnelRow } from "../analyse/funnel";
 import { DEFAULT_OUTLIER_TASKS } from "../filter/outliers";
 import { PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";

@@ -5,6 +5,7 @@
  * model's record plus the tasks of that activity it matched, each with the text around the match.
  */
 import type { ModelRecord } from "../corpus/record";
+import { identityFromLabel, type JudgeIdentity, type Verdict } from "../run/tables";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 
 /** One matched occurrence of a task, with its surrounding text (from the search stage's TaskMatch). */
@@ -29,19 +30,8 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
-/** Judge label: `offline-rules/v2` or `gemini:<model>`. */
+/** Judge label: `offline-rules/v2`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
 export type JudgeLabel = string;
-
-/** A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists. */
-export interface Verdict {
-  id: string;
-  activity: ActivityCode;
-  relevant: boolean | null;
-  rationale: string;
-  judge: JudgeLabel;
-  promptHash: string;
-  error: string | null;
-}
 
 /** Token usage of one call, as the API reports it (zeros for judges that call nothing). */
 export interface Usage {
@@ -60,6 +50,8 @@ export interface Judgement {
 
 export interface RelevanceJudge {
   readonly label: JudgeLabel;
+  /** Backend, model and sampling settings; judges without one are described from their label ({@link identityOf}). */
+  readonly identity?: JudgeIdentity;
   /** The prompt (or rule set) hash for an activity: part of every cache key. */
   promptHash(activity: ActivityCode): string;
   judge(candidate: Candidate): Promise<Judgement>;
@@ -72,6 +64,12 @@ export function addUsage(a: Usage, b: Usage): Usage {
     totalTokens: a.totalTokens + b.totalTokens,
     calls: a.calls + b.calls,
   };
+}
+
+/** A judge's identity: its own when it declares one, else read from its label (`backend:model`, or the offline rules). */
+export function identityOf(judge: Pick<RelevanceJudge, "label" | "identity">): JudgeIdentity {
+  if (judge.identity) return judge.identity;
+  return identityFromLabel(judge.label);
 }
 
 /** Distinct task phrases of a candidate, in first-seen order. */

@@ -306,7 +306,7 @@ function occurrenceOf(evidence: TaskEvidence, card: CardContext): Occurrence {
       wide = card.bodyLower.slice(Math.max(0, at - 600), at + raw.length + 300);
       // Usage snippets mention "pipeline" and "function" in every card: read the prose only.
       near = card.proseLower.slice(Math.max(0, at - 150), at + raw.length + 150);
-      // Evidence without context (e.g. only a task name from unique.arrow): read it from the body.
+      // Evidence without context (e.g. only a task name from the unique table): read it from the body.
       if (evidence.before === "" && evidence.after === "") window = card.bodyLower.slice(Math.max(0, at - 40), at + raw.length + 40).replace(/\s+/g, " ");
       // The section heading, counting the match's own line when the match is a heading; read from the
       // prose so a `# comment` inside a code block is not taken for one.

@@ -33,7 +33,8 @@ export class PromptError extends Error {
 }
 
 export function defaultPromptDir(): string {
-  for (const candidate of [join(__dirname, "..", "..", "..", "taxonomy", "prompts"), resolve("taxonomy", "prompts")]) {
+  // src/judges/ and dist/judges/ sit two levels below the package root; the working directory is the last resort.
+  for (const candidate of [join(__dirname, "..", "..", "taxonomy", "prompts"), resolve("taxonomy", "prompts")]) {
     if (existsSync(join(candidate, "SI.md"))) return candidate;
   }
   throw new PromptError("taxonomy/prompts", "the prompt directory is missing from the installation");

@@ -1,17 +1,10 @@
 /**
  * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
- * table (CSV + Arrow), every figure (HTML + PNG + SVG) and an index.html report into one folder.
- *
- * Layout of <out>:
- *   run/                the run directory the pipeline stages write (see docs/architecture.md)
- *   tables/<name>.csv   and <name>.arrow, one pair per analysis table
- *   figures/<id>.html   (+ .png, .svg when Chromium is available; plotly.min.js beside them)
- *   problems.txt        every row the analyses could not use, naming the model and reason
- *   replication.json    what was written, and why static images were skipped if they were
- *   selection.html      the model-selection walk-through (Fig. 10) as one self-contained page
- *   index.html          the report
+ * table (CSV + Arrow), every figure (HTML + PNG + SVG), the model-selection walk-through (Fig. 10) as
+ * one self-contained page, and a report into one folder, laid out as `replicationLayout`
+ * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
+ * manifest of what was written, the selection page and the report's index page.
  */
-import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData } from "../analyse/run-data";
@@ -19,10 +12,13 @@ import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
-import { SELECTION_PAGE, writeSelectionPage } from "../figures/selection-page";
+import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
-import { runRelevanceCheck } from "./relevance";
+import { labelOf, panelLabel } from "./judge-panel";
+import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
 import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
+import { hasRunTable } from "../run/files";
+import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
@@ -59,7 +55,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   log(`wrote ${tables.length} tables`);
 
-  const figureDir = join(options.outDir, "figures");
+  const out = replicationLayout(options.outDir);
+  const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
   const specs = figuresOf(analyses);
   const pages: string[] = [];
@@ -84,9 +81,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     errors: images[i]!.errors,
   }));
 
-  await writeFileAtomic(join(options.outDir, "problems.txt"), analyses.problems.map((p) => `${p}\n`).join(""));
+  await writeFileAtomic(out.problems, analyses.problems.map((p) => `${p}\n`).join(""));
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
-  log(`wrote ${SELECTION_PAGE}`);
+  log(`wrote ${REPLICATION_FILES.selection}`);
   const facts: Array<[string, string]> = [
     ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
     ["run directory", relative(options.outDir, options.runDir) || "."],
@@ -94,13 +91,13 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ["SE models", analyses.seModels.toLocaleString("en-US")],
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
-  const indexPath = join(options.outDir, "index.html");
+  const indexPath = out.index;
   await writeFileAtomic(
     indexPath,
-    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems, selectionPage: SELECTION_PAGE }),
+    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems, selectionPage: REPLICATION_FILES.selection }),
   );
   await writeFileAtomic(
-    join(options.outDir, "replication.json"),
+    out.manifest,
     `${JSON.stringify(
       {
         synthetic: analyses.synthetic,
@@ -118,12 +115,12 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   return { analyses, indexPath, tables, figures, staticSkipped };
 }
 
-/** Each table as tables/<name>.csv and tables/<name>.arrow; returns hrefs relative to `outDir`. */
+/** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
 export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
+  const layout = replicationLayout(outDir);
   const written: ReportTable[] = [];
   for (const table of tables) {
-    const csv = `tables/${table.name}.csv`;
-    const arrow = `tables/${table.name}.arrow`;
+    const { csv, arrow } = layout.tableFiles(table.name);
     await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
     await writeRows(join(outDir, arrow), table.rows, table.spec);
     written.push({ table, csv, arrow });
@@ -136,8 +133,10 @@ export interface ReplicateOptions {
   corpusDir: string;
   /** Output folder (default out/replication). */
   outDir: string;
-  /** Judge relevance with the offline rules even when GEMINI_API_KEY is set. */
+  /** Judge relevance with the offline rules even when GEMINI_API_KEY is set (same as `judge: {judge: "offline"}`). */
   offline?: boolean;
+  /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
+  judge?: RelevanceSelection;
   noStatic?: boolean;
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
@@ -146,36 +145,48 @@ export interface ReplicateOptions {
 
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
-  /** Search + outlier rules + near-duplicates: writes the run directory up to filter/unique.arrow and funnel.arrow. */
+  /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
   funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
-  /** LLM (or offline) relevance check: writes filter/verdicts.arrow and se-models.arrow. */
-  relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean }): Promise<void>;
+  /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
+  relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
 
-export const RUN_SUBDIR = "run";
+/** The judge options replicate passes to the relevance stage. */
+export type RelevanceSelection = Pick<RelevanceCheckOptions, "judge" | "model" | "baseUrl" | "temperature" | "seed" | "jury" | "onlyUncertain" | "numCtx">;
+
+/** What the relevance step will use, in words, for the progress line. */
+export function describeSelection(selection: RelevanceSelection): string {
+  if (selection.judge === "auto" && !selection.jury && !process.env.GEMINI_API_KEY) return "offline rules: no GEMINI_API_KEY";
+  const specs = specsOf(selection);
+  if (specs.length === 1 && specs[0]!.backend === "offline") return "offline rules";
+  return panelLabel(specs.map(labelOf), selection.onlyUncertain ? "offline rules" : null);
+}
 
 export function defaultStages(): PipelineStages {
   return {
     async funnel({ corpusDir, runDir, taxonomy }) {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
     },
-    async relevance({ corpusDir, runDir, taxonomy, offline }) {
-      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, judge: offline ? "offline" : "auto", progress: process.stderr.isTTY ? undefined : "lines" });
+    async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
+      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
+      const failed = mostlyFailed(result);
+      if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
       await recordRelevantCounts(runDir, relevantCountsOf(result));
     },
   };
 }
 
-/** Run the whole pipeline on a corpus, then write the report (tables, figures, index.html). */
+/** Run the whole pipeline on a corpus, then write the report (tables, figures, index page). */
 export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
-  const runDir = join(options.outDir, RUN_SUBDIR);
+  const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
   log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
   await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
-  log(`[2/3] relevance check (${options.offline ? "offline rules" : process.env.GEMINI_API_KEY ? "Gemini" : "offline rules: no GEMINI_API_KEY"})`);
-  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: options.offline ?? false });
+  const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
+  log(`[2/3] relevance check (${describeSelection(selection)})`);
+  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
   log("[3/3] analyses, tables, figures, report");
   const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -187,7 +198,7 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
  * replicate when there is none yet. Returns the run directory.
  */
 export async function ensureReplication(options: ReplicateOptions): Promise<string> {
-  const runDir = join(options.outDir, RUN_SUBDIR);
-  if (!existsSync(join(runDir, "se-models.arrow"))) await replicate({ ...options, offline: options.offline ?? true });
+  const runDir = replicationLayout(options.outDir).run;
+  if (!hasRunTable(runDir, "seModels")) await replicate({ ...options, offline: options.offline ?? true });
   return runDir;
 }

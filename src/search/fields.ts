@@ -16,10 +16,8 @@
  * - abstract: the abstract of each linked arXiv paper, field "arxiv:<id>".
  */
 import type { ModelRecord } from "../corpus/record";
+import type { MatchSource } from "../run/tables";
 import { errorMessage } from "../util/text";
-
-export type MatchSource = "card" | "metadata" | "abstract";
-export const MATCH_SOURCES: readonly MatchSource[] = ["card", "metadata", "abstract"];
 
 export interface SearchField {
   source: MatchSource;

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { PAPER_PILOTS } from "../../paper/reported";
 import { readCorpusBatches } from "../../corpus/store";
 import type { ModelRecord } from "../../corpus/record";
-import { VERDICT_COLUMNS, readEvidence } from "../../judges/stage-tables";
+import { readEvidence, readVerdicts } from "../../run/files";
+import { RUN_FILES, runLayout } from "../../run/layout";
 import { loadTaxonomy } from "../../taxonomy/taxonomy";
-import { readRows, writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";
-import { AGREEMENT_COLUMNS, agreementRows, consolidateLabels } from "../../validate/annotations";
-import { planPath, populationsOf, readAllLabels, readPlan, sheetPath, validateDir, writeLabels, writePlan } from "../../validate/pilot-files";
+import { agreementRows, consolidateLabels } from "../../validate/annotations";
+import { populationsOf, readAllLabels, readPlan, writeAgreement, writeLabels, writePlan } from "../../validate/pilot-files";
 import { planPilots } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
@@ -26,7 +25,7 @@ export function register(program: Command): void {
   pilot
     .command("sample")
     .description("draw the per-activity pilot samples (Cochran, 95%/5%, every task represented) and a held-out set")
-    .requiredOption("--run <dir>", "run directory (holds filter/unique.arrow)")
+    .requiredOption("--run <dir>", `run directory (holds ${RUN_FILES.unique})`)
     .option("--seed <n>", "random seed", "2025")
     .option("--holdout <n>", "models per activity in the held-out generalization set", "30")
     .option("--reliability <fraction>", "share re-labelled by two more annotators", "0.1")
@@ -38,8 +37,8 @@ export function register(program: Command): void {
         holdoutSize: integer(o.holdout, "--holdout"),
         reliabilityFraction: Number(o.reliability),
       });
-      await writePlan(o.run, rows);
-      process.stdout.write(`pilot plan -> ${planPath(o.run)}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
+      const planPath = await writePlan(o.run, rows);
+      process.stdout.write(`pilot plan -> ${planPath}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
         process.stdout.write(`  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`);
@@ -52,7 +51,7 @@ export function register(program: Command): void {
     .description("write an annotation sheet (CSV) for one annotator")
     .requiredOption("--run <dir>", "run directory")
     .requiredOption("--annotator <name>", "annotator name, e.g. A (primary), B, C")
-    .option("--corpus <dir>", "corpus (default: from run.json)")
+    .option("--corpus <dir>", `corpus (default: from ${RUN_FILES.runInfo})`)
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
     .option("--set <set>", "pilot, holdout or all", "all")
     .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv)")
@@ -63,7 +62,7 @@ export function register(program: Command): void {
       const records = new Map<string, ModelRecord>();
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
       const missing = [...wanted].filter((id) => !records.has(id));
-      const out = o.out ?? sheetPath(o.run, o.annotator);
+      const out = o.out ?? runLayout(o.run).validate.sheet(o.annotator);
       await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
       if (missing.length > 0) process.stderr.write(`warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`);
@@ -86,18 +85,18 @@ export function register(program: Command): void {
   pilot
     .command("kappa")
     .description("Cohen's kappa of the judge's verdicts against the human labels (Table V and the held-out test)")
-    .requiredOption("--run <dir>", "run directory (holds filter/verdicts.arrow and validate/)")
+    .requiredOption("--run <dir>", `run directory (holds ${RUN_FILES.verdicts} and ${RUN_FILES.validate}/)`)
     .option("--primary <name>", "the annotator who labelled every row", "A")
     .action(async (o: { run: string; primary: string }) => {
-      const verdictsPath = join(o.run, "filter", "verdicts.arrow");
+      const verdictsPath = runLayout(o.run).verdicts;
       if (!existsSync(verdictsPath)) throw new Error(`no ${verdictsPath}: run \`hf-se-atlas judge --run ${o.run}\` first`);
-      const verdicts = readRows(verdictsPath, VERDICT_COLUMNS);
+      const verdicts = readVerdicts(verdictsPath);
       const consolidated = consolidateLabels(readPlan(o.run), readAllLabels(o.run), o.primary);
       const rows = ["pilot", "holdout"].flatMap((set) => {
         const reference = consolidated.labels.filter((l) => l.set === set);
         return reference.length > 0 ? agreementRows(verdicts, reference, set) : [];
       });
-      await writeRows(join(validateDir(o.run), "agreement.arrow"), rows, AGREEMENT_COLUMNS);
+      await writeAgreement(o.run, "humans", rows);
       const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
       process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
       process.stdout.write(`  reference: ${consolidated.labels.length} labels (${consolidated.labels.filter((l) => l.method === "majority").length} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${o.primary}; ${consolidated.incompleteReliability} reliability rows lack a second or third label\n`);
