@@ -9,8 +9,7 @@
  * their results written in shard order, so the files are byte-identical whatever the worker count (only
  * the run description's `timings` and `workers` differ).
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -31,6 +30,7 @@ import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts
 import { runLayout } from "../run/layout";
 import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo } from "../run/run-info";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
+import { taxonomySha256 } from "../run/run-settings";
 import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import { countActivities, decodeBatches, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
@@ -92,9 +92,9 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
-  const taxonomySha256 = taxonomyDigest(taxonomy);
+  const taxonomySha = taxonomySha256(taxonomy);
   const checkpoints = options.resume
-    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks })
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha, lemmaPolicy, includeAliases, outlierTasks })
     : null;
 
   // Stage 1: search + outlier rules, shard by shard.
@@ -197,7 +197,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     format: RUN_FORMAT,
     version: RUN_VERSION,
     corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
-    taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
+    taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha, tasks: taxonomy.tasks.length },
     config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
     counts: funnelCounts,
     outliers,
@@ -350,14 +350,6 @@ function workerScript(): string {
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new Error("worker threads need the built library (npm run build), or run with one worker");
   return found;
-}
-
-function taxonomyDigest(taxonomy: Taxonomy): string {
-  try {
-    return createHash("sha256").update(readFileSync(taxonomy.origin)).digest("hex");
-  } catch {
-    return createHash("sha256").update(JSON.stringify(taxonomy.tasks)).digest("hex");
-  }
 }
 
 /** Paths in the run description relative to the working directory when inside it, so runs compare across checkouts. */

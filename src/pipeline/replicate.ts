@@ -5,6 +5,7 @@
  * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
  * manifest of what was written, the selection page and the report's index page.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData } from "../analyse/run-data";
@@ -17,8 +18,11 @@ import { exportStaticImages, type StaticExportOptions } from "../figures/static"
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
 import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
-import { hasRunTable } from "../run/files";
-import { REPLICATION_FILES, replicationLayout } from "../run/layout";
+import { readRunTableIfPresent } from "../run/files";
+import { REPLICATION_FILES, replicationLayout, runLayout } from "../run/layout";
+import { hasRunInfo, readRunInfo, RunFileError } from "../run/run-info";
+import { checkRunMatches, runCorpusDir, runTaxonomy, RunMismatchError, type RunRequest } from "../run/run-settings";
+import type { LemmaPolicy } from "../prepare/lemmatize";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
@@ -27,7 +31,10 @@ export interface ReportOptions {
   runDir: string;
   corpusDir: string;
   outDir: string;
+  /** The taxonomy to name tasks with; default the run's own (run.json: origin, checked by sha256), the shipped one for runs without a description. */
   taxonomy?: Taxonomy;
+  /** Who made the output folder, recorded in its manifest (default `replicate`; notebooks write `notebook`). */
+  createdBy?: string;
   /** Skip PNG/SVG even when Chromium is present (the report says so). */
   noStatic?: boolean;
   chromium?: StaticExportOptions;
@@ -48,9 +55,11 @@ const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`
 /** Analyse an existing run directory and write tables, figures and the report into `outDir`. */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
-  const taxonomy = options.taxonomy ?? loadTaxonomy();
+  const own = options.taxonomy ? { taxonomy: options.taxonomy, problem: null } : ownTaxonomy(options.runDir);
+  const taxonomy = own.taxonomy;
   log(`loading run ${options.runDir} and corpus ${options.corpusDir}`);
   const data = await loadRunData(options.runDir, options.corpusDir);
+  if (own.problem) data.problems.push(own.problem);
   const analyses = analyseRun(data, taxonomy);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   log(`wrote ${tables.length} tables`);
@@ -100,6 +109,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     out.manifest,
     `${JSON.stringify(
       {
+        createdBy: options.createdBy ?? "replicate",
         synthetic: analyses.synthetic,
         seModels: analyses.seModels,
         tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow })),
@@ -138,15 +148,34 @@ export interface ReplicateOptions {
   /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
   judge?: RelevanceSelection;
   noStatic?: boolean;
+  /** The taxonomy searched for and named in every table (default: the shipped taxonomy/se-tasks.json). */
   taxonomy?: Taxonomy;
+  /** The funnel's settings, as `funnel` takes them (default: the paper's). */
+  settings?: FunnelSettings;
   chromium?: StaticExportOptions;
+  /** Recorded in the output folder's manifest (default `replicate`). */
+  createdBy?: string;
   log?: (line: string) => void;
+}
+
+/** What a reanalysis may change in the funnel; left out, each takes the paper's default. */
+export interface FunnelSettings {
+  lemmaPolicy?: LemmaPolicy;
+  /** Cosine similarity from which two cards are near-identical. */
+  similarityThreshold?: number;
+  /** Also search each task's aliases. */
+  includeAliases?: boolean;
+  /**
+   * Snapshot cut-off (ISO date): only models created up to it. The seam for the funnel's `--until`
+   * (Parquet-ingest work): until the funnel takes it, asking for one stops the run with a reason.
+   */
+  until?: string | null;
 }
 
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; settings: FunnelSettings }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -164,8 +193,10 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy }) {
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
+    async funnel({ corpusDir, runDir, taxonomy, settings }) {
+      if (settings.until) throw new Error(`--until ${settings.until}: this funnel cannot cut the corpus at a date yet; run without --until`);
+      const { lemmaPolicy, similarityThreshold, includeAliases } = settings;
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
@@ -180,25 +211,102 @@ export function defaultStages(): PipelineStages {
 export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
+  const settings = options.settings ?? {};
   const runDir = replicationLayout(options.outDir).run;
+  keepHumanLabelsTrue(runDir, { corpusDir: options.corpusDir, ...(existsSync(taxonomy.origin) ? { taxonomyPath: taxonomy.origin } : {}), ...settings });
   const started = Date.now();
-  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
+  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${describeSettings(settings)}`);
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, settings });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
   log("[3/3] analyses, tables, figures, report");
-  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
+  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, createdBy: options.createdBy, log });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
 
+/** The funnel settings that differ from the defaults, for the progress line. */
+function describeSettings(settings: FunnelSettings): string {
+  const parts = [
+    settings.lemmaPolicy !== undefined ? `lemma policy ${settings.lemmaPolicy}` : null,
+    settings.similarityThreshold !== undefined ? `threshold ${settings.similarityThreshold}` : null,
+    settings.includeAliases ? "aliases searched" : null,
+    settings.until ? `models created up to ${settings.until}` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length > 0 ? `; ${parts.join(", ")}` : "";
+}
+
 /**
- * For notebooks: the run directory of an earlier `replicate` into `outDir`, or a fresh offline
- * replicate when there is none yet. Returns the run directory.
+ * Human labels belong to the (model, activity) pairs of the run they were drawn from. Rerunning the
+ * funnel into a run that holds them, with another corpus, taxonomy or setting, would leave them beside
+ * pairs they were not drawn from: refused, with the difference named.
  */
-export async function ensureReplication(options: ReplicateOptions): Promise<string> {
-  const runDir = replicationLayout(options.outDir).run;
-  if (!hasRunTable(runDir, "seModels")) await replicate({ ...options, offline: options.offline ?? true });
-  return runDir;
+function keepHumanLabelsTrue(runDir: string, request: RunRequest): void {
+  const labelsDir = runLayout(runDir).validate.labelsDir;
+  if (!existsSync(labelsDir) || readdirSync(labelsDir).length === 0 || !hasRunInfo(runDir)) return;
+  try {
+    checkRunMatches(runDir, readRunInfo(runDir), request, { checkOwnTaxonomy: false });
+  } catch (error) {
+    if (error instanceof RunMismatchError) {
+      throw new RunMismatchError(runDir, error.setting, `${runDir} holds human labels for the pairs it was made with (${error.detail})`, "replicate into another --out, or move that run away first");
+    }
+    if (error instanceof RunFileError) throw new Error(`${runDir} holds human labels but ${error.message}: replicate into another --out`, { cause: error });
+    throw error;
+  }
+}
+
+/** The taxonomy a run searched (run.json), or the shipped one for a run without a description (said in the problems). */
+function ownTaxonomy(runDir: string): { taxonomy: Taxonomy; problem: string | null } {
+  if (!hasRunInfo(runDir)) return { taxonomy: loadTaxonomy(), problem: `${runDir} has no run description: tasks are named with the shipped taxonomy` };
+  let info;
+  try {
+    info = readRunInfo(runDir);
+  } catch (error) {
+    if (!(error instanceof RunFileError)) throw error;
+    return { taxonomy: loadTaxonomy(), problem: `${error.message}: tasks are named with the shipped taxonomy` };
+  }
+  return { taxonomy: runTaxonomy(runDir, info), problem: null };
+}
+
+export interface RunReportOptions extends Omit<ReportOptions, "corpusDir" | "taxonomy"> {
+  /** What the caller asks the run to be (corpus, taxonomy file, settings); each given field is checked against run.json. */
+  request?: RunRequest;
+  /** Judge options given with the run: the run's verdicts must come from that judge (nothing is judged again). */
+  judge?: RelevanceSelection;
+}
+
+/**
+ * `replicate --run`: the report of an existing run, analysed with the run's own taxonomy and corpus
+ * (run.json). A run that is not the one asked for (another corpus, taxonomy, setting or judge), or whose
+ * taxonomy changed since, is refused with a one-line reason; the run directory is only read.
+ */
+export async function reportOnRun(options: RunReportOptions): Promise<ReportResult> {
+  const { runDir, request = {}, judge, ...rest } = options;
+  if (!hasRunInfo(runDir)) {
+    if (Object.values(request).some((v) => v !== undefined)) throw new Error(`${runLayout(runDir).runInfo} is missing, so ${runDir}'s settings cannot be checked: drop the settings or rerun the pipeline`);
+    if (!request.corpusDir) throw new Error(`${runLayout(runDir).runInfo} is missing: pass --corpus <dir> to say which corpus ${runDir} came from`);
+    return writeReport({ ...rest, runDir, corpusDir: request.corpusDir });
+  }
+  const info = readRunInfo(runDir);
+  checkRunMatches(runDir, info, request);
+  if (judge) {
+    const mismatch = judgeMismatch(runDir, judge);
+    if (mismatch) throw new RunMismatchError(runDir, "judge", mismatch.detail, mismatch.hint);
+  }
+  const taxonomy = runTaxonomy(runDir, info, request.taxonomyPath);
+  return writeReport({ ...rest, runDir, corpusDir: request.corpusDir ?? runCorpusDir(runDir, info), taxonomy });
+}
+
+/** Why the run's verdicts are not from the judge `selection` asks for, or null when they are (or nothing specific is asked). */
+export function judgeMismatch(runDir: string, selection: RelevanceSelection): { detail: string; hint: string } | null {
+  if (selection.judge === "auto" && !selection.jury) return null;
+  const hint = `run \`hf-se-atlas judge --run ${runDir}\` with those judge options first, then replicate --run`;
+  const verdicts = readRunTableIfPresent(runDir, "verdicts", ["judge"]);
+  if (!verdicts) return { detail: `${runDir} has no verdicts yet`, hint };
+  const recorded = [...new Set(verdicts.map((v) => v.judge))].sort();
+  const asked = specsOf(selection).map(labelOf);
+  const missing = asked.filter((label) => !recorded.some((r) => r === label || r.includes(label)));
+  if (missing.length === 0) return null;
+  return { detail: `${runDir} was judged by ${recorded.join(", ") || "no judge"}, not ${missing.join(", ")}`, hint };
 }

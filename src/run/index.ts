@@ -9,3 +9,4 @@ export * from "./tables";
 export * from "./funnel-table";
 export * from "./files";
 export * from "./run-info";
+export * from "./run-settings";

@@ -1,30 +1,92 @@
 import type { Command } from "commander";
-import { replicate, writeReport } from "../../pipeline/replicate";
+import { reportOnRun, replicate, type FunnelSettings } from "../../pipeline/replicate";
+import { isLemmaPolicy, LEMMA_POLICIES, type LemmaPolicy } from "../../prepare/lemmatize";
+import { PAPER_SIMILARITY_THRESHOLD, PAPER_SNAPSHOT } from "../../paper/reported";
+import { loadTaxonomy } from "../../taxonomy/taxonomy";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
 import { REPLICATION_FILES } from "../../run/layout";
 
 interface ReplicateFlags extends JudgeFlags {
-  corpus: string;
+  corpus?: string;
   out: string;
   static: boolean;
   run?: string;
+  taxonomy?: string;
+  lemmaPolicy?: string;
+  threshold?: string;
+  aliases?: boolean;
+  until?: string;
+}
+
+const DEFAULT_CORPUS = "data/demo";
+
+/** The funnel settings given on the command line (each left undefined when not given). */
+export function settingsOf(flags: Pick<ReplicateFlags, "lemmaPolicy" | "threshold" | "aliases" | "until">): FunnelSettings {
+  const settings: FunnelSettings = {};
+  if (flags.lemmaPolicy !== undefined) {
+    if (!isLemmaPolicy(flags.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${flags.lemmaPolicy}")`);
+    settings.lemmaPolicy = flags.lemmaPolicy as LemmaPolicy;
+  }
+  if (flags.threshold !== undefined) {
+    const threshold = Number(flags.threshold);
+    if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${flags.threshold}")`);
+    settings.similarityThreshold = threshold;
+  }
+  if (flags.aliases) settings.includeAliases = true;
+  if (flags.until !== undefined) settings.until = untilDate(flags.until);
+  return settings;
+}
+
+/** `YYYY-MM-DD` or an ISO timestamp, as the date `YYYY-MM-DD`. */
+function untilDate(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00Z`) : null;
+  if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${match[1]}-${match[2]}-${match[3]}`) {
+    throw new Error(`--until must be a date YYYY-MM-DD or an ISO timestamp (got "${value}")`);
+  }
+  return date.toISOString().slice(0, 10);
+}
+
+/** True when any judge option was given (they then say which judge the run must have been judged by). */
+function judgeGiven(flags: JudgeFlags): boolean {
+  return [flags.judge, flags.model, flags.baseUrl, flags.temperature, flags.seed, flags.jury, flags.numCtx].some((v) => v !== undefined) || Boolean(flags.onlyUncertain || flags.offline || flags.gemini);
 }
 
 export function register(program: Command): void {
   const command = program
     .command("replicate")
     .description(`run the whole pipeline on a corpus (the SYNTHETIC demo by default) and write every table, figure and an ${REPLICATION_FILES.index} report`)
-    .option("--corpus <dir>", "corpus directory", "data/demo")
-    .option("--out <dir>", "output folder", "out/replication");
+    .option("--corpus <dir>", `corpus directory (default: ${DEFAULT_CORPUS}; with --run, the run's own)`)
+    .option("--out <dir>", "output folder", "out/replication")
+    .option("--taxonomy <file>", "taxonomy JSON searched for and named in every table (default: the shipped taxonomy/se-tasks.json; with --run, the run's own)")
+    .option("--lemma-policy <policy>", `lemmatizer policy: ${LEMMA_POLICIES.join(", ")} (default noun-then-verb)`)
+    .option("--threshold <x>", `cosine similarity from which two cards are near-identical (default ${PAPER_SIMILARITY_THRESHOLD}, the paper's)`)
+    .option("--aliases", "also search each task's aliases")
+    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD; the paper's snapshot is ${PAPER_SNAPSHOT})`);
   // The same judge selection as `judge` (--offline keeps the rules even when GEMINI_API_KEY is set).
   addJudgeOptions(command)
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
-    .option("--run <dir>", "report on an existing run directory instead of running the pipeline")
+    .option(
+      "--run <dir>",
+      "report on an existing run directory instead of running the pipeline; it is analysed with its own taxonomy, corpus and settings, and refused when the options given here differ from them",
+    )
     .action(async (flags: ReplicateFlags) => {
-      const common = { corpusDir: flags.corpus, outDir: flags.out, noStatic: !flags.static };
+      const settings = settingsOf(flags);
+      const common = { outDir: flags.out, noStatic: !flags.static };
       const result = flags.run
-        ? await writeReport({ ...common, runDir: flags.run })
-        : await replicate({ ...common, judge: judgeSelectionOf(flags) });
+        ? await reportOnRun({
+            ...common,
+            runDir: flags.run,
+            request: { corpusDir: flags.corpus, taxonomyPath: flags.taxonomy, ...settings },
+            judge: judgeGiven(flags) ? judgeSelectionOf(flags) : undefined,
+          })
+        : await replicate({
+            ...common,
+            corpusDir: flags.corpus ?? DEFAULT_CORPUS,
+            taxonomy: flags.taxonomy !== undefined ? loadTaxonomy(flags.taxonomy) : undefined,
+            settings,
+            judge: judgeSelectionOf(flags),
+          });
       process.stdout.write(`${result.indexPath}\n`);
       if (result.staticSkipped) process.stdout.write(`static images skipped: ${result.staticSkipped}\n`);
       if (result.analyses.synthetic) process.stdout.write("SYNTHETIC DATA: the corpus is generated; the numbers test the pipeline, not the Hub.\n");
