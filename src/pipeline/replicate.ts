@@ -1,14 +1,17 @@
 /**
  * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
- * table (CSV + Arrow), every figure (HTML + PNG + SVG), the model-selection walk-through (Fig. 10) as
- * one self-contained page, and a report into one folder, laid out as `replicationLayout`
- * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
- * manifest of what was written, the selection page and the report's index page.
+ * table (CSV + Arrow + Parquet), the SE-model catalogue (Parquet + CSV), every figure (HTML + PNG + SVG),
+ * the model-selection walk-through (Fig. 10) as one self-contained page, and a report into one folder,
+ * laid out as `replicationLayout` (src/run/layout.ts) says: the run directory, the tables, the figures,
+ * the analyses' problems, a manifest of what was written, the selection page and the report's index page.
  */
 import { existsSync, readdirSync } from "node:fs";
+import { PAPER_SNAPSHOT } from "../paper/reported";
+import { abstractsHint } from "../corpus/arxiv-status";
+import type { SnapshotCutoff } from "../corpus/snapshot";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
-import { loadRunData } from "../analyse/run-data";
+import { loadRunData, type RunData } from "../analyse/run-data";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -26,6 +29,10 @@ import type { LemmaPolicy } from "../prepare/lemmatize";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
+import { writeParquetRows } from "../util/parquet";
+import { buildCatalogue } from "../analyse/catalogue";
+import { CATALOGUE_COLUMNS, catalogueRows } from "../analyse/catalogue-table";
+import { loadRunEvidence } from "../analyse/evidence";
 
 export interface ReportOptions {
   runDir: string;
@@ -48,6 +55,8 @@ export interface ReportResult {
   tables: ReportTable[];
   figures: ReportFigure[];
   staticSkipped: string | null;
+  /** What the report warns about (also at the top of index.html). */
+  warnings: string[];
 }
 
 const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`);
@@ -62,7 +71,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   if (own.problem) data.problems.push(own.problem);
   const analyses = analyseRun(data, taxonomy);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
-  log(`wrote ${tables.length} tables`);
+  const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
+  log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
 
   const out = replicationLayout(options.outDir);
   const figureDir = out.figures;
@@ -93,8 +103,21 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   await writeFileAtomic(out.problems, analyses.problems.map((p) => `${p}\n`).join(""));
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
   log(`wrote ${REPLICATION_FILES.selection}`);
+  const runSnapshot = data.runInfo?.snapshot;
+  const missingAbstracts = data.runInfo?.abstracts?.modelsWithoutAbstracts;
+  const warnings: string[] = [];
+  if (typeof missingAbstracts === "number" && missingAbstracts > 0) {
+    warnings.push(`${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`);
+  }
   const facts: Array<[string, string]> = [
     ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
+    [
+      "snapshot",
+      runSnapshot && typeof runSnapshot.until === "string"
+        ? `models created up to ${runSnapshot.until} (--until; the paper's snapshot is ${PAPER_SNAPSHOT}): ${String(runSnapshot.afterUntil)} later models left out, ${String(runSnapshot.undatedKept)} undated kept`
+        : `no cut-off: every model of the corpus (the paper's snapshot is ${PAPER_SNAPSHOT}; use --until to match it)`,
+    ],
+    ["SE-model catalogue", `${catalogue.parquet} (Parquet), ${catalogue.csv} (CSV)`],
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
@@ -103,7 +126,17 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const indexPath = out.index;
   await writeFileAtomic(
     indexPath,
-    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems, selectionPage: REPLICATION_FILES.selection }),
+    reportHtml({
+      title: "hf-se-atlas replication report",
+      synthetic: analyses.synthetic,
+      facts,
+      tables,
+      figures,
+      staticSkipped,
+      problems: analyses.problems,
+      selectionPage: REPLICATION_FILES.selection,
+      warnings,
+    }),
   );
   await writeFileAtomic(
     out.manifest,
@@ -112,7 +145,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
         createdBy: options.createdBy ?? "replicate",
         synthetic: analyses.synthetic,
         seModels: analyses.seModels,
-        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow })),
+        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow, parquet: t.parquet })),
+        catalogue,
+        snapshot: runSnapshot ?? null,
+        warnings,
         figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
         staticSkipped,
         problems: analyses.problems.length,
@@ -122,20 +158,36 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     )}\n`,
   );
   log(`report: ${indexPath}`);
-  return { analyses, indexPath, tables, figures, staticSkipped };
+  for (const warning of warnings) log(`warning: ${warning}`);
+  return { analyses, indexPath, tables, figures, staticSkipped, warnings };
 }
 
-/** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
+/** Each table as CSV, Arrow and Parquet in the tables folder; returns hrefs relative to `outDir`. */
 export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
   const layout = replicationLayout(outDir);
   const written: ReportTable[] = [];
   for (const table of tables) {
-    const { csv, arrow } = layout.tableFiles(table.name);
+    const { csv, arrow, parquet } = layout.tableFiles(table.name);
     await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
     await writeRows(join(outDir, arrow), table.rows, table.spec);
-    written.push({ table, csv, arrow });
+    await writeParquetRows(join(outDir, parquet), table.rows, table.spec);
+    written.push({ table, csv, arrow, parquet });
   }
   return written;
+}
+
+/**
+ * The SE-model catalogue (the selection page's data, one row per SE model: activities, tasks, languages,
+ * licences, base models, counters, energy, benchmarks, rank) as Parquet and CSV in the tables folder;
+ * hrefs relative to `outDir`.
+ */
+export async function writeCatalogue(outDir: string, data: RunData, analyses: RunAnalyses, taxonomy: Taxonomy): Promise<{ parquet: string; csv: string; models: number }> {
+  const rows = catalogueRows(buildCatalogue(data, analyses, taxonomy, loadRunEvidence(data.runDir, data.seModels, data.verdicts)));
+  const parquet = REPLICATION_FILES.catalogueParquet;
+  const csv = REPLICATION_FILES.catalogueCsv;
+  await writeParquetRows(join(outDir, parquet), rows, CATALOGUE_COLUMNS);
+  await writeFileAtomic(join(outDir, csv), rowsToCsv(rows, CATALOGUE_COLUMNS));
+  return { parquet, csv, models: rows.length };
 }
 
 export interface ReplicateOptions {
@@ -147,6 +199,8 @@ export interface ReplicateOptions {
   offline?: boolean;
   /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
   judge?: RelevanceSelection;
+  /** Snapshot cut-off: only models created up to it (recorded in run.json, shown in the report). */
+  until?: SnapshotCutoff | null;
   noStatic?: boolean;
   /** The taxonomy searched for and named in every table (default: the shipped taxonomy/se-tasks.json). */
   taxonomy?: Taxonomy;
@@ -165,17 +219,12 @@ export interface FunnelSettings {
   similarityThreshold?: number;
   /** Also search each task's aliases. */
   includeAliases?: boolean;
-  /**
-   * Snapshot cut-off (ISO date): only models created up to it. The seam for the funnel's `--until`
-   * (Parquet-ingest work): until the funnel takes it, asking for one stops the run with a reason.
-   */
-  until?: string | null;
 }
 
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; settings: FunnelSettings }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; until?: SnapshotCutoff | null; settings?: FunnelSettings }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -193,10 +242,9 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy, settings }) {
-      if (settings.until) throw new Error(`--until ${settings.until}: this funnel cannot cut the corpus at a date yet; run without --until`);
+    async funnel({ corpusDir, runDir, taxonomy, until, settings = {} }) {
       const { lemmaPolicy, similarityThreshold, includeAliases } = settings;
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
@@ -213,10 +261,11 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const settings = options.settings ?? {};
   const runDir = replicationLayout(options.outDir).run;
-  keepHumanLabelsTrue(runDir, { corpusDir: options.corpusDir, ...(existsSync(taxonomy.origin) ? { taxonomyPath: taxonomy.origin } : {}), ...settings });
+  const until = options.until ?? null;
+  keepHumanLabelsTrue(runDir, { corpusDir: options.corpusDir, ...(existsSync(taxonomy.origin) ? { taxonomyPath: taxonomy.origin } : {}), ...settings, until: until?.iso ?? null });
   const started = Date.now();
-  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${describeSettings(settings)}`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, settings });
+  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${describeSettings(settings, until)}`);
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, until, settings });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
@@ -227,14 +276,14 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
 }
 
 /** The funnel settings that differ from the defaults, for the progress line. */
-function describeSettings(settings: FunnelSettings): string {
+function describeSettings(settings: FunnelSettings, until: SnapshotCutoff | null): string {
   const parts = [
+    until ? `models created up to ${until.iso}` : null,
     settings.lemmaPolicy !== undefined ? `lemma policy ${settings.lemmaPolicy}` : null,
     settings.similarityThreshold !== undefined ? `threshold ${settings.similarityThreshold}` : null,
     settings.includeAliases ? "aliases searched" : null,
-    settings.until ? `models created up to ${settings.until}` : null,
   ].filter((p): p is string => p !== null);
-  return parts.length > 0 ? `; ${parts.join(", ")}` : "";
+  return parts.length > 0 ? `, ${parts.join(", ")}` : "";
 }
 
 /**

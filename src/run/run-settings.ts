@@ -20,7 +20,7 @@ export interface RunRequest {
   lemmaPolicy?: string;
   includeAliases?: boolean;
   similarityThreshold?: number;
-  /** Snapshot cut-off as an ISO date (`YYYY-MM-DD`), or null for none. */
+  /** Snapshot cut-off as the funnel records it (`SnapshotCutoff.iso`: `YYYY-MM-DD` or an ISO timestamp), or null for none. */
   until?: string | null;
 }
 
@@ -58,8 +58,7 @@ export function fileSha256(path: string): string {
 
 /** The snapshot cut-off a run applied (`snapshot.until` of runs made with `--until`), or null. */
 export function recordedUntil(info: RunInfo): string | null {
-  const snapshot = (info as { snapshot?: { until?: unknown } | null }).snapshot;
-  return snapshot && typeof snapshot.until === "string" ? snapshot.until.slice(0, 10) : null;
+  return info.snapshot?.until ?? null;
 }
 
 const short = (sha: string) => sha.slice(0, 12);
@@ -81,7 +80,7 @@ export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<Ru
   }
   if (request.until !== undefined) {
     const recorded = recordedUntil(info);
-    const asked = request.until === null ? null : request.until.slice(0, 10);
+    const asked = request.until;
     if (recorded !== asked) return differs("until", "--until", recorded ?? "(no cut-off)", asked ?? "(no cut-off)");
   }
   return null;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { parseUntil } from "../../corpus/snapshot";
 import { reportOnRun, replicate, type FunnelSettings } from "../../pipeline/replicate";
 import { isLemmaPolicy, LEMMA_POLICIES, type LemmaPolicy } from "../../prepare/lemmatize";
 import { PAPER_SIMILARITY_THRESHOLD, PAPER_SNAPSHOT } from "../../paper/reported";
@@ -21,7 +22,7 @@ interface ReplicateFlags extends JudgeFlags {
 const DEFAULT_CORPUS = "data/demo";
 
 /** The funnel settings given on the command line (each left undefined when not given). */
-export function settingsOf(flags: Pick<ReplicateFlags, "lemmaPolicy" | "threshold" | "aliases" | "until">): FunnelSettings {
+export function settingsOf(flags: Pick<ReplicateFlags, "lemmaPolicy" | "threshold" | "aliases">): FunnelSettings {
   const settings: FunnelSettings = {};
   if (flags.lemmaPolicy !== undefined) {
     if (!isLemmaPolicy(flags.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${flags.lemmaPolicy}")`);
@@ -33,18 +34,7 @@ export function settingsOf(flags: Pick<ReplicateFlags, "lemmaPolicy" | "threshol
     settings.similarityThreshold = threshold;
   }
   if (flags.aliases) settings.includeAliases = true;
-  if (flags.until !== undefined) settings.until = untilDate(flags.until);
   return settings;
-}
-
-/** `YYYY-MM-DD` or an ISO timestamp, as the date `YYYY-MM-DD`. */
-function untilDate(value: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
-  const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00Z`) : null;
-  if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${match[1]}-${match[2]}-${match[3]}`) {
-    throw new Error(`--until must be a date YYYY-MM-DD or an ISO timestamp (got "${value}")`);
-  }
-  return date.toISOString().slice(0, 10);
 }
 
 /** True when any judge option was given (they then say which judge the run must have been judged by). */
@@ -62,7 +52,7 @@ export function register(program: Command): void {
     .option("--lemma-policy <policy>", `lemmatizer policy: ${LEMMA_POLICIES.join(", ")} (default noun-then-verb)`)
     .option("--threshold <x>", `cosine similarity from which two cards are near-identical (default ${PAPER_SIMILARITY_THRESHOLD}, the paper's)`)
     .option("--aliases", "also search each task's aliases")
-    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD; the paper's snapshot is ${PAPER_SNAPSHOT})`);
+    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT}; with --run, the run's must be the same)`);
   // The same judge selection as `judge` (--offline keeps the rules even when GEMINI_API_KEY is set).
   addJudgeOptions(command)
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
@@ -72,12 +62,13 @@ export function register(program: Command): void {
     )
     .action(async (flags: ReplicateFlags) => {
       const settings = settingsOf(flags);
+      const until = flags.until !== undefined ? parseUntil(flags.until) : undefined;
       const common = { outDir: flags.out, noStatic: !flags.static };
       const result = flags.run
         ? await reportOnRun({
             ...common,
             runDir: flags.run,
-            request: { corpusDir: flags.corpus, taxonomyPath: flags.taxonomy, ...settings },
+            request: { corpusDir: flags.corpus, taxonomyPath: flags.taxonomy, ...settings, until: until?.iso },
             judge: judgeGiven(flags) ? judgeSelectionOf(flags) : undefined,
           })
         : await replicate({
@@ -85,6 +76,7 @@ export function register(program: Command): void {
             corpusDir: flags.corpus ?? DEFAULT_CORPUS,
             taxonomy: flags.taxonomy !== undefined ? loadTaxonomy(flags.taxonomy) : undefined,
             settings,
+            until: until ?? null,
             judge: judgeSelectionOf(flags),
           });
       process.stdout.write(`${result.indexPath}\n`);
