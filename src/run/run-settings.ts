@@ -81,7 +81,10 @@ export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<Ru
   if (request.until !== undefined) {
     const recorded = recordedUntil(info);
     const asked = request.until;
-    if (recorded !== asked) return differs("until", "--until", recorded ?? "(no cut-off)", asked ?? "(no cut-off)");
+    if (recorded !== asked) {
+      const cut = (until: string | null) => (until === null ? "no snapshot cut-off" : `--until ${until}`);
+      return new RunMismatchError(runDir, "until", `${runDir} was made with ${cut(recorded)}, not ${cut(asked)}`, `drop --run to run the pipeline with ${cut(asked)}, or ask for the run's own cut-off`);
+    }
   }
   return null;
 }
