@@ -12,7 +12,8 @@ import { activityTotals, quarterlyGrowth } from "../src/analyse/growth";
 import { licenseFamily, licensesByActivity, NO_LICENSE } from "../src/analyse/licenses";
 import { activityToMlTask, NO_PIPELINE_TAG } from "../src/analyse/ml-tasks";
 import { outlierShareTable } from "../src/analyse/outlier-share";
-import { kappaTable, pairVerdicts, pilotSizes } from "../src/analyse/pilots";
+import { pilotSizes } from "../src/analyse/pilots";
+import { validationAnalysis } from "../src/analyse/validation";
 import { reportsEnergyUse, runSelection, languageStep } from "../src/analyse/selection";
 import { quarterOf, quarterRange, totalsBy } from "../src/analyse/table";
 import { modelsPerTask } from "../src/analyse/tasks";
@@ -315,25 +316,31 @@ describe("Tables IV and V", () => {
     expect(table.rows.find((r) => r.activity === "RE")).toEqual({ activity: "RE", uniqueModels: 255, pilotSample: 154, paperUniqueModels: 255, paperPilotSample: 154 });
     expect(table.rows.find((r) => r.activity === "SI")!.pilotSample).toBe(0);
   });
-  test("kappa pairs verdicts with reference labels and keeps unpaired verdicts visible", () => {
-    const verdicts = [
-      { id: "1", activity: "SI", relevant: true, error: null },
-      { id: "2", activity: "SI", relevant: false, error: null },
-      { id: "3", activity: "SI", relevant: true, error: null },
-      { id: "4", activity: "SI", relevant: false, error: null },
-      { id: "5", activity: "SI", relevant: null, error: "timeout" },
-      { id: "6", activity: "QA", relevant: true, error: null },
-    ];
-    const reference = new Map<string, string[]>([["1", ["SI"]], ["2", []], ["3", ["SI"]], ["4", ["SI"]], ["5", ["SI"]]]);
-    const { pairs, unpaired } = pairVerdicts(verdicts, reference);
-    expect(pairs).toHaveLength(4);
-    expect(unpaired).toEqual(["5 (SI): no verdict (timeout)", "6 (QA): no reference label"]);
-    const table = kappaTable(pairs);
-    const si = table.rows.find((r) => r.activity === "SI")!;
-    // observed 3/4; judge yes 2/4, reference yes 3/4 -> expected 0.5; kappa 0.5
+  test("Table V only from human labels: per activity beside the paper, held-out apart; none without labels", () => {
+    const verdict = (id: string, activity: "SI" | "QA", relevant: boolean | null) => ({ id, activity, relevant, rationale: "", judge: "gemini:gemini-3.8-flash", promptHash: "", error: relevant === null ? "timeout" : null });
+    const verdicts = [verdict("1", "SI", true), verdict("2", "SI", false), verdict("3", "SI", true), verdict("4", "SI", false), verdict("5", "SI", null), verdict("6", "QA", true)];
+    const label = (id: string, activity: "SI" | "QA", relevant: boolean, set: "pilot" | "holdout") => ({ id, activity, set, relevant, method: "primary" as const, votes: 1 });
+    const consolidation = {
+      labels: [label("1", "SI", true, "pilot"), label("2", "SI", false, "pilot"), label("3", "SI", true, "pilot"), label("4", "SI", true, "pilot"), label("5", "SI", true, "pilot"), label("6", "QA", true, "holdout")],
+      missingPrimary: 0,
+      incompleteReliability: 0,
+      interAnnotator: [],
+    };
+    const v = validationAnalysis({ runDir: "r", verdicts, pilot: { primary: "A", annotators: ["A"], consolidation }, groundTruth: null });
+    const si = v.tableV!.rows.find((r) => r.scope === "SI")!;
+    // observed 3/4; judge yes 2/4, humans yes 3/4 -> expected 0.5; kappa 0.5; the judge's error is counted, not paired.
+    expect(si).toMatchObject({ pairs: 4, judgeErrors: 1, paperKappa: 0.85 });
     expect(si.kappa).toBeCloseTo(0.5);
-    expect(si.paperKappa).toBe(0.85);
-    expect(table.rows.find((r) => r.activity === "RE")!.kappa).toBeNull();
+    expect(v.tableV!.title).toMatch(/^Table V: .*gemini:gemini-3\.8-flash.* vs human labels/);
+    expect(v.heldOut!.rows.find((r) => r.scope === "all")).toMatchObject({ pairs: 1, paperKappa: 0.88 });
+    expect(v.syntheticAgreement).toBeNull();
+    expect(v.missing).toBeNull();
+
+    const none = validationAnalysis({ runDir: "r", verdicts, pilot: null, groundTruth: [{ id: "1", isSe: true, seActivities: ["SI"] }] });
+    expect(none.tableV).toBeNull();
+    expect(none.missing).toMatch(/no human labels.*pilot sample --run r.*pilot export --run r --annotator A.*pilot import/);
+    expect(none.syntheticAgreement!.rows.find((r) => r.scope === "SI")).toMatchObject({ pairs: 1, kappa: null });
+    expect(validationAnalysis({ runDir: "r", verdicts: null, pilot: null, groundTruth: null }).missing).toMatch(/no verdicts/);
   });
 });
 

@@ -30,7 +30,23 @@ beforeAll(async () => {
   taxonomyFile = join(root, "my-tasks.json");
   writeFileSync(taxonomyFile, JSON.stringify(own, null, 2));
   out = join(root, "out");
-  const made = await runCli("replicate", "--corpus", corpus, "--out", out, "--taxonomy", taxonomyFile, "--threshold", "0.95", "--lemma-policy", "noun", "--until", "2030-01-01", "--offline", "--no-static");
+  const made = await runCli(
+    "replicate",
+    "--corpus",
+    corpus,
+    "--out",
+    out,
+    "--taxonomy",
+    taxonomyFile,
+    "--threshold",
+    "0.95",
+    "--lemma-policy",
+    "noun",
+    "--until",
+    "2030-01-01",
+    "--offline",
+    "--no-static",
+  );
   expect(made.code, made.stderr).toBe(0);
 }, 600_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -93,7 +109,9 @@ describe("replicate --run", () => {
     expect(made.code, made.stderr).toBe(0);
     expect(runTaxonomyPath(join(copy, "run"), readRunInfo(join(copy, "run")))).toBe(file);
     writeFileSync(file, readFileSync(taxonomyFile, "utf8").replace('"version": "7"', '"version": "8"'));
-    expect(() => runTaxonomyPath(join(copy, "run"), readRunInfo(join(copy, "run")))).toThrow(/changed since .* searched it \(sha256 [0-9a-f]{12}\.\.\. then, [0-9a-f]{12}\.\.\. now\)/);
+    expect(() => runTaxonomyPath(join(copy, "run"), readRunInfo(join(copy, "run")))).toThrow(
+      /changed since .* searched it \(sha256 [0-9a-f]{12}\.\.\. then, [0-9a-f]{12}\.\.\. now\)/,
+    );
   });
 });
 
@@ -103,9 +121,27 @@ describe("human labels stay with the pairs they were drawn from", () => {
     mkdirSync(labels, { recursive: true });
     writeFileSync(join(labels, "A.arrow"), "");
     try {
-      const result = await runCli("replicate", "--corpus", corpus, "--out", out, "--taxonomy", taxonomyFile, "--threshold", "0.9", "--lemma-policy", "noun", "--until", "2030-01-01", "--offline", "--no-static");
+      const result = await runCli(
+        "replicate",
+        "--corpus",
+        corpus,
+        "--out",
+        out,
+        "--taxonomy",
+        taxonomyFile,
+        "--threshold",
+        "0.9",
+        "--lemma-policy",
+        "noun",
+        "--until",
+        "2030-01-01",
+        "--offline",
+        "--no-static",
+      );
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(/holds human labels for the pairs it was made with \(.* was made with --threshold 0\.95, not 0\.9\): replicate into another --out/);
+      expect(result.stderr.trim()).toMatch(
+        /holds human labels for the pairs it was made with \(.* was made with --threshold 0\.95, not 0\.9\): replicate into another --out/,
+      );
       expect(readRunInfo(join(out, "run")).config.similarityThreshold).toBe(0.95);
     } finally {
       rmSync(labels, { recursive: true, force: true });
@@ -118,6 +154,8 @@ describe("settingsMismatch", () => {
     const info = readRunInfo(join(out, "run"));
     expect(settingsMismatch("r", info, {})).toBeNull();
     expect(settingsMismatch("r", info, { similarityThreshold: 0.95, lemmaPolicy: "noun", until: "2030-01-01" })).toBeNull();
-    expect(settingsMismatch("r", info, { includeAliases: true })?.message).toBe("r was made with aliases not searched, not searched (--aliases): drop --run to run the pipeline with aliases searched (--aliases), or ask for the run's own setting");
+    expect(settingsMismatch("r", info, { includeAliases: true })?.message).toBe(
+      "r was made with aliases not searched, not searched (--aliases): drop --run to run the pipeline with aliases searched (--aliases), or ask for the run's own setting",
+    );
   });
 });

@@ -17,7 +17,9 @@ import { loadPromptTemplates, type PromptTemplate } from "../judges/prompt";
 import { licensesByActivity, type LicenseRow } from "./licenses";
 import { outlierShareTable, type OutlierMeasureRow } from "./outlier-share";
 import { activityToMlTask, type ActivityMlTaskRow } from "./ml-tasks";
-import { kappaTable, pairVerdicts, pilotSizes, type KappaRow, type PilotSizeRow } from "./pilots";
+import { pilotSizes, type PilotSizeRow } from "./pilots";
+import { misreadingAnalysis, type MisreadingAnalysis } from "./misreadings";
+import { validationAnalysis, type ValidationAnalysis } from "./validation";
 import type { RunData } from "./run-data";
 import { runSelection, type SelectionResult } from "./selection";
 import type { AnalysisTable, AnyAnalysisTable } from "./table";
@@ -37,7 +39,13 @@ export interface RunAnalyses {
   funnel: AnalysisTable<FunnelReportRow> | null;
   outliers: AnalysisTable<OutlierMeasureRow> | null;
   pilots: AnalysisTable<PilotSizeRow>;
-  kappa: AnalysisTable<KappaRow> | null;
+  /**
+   * How well the judge agrees with people (Table V from human labels, the held-out test), or why that is
+   * not measured; and, for a synthetic corpus, its agreement with the synthetic ground truth (named so).
+   */
+  validation: ValidationAnalysis;
+  /** RQ1.2: the contextual misreadings the relevance check rejected, per activity, read from the judges' reasons. */
+  misreadings: MisreadingAnalysis;
   growth: AnalysisTable<QuarterlyRow>;
   tasks: AnalysisTable<TaskCountRow>;
   mlTasks: AnalysisTable<ActivityMlTaskRow>;
@@ -58,14 +66,6 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     const f = facts.get(model.id);
     return f ? [{ model, facts: f, benchmarks: benchmarks.perModel.get(model.id) ?? [] }] : [];
   });
-  let kappa: AnalysisTable<KappaRow> | null = null;
-  if (data.verdicts && data.groundTruth) {
-    const reference = new Map(data.groundTruth.map((g) => [g.id, g.isSe ? g.seActivities : []]));
-    const { pairs, unpaired } = pairVerdicts(data.verdicts, reference);
-    kappa = kappaTable(pairs, "the demo corpus's ground truth");
-    kappa.notes.push("Every verdict of the run is compared with the generator's ground truth (the paper compared pilot samples with human labels).");
-    if (unpaired.length > 0) kappa.notes.push(`${unpaired.length} verdicts were not paired: ${unpaired.slice(0, 5).join("; ")}${unpaired.length > 5 ? "; ..." : ""}`);
-  }
   const funnelRows = readFunnel(data.runDir);
   const analyses: Omit<RunAnalyses, "headline"> = {
     synthetic: data.manifest.synthetic,
@@ -77,7 +77,8 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     funnel: funnelRows ? funnelTable(funnelRows, seModels) : null,
     outliers: outlierShareTable(data.runInfo),
     pilots: pilotSizes(data.unique),
-    kappa,
+    validation: validationAnalysis({ runDir: data.runDir, verdicts: data.verdicts, pilot: data.pilot, groundTruth: data.groundTruth }),
+    misreadings: misreadingAnalysis(data.verdicts ?? [], data.rejectedOccurrences, { synthetic: data.manifest.synthetic }),
     growth: quarterlyGrowth(seModels, facts),
     tasks: modelsPerTask(seModels, taxonomy),
     mlTasks: activityToMlTask(seModels, facts),
@@ -123,7 +124,10 @@ export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
     analyses.funnel,
     analyses.outliers,
     analyses.pilots,
-    analyses.kappa,
+    analyses.validation.tableV,
+    analyses.validation.heldOut,
+    analyses.validation.syntheticAgreement,
+    analyses.misreadings.table,
     analyses.activityTotals,
     analyses.growth,
     analyses.tasks,

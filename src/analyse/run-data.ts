@@ -6,13 +6,18 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpusBatches, readManifest, type CorpusManifest } from "../corpus/store";
 import { GROUND_TRUTH_FILE, readGroundTruth, type GroundTruthRow } from "../demo/ground-truth";
-import { hasRunTable, readRunTable, readRunTableIfPresent, scanDocumentationRows } from "../run/files";
-import { RUN_FILES } from "../run/layout";
+import { hasRunTable, readEvidence, readRunTable, readRunTableIfPresent, scanDocumentationRows } from "../run/files";
+import { RUN_FILES, runLayout } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError, type RunInfo } from "../run/run-info";
 import type { DocumentationSummaryRow, Verdict } from "../run/tables";
 import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { factsOf, type ModelFacts, type SeModel } from "./facts";
+import { consolidateLabels } from "../validate/annotations";
+import { readAllLabels, readPlan } from "../validate/pilot-files";
+import { errorMessage } from "../util/text";
+import { isRejection, type PairOccurrence } from "./misreadings";
+import type { PilotLabels } from "./validation";
 
 export interface RunData {
   runDir: string;
@@ -30,6 +35,10 @@ export interface RunData {
   verdicts: Verdict[] | null;
   /** The demo corpus's ground truth, when the corpus ships one. */
   groundTruth: GroundTruthRow[] | null;
+  /** The pilot's human labels (validate/), consolidated; null when the run has none. */
+  pilot: PilotLabels | null;
+  /** Kept task occurrences of every pair the judge rejected, by `id` + NUL + `activity` (RQ1.2's misreadings). */
+  rejectedOccurrences: Map<string, PairOccurrence[]>;
   /** The run description (config, taxonomy, counts), or null when absent or unreadable (see problems). */
   runInfo: RunInfo | null;
   /** Rows that could not be used, each naming the model and the reason. */
@@ -70,6 +79,42 @@ export function seModelsFromRows(rows: readonly ModelListRow[], file: string, pr
   return models;
 }
 
+/**
+ * The run's human labels: the pilot plan's labels consolidated with annotator "A" as the primary (the
+ * CLI's default), or, without labels from "A", the first annotator by name. Null without any; labels
+ * that cannot be consolidated are a problem, not a stop.
+ */
+function readPilotLabels(runDir: string, problems: string[]): PilotLabels | null {
+  const labels = readAllLabels(runDir);
+  if (labels.length === 0 || !existsSync(runLayout(runDir).validate.plan)) return null;
+  const annotators = [...new Set(labels.map((l) => l.annotator))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const primary = annotators.includes("A") ? "A" : annotators[0]!;
+  try {
+    return { primary, annotators, consolidation: consolidateLabels(readPlan(runDir), labels, primary) };
+  } catch (error) {
+    problems.push(`${runLayout(runDir).validate.labelsDir}: the human labels could not be consolidated (${errorMessage(error)})`);
+    return null;
+  }
+}
+
+/** The kept occurrences of each rejected pair, read only for the models with a rejection. */
+function rejectedOccurrencesOf(runDir: string, verdicts: readonly Verdict[] | null): Map<string, PairOccurrence[]> {
+  const out = new Map<string, PairOccurrence[]>();
+  const rejected = (verdicts ?? []).filter((v) => isRejection(v));
+  if (rejected.length === 0) return out;
+  const wanted = new Set(rejected.map((v) => `${v.id}\u0000${v.activity}`));
+  for (const [id, list] of readEvidence(runDir, new Set(rejected.map((v) => v.id)))) {
+    for (const { activity, evidence } of list) {
+      const key = `${id}\u0000${activity}`;
+      if (!wanted.has(key)) continue;
+      const section = (evidence as { section?: unknown }).section;
+      const occurrence: PairOccurrence = { task: evidence.task, raw: evidence.raw, before: evidence.before, after: evidence.after, ...(typeof section === "string" ? { section } : {}) };
+      (out.get(key) ?? out.set(key, []).get(key)!).push(occurrence);
+    }
+  }
+  return out;
+}
+
 export async function loadRunData(runDir: string, corpusDir: string): Promise<RunData> {
   const problems: string[] = [];
   const manifest = await readManifest(corpusDir);
@@ -83,6 +128,7 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
   for (const id of wanted) if (!facts.has(id)) problems.push(`${RUN_FILES.seModels}: model ${id} is not in the corpus ${corpusDir}; its facts are unknown`);
   for (const f of facts.values()) for (const issue of f.issues) problems.push(`corpus: model ${f.id}: ${issue}`);
   const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
+  const verdicts = readRunTableIfPresent(runDir, "verdicts");
   return {
     runDir,
     corpusDir,
@@ -91,8 +137,10 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
     unique,
     facts,
     documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanDocumentationRows(runDir), documentationLimitsOf(manifest)) : null,
-    verdicts: readRunTableIfPresent(runDir, "verdicts"),
+    verdicts,
     groundTruth: existsSync(truthPath) ? readGroundTruth(truthPath) : null,
+    pilot: readPilotLabels(runDir, problems),
+    rejectedOccurrences: rejectedOccurrencesOf(runDir, verdicts),
     runInfo: runInfoOrProblem(runDir, problems),
     problems,
   };

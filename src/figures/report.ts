@@ -45,7 +45,23 @@ export interface ReportInput {
   maxRows?: number;
   /** Relative href of the interactive model-selection page, when one was written beside the report. */
   selectionPage?: string | null;
+  /** The relevance check's validation: who judged, and why Table V is missing when it is. */
+  validation?: ReportValidation;
 }
+
+/** What the report says about the relevance check beside its validation tables. */
+export interface ReportValidation {
+  /** One line per judge that decided the run's pairs (backend and model, or the offline rules' version). */
+  judges: string[];
+  /** Why Table V is not measured and how to produce the human labels; null when it is there. */
+  missing: string | null;
+  /** The paper's Table V values and held-out value, shown when the run has none of its own beside them. */
+  paperTableV: ReadonlyArray<{ scope: string; paperKappa: number }>;
+}
+
+/** Tables of the relevance check's validation (Tables IV and V, the held-out test, the synthetic agreement) and of RQ1.2. */
+export const VALIDATION_TABLES: readonly string[] = ["table4-", "table5-", "agreement-synthetic-"];
+export const MISREADING_TABLES: readonly string[] = ["rq1-2-"];
 
 export function reportHtml(input: ReportInput): string {
   const maxRows = input.maxRows ?? 25;
@@ -93,11 +109,23 @@ figure img{max-width:100%;border:1px solid #eee}
   parts.push(`<section id="table-table1-related-work"><h3>Table I: related work</h3><p class="note">${escapeHtml(TABLE_I_OMITTED)}</p></section>`);
   for (const t of input.tables.filter(isMethodTable)) parts.push(...tableSection(t, maxRows));
 
+  const named = (prefixes: readonly string[]) => (t: ReportTable) => prefixes.some((prefix) => t.table.name.startsWith(prefix));
+  const isValidationTable = named(VALIDATION_TABLES);
+  const isMisreadingTable = named(MISREADING_TABLES);
+  parts.push(...validationSection(input.tables.filter(isValidationTable), input.validation, maxRows));
+  parts.push('<h2 id="rq1-2-misreadings">RQ1.2: what the relevance check rejected, and why</h2>');
+  parts.push(
+    `<p class="note">A task phrase can match a card while meaning something else there. The judges' reasons name the misreading behind each rejected (model, activity) pair; the table counts them per activity and shows one example each.</p>`,
+  );
+  const misreadings = input.tables.filter(isMisreadingTable);
+  if (misreadings.length === 0 || misreadings.every((t) => t.table.rows.length === 0)) parts.push('<p class="warn">No pair was rejected by the relevance check in this run (or the run has no verdicts), so there is no misreading to count.</p>');
+  for (const t of misreadings) parts.push(...tableSection(t, maxRows * 2));
+
   parts.push("<h2>Figures</h2>");
   for (const f of input.figures.filter((f) => !isMethodFigure(f))) parts.push(...figureSection(f));
 
   parts.push("<h2>Tables</h2>");
-  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t))) parts.push(...tableSection(t, maxRows));
+  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t) && !isValidationTable(t) && !isMisreadingTable(t))) parts.push(...tableSection(t, maxRows));
 
   if (input.problems.length > 0) {
     parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);
@@ -107,6 +135,42 @@ figure img{max-width:100%;border:1px solid #eee}
   }
   parts.push("</body>\n</html>\n");
   return parts.join("\n");
+}
+
+/**
+ * The relevance check's validation, as the paper measured it: who judged; Table IV (pilot sizes); Table V
+ * and the held-out test from human labels, or, without them, the paper's values, that this run does not
+ * measure them and how to produce the labels; then, apart and under its own name, the agreement with a
+ * synthetic corpus's ground truth.
+ */
+function validationSection(tables: readonly ReportTable[], validation: ReportValidation | undefined, maxRows: number): string[] {
+  const parts = ['<h2 id="relevance-check">The relevance check and its validation (Tables IV and V)</h2>'];
+  const judges = validation?.judges ?? [];
+  parts.push(
+    `<p id="relevance-judge"><strong>Relevance judge:</strong> ${judges.length > 0 ? judges.map(escapeHtml).join("; ") : "none: the run has no verdicts"}.</p>`,
+  );
+  const byPrefix = (prefix: string) => tables.filter((t) => t.table.name.startsWith(prefix));
+  for (const t of byPrefix("table4-")) parts.push(...tableSection(t, maxRows));
+  const tableV = byPrefix("table5-");
+  for (const t of tableV) parts.push(...tableSection(t, maxRows));
+  if (validation?.missing) {
+    const paper = validation.paperTableV.map((r) => `<tr><td>${escapeHtml(r.scope)}</td><td class="num">not measured</td><td class="num paper">${r.paperKappa.toFixed(2)}</td></tr>`);
+    parts.push(
+      `<section id="table-v-not-measured"><h3>${tableV.length > 0 ? "Not measured" : "Table V: not measured in this run"}</h3>`,
+      `<p class="warn">${escapeHtml(validation.missing)}</p>`,
+      ...(tableV.length > 0 ? [] : ['<table><thead><tr><th>scope</th><th>this run</th><th class="paper">paperKappa</th></tr></thead><tbody>', ...paper, "</tbody></table>"]),
+      "</section>",
+    );
+  }
+  const synthetic = byPrefix("agreement-synthetic-");
+  if (synthetic.length > 0) {
+    parts.push(
+      '<h3 id="synthetic-agreement">Agreement with the synthetic ground truth (not Table V)</h3>',
+      '<p class="note">The demo corpus knows what it planted, so every judged pair can be checked against generated labels. That tests the pipeline on the corpus built for it; it says nothing of how the judge agrees with people, which only human labels measure.</p>',
+    );
+    for (const t of synthetic) parts.push(...tableSection(t, maxRows));
+  }
+  return parts;
 }
 
 /** Figures and tables the report shows under "Method" (Fig. 1, Tables II and III), by id / name prefix. */

@@ -12,6 +12,7 @@ import type { SnapshotCutoff } from "../corpus/snapshot";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData, type RunData } from "../analyse/run-data";
+import { describeJudge, paperTableV } from "../analyse/validation";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -121,6 +122,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
+    ...(analyses.validation.judges.length > 0
+      ? analyses.validation.judges.map((j): [string, string] => ["relevance judge", describeJudge(j)])
+      : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
   const indexPath = out.index;
@@ -136,6 +140,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       problems: analyses.problems,
       selectionPage: REPLICATION_FILES.selection,
       warnings,
+      validation: { judges: analyses.validation.judges.map(describeJudge), missing: analyses.validation.missing, paperTableV: paperTableV() },
     }),
   );
   await writeFileAtomic(

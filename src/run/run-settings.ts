@@ -70,20 +70,36 @@ const short = (sha: string) => sha.slice(0, 12);
 export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<RunRequest, "corpusDir" | "taxonomyPath">): RunMismatchError | null {
   const config = info.config;
   const differs = (setting: string, flag: string, recorded: string, asked: string) =>
-    new RunMismatchError(runDir, setting, `${runDir} was made with ${flag} ${recorded}, not ${asked}`, `drop --run to run the pipeline with ${flag} ${asked}, or ask for the run's own setting`);
-  if (request.lemmaPolicy !== undefined && request.lemmaPolicy !== config.lemmaPolicy) return differs("lemmaPolicy", "--lemma-policy", config.lemmaPolicy, request.lemmaPolicy);
+    new RunMismatchError(
+      runDir,
+      setting,
+      `${runDir} was made with ${flag} ${recorded}, not ${asked}`,
+      `drop --run to run the pipeline with ${flag} ${asked}, or ask for the run's own setting`,
+    );
+  if (request.lemmaPolicy !== undefined && request.lemmaPolicy !== config.lemmaPolicy)
+    return differs("lemmaPolicy", "--lemma-policy", config.lemmaPolicy, request.lemmaPolicy);
   if (request.similarityThreshold !== undefined && request.similarityThreshold !== config.similarityThreshold) {
     return differs("similarityThreshold", "--threshold", String(config.similarityThreshold), String(request.similarityThreshold));
   }
   if (request.includeAliases !== undefined && request.includeAliases !== config.includeAliases) {
-    return differs("includeAliases", "aliases", config.includeAliases ? "searched" : "not searched", request.includeAliases ? "searched (--aliases)" : "not searched");
+    return differs(
+      "includeAliases",
+      "aliases",
+      config.includeAliases ? "searched" : "not searched",
+      request.includeAliases ? "searched (--aliases)" : "not searched",
+    );
   }
   if (request.until !== undefined) {
     const recorded = recordedUntil(info);
     const asked = request.until;
     if (recorded !== asked) {
       const cut = (until: string | null) => (until === null ? "no snapshot cut-off" : `--until ${until}`);
-      return new RunMismatchError(runDir, "until", `${runDir} was made with ${cut(recorded)}, not ${cut(asked)}`, `drop --run to run the pipeline with ${cut(asked)}, or ask for the run's own cut-off`);
+      return new RunMismatchError(
+        runDir,
+        "until",
+        `${runDir} was made with ${cut(recorded)}, not ${cut(asked)}`,
+        `drop --run to run the pipeline with ${cut(asked)}, or ask for the run's own cut-off`,
+      );
     }
   }
   return null;
@@ -114,7 +130,12 @@ export function runTaxonomyPath(runDir: string, info: RunInfo): string {
       "restore it, pass --taxonomy with the original file, or rerun the pipeline",
     );
   }
-  throw new RunMismatchError(runDir, "taxonomy", `cannot find the taxonomy ${runDir} searched (${origin}, sha256 ${short(sha256)}...)`, "pass --taxonomy with that file");
+  throw new RunMismatchError(
+    runDir,
+    "taxonomy",
+    `cannot find the taxonomy ${runDir} searched (${origin}, sha256 ${short(sha256)}...)`,
+    "pass --taxonomy with that file",
+  );
 }
 
 /**
@@ -176,7 +197,12 @@ export function checkRunMatches(runDir: string, info: RunInfo, request: RunReque
   if (request.corpusDir !== undefined) {
     const recorded = runCorpusDir(runDir, info);
     if (!sameDirectory(recorded, request.corpusDir)) {
-      throw new RunMismatchError(runDir, "corpus", `${runDir} was made from the corpus ${info.corpus.dir} (${info.corpus.records.toLocaleString("en-US")} models), not ${request.corpusDir}`, "drop --corpus to use the run's own");
+      throw new RunMismatchError(
+        runDir,
+        "corpus",
+        `${runDir} was made from the corpus ${info.corpus.dir} (${info.corpus.records.toLocaleString("en-US")} models), not ${request.corpusDir}`,
+        "drop --corpus to use the run's own",
+      );
     }
   }
   const corpusNow = manifestRecords(runCorpusDir(runDir, info));
