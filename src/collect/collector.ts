@@ -16,11 +16,11 @@
  * failed, with the reason in `problems`); only a listing that fails after its retries stops the
  * crawl, and a rerun with `resume` picks it up.
  */
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelRecord } from "../corpus/record";
 import { createdUpTo, parseUntil } from "../corpus/snapshot";
-import { writeFileAtomic } from "../util/atomic";
+import { ensureDirectorySync, writeFileAtomic } from "../util/atomic";
 import { createProgress, type Progress, type ProgressOptions } from "../util/progress";
 import { SeededRandom } from "../util/random";
 import { ARXIV_API_URL, ARXIV_BATCH_SIZE, ARXIV_DELAY_MS, ArxivResolver, arxivHttpOptions } from "./arxiv";
@@ -92,7 +92,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive integer, got ${limit}`);
   const batchSize = options.batchSize ?? 2000;
   const log = options.log ?? (() => undefined);
-  mkdirSync(options.outDir, { recursive: true });
+  ensureDirectorySync(options.outDir);
   removeStaleTempFiles(options.outDir);
 
   const settings = { hubUrl, since, limit, until: until?.iso ?? null };
