@@ -148,8 +148,8 @@ describe("ingestJsonl on the fixture dump", () => {
     expect(r.problems.map((p) => p.message)).toEqual([
       'odd-types/model: field "tags" should be a list of strings, got "code"; stored as null/empty',
       'odd-types/model: field "lastModified" should be a string, got 12345; stored as null/empty',
-      'odd-types/model: field "downloads" should be a non-negative number, got "1,234"; stored as null/empty',
-      'odd-types/model: field "likes" should be a non-negative number, got -1; stored as null/empty',
+      'odd-types/model: field "downloads" should be a non-negative integer, got "1,234"; stored as null/empty',
+      'odd-types/model: field "likes" should be a non-negative integer, got -1; stored as null/empty',
     ]);
     expect(codes(r)).toEqual(["field-type", "field-type", "field-type", "field-type"]);
   });

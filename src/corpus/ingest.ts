@@ -34,6 +34,8 @@ import { extractArxivIds, metadataFromMapping, parseCard, type UnreadableCardSta
 import { authorOf, type ModelRecord, type Problem } from "./record";
 import { createdUpTo, type SnapshotCutoff } from "./snapshot";
 import { openCorpusWriter, type CorpusManifest } from "./store";
+import { controlCharacterIn, impossibleDate, nestsDeeperThan } from "./field-checks";
+import { MAX_YAML_NESTING } from "./yaml-limits";
 import { errorMessage } from "../util/text";
 
 export const INGEST_PROBLEMS_FILE = "ingest-problems.jsonl";
@@ -49,12 +51,24 @@ export interface HubApiConversion {
  * `where` (e.g. "line 12") prefixes the reason when no record can be built.
  */
 export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
+  try {
+    return convertHubApi(json, where);
+  } catch (error) {
+    // Nothing in one model's JSON may end an ingest or a crawl: it becomes that line's problem.
+    const id = typeof json === "object" && json !== null ? firstNonEmptyString((json as Record<string, unknown>).id, (json as Record<string, unknown>).modelId) : null;
+    return { problem: `${where}: ${id === null ? "" : `${JSON.stringify(id)}: `}no record could be built: ${errorMessage(error).split("\n")[0]}` };
+  }
+}
+
+function convertHubApi(json: unknown, where: string): HubApiConversion {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { problem: `${where}: expected a JSON object, got ${Array.isArray(json) ? "a list" : json === null ? "null" : typeof json}` };
   }
   const api = json as Record<string, unknown>;
   const id = firstNonEmptyString(api.id, api.modelId);
   if (id === null) return { problem: `${where}: no model id (neither "id" nor "modelId" is a non-empty string)` };
+  const idControl = controlCharacterIn(id);
+  if (idControl) return { problem: `${where}: model id ${JSON.stringify(id)} contains a control character (${idControl}); refused` };
 
   const problems: Problem[] = [];
   const fieldProblem = (field: string, expected: string, value: unknown) =>
@@ -73,12 +87,23 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
   const optionalCount = (field: string): number | null => {
     const value = api[field];
     if (value === undefined || value === null) return null;
-    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
-    fieldProblem(field, "a non-negative number", value);
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+    fieldProblem(field, "a non-negative integer", value);
+    return null;
+  };
+  const optionalDate = (field: string): string | null => {
+    const value = optionalString(field);
+    const impossible = value === null ? null : impossibleDate(value);
+    if (impossible === null) return value;
+    problems.push({ stage: "ingest", code: "field-value", message: `${id}: field "${field}" is not a real date (${impossible}): ${preview(value)}; stored as null` });
     return null;
   };
 
-  const tags = stringListField(api.tags, "tags", fieldProblem);
+  const tags = stringListField(api.tags, "tags", fieldProblem).filter((tag) => {
+    const control = controlCharacterIn(tag);
+    if (control) problems.push({ stage: "ingest", code: "field-value", message: `${id}: tag ${JSON.stringify(tag)} contains a control character (${control}); dropped` });
+    return control === null;
+  });
   const author = optionalString("author") ?? authorOf(id);
   const readme = api.readme;
   const readmeStatus = api.readmeStatus;
@@ -113,7 +138,9 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
 
   let cardMeta = card.cardMeta;
   if (cardMeta === null && api.cardData !== undefined && api.cardData !== null) {
-    if (typeof api.cardData === "object" && !Array.isArray(api.cardData)) {
+    if (nestsDeeperThan(api.cardData, MAX_YAML_NESTING)) {
+      problems.push({ stage: "ingest", code: "field-value", message: `${id}: field "cardData" nests deeper than ${MAX_YAML_NESTING} levels; ignored` });
+    } else if (typeof api.cardData === "object" && !Array.isArray(api.cardData)) {
       cardMeta = metadataFromMapping(id, api.cardData as Record<string, unknown>, problems);
     } else {
       fieldProblem("cardData", "an object", api.cardData);
@@ -125,8 +152,8 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
     record: {
       id,
       author,
-      createdAt: optionalString("createdAt"),
-      lastModified: optionalString("lastModified"),
+      createdAt: optionalDate("createdAt"),
+      lastModified: optionalDate("lastModified"),
       downloads: optionalCount("downloads"),
       likes: optionalCount("likes"),
       pipelineTag: optionalString("pipeline_tag"),
@@ -164,7 +191,12 @@ function siblingsListReadme(siblings: unknown): boolean {
 }
 
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? "[...]" : "{...}"; // nested too deep (or cyclic) to print
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -89,6 +89,10 @@ export function formatSummary(summary: CollectSummary): string {
     `  arXiv: ${summary.arxiv.requests} requests, ${summary.arxiv.resolved} resolved, ${summary.arxiv.missing} not found, ${summary.arxiv.failed} failed`,
     `  HTTP: ${summary.http.requests} requests, ${summary.http.retries} retries, ${summary.http.givenUp} given up; ${summary.seconds.toFixed(1)} s`,
   ];
+  if (summary.refused.length > 0) {
+    const shown = summary.refused.slice(0, 5).map((r) => `${JSON.stringify(r.id)} (${r.reason})`).join("; ");
+    lines.push(`  refused ${summary.refused.length} listed model(s) (all in collect-report.json): ${shown}${summary.refused.length > 5 ? "; ..." : ""}`);
+  }
   if (summary.updated.length > 0) {
     const shown = summary.updated.slice(0, 20).join(", ");
     lines.push(`  modified since collected (all in collect-report.json): ${shown}${summary.updated.length > 20 ? ", ..." : ""}`);
