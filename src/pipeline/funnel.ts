@@ -97,8 +97,10 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const includeAliases = options.includeAliases ?? false;
   const manifest = await readManifest(options.corpusDir);
   const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
-  const workers = options.workers ?? defaultWorkers(manifest);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
+  const requested = options.workers ?? defaultWorkers(manifest);
+  if (!Number.isInteger(requested) || requested < 1) throw new Error(`workers must be a positive integer (got ${requested})`);
+  // More threads than cores only multiply memory (each holds a lemmatizer and the compiled taxonomy).
+  const workers = Math.min(requested, availableParallelism());
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
   const taxonomySha256 = taxonomyDigest(taxonomy);
