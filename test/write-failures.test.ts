@@ -53,6 +53,17 @@ describe("atomic writes name the file and the cause", () => {
     await expect(ensureDirectory(join(blocker, "a", "b"))).rejects.toThrow(/is a file, not a directory$/);
   });
 
+  test("the LLM verdict cache names its file when it cannot append", async () => {
+    const { VerdictCache } = await import("../src/judges/cache");
+    const blocker = join(scratch, "cache-blocker");
+    const cache = VerdictCache.open(join(blocker, "llm"));
+    writeFileSync(blocker, ""); // the folder's place is taken by a file after the cache was opened
+    const verdict = { id: "a/b", activity: "SI" as const, relevant: true, rationale: "r", judge: "j", promptHash: "h", error: null };
+    await expect(cache.put("k", "c", verdict, { promptTokens: 0, outputTokens: 0, totalTokens: 0, calls: 1 })).rejects.toThrow(
+      `cannot write ${join(blocker, "llm", "verdicts.jsonl")}: ${blocker} is a file, not a directory`,
+    );
+  });
+
   test("errno codes are put in words", () => {
     expect(describeFsError(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }))).toBe("no space left on device (ENOSPC)");
     expect(describeFsError(Object.assign(new Error("x"), { code: "EROFS" }))).toBe("read-only file system (EROFS)");
