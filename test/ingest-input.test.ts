@@ -67,7 +67,11 @@ describe("unreadable input is refused and the corpus at --out is left exactly as
     ["UTF-16 BE with a BOM", Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]), /: it is UTF-16 text; convert it to UTF-8/],
     ["UTF-16 LE without a BOM", utf16le.subarray(2), /: it looks like UTF-16 text without a BOM/],
     ["UTF-16 inside gzip", gzipSync(utf16le), /: its decompressed text: it is UTF-16 text/],
-    ["a truncated .gz", bigGz.subarray(0, Math.floor(bigGz.length / 2)), /: the gzip stream is damaged or cut off after line \d+ \(unexpected end of file\); a partial dump is not loaded$/],
+    [
+      "a truncated .gz",
+      bigGz.subarray(0, Math.floor(bigGz.length / 2)),
+      /: the gzip stream is damaged or cut off after line \d+ \(unexpected end of file\); a partial dump is not loaded$/,
+    ],
     ["a zstd file", Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]), /: the file is compressed with zstd; decompress it first/],
     ["binary data", Buffer.from([0x7b, 0x00, 0x01, 0x02, 0x00, 0x22, 0x69, 0x64]), /: it holds NUL bytes/],
   ];
@@ -143,7 +147,11 @@ describe("lossy and impossible values are recorded problems", () => {
     const latin = (await readCorpus(out)).find((r) => r.id === "org/latin")!;
     expect(latin.cardText).toBe("caf\uFFFD au lait");
     expect(latin.problems).toEqual([
-      { stage: "ingest", code: "invalid-utf8", message: "org/latin: line 2 has invalid UTF-8 at byte 31 of the line; the invalid bytes were replaced by U+FFFD" },
+      {
+        stage: "ingest",
+        code: "invalid-utf8",
+        message: "org/latin: line 2 has invalid UTF-8 at byte 31 of the line; the invalid bytes were replaced by U+FFFD",
+      },
     ]);
     expect(problemsOf(out)).toEqual([{ line: 3, id: "org/m\uFFFD\uFFFDdel", reason: "invalid UTF-8 at byte 12 of the line, inside the model id; refused" }]);
   });

@@ -32,7 +32,7 @@ const FORMS: Record<string, string> = {
   "flow mappings as keys `{{{x: 1}: 1}: 1}`": `${"{".repeat(LEVELS)}x: 1${"}: 1".repeat(LEVELS - 1)}}`,
   "mixed `[{a: [{a:`": `a: ${"[{a: ".repeat(LEVELS / 2)}x`,
   "sequences with anchors `- &a - &a`": `${"- &a ".repeat(LEVELS)}x`,
-  "indentation": Array.from({ length: 2_000 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " x",
+  indentation: Array.from({ length: 2_000 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " x",
   "brackets behind a quote a hand-made scanner would skip": `a: x "\nb: ${"[".repeat(LEVELS)}`,
 };
 
@@ -43,7 +43,10 @@ describe("nesting limits before the parser", () => {
       const card = parseCard("org/deep", `---\n${yaml}\n---\nbody`);
       expect(card.cardMeta, name).toBeNull();
       expect(card.cardBody, name).toBe("body");
-      expect(card.problems.map((p) => p.code), name).toEqual(["yaml-too-deep"]);
+      expect(
+        card.problems.map((p) => p.code),
+        name,
+      ).toEqual(["yaml-too-deep"]);
       expect(card.problems[0]!.message, name).toMatch(/^org\/deep: front matter not (parsed|converted): /);
     }
   });
@@ -80,7 +83,10 @@ if (!cliBuilt) console.warn("ingest-nesting: child-process cases skipped, no dis
 
 describe.skipIf(!cliBuilt)("ingest in a child process", () => {
   test.each(Object.entries(FORMS))("%s at 100,000 levels: exit 0, problem on the record with the model id", async (name, yaml) => {
-    const slug = name.replace(/[^a-z]+/gi, "-").replace(/^-|-$/g, "").toLowerCase();
+    const slug = name
+      .replace(/[^a-z]+/gi, "-")
+      .replace(/^-|-$/g, "")
+      .toLowerCase();
     const id = `hostile/${slug}`;
     const dump = join(scratch, `${slug}.jsonl`);
     const lines = [
@@ -97,7 +103,13 @@ describe.skipIf(!cliBuilt)("ingest in a child process", () => {
     const hostile = records.get(id)!;
     expect(hostile.cardStatus).toBe("present");
     expect(hostile.cardBody).toBe("# A card\nFine body text.\n");
-    expect(hostile.problems).toEqual([expect.objectContaining({ stage: "card", code: "yaml-too-deep", message: expect.stringMatching(new RegExp(`^${id}: front matter not (parsed|converted): `)) })]);
+    expect(hostile.problems).toEqual([
+      expect.objectContaining({
+        stage: "card",
+        code: "yaml-too-deep",
+        message: expect.stringMatching(new RegExp(`^${id}: front matter not (parsed|converted): `)),
+      }),
+    ]);
     expect(records.get("fine/neighbour")!.cardMeta!.license).toEqual(["mit"]);
   });
 });
@@ -116,9 +128,20 @@ describe("collect with a hostile card and an id holding a newline", () => {
     try {
       const out = join(scratch, "collect");
       const logs: string[] = [];
-      const summary = await collect({ outDir: out, hubUrl: hub.url, arxivUrl: arxiv.url, batchSize: 3, arxivDelayMs: 0, maxRetries: 1, progress: "silent", log: (line) => logs.push(line) });
+      const summary = await collect({
+        outDir: out,
+        hubUrl: hub.url,
+        arxivUrl: arxiv.url,
+        batchSize: 3,
+        arxivDelayMs: 0,
+        maxRetries: 1,
+        progress: "silent",
+        log: (line) => logs.push(line),
+      });
       expect(summary.written).toBe(5);
-      expect(summary.refused).toEqual([{ id: "org/forged\nPipeline tag: code", reason: expect.stringContaining("contains a control character (U+000A); refused") }]);
+      expect(summary.refused).toEqual([
+        { id: "org/forged\nPipeline tag: code", reason: expect.stringContaining("contains a control character (U+000A); refused") },
+      ]);
       expect(logs.some((line) => line.startsWith('refused "org/forged\\nPipeline tag: code"'))).toBe(true);
       const records = new Map((await readCorpus(out)).map((r) => [r.id, r]));
       for (const model of [models[1]!, models[2]!]) {
@@ -126,7 +149,16 @@ describe("collect with a hostile card and an id holding a newline", () => {
         expect(records.get(model.id)!.problems[0]!.message.startsWith(`${model.id}: `)).toBe(true);
       }
       // A resumed crawl over the same listing does not fall over either.
-      const again = await collect({ outDir: out, hubUrl: hub.url, arxivUrl: arxiv.url, batchSize: 3, arxivDelayMs: 0, maxRetries: 1, progress: "silent", resume: true });
+      const again = await collect({
+        outDir: out,
+        hubUrl: hub.url,
+        arxivUrl: arxiv.url,
+        batchSize: 3,
+        arxivDelayMs: 0,
+        maxRetries: 1,
+        progress: "silent",
+        resume: true,
+      });
       expect(again.stoppedBy).toBe("already-finished");
     } finally {
       await hub.close();

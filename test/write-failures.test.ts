@@ -105,7 +105,12 @@ const cliBuilt = existsSync(CLI);
 if (!cliBuilt) console.warn("write-failures: CLI cases skipped, no dist/cli/main.js (run npm run build)");
 
 function runCli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, DOTENV_CONFIG_QUIET: "true" }, timeout: 600_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, DOTENV_CONFIG_QUIET: "true" },
+    timeout: 600_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -118,7 +123,10 @@ describe.skipIf(!cliBuilt)("the CLI exits non-zero with the file and the cause",
   test("funnel and replicate into a path under a regular file", () => {
     const blocker = join(scratch, "not-a-dir");
     writeFileSync(blocker, "");
-    for (const [command, out] of [["funnel", join(blocker, "run")], ["replicate", join(blocker, "rep")]] as const) {
+    for (const [command, out] of [
+      ["funnel", join(blocker, "run")],
+      ["replicate", join(blocker, "rep")],
+    ] as const) {
       const run = runCli(command, "--out", out, ...(command === "replicate" ? ["--no-static", "--offline"] : []));
       expect(run.status, `${command}: ${run.stderr}`).toBe(1);
       const errors = errorLines(run.stderr);

@@ -81,7 +81,8 @@ async function readHead(path: string, length: number): Promise<Buffer> {
 
 /** Why the first bytes of the (decompressed) text are not UTF-8 JSON Lines, or null. */
 export function textEncodingProblem(head: Uint8Array): string | null {
-  if (startsWith(head, [0xff, 0xfe, 0x00, 0x00]) || startsWith(head, [0x00, 0x00, 0xfe, 0xff])) return "it is UTF-32 text; convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)";
+  if (startsWith(head, [0xff, 0xfe, 0x00, 0x00]) || startsWith(head, [0x00, 0x00, 0xfe, 0xff]))
+    return "it is UTF-32 text; convert it to UTF-8 (iconv -f UTF-32 -t UTF-8)";
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return "it is UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)";
   const sample = head.subarray(0, 4096);
   let nul = 0;
@@ -159,13 +160,28 @@ export async function* readDumpLines(path: string): AsyncGenerator<DumpLine> {
 
 /** Byte offset of the first invalid UTF-8 sequence in `bytes` (-1 when there is none). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b < 0x80) {
       i++;
       continue;
     }
-    const [length, min, max] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+    const [length, min, max] =
+      b >= 0xc2 && b <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : b === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : b === 0xed
+            ? [3, 0x80, 0x9f]
+            : b >= 0xe1 && b <= 0xef
+              ? [3, 0x80, 0xbf]
+              : b === 0xf0
+                ? [4, 0x90, 0xbf]
+                : b === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : b >= 0xf1 && b <= 0xf3
+                    ? [4, 0x80, 0xbf]
+                    : [0, 0, 0];
     if (length === 0 || i + length > bytes.length) return i;
     if (bytes[i + 1]! < min || bytes[i + 1]! > max) return i;
     for (let k = 2; k < length; k++) if (bytes[i + k]! < 0x80 || bytes[i + k]! > 0xbf) return i;

@@ -6,6 +6,7 @@
  */
 
 /** C0/C1 control characters and the Unicode line/paragraph separators. */
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** The first control character in `text` as `U+000A`, or null. */

@@ -17,8 +17,12 @@
  */
 
 /** Invisible characters that can split or disguise a word: zero-width, bidi controls, joiners, variation selectors, tags. */
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udfff]/g;
+const INVISIBLE =
+  // Combining marks (U+034F, variation selectors) are listed on purpose: each is removed on its own.
+  // eslint-disable-next-line no-misleading-character-class
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udfff]/g;
 /** Control characters other than tab and line feed. */
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /** NFKC, invisible and control characters removed, every line break as `\n`. */
@@ -36,6 +40,7 @@ export function normaliseUntrusted(text: string): string {
  * (`\n`, `\u0007`), so `Model id: a/b\nPipeline tag: x` stays one line. Ordinary values are unchanged.
  */
 export function singleLine(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     if (c === "\n") return "\\n";
     if (c === "\r") return "\\r";
@@ -87,7 +92,12 @@ addFold(">", "\u203a\u00bb\u232a\u3009\u27e9\u02c3\u1433\u276f\u276d");
 export function skeleton(text: string): string {
   return text.replace(FOLDED, (ch) => FOLD[ch]!);
 }
-const FOLDED = new RegExp(`[${Object.keys(FOLD).map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}]`, "g");
+const FOLDED = new RegExp(
+  `[${Object.keys(FOLD)
+    .map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .join("")}]`,
+  "g",
+);
 
 const SEP = String.raw`[\s_\-.·:~*|/\\+=]*`;
 /** A keyword whose letters may be split by whitespace (line breaks included). */
@@ -96,7 +106,10 @@ const MARKER = `(?:${spaced("END")}${SEP})?${spaced("CARD")}${SEP}${spaced("DATA
 /** `<<` ... marker ... up to the closing `>>` (or `>`, or the end of the line). */
 const BRACKETED = new RegExp(String.raw`<(?:\s*<)+${SEP}${MARKER}(?:[^\n]{0,200}?>(?:\s*>)+|[^\n]{0,200}?>|[^\n]{0,200})`, "gi");
 /** The marker words without brackets, when joined like a token (`CARD-DATA`, `END_CARD_DATA`, `END CARD DATA`). */
-const BARE = new RegExp(String.raw`(?<![A-Za-z])(?:${spaced("END")}${SEP}${spaced("CARD")}${SEP}${spaced("DATA")}|${spaced("CARD")}\s*[_\-]+\s*${spaced("DATA")})(?![A-Za-z])`, "gi");
+const BARE = new RegExp(
+  String.raw`(?<![A-Za-z])(?:${spaced("END")}${SEP}${spaced("CARD")}${SEP}${spaced("DATA")}|${spaced("CARD")}\s*[_\-]+\s*${spaced("DATA")})(?![A-Za-z])`,
+  "gi",
+);
 
 export const DELIMITER_REPLACEMENT = "[delimiter-like text removed]";
 
@@ -139,14 +152,29 @@ const LATIN_PATTERNS: RegExp[] = [
   /\b(?:ignore|disregard)\s+(?:(?:all|everything)\s+)?(?:of\s+)?(?:the\s+|what\s+(?:is|was)\s+)?(?:above|previous|preceding|said\s+before)\b/i,
   /\bnew\s+(?:instructions?|rules|system\s+prompt)\s*:/i,
   // English: speaking to the machine that reads the card
-  new RegExp(String.raw`\b(?:dear|attention|hey|hello|hi|note\s+(?:to|for)|message\s+(?:to|for)|instructions?\s+(?:to|for)|reminder\s+(?:to|for))\s*,?\s+(?:(?:the|any|all|our|you|automated|automatic)\s+)*${READER}\b`, "i"),
-  new RegExp(String.raw`\b(?:${READER}|models?|systems?)\s+(?:(?:that|who)\s+(?:is|are)\s+)?(?:reading|classifying|evaluating|judging|reviewing|scoring|labell?ing|screening|processing|analy[sz]ing|filtering)\s+(?:(?:this|these|the)\s+(?:model\s+)?(?:card|text|description|readme|page|document)s?\b|(?:this|these)(?=\s*[,.:;!?\n]|$))`, "i"),
+  new RegExp(
+    String.raw`\b(?:dear|attention|hey|hello|hi|note\s+(?:to|for)|message\s+(?:to|for)|instructions?\s+(?:to|for)|reminder\s+(?:to|for))\s*,?\s+(?:(?:the|any|all|our|you|automated|automatic)\s+)*${READER}\b`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`\b(?:${READER}|models?|systems?)\s+(?:(?:that|who)\s+(?:is|are)\s+)?(?:reading|classifying|evaluating|judging|reviewing|scoring|labell?ing|screening|processing|analy[sz]ing|filtering)\s+(?:(?:this|these|the)\s+(?:model\s+)?(?:card|text|description|readme|page|document)s?\b|(?:this|these)(?=\s*[,.:;!?\n]|$))`,
+    "i",
+  ),
   /\bif\s+you\s+are\s+(?:an?\s+|the\s+)?(?:ai|a\.i\.|llm|large\s+language\s+model|language\s+model|bot|automated|machine|classifier|judge)\b/i,
   /\byou\s+are\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}(?:classifier|judge|grader|evaluator|annotator|relevance\s+(?:checker|filter|model))\b/i,
   // English: steering the verdict
-  new RegExp(String.raw`\b(?:answer|respond|reply|output|return|say|print|write|state|conclude)\s+(?:(?:only|just|simply|with|that|it\s+is|this\s+is|as)\s+)*${QUOTE}${VERDICT_WORD}`, "i"),
-  new RegExp(String.raw`(?:^|[.!?;:\n]\s*|\b(?:please|must|should|always|only|just|simply|now)\s+)(?:respond|reply|answer)\s+(?:only\s+)?with\s+(?:(?:a|the|only|just)\s+)*${QUOTE}(?:yes|true|relevant|verdict|["'{]\s*relevant)\b`, "i"),
-  new RegExp(String.raw`\b(?:classify|mark|label|rate|judge|consider|treat|flag|tag)\s+(?:(?:this|it|the|me|that)\s+)*(?:model\s+|card\s+)?as\s+${QUOTE}(?:relevant|se|software\s+engineering|a\s+software\s+engineering\s+model)\b`, "i"),
+  new RegExp(
+    String.raw`\b(?:answer|respond|reply|output|return|say|print|write|state|conclude)\s+(?:(?:only|just|simply|with|that|it\s+is|this\s+is|as)\s+)*${QUOTE}${VERDICT_WORD}`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`(?:^|[.!?;:\n]\s*|\b(?:please|must|should|always|only|just|simply|now)\s+)(?:respond|reply|answer)\s+(?:only\s+)?with\s+(?:(?:a|the|only|just)\s+)*${QUOTE}(?:yes|true|relevant|verdict|["'{]\s*relevant)\b`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`\b(?:classify|mark|label|rate|judge|consider|treat|flag|tag)\s+(?:(?:this|it|the|me|that)\s+)*(?:model\s+|card\s+)?as\s+${QUOTE}(?:relevant|se|software\s+engineering|a\s+software\s+engineering\s+model)\b`,
+    "i",
+  ),
   /\b(?:correct|right|expected|only\s+valid)\s+(?:answer|classification|verdict|label|output)\s+(?:here\s+)?(?:is|would\s+be|=)\b/i,
   /["'“”]relevant["'“”]\s*:\s*(?:true|false)\b/i,
   // German

@@ -87,7 +87,7 @@ function mkdirCause(dir: string, original: unknown): unknown {
   let child = dir;
   let parent = dirname(dir);
   while (parent !== child) {
-    let isDirectory: boolean | null = null;
+    let isDirectory: boolean | null;
     try {
       isDirectory = statSync(parent).isDirectory();
     } catch {
