@@ -5,7 +5,7 @@
  * and line numbers count `\n` only.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -125,7 +125,6 @@ describe("unreadable input is refused and the corpus at --out is left exactly as
     // What a process killed between the two renames leaves: the old corpus moved aside, nothing in place.
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     const aside = join(scratch, `.${counter}-interrupted.replaced-${dead}-0badc0de`);
-    const { renameSync } = await import("node:fs");
     renameSync(corpus, aside);
     const staged = await stageDirectory(corpus);
     expect(snapshot(corpus)).toEqual(before);

@@ -9,10 +9,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { collect } from "../src/collect/collector";
 import { parseCard } from "../src/corpus/card";
 import { hubApiToRecord } from "../src/corpus/ingest";
 import { readCorpus } from "../src/corpus/store";
 import { frontMatterTooComplex, MAX_YAML_NESTING } from "../src/corpus/yaml-limits";
+import { FAKE_PAPERS, startFakeArxiv } from "./support/fake-arxiv";
+import { makeFakeModels, startFakeHub } from "./support/fake-hub";
 
 const ROOT = join(__dirname, "..");
 const CLI = join(ROOT, "dist", "cli", "main.js");
@@ -116,9 +119,6 @@ describe.skipIf(!cliBuilt)("ingest in a child process", () => {
 
 describe("collect with a hostile card and an id holding a newline", () => {
   test("the crawl finishes: the card is a problem on its record, the id is refused and reported", async () => {
-    const { collect } = await import("../src/collect/collector");
-    const { startFakeHub, makeFakeModels } = await import("./support/fake-hub");
-    const { startFakeArxiv, FAKE_PAPERS } = await import("./support/fake-arxiv");
     const models = makeFakeModels(6);
     models[1]!.readme = `---\n${"- ".repeat(LEVELS)}x\n---\n# Deep\n`;
     models[2]!.readme = `---\na: ${"{a: ".repeat(LEVELS)}x\n---\n# Deeper\n`;
@@ -136,7 +136,7 @@ describe("collect with a hostile card and an id holding a newline", () => {
         arxivDelayMs: 0,
         maxRetries: 1,
         progress: "silent",
-        log: (line) => logs.push(line),
+        log: (line: string) => logs.push(line),
       });
       expect(summary.written).toBe(5);
       expect(summary.refused).toEqual([

@@ -233,12 +233,26 @@ describe("a judge that obeys the card still sends the pair to a human", () => {
 
 test("verdicts.arrow written before the flag column reads with injectionSuspected null", async () => {
   const path = join(scratch, "old-verdicts.arrow");
-  const old = { id: "a/b", activity: "SI", relevant: true, rationale: "r", judge: "j", promptHash: "h", error: null };
+  const old = {
+    id: "a/b",
+    activity: "SI" as const,
+    relevant: true,
+    rationale: "r",
+    judge: "offline-rules/v2",
+    promptHash: "h",
+    error: null,
+    backend: "offline",
+    model: null,
+    temperature: null,
+    seed: null,
+  };
   await writeRows(
     path,
-    [old],
+    [{ ...old, injectionSuspected: null }],
     VERDICTS.filter((c) => c.name !== "injectionSuspected"),
   );
+  const table = readRows<Record<string, unknown>>(path);
+  expect(Object.keys(table[0]!)).not.toContain("injectionSuspected");
   expect(readVerdicts(path)).toEqual([{ ...old, injectionSuspected: null }]);
 });
 

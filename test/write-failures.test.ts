@@ -13,8 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, test } from "vitest";
+import { VerdictCache } from "../src/judges/cache";
 import { openArrowStream } from "../src/pipeline/arrow-stream";
-import { PROBLEM_COLUMNS } from "../src/pipeline/shard";
+import { PROBLEMS as PROBLEM_COLUMNS } from "../src/run/tables";
 import { describeFsError, ensureDirectory, streamToFileAtomic, writeFileAtomic, writeFileAtomicSync, WriteError } from "../src/util/atomic";
 
 const ROOT = join(__dirname, "..");
@@ -54,11 +55,22 @@ describe("atomic writes name the file and the cause", () => {
   });
 
   test("the LLM verdict cache names its file when it cannot append", async () => {
-    const { VerdictCache } = await import("../src/judges/cache");
     const blocker = join(scratch, "cache-blocker");
     const cache = VerdictCache.open(join(blocker, "llm"));
     writeFileSync(blocker, ""); // the folder's place is taken by a file after the cache was opened
-    const verdict = { id: "a/b", activity: "SI" as const, relevant: true, rationale: "r", judge: "j", promptHash: "h", error: null };
+    const verdict = {
+      id: "a/b",
+      activity: "SI" as const,
+      relevant: true,
+      rationale: "r",
+      judge: "gemini:m",
+      promptHash: "h",
+      error: null,
+      backend: "gemini",
+      model: "m",
+      temperature: null,
+      seed: null,
+    };
     await expect(cache.put("k", "c", verdict, { promptTokens: 0, outputTokens: 0, totalTokens: 0, calls: 1 })).rejects.toThrow(
       `cannot write ${join(blocker, "llm", "verdicts.jsonl")}: ${blocker} is a file, not a directory`,
     );
