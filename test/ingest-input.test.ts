@@ -103,6 +103,15 @@ describe("unreadable input is refused and the corpus at --out is left exactly as
     expect(snapshot(corpus)).toEqual(before);
   });
 
+  test.skipIf(!existsSync(CLI))("the built CLI reads a gzipped dump with no suffix at all as JSON Lines (not as Parquet)", () => {
+    const dump = fresh("hub-dump");
+    writeFileSync(dump, gzipSync(readFileSync(DUMP)));
+    const corpus = fresh("no-suffix");
+    const run = spawnSync(process.execPath, [CLI, "ingest", dump, "--out", corpus], { encoding: "utf8", env: { ...process.env, DOTENV_CONFIG_QUIET: "true" } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("loaded 12 models");
+  });
+
   test("a complete ingest replaces the corpus but keeps the user's own files; stale crawl files go", async () => {
     const corpus = fresh("replace");
     await ingestJsonl(DUMP, corpus, { shardSize: 2 });
