@@ -17,7 +17,7 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { RecordBatch, Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { writeFileAtomic } from "../util/atomic";
+import { ensureDirectory, writeFileAtomic } from "../util/atomic";
 import { batchColumns, batchToRecords, recordsToBatch, type CorpusColumnName, type CorpusColumns } from "./arrow-schema";
 import type { ModelRecord } from "./record";
 import { errorMessage } from "../util/text";
@@ -72,7 +72,7 @@ export function shardFileName(index: number): string {
 export async function openCorpusWriter(dir: string, options: CorpusWriterOptions = {}): Promise<CorpusWriter> {
   const shardSize = options.shardSize ?? DEFAULT_SHARD_SIZE;
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`shard size must be a positive integer, got ${shardSize}`);
-  await fs.mkdir(dir, { recursive: true });
+  await ensureDirectory(dir);
   const manifestPath = join(dir, MANIFEST_FILE);
   let previous: CorpusManifest | null = null;
   if (options.append) {

@@ -97,8 +97,10 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const includeAliases = options.includeAliases ?? false;
   const manifest = await readManifest(options.corpusDir);
   const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
-  const workers = options.workers ?? defaultWorkers(manifest);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
+  const requested = options.workers ?? defaultWorkers(manifest);
+  if (!Number.isInteger(requested) || requested < 1) throw new Error(`workers must be a positive integer (got ${requested})`);
+  // More threads than cores only multiply memory (each holds a lemmatizer and the compiled taxonomy).
+  const workers = Math.min(requested, availableParallelism());
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
   const taxonomySha256 = taxonomyDigest(taxonomy);
@@ -196,7 +198,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   // Outputs.
   stageStart = process.hrtime.bigint();
   const problems = writers.problems.rowsWritten;
-  await Promise.all(Object.values(writers).map((w) => w.close()));
+  await closeAll(Object.values(writers));
   await writeRunTable(runDir, "candidates", candidateRows);
   await writeRunTable(runDir, "nearDuplicates", near.pairs);
   await writeRunTable(runDir, "unique", uniqueRows);
@@ -234,6 +236,21 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   await writeRunInfo(runDir, runInfo);
   checkpoints?.clear();
   return { runDir, synthetic: manifest.synthetic, counts: funnelCounts, rows, documentation, outliers, nearDuplicates, problems, workers, resumedShards, snapshot, modelsWithoutAbstracts, timings };
+}
+
+/**
+ * Close the stage tables one by one; when one cannot be written, the others are abandoned (their
+ * temporary files removed) before the error goes up, so nothing is left half-written or still in flight.
+ */
+async function closeAll(writers: ReadonlyArray<{ close(): Promise<void>; abort(): Promise<void> }>): Promise<void> {
+  for (const [i, writer] of writers.entries()) {
+    try {
+      await writer.close();
+    } catch (error) {
+      await Promise.all(writers.slice(i + 1).map((w) => w.abort()));
+      throw error;
+    }
+  }
 }
 
 /**
@@ -348,8 +365,10 @@ async function searchInWorkers(
           while (idle.length > 0 && dispatch(idle[0]!)) idle.shift();
         });
         worker.on("error", reject);
+        worker.on("messageerror", reject);
+        // Any exit before every shard is in (even a clean one) would leave this promise pending forever.
         worker.on("exit", (code) => {
-          if (code !== 0 && nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code}`));
+          if (nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code} before the search finished`));
         });
         if (!dispatch(worker)) idle.push(worker);
       }

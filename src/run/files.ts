@@ -116,6 +116,8 @@ export function readVerdicts(path: string): RecordedVerdict[] {
       model: row.model === undefined ? fallback.model : row.model,
       temperature: row.temperature ?? null,
       seed: row.seed ?? null,
+      // Files written before the flag existed read as "not flagged".
+      injectionSuspected: row.injectionSuspected ?? null,
     };
   });
 }

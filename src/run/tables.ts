@@ -120,9 +120,15 @@ export const VERDICTS = defineTable({
   /** Sampling settings sent; null when not applicable or not sent (the backend's own default applies). */
   temperature: col.float({ nullable: true }),
   seed: col.int({ nullable: true }),
+  /**
+   * Null, or the passage of the card that addresses the judge ("ignore previous instructions", "answer
+   * relevant", ...): the verdict stands but is marked for a human (`pilot sample` queues such pairs in
+   * the `review` set). Set by the relevance stage for every judge; judges themselves leave it out.
+   */
+  injectionSuspected: col.string({ nullable: true }),
 });
 /** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
-export type RecordedVerdict = RowOf<typeof VERDICTS>;
+export type RecordedVerdict = Omit<RowOf<typeof VERDICTS>, "injectionSuspected"> & { injectionSuspected?: string | null };
 /** Which judge decided a verdict and with which sampling settings, so a verdict can be traced to them. */
 export type JudgeIdentity = Pick<RecordedVerdict, "backend" | "model" | "temperature" | "seed">;
 /** A verdict on one candidate as a judge gives it (the relevance stage adds the judge's identity). */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { collect, HUB_URL, type CollectSummary } from "../../collect/collector";
 import { ARXIV_API_URL } from "../../collect/arxiv";
-import { nonNegativeNumber, positiveInt } from "../options";
+import { httpUrl, nonNegativeNumber, positiveInt } from "../options";
 import { compareText } from "../../util/text";
 
 interface CollectFlags {
@@ -30,8 +30,8 @@ export function register(program: Command): void {
       "crawl the Hugging Face Hub (models, README cards, arXiv abstracts) into a corpus directory; resumable and incremental",
     )
     .requiredOption("--out <dir>", "corpus directory to write (shards, manifest, checkpoint)")
-    .option("--hub-url <url>", "Hub endpoint", HUB_URL)
-    .option("--arxiv-url <url>", "arXiv API endpoint", ARXIV_API_URL)
+    .option("--hub-url <url>", "Hub endpoint", httpUrl("--hub-url"), HUB_URL)
+    .option("--arxiv-url <url>", "arXiv API endpoint", httpUrl("--arxiv-url"), ARXIV_API_URL)
     .option("--since <date>", "only models created after this date (YYYY-MM-DD or ISO); merged into an existing corpus")
     .option("--until <date>", "snapshot cut-off: skip models created after this date (YYYY-MM-DD, the whole day, or ISO)")
     .option("--limit <n>", "take only the first N models of the listing (newest first)", positiveInt("--limit"))
@@ -89,6 +89,10 @@ export function formatSummary(summary: CollectSummary): string {
     `  arXiv: ${summary.arxiv.requests} requests, ${summary.arxiv.resolved} resolved, ${summary.arxiv.missing} not found, ${summary.arxiv.failed} failed`,
     `  HTTP: ${summary.http.requests} requests, ${summary.http.retries} retries, ${summary.http.givenUp} given up; ${summary.seconds.toFixed(1)} s`,
   ];
+  if (summary.refused.length > 0) {
+    const shown = summary.refused.slice(0, 5).map((r) => `${JSON.stringify(r.id)} (${r.reason})`).join("; ");
+    lines.push(`  refused ${summary.refused.length} listed model(s) (all in collect-report.json): ${shown}${summary.refused.length > 5 ? "; ..." : ""}`);
+  }
   if (summary.updated.length > 0) {
     const shown = summary.updated.slice(0, 20).join(", ");
     lines.push(`  modified since collected (all in collect-report.json): ${shown}${summary.updated.length > 20 ? ", ..." : ""}`);

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { PAPER_SNAPSHOT } from "../../paper/reported";
 import type { Command } from "commander";
 import { abstractsHint } from "../../corpus/arxiv-status";
@@ -81,8 +82,13 @@ export function register(program: Command): void {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${options.threshold}")`);
-      const workers = options.workers === undefined ? undefined : Number(options.workers);
+      let workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
+      // Each worker holds its own lemmatizer and compiled taxonomy (~100 MB): more threads than cores only cost memory.
+      if (workers !== undefined && workers > availableParallelism()) {
+        process.stderr.write(`funnel: --workers ${workers} capped at ${availableParallelism()}, the number of cores\n`);
+        workers = availableParallelism();
+      }
       const result = await runFunnel({
         corpusDir: options.corpus,
         outDir: options.out,

@@ -3,6 +3,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { CARD_DUMP_DATASET, ingestCardDump, type CardDumpIngestReport, type CardDumpInput } from "../../corpus/card-dump";
+import { isTextDump } from "../../corpus/dump-input";
 import { ingestJsonl } from "../../corpus/ingest";
 import { parseUntil, type SnapshotCutoff } from "../../corpus/snapshot";
 import { DEFAULT_SHARD_SIZE } from "../../corpus/store";
@@ -65,7 +66,7 @@ export function register(program: Command): void {
     .command("ingest")
     .description("load a dump into a corpus directory: Hub API JSON Lines, or the Hub's Parquet card dump (local files, or downloaded with --from-hub)")
     .argument("[dump...]", "a JSON Lines file (.jsonl, .jsonl.gz), or Parquet files / folders of the card dump")
-    .requiredOption("--out <dir>", "corpus directory to write (replaced if it exists)")
+    .requiredOption("--out <dir>", "corpus directory to write (an existing corpus there is replaced only once the whole dump was read)")
     .option("--shard-size <n>", "records per Arrow shard", positiveInt("--shard-size"), DEFAULT_SHARD_SIZE)
     .option("--synthetic", "mark the corpus as synthetic (generated, not real Hub data; JSON Lines only)")
     .option("--until <date>", `keep only models created up to this date (YYYY-MM-DD, the whole day, or an ISO timestamp); the paper's snapshot is ${PAPER_SNAPSHOT}`)
@@ -115,7 +116,8 @@ export function register(program: Command): void {
         return;
       }
       if (dumps.length === 0) throw new Error("give a dump (JSON Lines or Parquet files) or --from-hub");
-      if (dumps.length === 1 && isJsonl(dumps[0]!)) {
+      // One file that is not Parquet by its bytes is a JSON Lines dump whatever its name (gzip is told by its bytes too).
+      if (dumps.length === 1 && (isJsonl(dumps[0]!) || (await isTextDump(dumps[0]!)))) {
         const dump = dumps[0]!;
         const progress = createProgress({ label: "ingest", unit: "lines" });
         const report = await ingestJsonl(dump, flags.out, { shardSize: flags.shardSize, synthetic: flags.synthetic ?? false, progress, until });
