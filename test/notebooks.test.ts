@@ -1,14 +1,16 @@
 /**
  * Every notebook in notebooks/ executes headless (jupyter nbconvert + the tslab kernel) without a
- * cell error, against a fresh offline replication of the shipped demo corpus (no static images, so
- * only Jupyter is needed). Notebooks are committed without outputs.
+ * cell error, against a fresh offline replication of the shipped demo corpus given through
+ * HF_SE_ATLAS_RUN (no static images, so only Jupyter is needed), and never writes into that run.
+ * Executed copies carry execution counts, load plotly.js once (never inlined) and stay under 1 MB.
+ * Notebooks are committed without outputs, set up with one library call, and end with an exercise.
  * Without jupyter, the tslab kernel or a built dist/, this skips locally with the reason and fails
  * under CI (CI installs them: see scripts/setup-notebooks.sh and .ci/run).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { replicate } from "../src/pipeline/replicate";
 
@@ -40,6 +42,22 @@ interface Notebook {
 }
 const readNotebook = (path: string): Notebook => JSON.parse(readFileSync(path, "utf8")) as Notebook;
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : (v ?? ""));
+const MAX_EXECUTED_BYTES = 1_000_000;
+
+/** Every file under `dir` with its size and modification time. */
+function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      const s = statSync(path);
+      if (s.isDirectory()) walk(path);
+      else out.push(`${relative(dir, path)} ${s.size} ${s.mtimeMs}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
 
 function whyCannotRun(): string | null {
   const jupyter = spawnSync("jupyter", ["kernelspec", "list", "--json"], { encoding: "utf8" });
@@ -64,10 +82,28 @@ describe("committed notebooks", () => {
         expect(cell.outputs ?? [], name).toEqual([]);
         expect(cell.execution_count ?? null, name).toBeNull();
       }
+      const all = nb.cells.map((c) => text(c.source)).join("\n");
       // Notebooks import the built library, never ../src (tslab compiles with rootDir = notebooks/).
-      expect(nb.cells.map((c) => text(c.source)).join("\n"), name).not.toMatch(/from "\.\.\/src\//);
+      expect(all, name).not.toMatch(/from "\.\.\/src\//);
       expect(nb.cells.some((c) => c.cell_type === "markdown" && /synthetic/i.test(text(c.source))), `${name} says the demo data is synthetic`).toBe(true);
+      // One library call sets a notebook up; the run's own taxonomy is used, never a hard-coded one.
+      const setup = text(nb.cells.find((c) => c.cell_type === "code")!.source);
+      expect(setup, name).toMatch(/const nb = await openNotebookRun\(\{ display: tslab\.display \}\);/);
+      expect(setup.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("//")).length, name).toBeLessThanOrEqual(3);
+      expect(all, name).not.toMatch(/se-tasks\.json|ensureReplication|HF_SE_ATLAS_REPLICATION/);
+      // It teaches: prose between the code, and an exercise at the end (a knob to change, a prediction, a rerun).
+      expect(nb.cells.filter((c) => c.cell_type === "markdown").length, `${name}: prose cells`).toBeGreaterThanOrEqual(5);
+      const exercise = nb.cells.findIndex((c) => c.cell_type === "markdown" && /^## Exercise/m.test(text(c.source)));
+      expect(exercise, `${name} ends with an exercise`).toBe(nb.cells.length - 2);
+      expect(text(nb.cells[exercise]!.source), name).toMatch(/\*\*Knob:\*\*[\s\S]*\*\*Predict first:\*\*[\s\S]*\*\*Then\*\*/);
+      // The paper's numbers come from src/paper/reported.ts, not from the notebook's prose.
+      expect(all, name).not.toMatch(/1,533,973|113,558|14,962|7,797|2,205|89\.01|31\.17|7\.32/);
     }
+  });
+
+  test("the method notebook walks the LLM check and its validation", () => {
+    const all = readNotebook(join(NOTEBOOK_DIR, "00-method.ipynb")).cells.map((c) => text(c.source)).join("\n");
+    for (const topic of [/PRIMES/, /delimiter/, /promptSections/, /nb\.prompt\(/, /judgeOffline/, /Cochran/, /planPilots/, /sheetRows/, /majority/, /consolidateLabels/, /cohenKappa/, /Table V/]) expect(all).toMatch(topic);
   });
 });
 
@@ -75,14 +111,17 @@ describe.skipIf(reason !== null)("notebooks execute headless", () => {
   let root: string;
   let env: NodeJS.ProcessEnv;
 
+  let replication: string;
+  let untouched: string[];
+
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "notebooks-"));
-    const corpus = join(ROOT, "data", "demo");
-    await replicate({ corpusDir: corpus, outDir: root, offline: true, noStatic: true, log: () => undefined });
+    replication = join(root, "replication");
+    await replicate({ corpusDir: join(ROOT, "data", "demo"), outDir: replication, offline: true, noStatic: true, log: () => undefined });
+    untouched = snapshot(replication);
     env = {
       ...process.env,
-      HF_SE_ATLAS_CORPUS: corpus,
-      HF_SE_ATLAS_REPLICATION: root,
+      HF_SE_ATLAS_RUN: replication,
       DOTENV_CONFIG_QUIET: "true",
       PATH: `${join(ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
     };
@@ -109,9 +148,17 @@ describe.skipIf(reason !== null)("notebooks execute headless", () => {
     expect(streamed).not.toMatch(/injected env|dotenv/i);
     const html = outputs.map((o) => text(o.data?.["text/html"] as string | string[] | undefined)).join("\n");
     const figures = (html.match(/Plotly\.newPlot\(/g) ?? []).length;
-    const bundles = (html.match(/var define, module, exports;/g) ?? []).length;
-    // The plotly bundle is embedded once, with the first figure; later figures reuse it.
-    expect(bundles).toBe(figures > 0 ? 1 : 0);
+    // plotly.js is loaded once per notebook by the set-up cell's output, never inlined; every figure waits for it.
+    expect((html.match(/var define, module, exports;/g) ?? []).length).toBe(0);
+    expect((html.match(/window\.__hfSeAtlasPlotly=/g) ?? []).length).toBe(1);
+    expect((html.match(/window\.__hfSeAtlasPlotly\|\|Promise\.reject/g) ?? []).length).toBe(figures);
     if (name !== "00-method") expect(figures + (html.match(/<table>/g) ?? []).length, `${name} shows results`).toBeGreaterThan(0);
+    // Every code cell carries its execution count, in order (scripts/tslab-kernel.cjs broadcasts them).
+    const counts = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count ?? null);
+    expect(counts).toEqual(counts.map((_, i) => i + 1));
+    const bytes = statSync(join(out, `${name}.ipynb`)).size;
+    expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(MAX_EXECUTED_BYTES);
+    // The run it was given is only read.
+    expect(snapshot(replication)).toEqual(untouched);
   }, 900_000);
 });

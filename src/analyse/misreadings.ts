@@ -19,6 +19,7 @@ import type { ActivityCode } from "../taxonomy/taxonomy";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { compareCodeUnits } from "../util/text";
+import { CONTEXT_CHARS } from "../search/match";
 import type { AnalysisTable } from "./table";
 
 /** One kind of contextual misreading. `activity` null: it can happen under any activity. */
@@ -413,9 +414,18 @@ export interface MisreadingAnalysis {
 export function phraseInContext(o: PairOccurrence | null, chars = 70): string {
   if (!o) return "";
   const flat = (s: string) => s.replace(/\s+/g, " ");
-  const before = flat(o.before).slice(-chars);
-  const after = flat(o.after).slice(0, chars);
-  return `${before.length < flat(o.before).length ? "..." : ""}${before}[${flat(o.raw)}]${after}${after.length < flat(o.after).length ? "..." : ""}`.trim();
+  const fullBefore = flat(o.before);
+  const fullAfter = flat(o.after);
+  let before = fullBefore.slice(-chars);
+  let after = fullAfter.slice(0, chars);
+  // Start and end on whole words: a context cut here, or by the search (it keeps CONTEXT_CHARS either side), may split one.
+  const cutBefore = before.length < fullBefore.length || o.before.length >= CONTEXT_CHARS;
+  const cutAfter = after.length < fullAfter.length || o.after.length >= CONTEXT_CHARS;
+  const splitsWordBefore = before.length < fullBefore.length ? /\S/.test(fullBefore[fullBefore.length - before.length - 1]!) : cutBefore;
+  const splitsWordAfter = after.length < fullAfter.length ? /\S/.test(fullAfter[after.length]!) : cutAfter;
+  if (splitsWordBefore && /^\S/.test(before) && before.includes(" ")) before = before.slice(before.indexOf(" ") + 1);
+  if (splitsWordAfter && /\S$/.test(after) && after.includes(" ")) after = after.slice(0, after.lastIndexOf(" "));
+  return `${cutBefore ? "..." : ""}${before}[${flat(o.raw)}]${after}${cutAfter ? "..." : ""}`.trim();
 }
 
 function shorten(text: string, max = 240): string {

@@ -74,12 +74,21 @@ return Plotly.relayout(gd,{annotations:((gd.layout&&gd.layout.annotations)||[]).
 
 /** The div + script that draws one figure; `window.Plotly` must already be loaded. */
 export function figureFragment(spec: FigureSpec, domId = `figure-${spec.id}`): string {
+  return [figureDiv(spec, domId), `<script>(function(){${drawFigureScript(spec, domId)}})();</script>`].join("\n");
+}
+
+/** The empty div a figure is drawn into. */
+export function figureDiv(spec: FigureSpec, domId: string): string {
+  return `<div id="${escapeHtml(domId)}" class="figure" style="width:${spec.width}px;height:${spec.height}px"></div>`;
+}
+
+/** Script statements that draw `spec` into the div `domId` with the `Plotly` in scope (ES5, for pages and notebooks). */
+export function drawFigureScript(spec: FigureSpec, domId: string): string {
   const after = spec.afterDraw ? AFTER_DRAW_SCRIPTS[spec.afterDraw] : "function(){}";
   return [
-    `<div id="${escapeHtml(domId)}" class="figure" style="width:${spec.width}px;height:${spec.height}px"></div>`,
-    `<script>(function(){var spec=${scriptJson({ data: spec.data, layout: spec.layout })};var after=${after};`,
+    `var spec=${scriptJson({ data: spec.data, layout: spec.layout })};var after=${after};`,
     `Plotly.newPlot(${JSON.stringify(domId)}, spec.data, spec.layout, {displaylogo:false, responsive:false})`,
-    `.then(function(gd){return after(gd);}).then(function(){window.__figureReady=true;}, function(e){window.__figureError=String(e);console.error(e);});})();</script>`,
+    `.then(function(gd){return after(gd);}).then(function(){window.__figureReady=true;}, function(e){window.__figureError=String(e);console.error(e);});`,
   ].join("\n");
 }
 

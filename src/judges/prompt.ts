@@ -162,3 +162,17 @@ function fill(text: string, values: Record<string, string>): string {
 function placeholdersIn(text: string): string[] {
   return [...text.matchAll(/\{\{([A-Z_]+)\}\}/g)].map((m) => m[1]!);
 }
+
+/**
+ * The sections of a prompt body (`## Heading` and the text under it), in order: the PRIMES parts a
+ * reader can check one by one (persona, role, the activity, instructions, inclusion and exclusion
+ * criteria, where the card is, expected output, examples).
+ */
+export function promptSections(body: string): Array<{ heading: string; text: string }> {
+  const sections: Array<{ heading: string; text: string }> = [];
+  for (const part of body.split(/^## /m).slice(1)) {
+    const newline = part.indexOf("\n");
+    sections.push({ heading: (newline < 0 ? part : part.slice(0, newline)).trim(), text: newline < 0 ? "" : part.slice(newline + 1).trim() });
+  }
+  return sections;
+}
