@@ -7,6 +7,7 @@
  * scripts/setup-notebooks.sh registers this file as the tslab kernel. Nothing else of tslab is changed.
  */
 "use strict";
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: it loads tslab's own modules by path, then starts it */
 const { join } = require("node:path");
 
 const tslab = join(__dirname, "..", "node_modules", "tslab", "dist");
