@@ -5,7 +5,7 @@
  * produce it; agreement with the synthetic ground truth is shown only under that name. RQ1.2's
  * misreadings agree with what the generator planted.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -177,5 +177,14 @@ describe("with human labels", () => {
     expect(readFileSync(join(root, "labelled", "tables", "table5-kappa-humans.csv"), "utf8").split("\n")[0]).toBe(
       "scope,set,pairs,kappa,band,precision,recall,judgeErrors,paperKappa",
     );
+
+    // The labels go: the same report folder then holds no Table V, not even a stale file of the earlier report.
+    rmSync(runLayout(r).validate.labelsDir, { recursive: true });
+    const unlabelled = await reportOnRun({ runDir: r, outDir: join(root, "labelled"), noStatic: true, log: () => undefined });
+    expect(unlabelled.analyses.validation.tableV).toBeNull();
+    expect(existsSync(join(root, "labelled", "tables", "table5-kappa-humans.csv"))).toBe(false);
+    expect(existsSync(join(root, "labelled", "tables", "table5-held-out.arrow"))).toBe(false);
+    expect(existsSync(join(root, "labelled", "tables", "fig3-models-per-task.csv"))).toBe(true);
+    expect(readFileSync(unlabelled.indexPath, "utf8")).toContain('id="table-v-not-measured"');
   }, 300_000);
 });

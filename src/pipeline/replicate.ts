@@ -5,11 +5,11 @@
  * laid out as `replicationLayout` (src/run/layout.ts) says: the run directory, the tables, the figures,
  * the analyses' problems, a manifest of what was written, the selection page and the report's index page.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { PAPER_SNAPSHOT } from "../paper/reported";
 import { abstractsHint } from "../corpus/arxiv-status";
 import type { SnapshotCutoff } from "../corpus/snapshot";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData, type RunData } from "../analyse/run-data";
 import { describeJudge, paperTableV } from "../analyse/validation";
@@ -73,6 +73,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const analyses = analyseRun(data, taxonomy);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
+  const stale = removeStaleTables(options.outDir, [...tables.flatMap((t) => [t.csv, t.arrow, t.parquet ?? ""]), catalogue.csv, catalogue.parquet]);
+  if (stale.length > 0) log(`removed ${stale.length} table files of an earlier report that this one does not have (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", ..." : ""})`);
   log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
 
   const out = replicationLayout(options.outDir);
@@ -179,6 +181,25 @@ export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: s
     written.push({ table, csv, arrow, parquet });
   }
   return written;
+}
+
+/**
+ * A report folder describes one report: table files an earlier report wrote there and this one did not
+ * (say, Table V from human labels that are gone since) are removed, so no stale table sits beside it.
+ * Only table files (CSV, Arrow, Parquet) in the tables folder are touched. Returns what was removed.
+ */
+export function removeStaleTables(outDir: string, written: readonly string[]): string[] {
+  const dir = replicationLayout(outDir).tables;
+  if (!existsSync(dir)) return [];
+  const keep = new Set(written.filter((w) => w !== "").map((w) => resolve(outDir, w)));
+  const removed: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (!/\.(csv|arrow|parquet)$/.test(name) || keep.has(resolve(path)) || !statSync(path).isFile()) continue;
+    rmSync(path);
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**
