@@ -32,7 +32,8 @@ export function formatExplanation(e: Explanation): string {
   if (e.occurrences.length === 0) lines.push("  no task occurrences");
   for (const o of e.occurrences) {
     const verdict = o.excludedBy === null ? "kept" : `excluded by ${o.excludedBy}`;
-    lines.push(`  ${o.activity} ${o.task.padEnd(28)} ${`${o.source} ${o.field}@${o.charStart}`.padEnd(28)} ${oneLine(o.before)}[${oneLine(o.raw)}]${oneLine(o.after)}  -> ${verdict}`);
+    const place = `${o.provenance} ${o.field}@${o.charStart}${o.section ? ` in "${oneLine(o.section)}"` : ""}`;
+    lines.push(`  ${o.activity} ${o.task.padEnd(28)} ${place.padEnd(36)} ${oneLine(o.before)}[${oneLine(o.raw)}]${oneLine(o.after)}  -> ${verdict}`);
   }
   lines.push(
     e.candidate
