@@ -20,6 +20,13 @@ export interface TaskEvidence {
   raw: string;
   before: string;
   after: string;
+  /** The kind of place it matched (src/search/provenance.ts); absent on evidence from older runs. */
+  provenance?: string;
+  /** In the card: the headings above it. */
+  section?: string;
+  /** Offsets in the field's raw text (for the card: in the card body). */
+  charStart?: number;
+  charEnd?: number;
 }
 
 export interface Candidate {
@@ -29,10 +36,23 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
-/** Judge label: `offline-rules/v2` or `gemini:<model>`. */
+/** Judge label: `offline-rules/v3` or `gemini:<model>`. */
 export type JudgeLabel = string;
 
-/** A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists. */
+/**
+ * A judge's answer on one pair. "uncertain" means the evidence is too thin or conflicting to decide:
+ * the pair is not counted as an SE model, is counted apart in the funnel and the report, and can be
+ * sent on to a human sheet or an LLM judge ({@link isUncertain}).
+ */
+export const OUTCOMES = ["relevant", "not-relevant", "uncertain"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists;
+ * an uncertain verdict has `relevant: false` (the pair does not count as SE) and `outcome: "uncertain"`.
+ * Judges that only answer yes or no may leave `outcome`, `reasons` and `evidence` out: the relevance
+ * stage fills them in ({@link completeVerdict}).
+ */
 export interface Verdict {
   id: string;
   activity: ActivityCode;
@@ -41,6 +61,35 @@ export interface Verdict {
   judge: JudgeLabel;
   promptHash: string;
   error: string | null;
+  /** Null exactly when `error` is set. */
+  outcome?: Outcome | null;
+  /** Machine-readable codes of what decided the outcome, e.g. "activity-evidence", "thin-card". */
+  reasons?: string[];
+  /** The evidence items the judge weighed, as a JSON array (empty for judges that report none). */
+  evidence?: string;
+}
+
+/** The outcome of a verdict: its own, else read from `relevant` (null for an error). */
+export function outcomeOf(verdict: Pick<Verdict, "relevant" | "error" | "outcome">): Outcome | null {
+  if (verdict.error !== null) return null;
+  if (verdict.outcome) return verdict.outcome;
+  return verdict.relevant === true ? "relevant" : verdict.relevant === false ? "not-relevant" : null;
+}
+
+export function isUncertain(verdict: Pick<Verdict, "relevant" | "error" | "outcome">): boolean {
+  return outcomeOf(verdict) === "uncertain";
+}
+
+/** A verdict with outcome, reasons and evidence filled in, `relevant` consistent with the outcome. */
+export function completeVerdict(verdict: Verdict): Required<Verdict> {
+  const outcome = outcomeOf(verdict);
+  return {
+    ...verdict,
+    relevant: verdict.error !== null ? null : outcome === "relevant",
+    outcome,
+    reasons: verdict.reasons ?? [],
+    evidence: verdict.evidence ?? "[]",
+  };
 }
 
 /** Token usage of one call, as the API reports it (zeros for judges that call nothing). */

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { activityCodeOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { readRows, type TableSpec } from "../util/arrow-table";
-import type { TaskEvidence, Verdict } from "./candidate";
+import { completeVerdict, isUncertain, type Outcome, type TaskEvidence, type Verdict } from "./candidate";
 
 export const VERDICT_COLUMNS: TableSpec<Verdict> = [
   { name: "id", type: "string" },
@@ -16,7 +16,30 @@ export const VERDICT_COLUMNS: TableSpec<Verdict> = [
   { name: "judge", type: "string" },
   { name: "promptHash", type: "string" },
   { name: "error", type: "string", nullable: true },
+  { name: "outcome", type: "string", nullable: true },
+  { name: "reasons", type: "string[]" },
+  { name: "evidence", type: "string" },
 ];
+
+/** Key of one (model, activity) pair in pair selections. */
+export function pairKey(id: string, activity: string): string {
+  return `${id}\u0000${activity}`;
+}
+
+/** The verdicts of a run (filter/verdicts.arrow); verdicts written before the tri-state outcome get theirs from `relevant`. */
+export function readVerdicts(path: string): Verdict[] {
+  return readRows<Verdict>(path).map((v) => completeVerdict({ ...v, activity: v.activity, reasons: v.reasons ?? [], evidence: v.evidence ?? "[]", outcome: (v.outcome ?? null) as Outcome | null }));
+}
+
+/**
+ * The pairs a run's judge left uncertain, as {@link pairKey}s: what to send on to an LLM judge
+ * (`runRelevanceCheck({ onlyPairs })`) or to a human sheet (`pilot export --uncertain`).
+ */
+export function uncertainPairs(runDir: string): Set<string> {
+  const path = join(runDir, "filter", "verdicts.arrow");
+  if (!existsSync(path)) throw new Error(`no ${path}: run the relevance check first`);
+  return new Set(readVerdicts(path).filter(isUncertain).map((v) => pairKey(v.id, v.activity)));
+}
 
 export interface SeModelRow {
   id: string;
@@ -61,6 +84,10 @@ interface EvidenceRow {
   raw: string;
   before: string;
   after: string;
+  provenance?: string | null;
+  section?: string | null;
+  charStart?: number | null;
+  charEnd?: number | null;
   excludedBy?: string | null;
 }
 
@@ -81,7 +108,18 @@ export function readEvidence(runDir: string, keep: ReadonlySet<string>): Map<str
     const list = out.get(row.modelId) ?? out.set(row.modelId, []).get(row.modelId)!;
     list.push({
       activity,
-      evidence: { taskId: row.taskId, task: row.task, source: row.source, field: row.field, raw: row.raw ?? "", before: row.before ?? "", after: row.after ?? "" },
+      evidence: {
+        taskId: row.taskId,
+        task: row.task,
+        source: row.source,
+        field: row.field,
+        raw: row.raw ?? "",
+        before: row.before ?? "",
+        after: row.after ?? "",
+        // Runs written before provenance existed lack these columns: the judge then locates the text itself.
+        ...(row.provenance ? { provenance: row.provenance, section: row.section ?? "" } : {}),
+        ...(typeof row.charStart === "number" && typeof row.charEnd === "number" ? { charStart: row.charStart, charEnd: row.charEnd } : {}),
+      },
     });
   }
   return out;

@@ -229,10 +229,10 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
  * For the relevance check (LLM stage): add the "relevant" stage to a run's funnel.arrow, keeping the
  * counts the funnel wrote in run.json. Returns the new rows.
  */
-export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts): Promise<FunnelRow[]> {
+export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts, uncertain?: ActivityCounts): Promise<FunnelRow[]> {
   const run = readFunnelRun(runDir);
   if (typeof run === "string") throw new Error(run);
-  const rows = funnelRows({ ...run.counts, relevant });
+  const rows = funnelRows({ ...run.counts, relevant, ...(uncertain ? { uncertain } : {}) });
   await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
   return rows;
 }
@@ -254,6 +254,14 @@ function readFunnelRun(runDir: string): { counts: FunnelCounts } | string {
   }
   if (run?.format !== RUN_FORMAT || !run.counts) return `${path} is not a funnel run description (format ${JSON.stringify(run?.format)})`;
   return { counts: run.counts };
+}
+
+/** Pairs the judge left uncertain as funnel counts: models with one overall, pairs per activity. */
+export function uncertainCountsOf(result: Pick<RelevanceCheckResult, "uncertainModels" | "byActivity">): ActivityCounts {
+  const counts = emptyActivityCounts();
+  counts.all = result.uncertainModels;
+  for (const code of ACTIVITY_CODES) counts[code] = result.byActivity[code].uncertain;
+  return counts;
 }
 
 /** The relevance check's outcome as funnel counts: SE models overall and per activity judged relevant. */

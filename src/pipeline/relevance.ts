@@ -10,14 +10,14 @@ import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, type ActivityCode, type T
 import { writeRows } from "../util/arrow-table";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type ProgressOptions } from "../util/progress";
-import { NO_USAGE, addUsage, matchedTasks, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage, type Verdict } from "../judges/candidate";
+import { NO_USAGE, addUsage, completeVerdict, matchedTasks, outcomeOf, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage, type Verdict } from "../judges/candidate";
 import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
 import { costOf, pricingFor, type Pricing } from "../judges/cost";
 import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "../judges/gemini";
 import { OfflineRulesJudge } from "../judges/offline-rules";
 import { mapPool } from "../judges/pool";
-import { readEvidence, readUnique, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
+import { pairKey, readEvidence, readUnique, readVerdicts, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
 import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../judges/prompt";
 
 export type JudgeChoice = "auto" | "offline" | "gemini";
@@ -44,12 +44,20 @@ export interface RelevanceCheckOptions {
   judgeInstance?: RelevanceJudge;
   /** Extra Gemini options (tests: fast backoff). */
   gemini?: { backoffMs?: number; maxAttempts?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void> };
+  /**
+   * Judge only these pairs ({@link pairKey}); every other pair keeps its verdict from the run's
+   * filter/verdicts.arrow. With `uncertainPairs(runDir)` this sends the pairs the offline judge left
+   * uncertain on to another judge (an LLM) without judging the rest again.
+   */
+  onlyPairs?: ReadonlySet<string>;
 }
 
 export interface ActivityCounts {
   candidates: number;
   relevant: number;
   notRelevant: number;
+  /** Pairs the judge left uncertain (not counted as SE, not counted as not relevant). */
+  uncertain: number;
   errors: number;
 }
 
@@ -58,6 +66,9 @@ export interface RelevanceCheckResult {
   candidates: number;
   relevant: number;
   notRelevant: number;
+  uncertain: number;
+  /** Models with at least one uncertain pair. */
+  uncertainModels: number;
   errors: number;
   /** Verdicts served from the cache (no call made). */
   cached: number;
@@ -74,7 +85,7 @@ export interface RelevanceCheckResult {
 export function chooseJudge(options: Pick<RelevanceCheckOptions, "judge" | "model" | "apiKey" | "baseUrl" | "taxonomy" | "promptDir" | "excerpt" | "gemini">): RelevanceJudge {
   const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? "";
   const wantGemini = options.judge === "gemini" || (options.judge === "auto" && apiKey !== "");
-  if (!wantGemini) return new OfflineRulesJudge();
+  if (!wantGemini) return new OfflineRulesJudge({ taxonomy: options.taxonomy });
   if (!apiKey) throw new Error("the Gemini judge needs GEMINI_API_KEY in the environment (or use --offline)");
   return new GeminiJudge({
     apiKey,
@@ -106,6 +117,13 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
 
   const uniqueById = new Map(unique.map((u) => [u.id, u]));
   const verdictsById = new Map<string, Verdict[]>();
+  const only = options.onlyPairs ?? null;
+  const previous = new Map<string, Verdict>();
+  if (only) {
+    const path = join(filterDir, "verdicts.arrow");
+    if (!existsSync(path)) throw new Error(`no ${path}: judge every pair once before judging a selection of pairs`);
+    for (const v of readVerdicts(path)) previous.set(pairKey(v.id, v.activity), v);
+  }
   let usage: Usage = NO_USAGE;
   let cached = 0;
   const total = unique.reduce((n, u) => n + validActivities(u).length, 0);
@@ -118,6 +136,12 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
       if (!row || verdictsById.has(record.id)) continue;
       verdictsById.set(record.id, []);
       for (const activity of validActivities(row)) {
+        const kept = only && !only.has(pairKey(record.id, activity)) ? previous.get(pairKey(record.id, activity)) : undefined;
+        if (kept) {
+          verdictsById.get(record.id)!.push(kept);
+          progress.tick();
+          continue;
+        }
         const own = (evidence.get(record.id) ?? []).filter((e) => e.activity === activity).map((e) => e.evidence);
         candidates.push({ record, activity, evidence: own.length > 0 ? own : fallbackEvidence(row, activity, taxonomy) });
       }
@@ -156,27 +180,36 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   }
   progress.stop();
 
-  const verdicts = unique.flatMap((row) => (verdictsById.get(row.id) ?? []).slice().sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity)));
+  const verdicts = unique.flatMap((row) =>
+    (verdictsById.get(row.id) ?? [])
+      .slice()
+      .sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity))
+      .map(completeVerdict),
+  );
   const seRows = seModelsOf(unique, verdicts, taxonomy);
   const verdictsPath = join(filterDir, "verdicts.arrow");
   const seModelsPath = join(options.runDir, "se-models.arrow");
   await writeRows(verdictsPath, verdicts, VERDICT_COLUMNS);
   await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
 
-  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, ActivityCounts>;
+  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<ActivityCode, ActivityCounts>;
   for (const v of verdicts) {
     const counts = byActivity[v.activity];
     counts.candidates++;
-    if (v.error !== null) counts.errors++;
-    else if (v.relevant) counts.relevant++;
+    const outcome = outcomeOf(v);
+    if (outcome === null) counts.errors++;
+    else if (outcome === "relevant") counts.relevant++;
+    else if (outcome === "uncertain") counts.uncertain++;
     else counts.notRelevant++;
   }
   const pricing = judge.label.startsWith("gemini:") ? pricingFor(judge.label.slice("gemini:".length), options.pricing) : null;
   const result: RelevanceCheckResult = {
     judge: judge.label,
     candidates: verdicts.length,
-    relevant: verdicts.filter((v) => v.relevant === true).length,
-    notRelevant: verdicts.filter((v) => v.relevant === false).length,
+    relevant: verdicts.filter((v) => outcomeOf(v) === "relevant").length,
+    notRelevant: verdicts.filter((v) => outcomeOf(v) === "not-relevant").length,
+    uncertain: verdicts.filter((v) => outcomeOf(v) === "uncertain").length,
+    uncertainModels: new Set(verdicts.filter((v) => outcomeOf(v) === "uncertain").map((v) => v.id)).size,
     errors: verdicts.filter((v) => v.error !== null).length,
     cached,
     seModels: seRows.length,

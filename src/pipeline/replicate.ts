@@ -20,7 +20,7 @@ import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { runRelevanceCheck } from "./relevance";
-import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
+import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
@@ -157,7 +157,7 @@ export function defaultStages(): PipelineStages {
     },
     async relevance({ corpusDir, runDir, taxonomy, offline }) {
       const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, judge: offline ? "offline" : "auto", progress: process.stderr.isTTY ? undefined : "lines" });
-      await recordRelevantCounts(runDir, relevantCountsOf(result));
+      await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
 }

@@ -10,7 +10,7 @@ import { AGREEMENT_COLUMNS, agreementRows, groundTruthReference, type AgreementR
 import { validateDir } from "../../validate/pilot-files";
 import { readRows, writeRows } from "../../util/arrow-table";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
-import { isFunnelRun, recordRelevantCounts, relevantCountsOf } from "../../pipeline/funnel";
+import { isFunnelRun, recordRelevantCounts, relevantCountsOf, uncertainCountsOf } from "../../pipeline/funnel";
 import { positiveInt } from "../options";
 
 interface JudgeOptions {
@@ -57,12 +57,13 @@ function number(value: string | undefined, name: string): number | undefined {
 }
 
 export function formatRelevance(result: RelevanceCheckResult): string {
-  const lines = [`judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.errors} errors (${result.cached} from cache)`];
-  lines.push("  act  pairs relevant  not  errors");
+  const lines = [`judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.uncertain} uncertain, ${result.errors} errors (${result.cached} from cache)`];
+  lines.push("  act  pairs relevant  not  uncertain  errors");
   for (const a of ACTIVITY_CODES) {
     const c = result.byActivity[a];
-    lines.push(`  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.errors).padStart(7)}`);
+    lines.push(`  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.uncertain).padStart(10)} ${String(c.errors).padStart(7)}`);
   }
+  if (result.uncertain > 0) lines.push(`  uncertain pairs are not counted as SE; send them to people with: pilot export --run <dir> --uncertain`);
   lines.push(`  SE models: ${result.seModels} (paper, whole Hub: ${PAPER_FUNNEL.seModels.toLocaleString("en-US")}) -> ${result.seModelsPath}`);
   if (result.judge.startsWith("gemini:")) {
     const cost = result.costUsd === null ? "unknown price (pass --price-input/--price-output)" : `$${result.costUsd.toFixed(4)}`;
@@ -110,7 +111,7 @@ export function register(program: Command): void {
       });
       process.stdout.write(`${formatRelevance(result)}\n`);
       // A run written by the funnel gets its last stage, so funnel.arrow reads end to end.
-      if (isFunnelRun(options.run)) await recordRelevantCounts(options.run, relevantCountsOf(result));
+      if (isFunnelRun(options.run)) await recordRelevantCounts(options.run, relevantCountsOf(result), uncertainCountsOf(result));
       // A synthetic corpus knows the answer: report the judge's agreement with it.
       const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
       if (existsSync(truthPath)) {
