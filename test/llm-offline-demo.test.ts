@@ -12,7 +12,7 @@ import { readCorpus } from "../src/corpus/store";
 import { generateDemoHub } from "../src/demo/generator";
 import { GROUND_TRUTH_FILE, readGroundTruth } from "../src/demo/ground-truth";
 import type { Verdict } from "../src/judges/candidate";
-import { decideOffline, OFFLINE_JUDGE_LABEL } from "../src/judges/offline-rules";
+import { OfflineRulesJudge, OFFLINE_JUDGE_LABEL } from "../src/judges/offline-rules";
 import { applyOutlierRules } from "../src/filter/outliers";
 import { createPreparer } from "../src/prepare/preparer";
 import { searchRecord } from "../src/search/match";
@@ -30,17 +30,22 @@ beforeAll(async () => {
   const preparer = createPreparer();
   const compiled = compileTaxonomy(loadTaxonomy(), preparer);
   const verdicts: Verdict[] = [];
+  const judge = new OfflineRulesJudge({ phrases: { compiled, preparer } });
   for (const record of await readCorpus(dir)) {
     if (!originals.has(record.id)) continue;
     const kept = applyOutlierRules(record, searchRecord(record, compiled, preparer).matches).filter((o) => o.excludedBy === null);
     for (const activity of ACTIVITY_CODES) {
       const evidence = kept.filter((o) => activityCodeOf(o.activity) === activity);
       if (evidence.length === 0) continue;
-      const decision = decideOffline({ record, activity: activity as ActivityCode, evidence });
-      verdicts.push({ id: record.id, activity, relevant: decision.relevant, rationale: decision.rationale, judge: OFFLINE_JUDGE_LABEL, promptHash: "", error: null });
+      const decision = judge.decide({ record, activity: activity as ActivityCode, evidence });
+      verdicts.push({ id: record.id, activity, relevant: decision.relevant, rationale: decision.rationale, judge: OFFLINE_JUDGE_LABEL, promptHash: "", error: null, outcome: decision.outcome });
     }
   }
   rows = agreementRows(verdicts, groundTruthReference(verdicts, truth), "ground-truth");
+  console.log(rows.map((r) => `${r.scope} ${r.pairs} k=${r.kappa} p=${r.precision} r=${r.recall}`).join("\n"));
+  const ref = new Map(groundTruthReference(verdicts, truth).map((r) => [`${r.id} ${r.activity}`, r.relevant]));
+  const wrong = verdicts.filter((v) => ref.get(`${v.id} ${v.activity}`) !== undefined && ref.get(`${v.id} ${v.activity}`) !== v.relevant);
+  console.log(wrong.slice(0, 40).map((v) => `${ref.get(`${v.id} ${v.activity}`) ? "T" : "F"} ${v.id} ${v.activity} ${v.rationale}`).join("\n"));
 }, 120_000);
 
 describe("offline judge vs the demo ground truth", () => {

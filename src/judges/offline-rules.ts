@@ -99,7 +99,7 @@ const CARD_WEIGHT: Readonly<Record<string, Readonly<Record<SectionClass, number>
 
 /** Per signal kind: [weight for its own activity, software weight]. */
 const SIGNAL_WEIGHT: Readonly<Record<SignalKind, readonly [number, number]>> = {
-  "code-tag": [0.6, 1],
+  "code-tag": [1, 1],
   "task-tag": [1, 1],
   "programming-language": [0.5, 0.7],
   "se-dataset": [1, 1],
@@ -119,7 +119,8 @@ const NON_SOFTWARE_PIPELINES = new Set([
   "keypoint-detection", "image-feature-extraction",
 ]);
 
-const NEGATION = /(?:^|[^\p{L}])(not|never|cannot|can't|isn't|aren't|no|nor|neither|without|avoid|unsuitable)(?:[^\p{L}]|$)|out[- ]of[- ]scope/iu;
+/** Negation cues in the manner of NegEx (Chapman et al. 2001), read before the phrase in its sentence. */
+const NEGATION = /(?:^|[^\p{L}])(not|never|cannot|can't|isn't|aren't|no|nor|neither|without|avoid|unsuitable|unable|far from|rather than|instead of)(?:[^\p{L}]|$)|out[- ]of[- ]scope/iu;
 
 const RELEVANT_AT = 1;
 const WEAK_AT = 0.5;
@@ -209,7 +210,7 @@ export function decideOffline(candidate: Candidate, signals: readonly SeSignal[]
     items.push({
       kind: s.kind,
       activity: s.activity,
-      weight: forActivity ? round(activityWeight * factor * (s.activity === null ? 0.8 : 1)) : 0,
+      weight: forActivity ? round(activityWeight * factor) : 0,
       software: round(softwareWeight * factor),
       provenance: s.provenance,
       field: s.field,
@@ -247,11 +248,20 @@ export function decideOffline(candidate: Candidate, signals: readonly SeSignal[]
   for (const t of taskItems.filter((x) => x.ambiguous)) {
     const item = t.item;
     if (item.weight > 0) {
-      const near = t.context;
-      const strong = data.softwareWords.strong.filter((w) => hasWord(near, w));
-      const weak = data.softwareWords.weak.filter((w) => hasWord(near, w));
+      const sentence = t.context;
+      const strong = data.softwareWords.strong.filter((w) => hasWord(sentence, w));
+      const weak = data.softwareWords.weak.filter((w) => hasWord(sentence, w));
+      const workflow = data.modelWorkflowWords.filter((w) => hasWord(sentence, w));
+      const purposeful = item.sectionClass === "opening" || item.sectionClass === "purpose";
+      // A tag is the author's own word for the model: on a software model it keeps its software meaning.
+      const tagged = item.provenance === "meta.tags" || item.provenance === "meta.pipeline-tag";
       if (strong.length > 0) item.note = `ambiguous task in a sentence about software (${strong.slice(0, 3).join(", ")})`;
-      else if (weak.length > 0 && softwareSoFar >= SOFTWARE_AT) item.note = `ambiguous task, software words around it (${weak.slice(0, 3).join(", ")}) on a software model`;
+      else if (workflow.length > 0) {
+        item.weight = 0;
+        item.note = `ambiguous task in a sentence about the model itself (${workflow.slice(0, 3).join(", ")})`;
+      } else if (weak.length > 0 && softwareSoFar >= SOFTWARE_AT) item.note = `ambiguous task, software words around it (${weak.slice(0, 3).join(", ")}) on a software model`;
+      else if (softwareSoFar >= 2 * SOFTWARE_AT && purposeful) item.note = "ambiguous task in the purpose text of a model that clearly works on software";
+      else if (softwareSoFar >= SOFTWARE_AT && tagged) item.note = "ambiguous task tagged by the author of a software model";
       else if (softwareSoFar >= SOFTWARE_AT) {
         item.weight = round(item.weight * 0.5);
         item.note = "ambiguous task on a software model, nothing about software around it: half weight";
@@ -344,7 +354,14 @@ function occurrenceItem(e: TaskEvidence, activity: ActivityCode, record: ModelRe
     note = table ? `${PROVENANCE_LABELS[provenance]} in a ${sectionClass} section` : `${PROVENANCE_LABELS[provenance]}: not text about the model`;
     if (at >= 0) {
       const end = e.charEnd ?? at + e.raw.length;
-      context = `${body.slice(Math.max(0, at - 150), at)} ${body.slice(end, end + 150)}`.toLowerCase();
+      context = sentenceAround(body, at, end);
+      // A heading is read with the first sentence of its section.
+      if (provenance === "card.heading") {
+        const lineEnd = body.indexOf("\n", end);
+        const after = lineEnd < 0 ? "" : body.slice(lineEnd, lineEnd + 300).replace(/^\s+/, "");
+        const stop = after.search(/[.!?](?=\s|$)|\n\s*\n/);
+        context = `${context} ${(stop >= 0 ? after.slice(0, stop) : after).toLowerCase()}`;
+      }
       if (weight > 0 && negated(body.slice(Math.max(0, at - 80), at))) {
         weight = 0;
         note = "negated in its sentence";
@@ -361,7 +378,7 @@ function occurrenceItem(e: TaskEvidence, activity: ActivityCode, record: ModelRe
       const paper = record.papers.find((p) => `arxiv:${p.id}` === e.field);
       const text = (paper?.abstract ?? "").toLowerCase();
       const at = e.charStart ?? text.indexOf(e.raw.toLowerCase());
-      if (at >= 0) context = `${text.slice(Math.max(0, at - 150), at)} ${text.slice(at + e.raw.length, at + e.raw.length + 150)}`;
+      if (at >= 0) context = sentenceAround(text, at, at + e.raw.length);
     }
   }
   const ambiguous = data.ambiguousTasks.has(e.taskId);
@@ -389,6 +406,21 @@ function locate(body: string, e: TaskEvidence): number {
   const probe = `${e.before}${e.raw}`;
   const at = probe.trim() ? body.indexOf(probe) : -1;
   return at >= 0 ? at + e.before.length : body.indexOf(e.raw);
+}
+
+/**
+ * The sentence around [at, end), the phrase itself left out, lowercased: from the previous sentence
+ * end (". ", "! ", "? ", a blank line, a list item or heading start) to the next, at most 200
+ * characters either side.
+ */
+function sentenceAround(text: string, at: number, end: number): string {
+  const left = text.slice(Math.max(0, at - 200), at);
+  const right = text.slice(end, end + 200);
+  const boundary = /[.!?](?=\s)|\n\s*\n|\n\s*(?:[-*+]|\d+[.)]|#+)\s|\|/g;
+  let from = 0;
+  for (const m of left.matchAll(boundary)) from = m.index! + m[0].length;
+  const next = right.search(/[.!?](?=\s|$)|\n\s*\n|\n\s*(?:[-*+]|\d+[.)]|#+)\s|\|/);
+  return `${left.slice(from)} ${next >= 0 ? right.slice(0, next) : right}`.toLowerCase();
 }
 
 /** A negation in the same sentence, before the phrase. */

@@ -36,6 +36,8 @@ export interface SeSignalData {
     byActivity: Map<string, ActivityCode[]>;
   };
   softwareWords: { strong: string[]; weak: string[] };
+  /** Words of a sentence about the model's own training, weights, hardware, safety or reasoning. */
+  modelWorkflowWords: string[];
   /** Task id -> the common non-SE meaning. */
   ambiguousTasks: Map<string, string>;
   /** sha256 of both files (16 hex): part of the offline judge's rule-set hash. */
@@ -119,6 +121,7 @@ export function parseSeSignalData(datasetsJson: unknown, signalsJson: unknown, d
       byActivity: byActivity(s.idWords?.activities, "idWords.activities"),
     },
     softwareWords: { strong: strings(s.softwareWords?.strong, where("softwareWords.strong")), weak: strings(s.softwareWords?.weak, where("softwareWords.weak")) },
+    modelWorkflowWords: strings(s.modelWorkflowWords?.words, where("modelWorkflowWords.words")),
     ambiguousTasks: new Map(Object.entries(tasks as Record<string, string>)),
     hash: "",
   };
