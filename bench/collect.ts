@@ -17,6 +17,7 @@ import { FAKE_PAPERS, startFakeArxiv } from "../test/support/fake-arxiv";
 import { makeFakeModels, startFakeHub } from "../test/support/fake-hub";
 import { PAPER_HUB_MODELS } from "../src/paper/reported";
 import { formatSeconds } from "../src/util/progress";
+import { errorMessage } from "../src/util/text";
 
 /** Models on the Hub at the paper's snapshot (2025-03-24). */
 
@@ -97,7 +98,7 @@ export async function benchCollect(models = 3000, latencyMs = 0, assumedArxivIds
 
 if (require.main === module) {
   benchCollect(Number(process.argv[2] ?? 3000), Number(process.argv[3] ?? 0)).catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(errorMessage(error));
     process.exit(1);
   });
 }

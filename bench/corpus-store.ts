@@ -19,6 +19,7 @@ import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { ingestJsonl } from "../src/corpus/ingest";
 import { existingIds, openCorpusWriter, readCorpusBatches, readCorpusColumns } from "../src/corpus/store";
 import { SeededRandom } from "../src/util/random";
+import { errorMessage } from "../src/util/text";
 
 const WORDS = "model code generation python java test bug fix summarization review commit defect repair translate sql query api program data train eval token layer fine tuned base dataset license".split(" ");
 
@@ -134,7 +135,7 @@ if (require.main === module) {
   benchCorpusStore(count).then(async (store) => ({ ...store, ...(await benchIngest(count)) })).then(
     (figures) => process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`),
     (error: unknown) => {
-      process.stderr.write(`bench corpus-store failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`bench corpus-store failed: ${errorMessage(error)}\n`);
       process.exit(1);
     },
   );

@@ -19,6 +19,7 @@ import { benchSearchReference } from "./funnel-reference";
 import { benchNearDuplicates } from "./near-duplicates";
 import { PAPER_FUNNEL, PAPER_HUB_MODELS } from "../src/paper/reported";
 import { benchSearch } from "./search";
+import { errorMessage } from "../src/util/text";
 
 const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel"] as const;
 type Bench = (typeof BENCHES)[number];
@@ -98,7 +99,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`bench: ${errorMessage(error)}\n`);
     process.exit(1);
   });
 }

@@ -18,6 +18,7 @@ import { searchRecord, type TaskMatch } from "../src/search/match";
 import { compileTaxonomy, type CompiledTaxonomy } from "../src/search/phrases";
 import { loadTaxonomy } from "../src/taxonomy/taxonomy";
 import { syntheticRecords } from "./corpus-store";
+import { errorMessage } from "../src/util/text";
 
 export interface SearchBenchFigures {
   corpus: string;
@@ -121,7 +122,7 @@ if (require.main === module) {
   benchSearch(process.argv[2], process.argv[3] ? Number(process.argv[3]) : undefined).then(
     (figures) => process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`),
     (error: unknown) => {
-      process.stderr.write(`bench search failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`bench search failed: ${errorMessage(error)}\n`);
       process.exit(1);
     },
   );

@@ -50,9 +50,17 @@ describe("quarters", () => {
     // where a bare localeCompare puts "aa" after "z".
     const script = `
       const ts = require("typescript");
-      const source = require("node:fs").readFileSync(${JSON.stringify(join(__dirname, "..", "src", "analyse", "table.ts"))}, "utf8");
-      const m = { exports: {} };
-      new Function("module", "exports", "require", ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText)(m, m.exports, require);
+      const path = require("node:path");
+      // Load the TypeScript source (and its relative imports) without a build.
+      const load = (file) => {
+        const m = { exports: {} };
+        const source = require("node:fs").readFileSync(file, "utf8");
+        const local = (spec) => (spec.startsWith(".") ? load(path.resolve(path.dirname(file), spec) + ".ts") : require(spec));
+        new Function("module", "exports", "require", ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText)(m, m.exports, local);
+        return m.exports;
+      };
+      const m = { exports: load(${JSON.stringify(join(__dirname, "..", "src", "analyse", "table.ts"))}) };
+      m.exports = { ...m.exports, compareText: load(${JSON.stringify(join(__dirname, "..", "src", "util", "text.ts"))}).compareText };
       const names = ["z", "aa", "B"];
       console.log(JSON.stringify({ bare: [...names].sort((a, b) => a.localeCompare(b)), ours: [...names].sort(m.exports.compareText), totals: m.exports.totalsBy([["z", 1], ["aa", 1]]) }));
     `;

@@ -8,6 +8,7 @@ import { collect, type CollectOptions } from "../src/collect/collector";
 import { readCorpus, readManifest } from "../src/corpus/store";
 import { FAKE_PAPERS, startFakeArxiv, type FakeArxiv } from "./support/fake-arxiv";
 import { makeFakeModels, startFakeHub, type FakeHub, type FakeModel } from "./support/fake-hub";
+import { compareText } from "../src/util/text";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -49,7 +50,7 @@ const fast = (hub: FakeHub, outDir: string, extra: Partial<CollectOptions> = {})
   ...extra,
 });
 
-const newestFirst = (models: FakeModel[]) => models.slice().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+const newestFirst = (models: FakeModel[]) => models.slice().sort((a, b) => compareText(b.createdAt, a.createdAt));
 
 describe("collect against the fake hub and arXiv", () => {
   it("collects every model with its card status, metadata and papers, through faults", async () => {
@@ -171,7 +172,7 @@ describe("collect against the fake hub and arXiv", () => {
     expect(summary).toMatchObject({ skippedExisting: 14, written: 6 });
     const reference = tempDir();
     await collect(fast(hub, reference));
-    const sorted = (records: Awaited<ReturnType<typeof readCorpus>>) => records.slice().sort((a, b) => a.id.localeCompare(b.id));
+    const sorted = (records: Awaited<ReturnType<typeof readCorpus>>) => records.slice().sort((a, b) => compareText(a.id, b.id));
     expect(sorted(await readCorpus(out))).toEqual(sorted(await readCorpus(reference)));
   });
 

@@ -6,6 +6,7 @@ import { createHttpClient } from "../src/collect/http";
 import { fetchReadme, listModelPages, nextLink, readmeUrl } from "../src/collect/hub";
 import { FAKE_PAPERS, startFakeArxiv, type FakeArxiv } from "./support/fake-arxiv";
 import { makeFakeModels, startFakeHub, type FakeHub } from "./support/fake-hub";
+import { compareText } from "../src/util/text";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", "collect", name), "utf8");
 
@@ -113,7 +114,7 @@ describe("Hub listing and cards against the fake hub", () => {
     for await (const page of listModelPages({ hubUrl: hub.url, http })) pages.push(page);
     expect(pages.map((p) => p.items.length)).toEqual([5, 5, 2]);
     const ids = pages.flatMap((p) => p.items.map((i) => i.id));
-    const newestFirst = models.slice().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((m) => m.id);
+    const newestFirst = models.slice().sort((a, b) => compareText(b.createdAt, a.createdAt)).map((m) => m.id);
     expect(ids).toEqual(newestFirst);
     expect(pages[2]!.next).toBeNull();
     expect(pages[0]!.next).toBe(pages[1]!.url);

@@ -1,6 +1,8 @@
 /** RQ1.1 (Table VI): documentation status over all models, beside the paper's counts. */
 import { DOCUMENTATION_SUMMARY_COLUMNS, type DocumentationSummaryRow } from "../search/documentation";
 import type { AnalysisTable } from "./table";
+import { PAPER_HUB_MODELS } from "../paper/reported";
+import { fmt } from "../util/format";
 
 /** Table VI from the summary rows (see summariseDocumentation in src/search/documentation.ts). */
 export function documentationTable(summary: DocumentationSummaryRow[]): AnalysisTable<DocumentationSummaryRow> {
@@ -9,6 +11,6 @@ export function documentationTable(summary: DocumentationSummaryRow[]): Analysis
     title: "Documentation status of all models: cards and arXiv abstracts",
     rows: summary,
     spec: DOCUMENTATION_SUMMARY_COLUMNS,
-    notes: ["Percentages are of all models in the corpus; the paper's are of 1,533,973 Hub models."],
+    notes: [`Percentages are of all models in the corpus; the paper's are of ${fmt(PAPER_HUB_MODELS)} Hub models.`],
   };
 }

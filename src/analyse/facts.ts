@@ -6,6 +6,7 @@
  */
 import type { ModelRecord } from "../corpus/record";
 import type { ActivityCode } from "../taxonomy/taxonomy";
+import { errorMessage } from "../util/text";
 
 /** A final SE model as `se-models.arrow` stores it. */
 export interface SeModel {
@@ -49,7 +50,7 @@ export function factsOf(record: ModelRecord): ModelFacts {
       const parsed: unknown = JSON.parse(meta.rawJson);
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
     } catch (error) {
-      issues.push(`card metadata JSON unreadable: ${(error as Error).message}`);
+      issues.push(`card metadata JSON unreadable: ${errorMessage(error)}`);
     }
   }
   const licenses = meta && meta.license.length > 0 ? meta.license : tagValues(record.tags, "license:");

@@ -6,6 +6,8 @@ import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { readRows } from "../util/arrow-table";
 import type { SeModel } from "./facts";
 import type { AnalysisTable } from "./table";
+import { PAPER_FUNNEL } from "../paper/reported";
+import { fmt } from "../util/format";
 
 export interface FunnelRow {
   stage: string;
@@ -64,6 +66,6 @@ export function funnelTable(rows: readonly FunnelRow[], seModels?: readonly SeMo
       { name: "models", type: "int" },
       { name: "paper", type: "int", nullable: true },
     ],
-    notes: ["Paper: 1,533,973 -> 113,558 -> 14,962 -> 7,797 -> 2,205.", ...notes],
+    notes: [`Paper: ${[PAPER_FUNNEL.collected, PAPER_FUNNEL.matched, PAPER_FUNNEL.afterOutliers, PAPER_FUNNEL.unique, PAPER_FUNNEL.seModels].map(fmt).join(" -> ")}.`, ...notes],
   };
 }

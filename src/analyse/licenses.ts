@@ -2,7 +2,8 @@
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_LICENSES } from "../paper/reported";
-import { compareText, type AnalysisTable } from "./table";
+import { type AnalysisTable } from "./table";
+import { compareText } from "../util/text";
 
 export const NO_LICENSE = "(none declared)";
 

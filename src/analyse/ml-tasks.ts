@@ -1,7 +1,8 @@
 /** RQ2.2 (Fig. 4): flows from SE activity to Hugging Face pipeline tag (the model's ML task). */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { compareText, totalsBy, type AnalysisTable } from "./table";
+import { totalsBy, type AnalysisTable } from "./table";
+import { compareText } from "../util/text";
 
 export const NO_PIPELINE_TAG = "(no pipeline tag)";
 

@@ -3,7 +3,8 @@
  * Table III rules, and how many occurrences the rules removed, from the funnel's `run.json`.
  */
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import { compareText, type AnalysisTable } from "./table";
+import { type AnalysisTable } from "./table";
+import { compareText } from "../util/text";
 
 export interface OutlierMeasureRow {
   measure: string;

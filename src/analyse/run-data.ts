@@ -11,6 +11,7 @@ import { summariseDocumentation, type DocumentationRow, type DocumentationSummar
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { readArrowFile, readRows } from "../util/arrow-table";
 import { factsOf, type ModelFacts, type SeModel } from "./facts";
+import { errorMessage } from "../util/text";
 
 export interface RunData {
   runDir: string;
@@ -43,7 +44,7 @@ export function readRunInfo(runDir: string, problems: string[]): Record<string, 
     if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
     problems.push(`${path}: not a JSON object`);
   } catch (error) {
-    problems.push(`${path}: unreadable (${(error as Error).message})`);
+    problems.push(`${path}: unreadable (${errorMessage(error)})`);
   }
   return null;
 }

@@ -7,7 +7,8 @@ import type { ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { licenseFamily, type LicenseFamily } from "./licenses";
 import { PAPER_SELECTED_MODEL } from "../paper/reported";
-import { compareText, type AnalysisTable } from "./table";
+import { type AnalysisTable } from "./table";
+import { compareText } from "../util/text";
 
 export interface SelectionCandidate {
   model: SeModel;

@@ -3,6 +3,7 @@
  * and short notes (caveats, what was skipped and why) that the report prints under the table.
  */
 import type { TableSpec } from "../util/arrow-table";
+import { compareCodeUnits, compareText } from "../util/text";
 
 export interface AnalysisTable<Row> {
   /** File stem, e.g. `fig2-quarterly-growth`. */
@@ -35,18 +36,9 @@ export function quarterRange(first: string, last: string): string[] {
 export function countBy<K extends string>(keys: Iterable<K>): Array<[K, number]> {
   const counts = new Map<K, number>();
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...counts].sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]));
 }
 
-/**
- * Human text order (case-insensitive first) for names in tables and figures, pinned to en-US:
- * a bare `localeCompare` follows the user's locale (under LANG=da_DK "aa" sorts after "z"), and
- * the same run must give the same bytes on every machine.
- */
-const TEXT_ORDER = new Intl.Collator("en-US");
-export function compareText(a: string, b: string): number {
-  return TEXT_ORDER.compare(a, b);
-}
 
 /** Sum weights per key, then order by total descending and key ascending (compareText). */
 export function totalsBy<K extends string>(entries: Iterable<readonly [K, number]>): Array<[K, number]> {

@@ -1,7 +1,8 @@
 /** RQ2.1 (Fig. 3): number of SE models per SE task, each task under its activity. */
 import type { ActivityCode, Taxonomy } from "../taxonomy/taxonomy";
 import type { SeModel } from "./facts";
-import { compareText, preview, type AnalysisTable } from "./table";
+import { preview, type AnalysisTable } from "./table";
+import { compareText } from "../util/text";
 
 export interface TaskCountRow {
   taskId: string;

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands";
+import { errorMessage } from "../util/text";
 
 export function buildProgram(): Command {
   const program = new Command("hf-se-atlas")
@@ -26,7 +27,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // --help and --version are "errors" to commander; they already printed what they had to.
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     process.stderr.write(`hf-se-atlas: error: ${message.split("\n")[0]}\n`);
     if (process.env.HF_SE_ATLAS_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return 1;

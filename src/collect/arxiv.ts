@@ -9,6 +9,7 @@ import { XMLParser } from "fast-xml-parser";
 import type { ArxivPaper, Problem } from "../corpus/record";
 import type { HttpClient, HttpOptions, HttpResult } from "./http";
 import { HttpGiveUpError } from "./http";
+import { errorMessage } from "../util/text";
 
 export const ARXIV_API_URL = "https://export.arxiv.org";
 /** arXiv's documented politeness: one request every 3 seconds, a single connection. */
@@ -46,7 +47,7 @@ export function parseArxivFeed(xml: string): ParsedFeed {
   try {
     document = parser.parse(xml, true) as typeof document;
   } catch (error) {
-    throw new Error(`arXiv response is not XML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`arXiv response is not XML: ${errorMessage(error)}`, { cause: error });
   }
   if (!document.feed) throw new Error("arXiv response has no Atom <feed>");
   const papers: ArxivPaper[] = [];
@@ -122,7 +123,7 @@ export class ArxivResolver {
       if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
       feed = parseArxivFeed(new TextDecoder().decode(response.body));
     } catch (error) {
-      const reason = error instanceof HttpGiveUpError ? `${error.reason} (after ${error.attempts} attempts)` : error instanceof Error ? error.message : String(error);
+      const reason = error instanceof HttpGiveUpError ? `${error.reason} (after ${error.attempts} attempts)` : errorMessage(error);
       // Not remembered as an answer: a later batch may ask again.
       for (const id of ids) this.failures.set(id, reason);
       this.stats.failed += ids.length;

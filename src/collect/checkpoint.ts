@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic";
+import { errorMessage } from "../util/text";
 
 export const CHECKPOINT_FILE = "collect-checkpoint.json";
 
@@ -39,7 +40,7 @@ export function readCheckpoint(outDir: string): CollectCheckpoint | null {
   try {
     value = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`${path}: unreadable checkpoint: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path}: unreadable checkpoint: ${errorMessage(error)}`, { cause: error });
   }
   const checkpoint = value as Partial<CollectCheckpoint>;
   if (checkpoint.format !== "hf-se-atlas-collect-checkpoint" || checkpoint.version !== 1) {

@@ -11,6 +11,7 @@
  * errors or retry reports (URLs carry no secrets; headers are never echoed).
  */
 import { SeededRandom } from "../util/random";
+import { Semaphore } from "../util/concurrency";
 
 export interface HttpOptions {
   /** Requests in flight at once (default 8). */
@@ -123,24 +124,6 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   return Math.round(ceiling / 2 + random.next() * (ceiling / 2));
 }
 
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
 /** A failure worth another attempt, with what to tell the caller if it is the last one. */
 class Retryable extends Error {
   constructor(
@@ -179,7 +162,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       // A host never reached (no DNS, no route, refused) means no network or a wrong URL, not a hiccup: fail at once.
-      if (!reachedOnce && isUnreachable(error)) throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`);
+      if (!reachedOnce && isUnreachable(error)) throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`, { cause: error });
       throw new Retryable(transportReason(error, settings.timeoutMs));
     }
     reachedOnce = true;

@@ -9,6 +9,7 @@
 import { listModels } from "@huggingface/hub";
 import type { HttpClient, HttpResult } from "./http";
 import { HttpGiveUpError } from "./http";
+import { errorMessage } from "../util/text";
 
 /** The fields the corpus needs beyond listModels' defaults (pipeline_tag, downloads, likes, lastModified...). */
 export const LISTING_FIELDS = ["createdAt", "tags", "library_name", "cardData", "author"] as const;
@@ -131,7 +132,7 @@ export async function fetchReadme(http: HttpClient, hubUrl: string, modelId: str
     result = await http.get(readmeUrl(hubUrl, modelId));
   } catch (error) {
     if (error instanceof HttpGiveUpError) return { kind: "failed", reason: `${error.reason} (after ${error.attempts} attempts)` };
-    return { kind: "failed", reason: error instanceof Error ? error.message : String(error) };
+    return { kind: "failed", reason: errorMessage(error) };
   }
   const errorCode = result.headers.get("x-error-code");
   if (result.status === 200) return { kind: "present", text: decodeUtf8(result.body) };

@@ -36,6 +36,7 @@ import {
   type DataType,
 } from "apache-arrow";
 import { CARD_STATUSES, type ArxivPaper, type CardMetadata, type CardStatus, type ModelIndexResult, type ModelRecord, type Problem, type ProblemStage } from "./record";
+import { errorMessage } from "../util/text";
 
 type Kind = "utf8" | "float64" | "int32" | "bool" | "list" | "list?";
 
@@ -152,7 +153,7 @@ export function recordsToBatch(records: readonly ModelRecord[]): RecordBatch {
     } catch (error) {
       const row = error instanceof CellError ? error.row : -1;
       const where = row >= 0 ? ` (model ${JSON.stringify(records[row]!.id)})` : "";
-      throw new TypeError(`corpus column "${def.name}"${where}: ${(error as Error).message}`, { cause: error });
+      throw new TypeError(`corpus column "${def.name}"${where}: ${errorMessage(error)}`, { cause: error });
     }
   });
   const struct = makeData({ type: new Struct(CORPUS_SCHEMA.fields), length: n, nullCount: 0, children });

@@ -23,6 +23,7 @@
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from "yaml";
 import type { CardMetadata, CardStatus, ModelIndexResult, Problem } from "./record";
+import { firstLineOf } from "../util/text";
 
 /** Statuses that describe a README we could not read (the caller knows why). */
 export type UnreadableCardStatus = Extract<CardStatus, "none" | "gated" | "failed">;
@@ -170,7 +171,7 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
   try {
     document = parseDocument(yamlText, { uniqueKeys: false, prettyErrors: false, version: "1.2", lineCounter: lines });
   } catch (error) {
-    problems.push(cardProblem("yaml-invalid", `${modelId}: YAML front matter could not be parsed: ${reasonOf(error)}`));
+    problems.push(cardProblem("yaml-invalid", `${modelId}: YAML front matter could not be parsed: ${firstLineOf(error)}`));
     return null;
   }
   const firstError = document.errors[0];
@@ -184,7 +185,7 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
     value = document.toJS({ mapAsMap: true, maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (error) {
     const code = error instanceof ReferenceError && /alias/i.test(error.message) ? "yaml-alias-limit" : "yaml-invalid";
-    problems.push(cardProblem(code, `${modelId}: YAML front matter could not be expanded: ${reasonOf(error)}`));
+    problems.push(cardProblem(code, `${modelId}: YAML front matter could not be expanded: ${firstLineOf(error)}`));
     return null;
   }
   if (value === null || value === undefined) return null;
@@ -199,7 +200,7 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
   } catch (error) {
     // Keys nested inside keys (`? ? ? ... x`) print back exponentially large and end in a RangeError.
     if (!(error instanceof RangeError)) throw error;
-    problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not converted: ${reasonOf(error)}`));
+    problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not converted: ${firstLineOf(error)}`));
     return null;
   }
 }
@@ -453,6 +454,3 @@ function shapeProblem(modelId: string, field: string, what: string): Problem {
   return cardProblem("metadata-field-shape", `${modelId}: metadata field "${field}" ${what}`);
 }
 
-function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-}

@@ -33,6 +33,7 @@ import type { Progress } from "../util/progress";
 import { extractArxivIds, metadataFromMapping, parseCard, type UnreadableCardStatus } from "./card";
 import { authorOf, type ModelRecord, type Problem } from "./record";
 import { openCorpusWriter, type CorpusManifest } from "./store";
+import { errorMessage } from "../util/text";
 
 export const INGEST_PROBLEMS_FILE = "ingest-problems.jsonl";
 
@@ -245,7 +246,7 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
       try {
         json = JSON.parse(line);
       } catch (error) {
-        heldInvalid = { line: lines, id: recoverId(line), reason: `invalid JSON: ${(error as Error).message}` };
+        heldInvalid = { line: lines, id: recoverId(line), reason: `invalid JSON: ${errorMessage(error)}` };
         return;
       }
       const { record, problem } = hubApiToRecord(json, `line ${lines}`);

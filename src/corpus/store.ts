@@ -20,6 +20,7 @@ import { RecordBatch, Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import { writeFileAtomic } from "../util/atomic";
 import { batchColumns, batchToRecords, recordsToBatch, type CorpusColumnName, type CorpusColumns } from "./arrow-schema";
 import type { ModelRecord } from "./record";
+import { errorMessage } from "../util/text";
 
 export const CORPUS_FORMAT = "hf-se-atlas-corpus";
 export const CORPUS_VERSION = 1;
@@ -191,13 +192,13 @@ export async function readManifest(dir: string): Promise<CorpusManifest> {
     text = await fs.readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === "ENOENT" ? `no corpus at ${dir}: ${path} is missing` : `cannot read corpus manifest ${path}: ${(error as Error).message}`);
+    throw new Error(code === "ENOENT" ? `no corpus at ${dir}: ${path} is missing` : `cannot read corpus manifest ${path}: ${errorMessage(error)}`, { cause: error });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`corrupt corpus manifest ${path}: ${(error as Error).message}`);
+    throw new Error(`corrupt corpus manifest ${path}: ${errorMessage(error)}`, { cause: error });
   }
   const m = value as Partial<CorpusManifest> | null;
   const bad = (why: string) => new Error(`corrupt corpus manifest ${path}: ${why}`);
@@ -229,7 +230,7 @@ async function readShardBatch(dir: string, shard: ShardEntry): Promise<RecordBat
   try {
     bytes = await fs.readFile(path);
   } catch (error) {
-    throw new Error(`corpus shard ${path} cannot be read: ${(error as Error).message}`);
+    throw new Error(`corpus shard ${path} cannot be read: ${errorMessage(error)}`, { cause: error });
   }
   const magicAt = (offset: number) => bytes.subarray(offset, offset + ARROW_MAGIC.length).equals(ARROW_MAGIC);
   if (bytes.length < 2 * ARROW_MAGIC.length + 2 || !magicAt(0)) throw new Error(`corpus shard ${path} is not an Arrow IPC file`);
@@ -238,7 +239,7 @@ async function readShardBatch(dir: string, shard: ShardEntry): Promise<RecordBat
   try {
     table = tableFromIPC(bytes);
   } catch (error) {
-    throw new Error(`corpus shard ${path} is corrupt: ${(error as Error).message}`);
+    throw new Error(`corpus shard ${path} is corrupt: ${errorMessage(error)}`, { cause: error });
   }
   if (table.numRows !== shard.records) {
     throw new Error(`corpus shard ${path} holds ${table.numRows} records but the manifest says ${shard.records}`);

@@ -35,7 +35,7 @@ const RESERVED = /^(?:y|n|yes|no|true|false|on|off|null|~)$/i;
 
 /** A YAML scalar: plain when unambiguous, else double-quoted (JSON strings are valid YAML). */
 export function yamlScalar(value: string): string {
-  const plain = /^[A-Za-z0-9][A-Za-z0-9._\-\/+ ]*$/.test(value) && !RESERVED.test(value) && !/^[0-9.+\-e]+$/i.test(value) && !value.endsWith(" ");
+  const plain = /^[A-Za-z0-9][A-Za-z0-9._\-/+ ]*$/.test(value) && !RESERVED.test(value) && !/^[0-9.+\-e]+$/i.test(value) && !value.endsWith(" ");
   return plain ? value : JSON.stringify(value);
 }
 

@@ -18,6 +18,7 @@ import { generateModel } from "./model";
 import { buildPlan } from "./plan";
 import { renderDemoReadme } from "./readme";
 import { PAPER, ROLES, type DemoProfile, type Role } from "./profiles";
+import { compareCodeUnits } from "../util/text";
 
 export const DEFAULT_DEMO_SEED = 20250324;
 export const DEFAULT_DEMO_MODELS = 5600;
@@ -98,7 +99,7 @@ export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary
   }
   await truthWriter.close();
   await corpus.close({ demo: { seed: options.seed, profile: options.profile, models: options.models, groundTruth: GROUND_TRUTH_FILE, summary: DEMO_SUMMARY_FILE } });
-  summary.traps = Object.fromEntries(Object.entries(summary.traps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  summary.traps = Object.fromEntries(Object.entries(summary.traps).sort(([a], [b]) => compareCodeUnits(a, b)));
   await writeFileAtomic(join(options.outDir, DEMO_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFileAtomic(join(options.outDir, DEMO_README_FILE), renderDemoReadme(summary));
   return summary;

@@ -199,7 +199,7 @@ export interface TrapFamily {
   /** Surface forms of the task phrase used here. */
   surfaces: readonly string[];
   /**
-   * Weight among trap models, tuned so a paper-profile Hub of 1,533,973 models lands near Table IV
+   * Weight among trap models, tuned so a paper-profile Hub (the paper's full snapshot size) lands near Table IV
    * (unique candidates RE 255, SD 415, SI 2,993, QA 1,512, SM 3,255) once true SE models are added.
    */
   weight: number;

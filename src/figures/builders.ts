@@ -13,6 +13,8 @@ import type { SelectionStepRow } from "../analyse/selection";
 import type { TaskCountRow } from "../analyse/tasks";
 import { totalsBy } from "../analyse/table";
 import { ACTIVITY_COLORS, MANY_SERIES_COLORS, makeFigure, type FigureSpec, type Trace } from "./spec";
+import { PAPER_FUNNEL } from "../paper/reported";
+import { fmt } from "../util/format";
 
 const activityLabel = (a: ActivityCode) => `${ACTIVITY_NAMES[a]} (${a})`;
 
@@ -304,7 +306,7 @@ export function pipelineFunnel(rows: readonly FunnelRow[]): FigureSpec {
   return makeFigure(
     "funnel",
     "Models left after each pipeline stage",
-    "Paper: 1,533,973 models, 113,558 matched, 14,962 after the outlier rules, 7,797 unique cards, 2,205 SE models.",
+    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.`,
     [
       {
         type: "funnel",

@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hashString } from "../util/random";
 import { writeFileAtomic } from "../util/atomic";
+import { firstLineOf } from "../util/text";
 
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -59,7 +60,7 @@ export async function exportStaticImages(pages: readonly string[], options: Stat
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: options.timeoutMs ?? 60_000 });
   } catch (error) {
-    return { skipped: `Chromium did not start: ${firstLine(error)}`, results: pages.map((html) => ({ html, png: null, svg: null, errors: [] })) };
+    return { skipped: `Chromium did not start: ${firstLineOf(error)}`, results: pages.map((html) => ({ html, png: null, svg: null, errors: [] })) };
   }
   const results: StaticExportResult[] = [];
   try {
@@ -101,7 +102,7 @@ async function exportOne(browser: import("playwright-core").Browser, html: strin
     await writeFileAtomic(`${stem}.svg`, svg);
     return { html, png: `${stem}.png`, svg: `${stem}.svg`, errors };
   } catch (error) {
-    errors.push(firstLine(error));
+    errors.push(firstLineOf(error));
     return { html, png: null, svg: null, errors };
   } finally {
     await page.close();
@@ -121,6 +122,3 @@ export function stableSvgIds(svg: string, name: string): string {
   return svg.replace(idOrReference, `$1$2${stable}`);
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-}

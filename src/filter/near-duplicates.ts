@@ -29,9 +29,10 @@
  * 4. survivors are verified exactly in float64, summing in term-id order as the brute force does.
  * Both bounds keep a 1e-9 safety margin, so rounding can only add candidates, never lose a pair.
  */
-import { rowDot, tfidfVectors, compareStrings, type TfidfMatrix } from "./tfidf";
+import { rowDot, tfidfVectors, type TfidfMatrix } from "./tfidf";
 import { PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
 import type { TableSpec } from "../util/arrow-table";
+import { compareCodeUnits } from "../util/text";
 
 export const DEFAULT_SIMILARITY_THRESHOLD = PAPER_SIMILARITY_THRESHOLD;
 
@@ -368,7 +369,7 @@ export function creationOrder(cards: readonly CardText[]): { order: number[]; pr
     return ms;
   });
   const order = cards.map((_, i) => i);
-  order.sort((a, b) => (time[a] === time[b] ? 0 : time[a]! < time[b]! ? -1 : 1) || compareStrings(cards[a]!.id, cards[b]!.id));
+  order.sort((a, b) => (time[a] === time[b] ? 0 : time[a]! < time[b]! ? -1 : 1) || compareCodeUnits(cards[a]!.id, cards[b]!.id));
   return { order, problems };
 }
 

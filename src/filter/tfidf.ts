@@ -1,3 +1,4 @@
+import { compareCodeUnits } from "../util/text";
 /**
  * TF-IDF document vectors with scikit-learn's `TfidfVectorizer()` defaults, so that a side-by-side run
  * with scikit-learn finds the same near-identical cards:
@@ -230,7 +231,7 @@ export function tfidfVectors(texts: readonly string[]): TfidfMatrix {
   const order = new Int32Array(vocabularySize);
   for (let i = 0; i < vocabularySize; i++) order[i] = i;
   order.sort(
-    (a, b) => provisionalDf[a]! - provisionalDf[b]! || termHash[a]! - termHash[b]! || compareStrings(provisionalTerms[a]!, provisionalTerms[b]!),
+    (a, b) => provisionalDf[a]! - provisionalDf[b]! || termHash[a]! - termHash[b]! || compareCodeUnits(provisionalTerms[a]!, provisionalTerms[b]!),
   );
   const finalId = new Int32Array(vocabularySize);
   const vocabulary: string[] = new Array(vocabularySize);
@@ -297,6 +298,4 @@ export function rowDot(matrix: TfidfMatrix, a: number, b: number): number {
 }
 
 /** Plain code-unit order, the same on every machine (no locale). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import type { Usage, Verdict } from "./candidate";
 import { sha256Hex } from "./card-text";
+import { errorMessage } from "../util/text";
 
 export const CACHE_FILE = "verdicts.jsonl";
 
@@ -75,7 +76,7 @@ export class VerdictCache {
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read verdict cache ${path}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read verdict cache ${path}: ${errorMessage(error)}`, { cause: error });
     }
     return new VerdictCache(path, text);
   }

@@ -14,6 +14,7 @@ import { NO_USAGE, addUsage, matchedTasks, type Candidate, type Judgement, type 
 import { buildCardDocument, type ExcerptOptions } from "./card-text";
 import { buildCallPrompt, type ActivityPrompt } from "./prompt";
 import { VERDICT_RESPONSE_SCHEMA, parseVerdictText } from "./verdict-schema";
+import { errorMessage } from "../util/text";
 
 export const DEFAULT_GEMINI_MODEL = "gemini-2.0-flash";
 
@@ -85,7 +86,7 @@ export class GeminiJudge implements RelevanceJudge {
           httpOptions: { ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), timeout: this.options.timeoutMs ?? 60_000 },
         }),
       (error: unknown) => {
-        throw new GeminiSetupError(`cannot load @google/genai: ${error instanceof Error ? error.message : String(error)}`);
+        throw new GeminiSetupError(`cannot load @google/genai: ${errorMessage(error)}`);
       },
     );
     return this.client;
@@ -110,7 +111,7 @@ export class GeminiJudge implements RelevanceJudge {
         answer = await this.request(call.system, call.user);
       } catch (error) {
         if (error instanceof GeminiSetupError) throw error;
-        const message = this.redact(error instanceof Error ? error.message : String(error));
+        const message = this.redact(errorMessage(error));
         return { verdict: { ...base, relevant: null, rationale: "", error: `${candidate.record.id} (${candidate.activity}): ${message}` }, usage };
       }
       usage = addUsage(usage, answer.usage);

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ACTIVITY_CODES, ACTIVITY_NAMES, tasksOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { sha256Hex, type CardDocument } from "./card-text";
+import { errorMessage } from "../util/text";
 
 export interface PromptTemplate {
   activity: ActivityCode;
@@ -45,7 +46,7 @@ export function parsePromptTemplate(text: string, origin: string, expected?: Act
   try {
     meta = parseYaml(match[1]!);
   } catch (error) {
-    throw new PromptError(origin, `front matter is not valid YAML (${(error as Error).message})`);
+    throw new PromptError(origin, `front matter is not valid YAML (${errorMessage(error)})`);
   }
   if (typeof meta !== "object" || meta === null) throw new PromptError(origin, "front matter must be a mapping");
   const { activity, version } = meta as Record<string, unknown>;
@@ -72,7 +73,7 @@ export function loadPromptTemplates(dir: string = defaultPromptDir()): Map<Activ
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      throw new PromptError(path, `cannot read (${(error as Error).message})`);
+      throw new PromptError(path, `cannot read (${errorMessage(error)})`);
     }
     templates.set(code, parsePromptTemplate(text, path, code));
   }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { ShardEntry } from "../corpus/store";
 import { writeFileAtomicSync } from "../util/atomic";
 import type { ShardOutput } from "./shard";
+import { errorMessage } from "../util/text";
 
 export const CHECKPOINT_DIR = ".shards";
 
@@ -40,7 +41,7 @@ export function openShardCheckpoints(runDir: string, corpusDir: string, shards: 
       try {
         return decode(readFileSync(path));
       } catch (error) {
-        throw new Error(`shard checkpoint ${path} is unreadable (${(error as Error).message}); delete ${dir} and run again`);
+        throw new Error(`shard checkpoint ${path} is unreadable (${errorMessage(error)}); delete ${dir} and run again`, { cause: error });
       }
     },
     save(output) {

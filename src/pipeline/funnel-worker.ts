@@ -8,6 +8,7 @@ import { createPreparer } from "../prepare/preparer";
 import { compileTaxonomy } from "../search/phrases";
 import { processShard, type ShardOutput } from "./shard";
 import type { WorkerSetup } from "./funnel";
+import { errorMessage } from "../util/text";
 
 export interface ShardTask {
   index: number;
@@ -30,7 +31,7 @@ if (parentPort) {
         port.postMessage(reply, [output.occurrencesIpc.buffer as ArrayBuffer, output.documentationIpc.buffer as ArrayBuffer]);
       })
       .catch((error: unknown) => {
-        const reply: WorkerReply = { ok: false, index: task.index, error: error instanceof Error ? error.message : String(error) };
+        const reply: WorkerReply = { ok: false, index: task.index, error: errorMessage(error) };
         port.postMessage(reply);
       });
   });

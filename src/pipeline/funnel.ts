@@ -35,6 +35,7 @@ import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, FUNNEL_COLUMNS, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import { countActivities, decodeBatches, matchBatches, processShard, PROBLEM_COLUMNS, type CandidateCard, type ShardOutput } from "./shard";
+import { errorMessage } from "../util/text";
 
 export const RUN_FORMAT = "hf-se-atlas-run";
 
@@ -250,7 +251,7 @@ function readFunnelRun(runDir: string): { counts: FunnelCounts } | string {
   try {
     run = JSON.parse(readFileSync(path, "utf8")) as typeof run;
   } catch (error) {
-    return `${path} is not valid JSON (${(error as Error).message})`;
+    return `${path} is not valid JSON (${errorMessage(error)})`;
   }
   if (run?.format !== RUN_FORMAT || !run.counts) return `${path} is not a funnel run description (format ${JSON.stringify(run?.format)})`;
   return { counts: run.counts };

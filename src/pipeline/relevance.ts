@@ -16,7 +16,7 @@ import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "
 import { costOf, pricingFor, type Pricing } from "../judges/cost";
 import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "../judges/gemini";
 import { OfflineRulesJudge } from "../judges/offline-rules";
-import { mapPool } from "../judges/pool";
+import { mapPool } from "../util/concurrency";
 import { pairKey, readEvidence, readUnique, readVerdicts, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
 import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../judges/prompt";
 

@@ -24,6 +24,7 @@
 import type { ModelRecord } from "../corpus/record";
 import { parseCardLayout, type CardLayout, type CardUnit } from "./markdown";
 import { frontMatterProvenance, hubTagProvenance, type Provenance } from "./provenance";
+import { errorMessage } from "../util/text";
 
 export type MatchSource = "card" | "metadata" | "abstract" | "model-id";
 export const MATCH_SOURCES: readonly MatchSource[] = ["card", "metadata", "abstract", "model-id"];
@@ -91,7 +92,7 @@ export function searchFieldsOf(record: ModelRecord, problems: FieldProblem[] = [
       problems.push({
         modelId: record.id,
         code: "meta-json-invalid",
-        message: `cardMeta.rawJson is not valid JSON (${(error as Error).message}); searched the lifted metadata fields instead`,
+        message: `cardMeta.rawJson is not valid JSON (${errorMessage(error)}); searched the lifted metadata fields instead`,
       });
       meta = liftedMetadata(record);
     }

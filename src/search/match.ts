@@ -21,6 +21,7 @@ import { searchFieldsOf, type FieldProblem, type MatchSource, type SearchFieldOp
 import { documentationRowOf, type DocumentationRow } from "./documentation";
 import { provenanceOfSpan } from "./markdown";
 import type { Provenance } from "./provenance";
+import { errorMessage } from "../util/text";
 
 /** Raw characters of context kept on each side of an occurrence. */
 export const CONTEXT_CHARS = 40;
@@ -145,7 +146,7 @@ function prepareField(modelId: string, field: string, text: string, preparer: Pr
   try {
     return preparer.prepare(text);
   } catch (error) {
-    throw new Error(`model ${modelId}, field ${field}: preparation failed (${(error as Error).message})`);
+    throw new Error(`model ${modelId}, field ${field}: preparation failed (${errorMessage(error)})`, { cause: error });
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { errorMessage } from "../util/text";
 
 /** The five SDLC activities of the paper, in the order its tables use. */
 export const ACTIVITY_CODES = ["RE", "SD", "SI", "QA", "SM"] as const;
@@ -74,13 +75,13 @@ export function loadTaxonomy(path: string = defaultTaxonomyPath()): Taxonomy {
   try {
     text = readFileSync(origin, "utf8");
   } catch (error) {
-    throw new TaxonomyError(origin, [`cannot read file (${(error as Error).message})`]);
+    throw new TaxonomyError(origin, [`cannot read file (${errorMessage(error)})`]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new TaxonomyError(origin, [`not valid JSON (${(error as Error).message})`]);
+    throw new TaxonomyError(origin, [`not valid JSON (${errorMessage(error)})`]);
   }
   return parseTaxonomy(json, origin);
 }

@@ -33,8 +33,11 @@ export function contingency(a: readonly boolean[], b: readonly boolean[]): Conti
   if (a.length !== b.length) throw new RangeError(`rater label lists differ in length (${a.length} vs ${b.length})`);
   const table: Contingency = { yesYes: 0, yesNo: 0, noYes: 0, noNo: 0 };
   for (let i = 0; i < a.length; i++) {
-    if (a[i]) b[i] ? table.yesYes++ : table.yesNo++;
-    else b[i] ? table.noYes++ : table.noNo++;
+    if (a[i]) {
+      if (b[i]) table.yesYes++;
+      else table.yesNo++;
+    } else if (b[i]) table.noYes++;
+    else table.noNo++;
   }
   return table;
 }

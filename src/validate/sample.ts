@@ -6,6 +6,7 @@ import type { ActivityCode } from "../taxonomy/taxonomy";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { SeededRandom } from "../util/random";
 import { cochranSampleSize, type SampleSizeOptions } from "./cochran";
+import { compareCodeUnits } from "../util/text";
 
 /** One model of an activity's population, with the tasks of that activity it matched. */
 export interface PopulationUnit {
@@ -29,7 +30,7 @@ export function drawStratifiedSample(population: readonly PopulationUnit[], size
   const target = Math.min(size, units.length);
   const byTask = new Map<string, PopulationUnit[]>();
   for (const unit of units) for (const task of new Set(unit.tasks)) (byTask.get(task) ?? byTask.set(task, []).get(task)!).push(unit);
-  const tasks = [...byTask.keys()].sort((a, b) => byTask.get(a)!.length - byTask.get(b)!.length || compare(a, b));
+  const tasks = [...byTask.keys()].sort((a, b) => byTask.get(a)!.length - byTask.get(b)!.length || compareCodeUnits(a, b));
 
   const chosen = new Set<string>();
   const covered = new Set<string>();
@@ -49,7 +50,7 @@ export function drawStratifiedSample(population: readonly PopulationUnit[], size
     if (chosen.size >= target) break;
     chosen.add(unit.id);
   }
-  return { ids: [...chosen].sort(compare), uncoveredTasks };
+  return { ids: [...chosen].sort(compareCodeUnits), uncoveredTasks };
 }
 
 export type SampleSet = "pilot" | "holdout";
@@ -103,7 +104,7 @@ export function planPilots(
     const inPilot = new Set(pilot.ids);
     const remaining = population.filter((u) => !inPilot.has(u.id));
     const holdout = options.holdoutSize ? drawStratifiedSample(remaining, options.holdoutSize, random.fork("holdout")).ids : [];
-    const tasksOf = new Map(population.map((u) => [u.id, [...new Set(u.tasks)].sort(compare)]));
+    const tasksOf = new Map(population.map((u) => [u.id, [...new Set(u.tasks)].sort(compareCodeUnits)]));
     for (const [set, ids] of [["pilot", pilot.ids], ["holdout", holdout]] as const) {
       const reliable = new Set(reliabilitySubset(ids, fraction, random.fork(`reliability:${set}`)));
       for (const id of ids) rows.push({ id, activity, set, tasks: tasksOf.get(id)!, reliability: reliable.has(id) });
@@ -125,7 +126,7 @@ export function reliabilitySubset(ids: readonly string[], fraction: number, rand
   if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`reliability fraction must be in [0, 1], got ${fraction}`);
   if (ids.length === 0 || fraction === 0) return [];
   const count = Math.max(1, Math.ceil(fraction * ids.length - 1e-9));
-  return random.shuffle([...ids].sort(compare)).slice(0, count).sort(compare);
+  return random.shuffle([...ids].sort(compareCodeUnits)).slice(0, count).sort(compareCodeUnits);
 }
 
 function dedupeById(units: readonly PopulationUnit[]): PopulationUnit[] {
@@ -134,10 +135,7 @@ function dedupeById(units: readonly PopulationUnit[]): PopulationUnit[] {
     const seen = byId.get(unit.id);
     byId.set(unit.id, seen ? { id: unit.id, tasks: [...new Set([...seen.tasks, ...unit.tasks])] } : unit);
   }
-  return [...byId.values()].sort((a, b) => compare(a.id, b.id));
+  return [...byId.values()].sort((a, b) => compareCodeUnits(a.id, b.id));
 }
 
-/** Code-unit order, independent of locale, so every machine sorts alike. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+

@@ -46,7 +46,7 @@ export async function startFakeGemini(handler: FakeHandler): Promise<FakeGemini>
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const raw = Buffer.concat(chunks).toString("utf8");
-      let body: FakeRequest["body"] = {};
+      let body: FakeRequest["body"];
       try {
         body = raw ? JSON.parse(raw) : {};
       } catch {

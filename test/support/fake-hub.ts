@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { compareText } from "../../src/util/text";
 
 export interface FakeModel {
   id: string;
@@ -202,7 +203,7 @@ function sortModels(models: readonly FakeModel[], sort: string | null, direction
   const sorted = models.slice();
   if (sort === "createdAt") {
     const sign = direction === "-1" ? -1 : 1;
-    sorted.sort((a, b) => sign * (Date.parse(a.createdAt) - Date.parse(b.createdAt)) || a.id.localeCompare(b.id));
+    sorted.sort((a, b) => sign * (Date.parse(a.createdAt) - Date.parse(b.createdAt)) || compareText(a.id, b.id));
   }
   return sorted;
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { collect, HUB_URL, type CollectSummary } from "../../collect/collector";
 import { ARXIV_API_URL } from "../../collect/arxiv";
 import { nonNegativeNumber, positiveInt } from "../options";
+import { compareText } from "../../util/text";
 
 interface CollectFlags {
   out: string;
@@ -75,7 +76,7 @@ may read). It is never printed or written. The listing is sorted by creation dat
 
 export function formatSummary(summary: CollectSummary): string {
   const statuses = Object.entries(summary.cardStatus)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([status, n]) => `${status} ${n}`)
     .join(", ");
   const lines = [

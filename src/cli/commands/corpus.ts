@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { CARD_STATUSES, type CardStatus } from "../../corpus/record";
 import { findRecord, readCorpusColumns, readManifest } from "../../corpus/store";
+import { compareText } from "../../util/text";
 
 export interface CorpusSummary {
   dir: string;
@@ -48,7 +49,7 @@ export async function summariseCorpus(dir: string): Promise<CorpusSummary> {
       const slash = key.indexOf("/");
       return { stage: key.slice(0, slash), code: key.slice(slash + 1), count };
     })
-    .sort((a, b) => b.count - a.count || `${a.stage}/${a.code}`.localeCompare(`${b.stage}/${b.code}`));
+    .sort((a, b) => b.count - a.count || compareText(`${a.stage}/${a.code}`, `${b.stage}/${b.code}`));
   const ingest = manifest.ingest as { problemLines?: unknown } | undefined;
   return {
     dir,

@@ -12,6 +12,7 @@ import { readRows, writeRows } from "../../util/arrow-table";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
 import { isFunnelRun, recordRelevantCounts, relevantCountsOf, uncertainCountsOf } from "../../pipeline/funnel";
 import { positiveInt } from "../options";
+import { errorMessage } from "../../util/text";
 
 interface JudgeOptions {
   run: string;
@@ -35,7 +36,7 @@ export function corpusDirOf(runDir: string, explicit?: string): string {
     try {
       config = JSON.parse(readFileSync(runJson, "utf8")) as typeof config;
     } catch (error) {
-      throw new Error(`${runJson} is not valid JSON (${(error as Error).message}): fix it or pass --corpus <dir>`);
+      throw new Error(`${runJson} is not valid JSON (${errorMessage(error)}): fix it or pass --corpus <dir>`, { cause: error });
     }
     for (const value of [config?.corpus, config?.config?.corpus]) {
       const v = value as { dir?: unknown; path?: unknown } | null | undefined;
