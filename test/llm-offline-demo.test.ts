@@ -38,14 +38,28 @@ beforeAll(async () => {
       const evidence = kept.filter((o) => activityCodeOf(o.activity) === activity);
       if (evidence.length === 0) continue;
       const decision = judge.decide({ record, activity: activity as ActivityCode, evidence });
-      verdicts.push({ id: record.id, activity, relevant: decision.relevant, rationale: decision.rationale, judge: OFFLINE_JUDGE_LABEL, promptHash: "", error: null, outcome: decision.outcome });
+      verdicts.push({
+        id: record.id,
+        activity,
+        relevant: decision.relevant,
+        rationale: decision.rationale,
+        judge: OFFLINE_JUDGE_LABEL,
+        promptHash: "",
+        error: null,
+        outcome: decision.outcome,
+      });
     }
   }
   rows = agreementRows(verdicts, groundTruthReference(verdicts, truth), "ground-truth");
   console.log(rows.map((r) => `${r.scope} ${r.pairs} k=${r.kappa} p=${r.precision} r=${r.recall}`).join("\n"));
   const ref = new Map(groundTruthReference(verdicts, truth).map((r) => [`${r.id} ${r.activity}`, r.relevant]));
   const wrong = verdicts.filter((v) => ref.get(`${v.id} ${v.activity}`) !== undefined && ref.get(`${v.id} ${v.activity}`) !== v.relevant);
-  console.log(wrong.slice(0, 40).map((v) => `${ref.get(`${v.id} ${v.activity}`) ? "T" : "F"} ${v.id} ${v.activity} ${v.rationale}`).join("\n"));
+  console.log(
+    wrong
+      .slice(0, 40)
+      .map((v) => `${ref.get(`${v.id} ${v.activity}`) ? "T" : "F"} ${v.id} ${v.activity} ${v.rationale}`)
+      .join("\n"),
+  );
 }, 120_000);
 
 describe("offline judge vs the demo ground truth", () => {

@@ -82,7 +82,12 @@ describe("card provenance", () => {
 
   test("sections nest and close at the next heading of the same level", () => {
     const layout = parseCardLayout("# T\n\nintro\n\n## A\n\na\n\n### A1\n\nx\n\n## B\n\nb\n");
-    expect(layout.sections.map((s) => [s.path, s.level])).toEqual([["T", 1], ["T > A", 2], ["T > A > A1", 3], ["T > B", 2]]);
+    expect(layout.sections.map((s) => [s.path, s.level])).toEqual([
+      ["T", 1],
+      ["T > A", 2],
+      ["T > A > A1", 3],
+      ["T > B", 2],
+    ]);
     const [t, a, a1, b] = layout.sections;
     expect(a!.end).toBe(b!.start);
     expect(a1!.end).toBe(b!.start);

@@ -75,8 +75,8 @@ function fill(csv: string, flip: Set<string> = new Set()): string {
 describe("judge and pilot commands, end to end on a tiny corpus", () => {
   test("judge --offline, pilot sample/export/import/kappa", async () => {
     expect(await cli("judge", "--run", run, "--offline")).toBe(0);
-    expect(out).toContain("judge offline-rules/v2: 40 pairs, 20 relevant, 20 not, 0 errors");
-    expect(out).toContain("offline-rules/v2 vs the synthetic ground truth");
+    expect(out).toContain("judge offline-rules/v3: 40 pairs, 20 relevant, 20 not, 0 uncertain, 0 errors");
+    expect(out).toContain("offline-rules/v3 vs the synthetic ground truth");
     const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT_COLUMNS);
     // 20 yes/yes, 0 yes/no, 1 no/yes, 19 no/no.
     expect(truthRows.find((r) => r.scope === "QA")).toMatchObject({ pairs: 40, precision: 1, recall: 20 / 21 });

@@ -49,7 +49,11 @@ export interface PairDecision extends PairLabel {
 }
 
 /** What the run decided on each labelled pair. */
-export function pairDecisions(labels: readonly PairLabel[], candidates: Iterable<{ id: string; activities: readonly string[] }>, verdicts: readonly Verdict[]): PairDecision[] {
+export function pairDecisions(
+  labels: readonly PairLabel[],
+  candidates: Iterable<{ id: string; activities: readonly string[] }>,
+  verdicts: readonly Verdict[],
+): PairDecision[] {
   const offered = new Set<string>();
   for (const c of candidates) for (const a of c.activities) offered.add(`${c.id}\u0000${a}`);
   const byPair = new Map(verdicts.map((v) => [`${v.id}\u0000${v.activity}`, v]));
@@ -65,9 +69,15 @@ export function pairDecisions(labels: readonly PairLabel[], candidates: Iterable
 export function pairScores(decisions: readonly PairDecision[], scope: PairScores["scope"]): PairScores {
   const rows = scope === "end-to-end" ? decisions : decisions.filter((d) => d.decision !== "not-candidate");
   const yes = (d: PairDecision) => (scope === "before-judge" ? true : d.decision === "relevant");
-  const all = binaryScores(rows.map(yes), rows.map((d) => d.relevant));
+  const all = binaryScores(
+    rows.map(yes),
+    rows.map((d) => d.relevant),
+  );
   const decided = scope === "before-judge" ? rows : rows.filter((d) => d.decision !== "uncertain");
-  const decidedScores = binaryScores(decided.map(yes), decided.map((d) => d.relevant));
+  const decidedScores = binaryScores(
+    decided.map(yes),
+    decided.map((d) => d.relevant),
+  );
   const uncertain = scope === "before-judge" ? [] : rows.filter((d) => d.decision === "uncertain");
   return {
     scope,

@@ -112,15 +112,37 @@ const BENCHMARK_FACTOR = 0.5;
 
 /** Pipeline tags of modalities that are not software text. */
 const NON_SOFTWARE_PIPELINES = new Set([
-  "text-to-image", "image-to-image", "unconditional-image-generation", "image-classification", "object-detection", "image-segmentation",
-  "depth-estimation", "zero-shot-image-classification", "zero-shot-object-detection", "mask-generation", "image-to-video", "text-to-video",
-  "video-classification", "automatic-speech-recognition", "audio-classification", "text-to-speech", "text-to-audio", "audio-to-audio",
-  "voice-activity-detection", "tabular-classification", "tabular-regression", "time-series-forecasting", "reinforcement-learning", "robotics",
-  "keypoint-detection", "image-feature-extraction",
+  "text-to-image",
+  "image-to-image",
+  "unconditional-image-generation",
+  "image-classification",
+  "object-detection",
+  "image-segmentation",
+  "depth-estimation",
+  "zero-shot-image-classification",
+  "zero-shot-object-detection",
+  "mask-generation",
+  "image-to-video",
+  "text-to-video",
+  "video-classification",
+  "automatic-speech-recognition",
+  "audio-classification",
+  "text-to-speech",
+  "text-to-audio",
+  "audio-to-audio",
+  "voice-activity-detection",
+  "tabular-classification",
+  "tabular-regression",
+  "time-series-forecasting",
+  "reinforcement-learning",
+  "robotics",
+  "keypoint-detection",
+  "image-feature-extraction",
 ]);
 
 /** Negation cues in the manner of NegEx (Chapman et al. 2001), read before the phrase in its sentence. */
-const NEGATION = /(?:^|[^\p{L}])(not|never|cannot|can't|isn't|aren't|no|nor|neither|without|avoid|unsuitable|unable|far from|rather than|instead of)(?:[^\p{L}]|$)|out[- ]of[- ]scope/iu;
+const NEGATION =
+  /(?:^|[^\p{L}])(not|never|cannot|can't|isn't|aren't|no|nor|neither|without|avoid|unsuitable|unable|far from|rather than|instead of)(?:[^\p{L}]|$)|out[- ]of[- ]scope/iu;
 
 const RELEVANT_AT = 1;
 const WEAK_AT = 0.5;
@@ -152,6 +174,17 @@ export class OfflineRulesJudge implements RelevanceJudge {
     return this.hash;
   }
 
+  private ambiguous: Set<string> | null = null;
+
+  /** Names of the ambiguous tasks in the taxonomy (for evidence that carries a task name but no id). */
+  ambiguousNames(): ReadonlySet<string> {
+    if (!this.ambiguous) {
+      const taxonomy = this.taxonomy ?? loadTaxonomy();
+      this.ambiguous = new Set(taxonomy.tasks.filter((t) => this.data.ambiguousTasks.has(t.id)).map((t) => t.name.toLowerCase()));
+    }
+    return this.ambiguous;
+  }
+
   /** The SE signals of a record (the last record's are kept: a model's activities are judged one after another). */
   signalsOf(record: ModelRecord): SeSignal[] {
     if (this.lastSignals?.record === record) return this.lastSignals.signals;
@@ -165,7 +198,7 @@ export class OfflineRulesJudge implements RelevanceJudge {
   }
 
   decide(candidate: Candidate): OfflineDecision {
-    return decideOffline(candidate, this.signalsOf(candidate.record), this.data);
+    return decideOffline(candidate, this.signalsOf(candidate.record), this.data, this.ambiguousNames());
   }
 
   async judge(candidate: Candidate): Promise<Judgement> {
@@ -191,12 +224,29 @@ export class OfflineRulesJudge implements RelevanceJudge {
 /** The rule set's identity: the label, the weights and the curated data (not function source text, which differs between compilers). */
 export function offlineRulesHash(data: SeSignalData): string {
   return sha256Hex(
-    JSON.stringify([OFFLINE_JUDGE_LABEL, METADATA_WEIGHT, CARD_WEIGHT, SIGNAL_WEIGHT, BENCHMARK_FACTOR, [...NON_SOFTWARE_PIPELINES], NEGATION.source, RELEVANT_AT, WEAK_AT, SOFTWARE_AT, data.hash]),
+    JSON.stringify([
+      OFFLINE_JUDGE_LABEL,
+      METADATA_WEIGHT,
+      CARD_WEIGHT,
+      SIGNAL_WEIGHT,
+      BENCHMARK_FACTOR,
+      [...NON_SOFTWARE_PIPELINES],
+      NEGATION.source,
+      RELEVANT_AT,
+      WEAK_AT,
+      SOFTWARE_AT,
+      data.hash,
+    ]),
   ).slice(0, 16);
 }
 
 /** Decide one pair from its task evidence and the model's SE signals. */
-export function decideOffline(candidate: Candidate, signals: readonly SeSignal[], data: SeSignalData): OfflineDecision {
+export function decideOffline(
+  candidate: Candidate,
+  signals: readonly SeSignal[],
+  data: SeSignalData,
+  ambiguousNames: ReadonlySet<string> = new Set(),
+): OfflineDecision {
   const { record, activity } = candidate;
   const purpose = cardPurposeOf(record);
   const body = record.cardStatus === "present" ? (record.cardBody ?? "") : "";
@@ -218,7 +268,9 @@ export function decideOffline(candidate: Candidate, signals: readonly SeSignal[]
       sectionClass: null,
       raw: s.raw,
       label: s.label,
-      note: forActivity ? `${s.kind} for ${s.activity ?? "software (counts for SI)"}` : `${s.kind} for ${s.activity ?? "software"}: not evidence for ${activity}`,
+      note: forActivity
+        ? `${s.kind} for ${s.activity ?? "software (counts for SI)"}`
+        : `${s.kind} for ${s.activity ?? "software"}: not evidence for ${activity}`,
     });
   }
 
@@ -241,7 +293,7 @@ export function decideOffline(candidate: Candidate, signals: readonly SeSignal[]
   }
 
   // Task occurrences of this activity, unambiguous ones first (they feed the software score the ambiguous ones need).
-  const taskItems = candidate.evidence.map((e) => occurrenceItem(e, activity, record, purpose, body, data));
+  const taskItems = candidate.evidence.map((e) => occurrenceItem(e, activity, record, purpose, body, data, ambiguousNames));
   const clear = taskItems.filter((t) => !t.ambiguous);
   for (const t of clear) items.push(t.item);
   const softwareSoFar = total(items.map((i) => i.software));
@@ -255,11 +307,14 @@ export function decideOffline(candidate: Candidate, signals: readonly SeSignal[]
       const purposeful = item.sectionClass === "opening" || item.sectionClass === "purpose";
       // A tag is the author's own word for the model: on a software model it keeps its software meaning.
       const tagged = item.provenance === "meta.tags" || item.provenance === "meta.pipeline-tag";
-      if (strong.length > 0) item.note = `ambiguous task in a sentence about software (${strong.slice(0, 3).join(", ")})`;
-      else if (workflow.length > 0) {
+      if (strong.length > 0) {
+        item.note = `ambiguous task in a sentence about software (${strong.slice(0, 3).join(", ")})`;
+        item.software = item.weight;
+      } else if (workflow.length > 0) {
         item.weight = 0;
         item.note = `ambiguous task in a sentence about the model itself (${workflow.slice(0, 3).join(", ")})`;
-      } else if (weak.length > 0 && softwareSoFar >= SOFTWARE_AT) item.note = `ambiguous task, software words around it (${weak.slice(0, 3).join(", ")}) on a software model`;
+      } else if (weak.length > 0 && softwareSoFar >= SOFTWARE_AT)
+        item.note = `ambiguous task, software words around it (${weak.slice(0, 3).join(", ")}) on a software model`;
       else if (softwareSoFar >= 2 * SOFTWARE_AT && purposeful) item.note = "ambiguous task in the purpose text of a model that clearly works on software";
       else if (softwareSoFar >= SOFTWARE_AT && tagged) item.note = "ambiguous task tagged by the author of a software model";
       else if (softwareSoFar >= SOFTWARE_AT) {
@@ -339,8 +394,24 @@ interface TaskItem {
   context: string;
 }
 
-function occurrenceItem(e: TaskEvidence, activity: ActivityCode, record: ModelRecord, purpose: CardPurpose, body: string, data: SeSignalData): TaskItem {
-  const provenance = e.provenance && isProvenance(e.provenance) ? e.provenance : e.source === "card" ? "card.prose" : e.source === "abstract" ? "abstract" : "meta.other";
+function occurrenceItem(
+  e: TaskEvidence,
+  activity: ActivityCode,
+  record: ModelRecord,
+  purpose: CardPurpose,
+  body: string,
+  data: SeSignalData,
+  ambiguousNames: ReadonlySet<string>,
+): TaskItem {
+  // Evidence from older runs carries no provenance: card text (and a bare task name found in the card) reads as prose.
+  const provenance =
+    e.provenance && isProvenance(e.provenance)
+      ? e.provenance
+      : e.source === "card" || (e.source === "unknown" && locate(body, e) >= 0)
+        ? "card.prose"
+        : e.source === "abstract"
+          ? "abstract"
+          : "meta.other";
   let sectionClass: SectionClass | null = null;
   let weight: number;
   let note: string;
@@ -381,7 +452,8 @@ function occurrenceItem(e: TaskEvidence, activity: ActivityCode, record: ModelRe
       if (at >= 0) context = sentenceAround(text, at, at + e.raw.length);
     }
   }
-  const ambiguous = data.ambiguousTasks.has(e.taskId);
+  // Evidence rebuilt from task names alone (older runs) has the name where the id should be.
+  const ambiguous = data.ambiguousTasks.has(e.taskId) || ambiguousNames.has(e.task.toLowerCase());
   return {
     item: {
       kind: "task",
@@ -405,7 +477,9 @@ function occurrenceItem(e: TaskEvidence, activity: ActivityCode, record: ModelRe
 function locate(body: string, e: TaskEvidence): number {
   const probe = `${e.before}${e.raw}`;
   const at = probe.trim() ? body.indexOf(probe) : -1;
-  return at >= 0 ? at + e.before.length : body.indexOf(e.raw);
+  if (at >= 0) return at + e.before.length;
+  const exact = body.indexOf(e.raw);
+  return exact >= 0 || e.raw === "" ? exact : body.toLowerCase().indexOf(e.raw.toLowerCase());
 }
 
 /**
@@ -480,8 +554,14 @@ const SENTENCES: Readonly<Record<string, string>> = {
 
 function rationaleOf(activity: ActivityCode, outcome: Outcome, reasons: string[], items: EvidenceItem[], activityScore: number, softwareScore: number): string {
   const said = reasons.filter((r) => SENTENCES[r]).map((r) => SENTENCES[r]!);
-  const top = items.filter((i) => i.weight > 0).slice(0, 3).map((i) => `${i.kind === "task" ? `"${i.label}"` : i.label} (${i.provenance}${i.section ? `, ${i.section}` : ""})`);
-  const ignored = items.filter((i) => i.kind === "task" && i.weight === 0).slice(0, 2).map((i) => `"${i.label}" (${i.note})`);
+  const top = items
+    .filter((i) => i.weight > 0)
+    .slice(0, 3)
+    .map((i) => `${i.kind === "task" ? `"${i.label}"` : i.label} (${i.provenance}${i.section ? `, ${i.section}` : ""})`);
+  const ignored = items
+    .filter((i) => i.kind === "task" && i.weight === 0)
+    .slice(0, 2)
+    .map((i) => `"${i.label}" (${i.note})`);
   const parts = [`${OFFLINE_JUDGE_LABEL}: ${outcome} for ${activity}: ${said.join("; ")}.`, `Scores: activity ${activityScore}, software ${softwareScore}.`];
   if (top.length > 0) parts.push(`Evidence: ${top.join("; ")}.`);
   if (ignored.length > 0) parts.push(`Set aside: ${ignored.join("; ")}.`);

@@ -28,7 +28,9 @@ export function pairKey(id: string, activity: string): string {
 
 /** The verdicts of a run (filter/verdicts.arrow); verdicts written before the tri-state outcome get theirs from `relevant`. */
 export function readVerdicts(path: string): Verdict[] {
-  return readRows<Verdict>(path).map((v) => completeVerdict({ ...v, activity: v.activity, reasons: v.reasons ?? [], evidence: v.evidence ?? "[]", outcome: (v.outcome ?? null) as Outcome | null }));
+  return readRows<Verdict>(path).map((v) =>
+    completeVerdict({ ...v, activity: v.activity, reasons: v.reasons ?? [], evidence: v.evidence ?? "[]", outcome: (v.outcome ?? null) as Outcome | null }),
+  );
 }
 
 /**
@@ -38,7 +40,11 @@ export function readVerdicts(path: string): Verdict[] {
 export function uncertainPairs(runDir: string): Set<string> {
   const path = join(runDir, "filter", "verdicts.arrow");
   if (!existsSync(path)) throw new Error(`no ${path}: run the relevance check first`);
-  return new Set(readVerdicts(path).filter(isUncertain).map((v) => pairKey(v.id, v.activity)));
+  return new Set(
+    readVerdicts(path)
+      .filter(isUncertain)
+      .map((v) => pairKey(v.id, v.activity)),
+  );
 }
 
 export interface SeModelRow {

@@ -17,7 +17,14 @@ import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
-import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, NEAR_DUPLICATES_SPEC, checkThreshold, type NearDuplicateResult, type NearDuplicateStats } from "../filter/near-duplicates";
+import {
+  DEFAULT_SIMILARITY_THRESHOLD,
+  findNearDuplicates,
+  NEAR_DUPLICATES_SPEC,
+  checkThreshold,
+  type NearDuplicateResult,
+  type NearDuplicateStats,
+} from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
 import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, type CandidateModel, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
@@ -32,7 +39,15 @@ import { readArrowFile, writeRows } from "../util/arrow-table";
 import { createProgress, type ProgressOptions } from "../util/progress";
 import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
-import { addActivityCounts, emptyActivityCounts, FUNNEL_COLUMNS, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
+import {
+  addActivityCounts,
+  emptyActivityCounts,
+  FUNNEL_COLUMNS,
+  funnelRows,
+  type ActivityCounts,
+  type FunnelCounts,
+  type FunnelRow,
+} from "../run/funnel-table";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import { countActivities, decodeBatches, matchBatches, processShard, PROBLEM_COLUMNS, type CandidateCard, type ShardOutput } from "./shard";
 import { errorMessage } from "../util/text";
@@ -210,7 +225,13 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const runJson = {
     format: RUN_FORMAT,
     version: 1,
-    corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
+    corpus: {
+      dir: portablePath(options.corpusDir),
+      records: manifest.records,
+      shards: manifest.shards.length,
+      synthetic: manifest.synthetic,
+      createdBy: manifest.createdBy,
+    },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
     config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
     counts: funnelCounts,
@@ -223,7 +244,19 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   };
   await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(runJson, null, 2)}\n`);
   checkpoints?.clear();
-  return { runDir, synthetic: manifest.synthetic, counts: funnelCounts, rows, documentation, outliers, nearDuplicates, problems, workers, resumedShards, timings };
+  return {
+    runDir,
+    synthetic: manifest.synthetic,
+    counts: funnelCounts,
+    rows,
+    documentation,
+    outliers,
+    nearDuplicates,
+    problems,
+    workers,
+    resumedShards,
+    timings,
+  };
 }
 
 /**
@@ -296,7 +329,14 @@ function* documentationRows(path: string): Generator<DocumentationRow> {
   const table = readArrowFile(path);
   for (const batch of table.batches) {
     const column = (name: string) => batch.getChild(name)!;
-    const [modelId, category, card, meta, abstract, hasAbstract] = ["modelId", "category", "matchedInCard", "matchedInMetadata", "matchedInAbstract", "hasAbstract"].map(column);
+    const [modelId, category, card, meta, abstract, hasAbstract] = [
+      "modelId",
+      "category",
+      "matchedInCard",
+      "matchedInMetadata",
+      "matchedInAbstract",
+      "hasAbstract",
+    ].map(column);
     for (let i = 0; i < batch.numRows; i++) {
       yield {
         modelId: modelId!.get(i),

@@ -10,14 +10,35 @@ import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, type ActivityCode, type T
 import { writeRows } from "../util/arrow-table";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type ProgressOptions } from "../util/progress";
-import { NO_USAGE, addUsage, completeVerdict, matchedTasks, outcomeOf, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage, type Verdict } from "../judges/candidate";
+import {
+  NO_USAGE,
+  addUsage,
+  completeVerdict,
+  matchedTasks,
+  outcomeOf,
+  type Candidate,
+  type RelevanceJudge,
+  type TaskEvidence,
+  type Usage,
+  type Verdict,
+} from "../judges/candidate";
 import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
 import { costOf, pricingFor, type Pricing } from "../judges/cost";
 import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "../judges/gemini";
 import { OfflineRulesJudge } from "../judges/offline-rules";
 import { mapPool } from "../util/concurrency";
-import { pairKey, readEvidence, readUnique, readVerdicts, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
+import {
+  pairKey,
+  readEvidence,
+  readUnique,
+  readVerdicts,
+  SE_MODEL_COLUMNS,
+  taskActivityLookup,
+  VERDICT_COLUMNS,
+  type SeModelRow,
+  type UniqueRow,
+} from "../judges/stage-tables";
 import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../judges/prompt";
 
 export type JudgeChoice = "auto" | "offline" | "gemini";
@@ -82,7 +103,9 @@ export interface RelevanceCheckResult {
 }
 
 /** Build the judge a run asks for; `auto` means Gemini when a key is set, the offline rules otherwise. */
-export function chooseJudge(options: Pick<RelevanceCheckOptions, "judge" | "model" | "apiKey" | "baseUrl" | "taxonomy" | "promptDir" | "excerpt" | "gemini">): RelevanceJudge {
+export function chooseJudge(
+  options: Pick<RelevanceCheckOptions, "judge" | "model" | "apiKey" | "baseUrl" | "taxonomy" | "promptDir" | "excerpt" | "gemini">,
+): RelevanceJudge {
   const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? "";
   const wantGemini = options.judge === "gemini" || (options.judge === "auto" && apiKey !== "");
   if (!wantGemini) return new OfflineRulesJudge({ taxonomy: options.taxonomy });
@@ -152,12 +175,28 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
       let contentHash = "";
       if (cache) {
         contentHash = buildCardDocument(candidate.record, candidate.evidence, options.excerpt).contentHash;
-        key = cacheKey({ id: candidate.record.id, activity: candidate.activity, promptHash, judge: judge.label, contentHash, matchedTasks: matchedTasks(candidate), maxBodyChars });
+        key = cacheKey({
+          id: candidate.record.id,
+          activity: candidate.activity,
+          promptHash,
+          judge: judge.label,
+          contentHash,
+          matchedTasks: matchedTasks(candidate),
+          maxBodyChars,
+        });
         const hit = cache.get(key);
         if (hit) {
           cached++;
           progress.tick();
-          return { id: hit.id, activity: hit.activity, relevant: hit.relevant, rationale: hit.rationale, judge: hit.judge, promptHash: hit.promptHash, error: null } satisfies Verdict;
+          return {
+            id: hit.id,
+            activity: hit.activity,
+            relevant: hit.relevant,
+            rationale: hit.rationale,
+            judge: hit.judge,
+            promptHash: hit.promptHash,
+            error: null,
+          } satisfies Verdict;
         }
       }
       const judgement = await judge.judge(candidate);
@@ -173,7 +212,19 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   // Models listed in unique.arrow but absent from the corpus: recorded as errors, never dropped.
   for (const row of unique) {
     if (verdictsById.has(row.id)) continue;
-    const missing = validActivities(row).map((activity) => ({ id: row.id, activity, relevant: null, rationale: "", judge: judge.label, promptHash: judge.promptHash(activity), error: `${row.id}: not found in corpus ${options.corpusDir}` }));
+    // (With a pair selection, a pair outside it keeps its earlier verdict.)
+    const missing = validActivities(row).map(
+      (activity): Verdict =>
+        (only && !only.has(pairKey(row.id, activity)) ? previous.get(pairKey(row.id, activity)) : undefined) ?? {
+          id: row.id,
+          activity,
+          relevant: null,
+          rationale: "",
+          judge: judge.label,
+          promptHash: judge.promptHash(activity),
+          error: `${row.id}: not found in corpus ${options.corpusDir}`,
+        },
+    );
     verdictsById.set(row.id, missing);
     // They are part of the bar's total, so the bar ends full.
     progress.tick(missing.length);
@@ -192,7 +243,10 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   await writeRows(verdictsPath, verdicts, VERDICT_COLUMNS);
   await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
 
-  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<ActivityCode, ActivityCounts>;
+  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<
+    ActivityCode,
+    ActivityCounts
+  >;
   for (const v of verdicts) {
     const counts = byActivity[v.activity];
     counts.candidates++;

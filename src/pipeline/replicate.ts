@@ -84,7 +84,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
 
   await writeFileAtomic(join(options.outDir, "problems.txt"), analyses.problems.map((p) => `${p}\n`).join(""));
   const facts: Array<[string, string]> = [
-    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
+    [
+      "corpus",
+      `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`,
+    ],
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
@@ -156,7 +159,13 @@ export function defaultStages(): PipelineStages {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline }) {
-      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, judge: offline ? "offline" : "auto", progress: process.stderr.isTTY ? undefined : "lines" });
+      const result = await runRelevanceCheck({
+        runDir,
+        corpusDir,
+        taxonomy,
+        judge: offline ? "offline" : "auto",
+        progress: process.stderr.isTTY ? undefined : "lines",
+      });
       await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
@@ -173,7 +182,15 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   log(`[2/3] relevance check (${options.offline ? "offline rules" : process.env.GEMINI_API_KEY ? "Gemini" : "offline rules: no GEMINI_API_KEY"})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: options.offline ?? false });
   log("[3/3] analyses, tables, figures, report");
-  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
+  const result = await writeReport({
+    runDir,
+    corpusDir: options.corpusDir,
+    outDir: options.outDir,
+    taxonomy,
+    noStatic: options.noStatic,
+    chromium: options.chromium,
+    log,
+  });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }

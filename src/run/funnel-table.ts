@@ -89,6 +89,9 @@ export function formatFunnel(rows: readonly FunnelRow[]): string {
   const cell = (row: FunnelRow | undefined) =>
     row === undefined ? "" : row.paperModels === null ? fmt(row.models) : `${fmt(row.models)} (${fmt(row.paperModels)})`;
   const stages = FUNNEL_STAGES.filter((stage) => rows.some((r) => r.stage === stage));
-  const table = [["stage", ...FUNNEL_ACTIVITIES], ...stages.map((stage) => [stage, ...FUNNEL_ACTIVITIES.map((a) => cell(rows.find((r) => r.stage === stage && r.activity === a)))])];
+  const table = [
+    ["stage", ...FUNNEL_ACTIVITIES],
+    ...stages.map((stage) => [stage, ...FUNNEL_ACTIVITIES.map((a) => cell(rows.find((r) => r.stage === stage && r.activity === a)))]),
+  ];
   return alignColumns(table);
 }

@@ -23,19 +23,10 @@
  * Raw HTML is not Markdown: an HTML block is split into comments, tags (with their attributes) and
  * the text between tags, which is read like prose. Fenced and indented code blocks are "card.code".
  */
-import MarkdownIt = require("markdown-it");
+import MarkdownIt from "markdown-it";
 
 /** Where in a card a piece of text stands. */
-export const CARD_PROVENANCES = [
-  "card.heading",
-  "card.prose",
-  "card.table",
-  "card.code",
-  "card.link",
-  "card.url",
-  "card.html",
-  "card.html-comment",
-] as const;
+export const CARD_PROVENANCES = ["card.heading", "card.prose", "card.table", "card.code", "card.link", "card.url", "card.html", "card.html-comment"] as const;
 export type CardProvenance = (typeof CARD_PROVENANCES)[number];
 
 export interface CardSection {
@@ -77,7 +68,35 @@ const LOOKAHEAD = 24;
 const MAX_HEADING_CHARS = 80;
 
 /** Inline HTML elements that sit inside a word or a sentence; others (p, div, br, img, td, ...) separate text. */
-const INLINE_ELEMENTS = new Set(["a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"]);
+const INLINE_ELEMENTS = new Set([
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "bdo",
+  "cite",
+  "code",
+  "del",
+  "dfn",
+  "em",
+  "font",
+  "i",
+  "ins",
+  "kbd",
+  "mark",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "tt",
+  "u",
+  "var",
+]);
 
 const markdown = new MarkdownIt({ html: true, linkify: true });
 

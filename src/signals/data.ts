@@ -68,7 +68,8 @@ export function loadSeSignalData(datasetsPath = DEFAULT_SE_DATASETS_PATH, signal
 }
 
 function activitiesOf(value: unknown, where: string): ActivityCode[] {
-  if (!Array.isArray(value) || !value.every((a) => (ACTIVITY_CODES as readonly unknown[]).includes(a))) throw new Error(`${where}: activities must be a list of ${ACTIVITY_CODES.join(", ")}`);
+  if (!Array.isArray(value) || !value.every((a) => (ACTIVITY_CODES as readonly unknown[]).includes(a)))
+    throw new Error(`${where}: activities must be a list of ${ACTIVITY_CODES.join(", ")}`);
   return value as ActivityCode[];
 }
 
@@ -77,8 +78,23 @@ function strings(value: unknown, where: string): string[] {
   return (value as string[]).map((s) => s.toLowerCase());
 }
 
+/** taxonomy/se-signals.json as read, before checking. */
+interface SignalsFile {
+  codeTags?: { general?: unknown; activities?: unknown };
+  programmingLanguages?: { names?: unknown; languageField?: unknown };
+  idWords?: { general?: { exact?: unknown; prefix?: unknown; suffix?: unknown; except?: unknown }; activities?: unknown };
+  softwareWords?: { strong?: unknown; weak?: unknown };
+  modelWorkflowWords?: { words?: unknown };
+  ambiguousTasks?: { tasks?: unknown };
+}
+
 /** Build the data from the two parsed files; every malformed entry is named. */
-export function parseSeSignalData(datasetsJson: unknown, signalsJson: unknown, datasetsPath = "se-datasets.json", signalsPath = "se-signals.json"): SeSignalData {
+export function parseSeSignalData(
+  datasetsJson: unknown,
+  signalsJson: unknown,
+  datasetsPath = "se-datasets.json",
+  signalsPath = "se-signals.json",
+): SeSignalData {
   const d = datasetsJson as { sources?: Record<string, string>; datasets?: unknown[] };
   if (!d || typeof d.sources !== "object" || !Array.isArray(d.datasets)) throw new Error(`${datasetsPath}: expected {sources, datasets}`);
   const datasets: SeDatasetEntry[] = d.datasets.map((raw, i) => {
@@ -86,15 +102,18 @@ export function parseSeSignalData(datasetsJson: unknown, signalsJson: unknown, d
     const where = `${datasetsPath}: datasets[${i}]`;
     if (typeof e.name !== "string") throw new Error(`${where}: name missing`);
     const match = strings(e.match, `${where} (${e.name}).match`);
-    for (const m of match) if (m !== normaliseDatasetName(m)) throw new Error(`${where} (${e.name}): pattern ${JSON.stringify(m)} is not normalised (lowercase letters and digits)`);
-    if (typeof e.source !== "string" || !Object.hasOwn(d.sources!, e.source)) throw new Error(`${where} (${e.name}): source ${JSON.stringify(e.source)} is not in sources`);
+    for (const m of match)
+      if (m !== normaliseDatasetName(m)) throw new Error(`${where} (${e.name}): pattern ${JSON.stringify(m)} is not normalised (lowercase letters and digits)`);
+    if (typeof e.source !== "string" || !Object.hasOwn(d.sources!, e.source))
+      throw new Error(`${where} (${e.name}): source ${JSON.stringify(e.source)} is not in sources`);
     if (e.use !== "training" && e.use !== "benchmark") throw new Error(`${where} (${e.name}): use must be training or benchmark`);
     const mode = e.mode === undefined ? "prefix" : e.mode;
     if (mode !== "prefix" && mode !== "exact") throw new Error(`${where} (${e.name}): mode must be prefix or exact`);
     return { name: e.name, match, mode, activities: activitiesOf(e.activities, `${where} (${e.name})`), use: e.use, source: e.source };
   });
 
-  const s = signalsJson as Record<string, any>;
+  // Read loosely: every value is checked by `strings` / `byActivity` before use.
+  const s = (signalsJson ?? {}) as SignalsFile;
   const where = (path: string) => `${signalsPath}: ${path}`;
   const byActivity = (value: unknown, path: string): Map<string, ActivityCode[]> => {
     const out = new Map<string, ActivityCode[]>();
@@ -110,7 +129,10 @@ export function parseSeSignalData(datasetsJson: unknown, signalsJson: unknown, d
   return {
     datasets,
     datasetSources: d.sources!,
-    codeTags: { general: new Set(strings(s.codeTags?.general, where("codeTags.general"))), byActivity: byActivity(s.codeTags?.activities, "codeTags.activities") },
+    codeTags: {
+      general: new Set(strings(s.codeTags?.general, where("codeTags.general"))),
+      byActivity: byActivity(s.codeTags?.activities, "codeTags.activities"),
+    },
     programmingLanguages: new Set(strings(s.programmingLanguages?.names, where("programmingLanguages.names"))),
     codeLanguageValues: new Set(strings(s.programmingLanguages?.languageField, where("programmingLanguages.languageField"))),
     idWords: {
@@ -120,7 +142,10 @@ export function parseSeSignalData(datasetsJson: unknown, signalsJson: unknown, d
       except: new Set(strings(s.idWords?.general?.except, where("idWords.general.except"))),
       byActivity: byActivity(s.idWords?.activities, "idWords.activities"),
     },
-    softwareWords: { strong: strings(s.softwareWords?.strong, where("softwareWords.strong")), weak: strings(s.softwareWords?.weak, where("softwareWords.weak")) },
+    softwareWords: {
+      strong: strings(s.softwareWords?.strong, where("softwareWords.strong")),
+      weak: strings(s.softwareWords?.weak, where("softwareWords.weak")),
+    },
     modelWorkflowWords: strings(s.modelWorkflowWords?.words, where("modelWorkflowWords.words")),
     ambiguousTasks: new Map(Object.entries(tasks as Record<string, string>)),
     hash: "",

@@ -102,7 +102,10 @@ export function baseModelsOf(record: ModelRecord): Array<{ id: string; field: st
 export function seSignalsOf(record: ModelRecord, data: SeSignalData, options: SignalOptions = {}): SeSignal[] {
   const signals: SeSignal[] = [];
   const seen = new Set<string>();
-  const push = (s: Omit<SeSignal, "modelId" | "before" | "after" | "section" | "taskId" | "task"> & Partial<Pick<SeSignal, "taskId" | "task">>, text: string) => {
+  const push = (
+    s: Omit<SeSignal, "modelId" | "before" | "after" | "section" | "taskId" | "task"> & Partial<Pick<SeSignal, "taskId" | "task">>,
+    text: string,
+  ) => {
     const key = `${s.kind}\u0000${s.activity ?? ""}\u0000${s.label}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -131,7 +134,21 @@ export function seSignalsOf(record: ModelRecord, data: SeSignalData, options: Si
   record.cardMeta?.language.forEach((language, i) => {
     const l = language.trim().toLowerCase();
     if (data.codeLanguageValues.has(l) || data.programmingLanguages.has(l)) {
-      push({ source: "metadata", field: `meta.language[${i}]`, provenance: "meta.language", charStart: 0, charEnd: language.length, raw: language, kind: "programming-language", activity: null, label: `language ${l}`, reference: "hub-tags" }, language);
+      push(
+        {
+          source: "metadata",
+          field: `meta.language[${i}]`,
+          provenance: "meta.language",
+          charStart: 0,
+          charEnd: language.length,
+          raw: language,
+          kind: "programming-language",
+          activity: null,
+          label: `language ${l}`,
+          reference: "hub-tags",
+        },
+        language,
+      );
     }
   });
 
@@ -142,12 +159,22 @@ export function seSignalsOf(record: ModelRecord, data: SeSignalData, options: Si
     if (tag.toLowerCase().startsWith("dataset:")) datasets.push({ name: tag.slice(8), field: `tags[${i}]`, provenance: "meta.datasets" });
   });
   record.cardMeta?.modelIndex.forEach((r, i) => {
-    for (const name of [r.datasetName, r.datasetType]) if (name) datasets.push({ name, field: `modelIndex[${i}].dataset`, provenance: "meta.model-index", use: "benchmark" });
+    for (const name of [r.datasetName, r.datasetType])
+      if (name) datasets.push({ name, field: `modelIndex[${i}].dataset`, provenance: "meta.model-index", use: "benchmark" });
   });
   for (const d of datasets) {
     const entry = matchDataset(data, d.name);
     if (!entry) continue;
-    const base = { source: "metadata" as const, field: d.field, provenance: d.provenance, charStart: 0, charEnd: d.name.length, raw: d.name, kind: "se-dataset" as const, reference: entry.source };
+    const base = {
+      source: "metadata" as const,
+      field: d.field,
+      provenance: d.provenance,
+      charStart: 0,
+      charEnd: d.name.length,
+      raw: d.name,
+      kind: "se-dataset" as const,
+      reference: entry.source,
+    };
     const label = `dataset ${entry.name} (${entry.use})`;
     if (entry.activities.length === 0) push({ ...base, activity: null, label }, d.name);
     for (const activity of entry.activities) push({ ...base, activity, label }, d.name);
@@ -156,12 +183,40 @@ export function seSignalsOf(record: ModelRecord, data: SeSignalData, options: Si
   // Words of the model's own name, then of its base models' names.
   const own = namePart(record.id);
   for (const s of nameSignals(own.name, data)) {
-    push({ source: "model-id", field: "id", provenance: "model-id", charStart: own.offset + s.start, charEnd: own.offset + s.end, raw: s.word, kind: "id-word", activity: s.activity, label: `word ${s.word}`, reference: "hub-tags" }, record.id);
+    push(
+      {
+        source: "model-id",
+        field: "id",
+        provenance: "model-id",
+        charStart: own.offset + s.start,
+        charEnd: own.offset + s.end,
+        raw: s.word,
+        kind: "id-word",
+        activity: s.activity,
+        label: `word ${s.word}`,
+        reference: "hub-tags",
+      },
+      record.id,
+    );
   }
   for (const base of baseModelsOf(record)) {
     const part = namePart(base.id);
     for (const s of nameSignals(part.name, data)) {
-      push({ source: "metadata", field: base.field, provenance: base.provenance, charStart: part.offset + s.start, charEnd: part.offset + s.end, raw: s.word, kind: "base-model-word", activity: s.activity, label: `base model word ${s.word}`, reference: "hub-tags" }, base.id);
+      push(
+        {
+          source: "metadata",
+          field: base.field,
+          provenance: base.provenance,
+          charStart: part.offset + s.start,
+          charEnd: part.offset + s.end,
+          raw: s.word,
+          kind: "base-model-word",
+          activity: s.activity,
+          label: `base model word ${s.word}`,
+          reference: "hub-tags",
+        },
+        base.id,
+      );
     }
   }
 
@@ -172,7 +227,23 @@ export function seSignalsOf(record: ModelRecord, data: SeSignalData, options: Si
       if (m.source !== "model-id" || m.charStart < own.offset) continue;
       const activity = (ACTIVITY_CODES as readonly string[]).includes(m.activity) ? (m.activity as ActivityCode) : null;
       if (!activity) continue;
-      push({ source: "model-id", field: "id", provenance: "model-id", charStart: m.charStart, charEnd: m.charEnd, raw: m.raw, kind: "task-in-id", activity, label: `task ${m.task} in the name`, taskId: m.taskId, task: m.task, reference: null }, record.id);
+      push(
+        {
+          source: "model-id",
+          field: "id",
+          provenance: "model-id",
+          charStart: m.charStart,
+          charEnd: m.charEnd,
+          raw: m.raw,
+          kind: "task-in-id",
+          activity,
+          label: `task ${m.task} in the name`,
+          taskId: m.taskId,
+          task: m.task,
+          reference: null,
+        },
+        record.id,
+      );
     }
   }
   return signals;

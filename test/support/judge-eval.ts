@@ -18,7 +18,12 @@ export interface JudgeEvaluation {
   corpusDir: string;
 }
 
-export async function evaluateOnDump(dumpPath: string, labels: readonly PairLabel[], workDir: string, judgeInstance?: RelevanceJudge): Promise<JudgeEvaluation> {
+export async function evaluateOnDump(
+  dumpPath: string,
+  labels: readonly PairLabel[],
+  workDir: string,
+  judgeInstance?: RelevanceJudge,
+): Promise<JudgeEvaluation> {
   const corpusDir = join(workDir, "corpus");
   const runDir = join(workDir, "run");
   await ingestJsonl(dumpPath, corpusDir);

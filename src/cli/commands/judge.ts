@@ -58,11 +58,15 @@ function number(value: string | undefined, name: string): number | undefined {
 }
 
 export function formatRelevance(result: RelevanceCheckResult): string {
-  const lines = [`judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.uncertain} uncertain, ${result.errors} errors (${result.cached} from cache)`];
+  const lines = [
+    `judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.uncertain} uncertain, ${result.errors} errors (${result.cached} from cache)`,
+  ];
   lines.push("  act  pairs relevant  not  uncertain  errors");
   for (const a of ACTIVITY_CODES) {
     const c = result.byActivity[a];
-    lines.push(`  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.uncertain).padStart(10)} ${String(c.errors).padStart(7)}`);
+    lines.push(
+      `  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.uncertain).padStart(10)} ${String(c.errors).padStart(7)}`,
+    );
   }
   if (result.uncertain > 0) lines.push(`  uncertain pairs are not counted as SE; send them to people with: pilot export --run <dir> --uncertain`);
   lines.push(`  SE models: ${result.seModels} (paper, whole Hub: ${PAPER_FUNNEL.seModels.toLocaleString("en-US")}) -> ${result.seModelsPath}`);
@@ -77,7 +81,9 @@ export function formatAgreement(rows: readonly AgreementRow[], title: string): s
   const f = (x: number | null) => (x === null ? "  -  " : x.toFixed(2).padStart(5));
   const lines = [title, "  scope  set           pairs  kappa  band             prec  recall  errors  paper"];
   for (const r of rows) {
-    lines.push(`  ${r.scope.padEnd(5)}  ${r.set.padEnd(12)} ${String(r.pairs).padStart(6)}  ${f(r.kappa)}  ${r.band.padEnd(15)} ${f(r.precision)}  ${f(r.recall)}  ${String(r.judgeErrors).padStart(6)}  ${f(r.paperKappa)}`);
+    lines.push(
+      `  ${r.scope.padEnd(5)}  ${r.set.padEnd(12)} ${String(r.pairs).padStart(6)}  ${f(r.kappa)}  ${r.band.padEnd(15)} ${f(r.precision)}  ${f(r.recall)}  ${String(r.judgeErrors).padStart(6)}  ${f(r.paperKappa)}`,
+    );
   }
   return lines.join("\n");
 }

@@ -96,7 +96,8 @@ export function cardPurposeOf(record: ModelRecord): CardPurpose {
   for (const unit of layout.units) {
     const cls = unit.sectionIndex < 0 ? "opening" : classes[unit.sectionIndex]!;
     if (isProse(unit) && !PLACEHOLDER.test(unit.text)) proseWords += unit.text.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
-    if ((cls === "opening" || cls === "purpose") && (isProse(unit) || unit.provenance === "card.heading" || unit.provenance === "card.table")) purposeParts.push(unit.text);
+    if ((cls === "opening" || cls === "purpose") && (isProse(unit) || unit.provenance === "card.heading" || unit.provenance === "card.table"))
+      purposeParts.push(unit.text);
   }
   const result: CardPurpose = {
     layout,
