@@ -24,7 +24,7 @@ import {
   TRAP_ABSTRACTS,
   TRAP_FAMILIES,
   surfaceOf,
-  type OutlierFamily,
+  type OutlierTrapFamily,
   type Planted,
   type TrapFamily,
 } from "./phrases";
@@ -377,9 +377,9 @@ function linkPaper(d: Draft, index: number, random: SeededRandom, abstractTempla
 // ---------------------------------------------------------------------------------------------
 // Outlier-only: every SE-looking occurrence is a Table III false hit
 
-function outlierFamiliesFor(ctx: GenerationContext, index: number, random: SeededRandom): OutlierFamily[] {
+function outlierFamiliesFor(ctx: GenerationContext, index: number, random: SeededRandom): OutlierTrapFamily[] {
   const forced = ctx.plan.forced[index]!;
-  const chosen: OutlierFamily[] = forced > 0 ? [OUTLIER_FAMILIES[forced - 1]!] : [];
+  const chosen: OutlierTrapFamily[] = forced > 0 ? [OUTLIER_FAMILIES[forced - 1]!] : [];
   const count = random.weighted([1, 2, 3], [60, 30, 10]);
   while (chosen.length < count) {
     const f = random.pick(OUTLIER_FAMILIES);
@@ -389,7 +389,7 @@ function outlierFamiliesFor(ctx: GenerationContext, index: number, random: Seede
   return chosen;
 }
 
-function outlierText(family: OutlierFamily, random: SeededRandom, slots: Record<string, string>): { text: string; planted: Planted } {
+function outlierText(family: OutlierTrapFamily, random: SeededRandom, slots: Record<string, string>): { text: string; planted: Planted } {
   const text = fill(random.pick(family.text), slots);
   return { text, planted: plantedIn(text, family.kind, family.taskId, family.surface, "card", true) };
 }

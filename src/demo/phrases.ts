@@ -387,7 +387,7 @@ export const REGEX_KEPT_KIND = "regex-code-generation";
  * a token the search surely matches (so an outlier-only model is surely a search hit); the
  * underscore-glued ones may not even be matched, depending on the tokenizer.
  */
-export interface OutlierFamily {
+export interface OutlierTrapFamily {
   kind: string;
   taskId: string;
   text: readonly string[];
@@ -396,7 +396,7 @@ export interface OutlierFamily {
   definite: boolean;
 }
 
-export const OUTLIER_FAMILIES: readonly OutlierFamily[] = [
+export const OUTLIER_FAMILIES: readonly OutlierTrapFamily[] = [
   { kind: "debug-none", taskId: "sm.debugging", surface: "debug", definite: true, text: ["```yaml\nseed: 42\ndebug: None\nfp16: true\n```", "Training arguments: `output_dir: out`, `debug: None`, `save_steps: 500`."] },
   { kind: "debug-json-false", taskId: "sm.debugging", surface: "debug", definite: true, text: ["```json\n{\n  \"num_train_epochs\": 3,\n  \"debug\": false,\n  \"seed\": 42\n}\n```"] },
   { kind: "debug-identifier", taskId: "sm.debugging", surface: "debug", definite: true, text: ["Run `python train.py --debug` for a ten-step smoke run.", "Inside the config, `args.debug` switches off mixed precision."] },

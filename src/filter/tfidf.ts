@@ -16,7 +16,7 @@ import { compareCodeUnits } from "../util/text";
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 
 /** The tokens scikit-learn's default analyzer would produce for `text`. */
-export function tokenize(text: string): string[] {
+export function sklearnTokens(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];
 }
 
@@ -132,7 +132,7 @@ function mix(hash: number): number {
 }
 
 
-/** Calls `visit` with the id of each token of `text`, exactly the tokens {@link tokenize} returns. */
+/** Calls `visit` with the id of each token of `text`, exactly the tokens {@link sklearnTokens} returns. */
 function scanTokens(text: string, dictionary: TermDictionary, visit: (id: number) => void): void {
   const lower = text.toLowerCase();
   const length = lower.length;

@@ -73,7 +73,7 @@ export interface RelevanceCheckOptions {
   onlyPairs?: ReadonlySet<string>;
 }
 
-export interface ActivityCounts {
+export interface VerdictCounts {
   candidates: number;
   relevant: number;
   notRelevant: number;
@@ -94,7 +94,7 @@ export interface RelevanceCheckResult {
   /** Verdicts served from the cache (no call made). */
   cached: number;
   seModels: number;
-  byActivity: Record<ActivityCode, ActivityCounts>;
+  byActivity: Record<ActivityCode, VerdictCounts>;
   usage: Usage;
   pricing: Pricing | null;
   costUsd: number | null;
@@ -245,7 +245,7 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
 
   const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<
     ActivityCode,
-    ActivityCounts
+    VerdictCounts
   >;
   for (const v of verdicts) {
     const counts = byActivity[v.activity];

@@ -12,6 +12,7 @@ import type { TableSpec } from "../util/arrow-table";
 import { binaryScores, cohenKappa, kappaBand } from "./agreement";
 import type { PilotRow, SampleSet } from "./sample";
 import type { HumanLabel } from "./sheet";
+import type { GroundTruthRow } from "../demo/ground-truth";
 
 export interface ReferenceLabel {
   id: string;
@@ -140,15 +141,11 @@ function scoreRow(scope: string, set: string, pairs: Array<[boolean, boolean]>, 
   return { scope, set, pairs: pairs.length, kappa: scores.kappa, band: kappaBand(scores.kappa), precision: scores.precision, recall: scores.recall, judgeErrors, paperKappa };
 }
 
-/** A synthetic corpus's truth for one model (src/demo writes <corpus>/ground-truth.arrow). */
-export interface GroundTruthRow {
-  id: string;
-  isSe: boolean;
-  seActivities: string[];
-}
+/** What a synthetic corpus's truth says of one model (the columns of src/demo's ground-truth.arrow used here). */
+export type SyntheticTruth = Pick<GroundTruthRow, "id" | "isSe" | "seActivities">;
 
 /** Reference labels from ground truth for every judged (model, activity) pair. */
-export function groundTruthReference(verdicts: readonly Verdict[], truth: readonly GroundTruthRow[]): Reference[] {
+export function groundTruthReference(verdicts: readonly Verdict[], truth: readonly SyntheticTruth[]): Reference[] {
   const byId = new Map(truth.map((t) => [t.id, t]));
   const out: Reference[] = [];
   for (const v of verdicts) {
