@@ -10,6 +10,8 @@ import { pairKey, SE_MODEL_COLUMNS, uncertainPairs, VERDICT_COLUMNS } from "../s
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { defaultPromptDir } from "../src/judges/prompt";
 import { readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
+import { parseCsv } from "../src/validate/csv";
+import { cliOutput } from "./support/cli";
 import { startFakeGemini, verdictAnswer, serverError, type FakeGemini } from "./support/fake-gemini";
 
 const KEY = "AIzaSy-run-test-secret-0xC0FFEE";
@@ -223,6 +225,16 @@ describe("runRelevanceCheck with the offline judge", () => {
       reasons: [],
       evidence: "[]",
     });
+  });
+
+  test("pilot export --uncertain writes a sheet of exactly the pairs the judge left uncertain", async () => {
+    const run = await makeRun("offline-uncertain-sheet", true);
+    await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
+    const out = await cliOutput("pilot", "export", "--run", run, "--corpus", join(base, "corpus"), "--annotator", "A", "--uncertain");
+    expect(out).toContain("1 rows ->");
+    const sheet = parseCsv(readFileSync(join(run, "validate", "sheets", "A-uncertain.csv"), "utf8")).map((r) => r.cells);
+    expect(sheet.slice(1).map((cells) => [cells[0], cells[1], cells[2]])).toEqual([["acme/fixer", "SM", "uncertain"]]);
+    await expect(cliOutput("pilot", "export", "--run", run, "--annotator", "A", "--uncertain", "--set", "pilot")).rejects.toThrow(/does not combine/);
   });
 
   test("a unique.arrow with a duplicate id or an unknown activity is refused, naming the row", async () => {

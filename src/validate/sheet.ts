@@ -44,7 +44,7 @@ export function hubUrl(id: string): string {
 
 /** Sheet rows for a plan, in plan order; labels empty. Models missing from `records` get an empty excerpt. */
 export function sheetRows(
-  plan: readonly PilotRow[],
+  plan: ReadonlyArray<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }>,
   records: ReadonlyMap<string, ModelRecord>,
   evidence: ReadonlyMap<string, ReadonlyArray<{ activity: ActivityCode; evidence: TaskEvidence }>>,
 ): SheetRow[] {

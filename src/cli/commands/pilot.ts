@@ -4,13 +4,13 @@ import type { Command } from "commander";
 import { PAPER_PILOTS } from "../../paper/reported";
 import { readCorpusBatches } from "../../corpus/store";
 import type { ModelRecord } from "../../corpus/record";
-import { VERDICT_COLUMNS, readEvidence } from "../../judges/stage-tables";
-import { loadTaxonomy } from "../../taxonomy/taxonomy";
+import { VERDICT_COLUMNS, pairKey, readEvidence, readUnique, uncertainPairs } from "../../judges/stage-tables";
+import { activityCodeOf, loadTaxonomy } from "../../taxonomy/taxonomy";
 import { readRows, writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";
 import { AGREEMENT_COLUMNS, agreementRows, consolidateLabels } from "../../validate/annotations";
 import { planPath, populationsOf, readAllLabels, readPlan, sheetPath, validateDir, writeLabels, writePlan } from "../../validate/pilot-files";
-import { planPilots } from "../../validate/sample";
+import { planPilots, type PilotRow } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
 
@@ -18,6 +18,19 @@ function integer(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+/** Sheet rows for the pairs the judge left uncertain, in unique.arrow order (set "uncertain"). */
+function uncertainPlan(runDir: string): Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> {
+  const pairs = uncertainPairs(runDir);
+  const rows: Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> = [];
+  for (const u of readUnique(join(runDir, "filter", "unique.arrow"))) {
+    for (const activity of u.activities) {
+      const code = activityCodeOf(activity);
+      if (code && pairs.has(pairKey(u.id, code))) rows.push({ id: u.id, activity: code, set: "uncertain", tasks: u.tasks });
+    }
+  }
+  return rows;
 }
 
 export function register(program: Command): void {
@@ -55,15 +68,17 @@ export function register(program: Command): void {
     .option("--corpus <dir>", "corpus (default: from run.json)")
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
     .option("--set <set>", "pilot, holdout or all", "all")
-    .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv)")
-    .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; out?: string }) => {
+    .option("--uncertain", "instead of the pilot plan: every pair the relevance judge left uncertain (set \"uncertain\")")
+    .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv, <annotator>-uncertain.csv with --uncertain)")
+    .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; uncertain?: boolean; out?: string }) => {
       if (!["pilot", "holdout", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout or all, got "${o.set}"`);
-      const plan = readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
+      if (o.uncertain && (o.reliabilityOnly || o.set !== "all")) throw new Error("--uncertain exports the uncertain pairs; it does not combine with --set or --reliability-only");
+      const plan = o.uncertain ? uncertainPlan(o.run) : readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
       const wanted = new Set(plan.map((r) => r.id));
       const records = new Map<string, ModelRecord>();
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
       const missing = [...wanted].filter((id) => !records.has(id));
-      const out = o.out ?? sheetPath(o.run, o.annotator);
+      const out = o.out ?? sheetPath(o.run, o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
       await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
       if (missing.length > 0) process.stderr.write(`warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`);
