@@ -12,6 +12,9 @@ import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { readArrowFile, readRows } from "../util/arrow-table";
 import { factsOf, type ModelFacts, type SeModel } from "./facts";
 import { errorMessage } from "../util/text";
+import { consolidateLabels } from "../validate/annotations";
+import { planPath, readAllLabels, readPlan } from "../validate/pilot-files";
+import type { ReferenceLabel } from "./judge-agreement";
 
 export interface RunData {
   runDir: string;
@@ -29,6 +32,8 @@ export interface RunData {
   verdicts: Verdict[] | null;
   /** The demo corpus's ground truth, when the corpus ships one. */
   groundTruth: GroundTruthRow[] | null;
+  /** Human labels imported for the run's pilots (validate/labels), consolidated; null when there are none. */
+  humanLabels: ReferenceLabel[] | null;
   /** The run's `run.json` (config, taxonomy, counts), or null when absent or unreadable (see problems). */
   runInfo: Record<string, unknown> | null;
   /** Rows that could not be used, each naming the model and the reason. */
@@ -109,9 +114,27 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
     documentation: existsSync(documentationPath) ? summariseDocumentation(documentationRowsOf(documentationPath)) : null,
     verdicts: existsSync(verdictsPath) ? readRows<Verdict>(verdictsPath) : null,
     groundTruth: existsSync(truthPath) ? readGroundTruth(truthPath) : null,
+    humanLabels: readHumanLabels(runDir, problems),
     runInfo: readRunInfo(runDir, problems),
     problems,
   };
+}
+
+/**
+ * The run's human labels: the pilot plan's labels consolidated with annotator "A" as the primary (the
+ * CLI's default), or, without labels from "A", those of the first annotator by name. Null without any.
+ */
+function readHumanLabels(runDir: string, problems: string[]): ReferenceLabel[] | null {
+  const labels = readAllLabels(runDir);
+  if (labels.length === 0 || !existsSync(planPath(runDir))) return null;
+  const plan = readPlan(runDir);
+  const primary = labels.some((l) => l.annotator === "A") ? "A" : [...new Set(labels.map((l) => l.annotator))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0]!;
+  try {
+    return consolidateLabels(plan, labels, primary).labels.map((l) => ({ id: l.id, activity: l.activity, relevant: l.relevant }));
+  } catch (error) {
+    problems.push(`validate/labels: the human labels could not be consolidated (${errorMessage(error)})`);
+    return null;
+  }
 }
 
 /** Rows of documentation.arrow one at a time (a full-Hub run has one row per model: 1.5M). */

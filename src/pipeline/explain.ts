@@ -88,7 +88,9 @@ export function formatExplanation(e: Explanation): string {
     if (v.evidence.length > 0) lines.push("    weight software  evidence                             where: why");
     for (const item of v.evidence.slice(0, 8)) {
       const where = `${item.provenance}${item.section ? ` in "${oneLine(item.section)}"` : ""}${item.sectionClass ? ` (${item.sectionClass})` : ""}`;
-      lines.push(`    ${item.weight.toFixed(2)} ${item.software.toFixed(2)}  ${(item.kind === "task" ? `"${item.label}"` : item.label).padEnd(36)} ${where}: ${oneLine(item.note)}`);
+      lines.push(
+        `    ${item.weight.toFixed(2)} ${item.software.toFixed(2)}  ${(item.kind === "task" ? `"${item.label}"` : item.label).padEnd(36)} ${where}: ${oneLine(item.note)}`,
+      );
     }
     if (v.evidence.length > 8) lines.push(`    ... ${v.evidence.length - 8} more evidence items (--json shows all)`);
   }

@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData } from "../analyse/run-data";
+import { judgeStatements } from "../analyse/judge-agreement";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -56,6 +57,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const analyses = analyseRun(data, taxonomy);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   log(`wrote ${tables.length} tables`);
+  for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
   const figureDir = join(options.outDir, "figures");
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
@@ -91,6 +93,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
+    ...(analyses.judgeAgreement
+      ? judgeStatements(analyses.judgeAgreement).map((line): [string, string] => ["relevance judge", line])
+      : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
   const indexPath = join(options.outDir, "index.html");

@@ -121,7 +121,8 @@ export interface ImportResult {
 /** Read a filled sheet against its plan. Any problem fails the whole import, listing every problem. */
 export function importSheet(text: string, plan: readonly PilotRow[], options: ImportOptions): ImportResult {
   const source = options.source ?? "<sheet>";
-  if (!/^[A-Za-z0-9_.-]+$/.test(options.annotator)) throw new SheetError(source, [`annotator name "${options.annotator}" must be letters, digits, '.', '_' or '-'`]);
+  if (!/^[A-Za-z0-9_.-]+$/.test(options.annotator))
+    throw new SheetError(source, [`annotator name "${options.annotator}" must be letters, digits, '.', '_' or '-'`]);
   let records;
   try {
     records = parseCsv(text);

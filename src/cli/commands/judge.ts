@@ -126,6 +126,10 @@ export function register(program: Command): void {
         const rows = agreementRows(verdicts, groundTruthReference(verdicts, readGroundTruth(truthPath)), "ground-truth");
         await writeRows(join(validateDir(options.run), "agreement-ground-truth.arrow"), rows, AGREEMENT_COLUMNS);
         process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);
+      } else {
+        process.stdout.write(
+          `${result.judge}: agreement not measured for this run (no ground truth; label pairs with pilot sample/export/import, then pilot kappa)\n`,
+        );
       }
     });
 }

@@ -55,7 +55,9 @@ export function register(program: Command): void {
       process.stdout.write(`pilot plan -> ${planPath(o.run)}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
-        process.stdout.write(`  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`);
+        process.stdout.write(
+          `  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`,
+        );
         if (s.uncoveredTasks.length > 0) process.stdout.write(`      tasks not covered (sample smaller than task count): ${s.uncoveredTasks.join(", ")}\n`);
       }
     });
@@ -68,12 +70,15 @@ export function register(program: Command): void {
     .option("--corpus <dir>", "corpus (default: from run.json)")
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
     .option("--set <set>", "pilot, holdout or all", "all")
-    .option("--uncertain", "instead of the pilot plan: every pair the relevance judge left uncertain (set \"uncertain\")")
+    .option("--uncertain", 'instead of the pilot plan: every pair the relevance judge left uncertain (set "uncertain")')
     .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv, <annotator>-uncertain.csv with --uncertain)")
     .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; uncertain?: boolean; out?: string }) => {
       if (!["pilot", "holdout", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout or all, got "${o.set}"`);
-      if (o.uncertain && (o.reliabilityOnly || o.set !== "all")) throw new Error("--uncertain exports the uncertain pairs; it does not combine with --set or --reliability-only");
-      const plan = o.uncertain ? uncertainPlan(o.run) : readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
+      if (o.uncertain && (o.reliabilityOnly || o.set !== "all"))
+        throw new Error("--uncertain exports the uncertain pairs; it does not combine with --set or --reliability-only");
+      const plan = o.uncertain
+        ? uncertainPlan(o.run)
+        : readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
       const wanted = new Set(plan.map((r) => r.id));
       const records = new Map<string, ModelRecord>();
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
@@ -81,7 +86,10 @@ export function register(program: Command): void {
       const out = o.out ?? sheetPath(o.run, o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
       await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
-      if (missing.length > 0) process.stderr.write(`warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`);
+      if (missing.length > 0)
+        process.stderr.write(
+          `warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`,
+        );
     });
 
   pilot
@@ -93,7 +101,11 @@ export function register(program: Command): void {
     .option("--allow-unlabelled", "accept a partly filled sheet (unlabelled rows are skipped and counted)")
     .action(async (file: string, o: { run: string; annotator: string; allowUnlabelled?: boolean }) => {
       if (!existsSync(file)) throw new Error(`no such sheet: ${file}`);
-      const { labels, unlabelled } = importSheet(readFileSync(file, "utf8"), readPlan(o.run), { annotator: o.annotator, source: file, allowUnlabelled: o.allowUnlabelled });
+      const { labels, unlabelled } = importSheet(readFileSync(file, "utf8"), readPlan(o.run), {
+        annotator: o.annotator,
+        source: file,
+        allowUnlabelled: o.allowUnlabelled,
+      });
       const path = await writeLabels(o.run, o.annotator, labels);
       process.stdout.write(`${labels.length} labels from ${o.annotator} -> ${path}${unlabelled ? ` (${unlabelled} rows still unlabelled)` : ""}\n`);
     });
@@ -115,7 +127,10 @@ export function register(program: Command): void {
       await writeRows(join(validateDir(o.run), "agreement.arrow"), rows, AGREEMENT_COLUMNS);
       const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
       process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
-      process.stdout.write(`  reference: ${consolidated.labels.length} labels (${consolidated.labels.filter((l) => l.method === "majority").length} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${o.primary}; ${consolidated.incompleteReliability} reliability rows lack a second or third label\n`);
-      for (const x of consolidated.interAnnotator) process.stdout.write(`  ${o.primary} vs ${x.annotator}: ${x.n} shared rows, kappa ${x.kappa === null ? "undefined" : x.kappa.toFixed(2)}\n`);
+      process.stdout.write(
+        `  reference: ${consolidated.labels.length} labels (${consolidated.labels.filter((l) => l.method === "majority").length} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${o.primary}; ${consolidated.incompleteReliability} reliability rows lack a second or third label\n`,
+      );
+      for (const x of consolidated.interAnnotator)
+        process.stdout.write(`  ${o.primary} vs ${x.annotator}: ${x.n} shared rows, kappa ${x.kappa === null ? "undefined" : x.kappa.toFixed(2)}\n`);
     });
 }
