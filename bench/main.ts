@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run, printing figures (never asserting times).
  *
- *   node .cache/bench-dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel] [--workers N]
+ *   node .cache/bench-dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel|selection-page] [--workers N]
  *                           [--cards N] [--reference]
  *
  * --models   size of the generated Hub for the full funnel (default 1,533,973, the paper's snapshot)
@@ -19,9 +19,10 @@ import { benchSearchReference } from "./funnel-reference";
 import { benchNearDuplicates } from "./near-duplicates";
 import { PAPER_FUNNEL, PAPER_HUB_MODELS } from "../src/paper/reported";
 import { benchSearch } from "./search";
+import { benchSelectionPage } from "./selection-page";
 import { errorMessage } from "../src/util/text";
 
-const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel"] as const;
+const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel", "selection-page"] as const;
 type Bench = (typeof BENCHES)[number];
 
 interface BenchArgs {
@@ -93,6 +94,18 @@ async function main(argv: readonly string[]): Promise<void> {
     line(`  total ${f.seconds.toFixed(1)} s = ${f.modelsPerSecond.toFixed(0)} models/s; search + outliers ${t.searchSeconds} s, near-identical cards ${t.nearDuplicatesSeconds} s, tables ${t.writeSeconds} s; peak RSS ${peakRssMiB()} MiB`);
     line(formatFunnel(f.result.rows).replace(/^/gm, "  "));
     if (f.reference) line(`  scikit-learn reference on the ${f.reference.cards} candidates: ${f.reference.seconds.toFixed(1)} s; ${f.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${f.reference.detail}`);
+  }
+  if (wanted("selection-page")) {
+    const b = await benchSelectionPage();
+    line(`\n[selection page] ${b.models} generated SE models: ${b.path}, ${(b.pageBytes / 1e6).toFixed(1)} MB`);
+    line(`  engine in node: indexes ${b.node.indexMs.toFixed(0)} ms; query median ${b.node.queryMedianMs.toFixed(2)} ms, max ${b.node.queryMaxMs.toFixed(2)} ms over ${b.node.queries} queries`);
+    if (!b.browser) line(`  browser: skipped, ${b.browserSkipped}`);
+    else {
+      line(`  chromium: ready ${b.browser.readyMs.toFixed(0)} ms after navigation; per action over ${b.browser.rounds} rounds, median query / median (max) of the whole handler incl. redraw and layout:`);
+      for (const a of b.browser.actions) {
+        line(`    ${a.action.padEnd(36)} ${a.queryMedianMs.toFixed(1).padStart(6)} ms / ${a.handlerMedianMs.toFixed(1).padStart(6)} ms (${a.handlerMaxMs.toFixed(0)} ms)  ${a.matching} models`);
+      }
+    }
   }
   line(`\npeak RSS of the whole bench process: ${peakRssMiB()} MiB`);
 }

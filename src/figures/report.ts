@@ -37,6 +37,8 @@ export interface ReportInput {
   problems: string[];
   /** Rows shown per table before "see the CSV". */
   maxRows?: number;
+  /** Relative href of the interactive model-selection page, when one was written beside the report. */
+  selectionPage?: string | null;
 }
 
 export function reportHtml(input: ReportInput): string {
@@ -64,6 +66,11 @@ figure img{max-width:100%;border:1px solid #eee}
   if (input.synthetic) parts.push(`<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>`);
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
   parts.push("<table>", ...input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`), "</table>");
+  if (input.selectionPage) {
+    parts.push(
+      `<p id="selection-link"><a href="${escapeHtml(input.selectionPage)}"><strong>Choose a model</strong></a>: the paper's Fig. 10 walk-through as a page. Filter this run's SE models, see why each one was kept, share or export the selection.</p>`,
+    );
+  }
   parts.push(`<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of ${PAPER_SNAPSHOT}.</p>`);
   if (input.staticSkipped) parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
 

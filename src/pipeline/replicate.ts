@@ -8,6 +8,7 @@
  *   figures/<id>.html   (+ .png, .svg when Chromium is available; plotly.min.js beside them)
  *   problems.txt        every row the analyses could not use, naming the model and reason
  *   replication.json    what was written, and why static images were skipped if they were
+ *   selection.html      the model-selection walk-through (Fig. 10) as one self-contained page
  *   index.html          the report
  */
 import { existsSync } from "node:fs";
@@ -19,6 +20,7 @@ import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
+import { SELECTION_PAGE, writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { runRelevanceCheck } from "./relevance";
 import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
@@ -85,6 +87,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   }));
 
   await writeFileAtomic(join(options.outDir, "problems.txt"), analyses.problems.map((p) => `${p}\n`).join(""));
+  await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
+  log(`wrote ${SELECTION_PAGE}`);
   const facts: Array<[string, string]> = [
     [
       "corpus",
@@ -101,7 +105,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const indexPath = join(options.outDir, "index.html");
   await writeFileAtomic(
     indexPath,
-    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems }),
+    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems, selectionPage: SELECTION_PAGE }),
   );
   await writeFileAtomic(
     join(options.outDir, "replication.json"),
