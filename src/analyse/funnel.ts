@@ -42,6 +42,9 @@ export function readFunnel(runDir: string): FunnelRow[] | null {
 /** The stage name the funnel uses for the final SE models. */
 export const FINAL_STAGE = "relevant";
 
+/** Not a stage models pass: beside "relevant", the pairs the judge left uncertain (models with one overall). */
+export const UNCERTAIN_STAGE = "uncertain";
+
 /**
  * The funnel with its last stage: when funnel.arrow stops before the relevance check (it is written
  * by the funnel, before the judge runs), the final counts come from se-models.arrow.
@@ -56,6 +59,12 @@ export function funnelTable(rows: readonly FunnelRow[], seModels?: readonly SeMo
     }
     notes.push(`The "${FINAL_STAGE}" stage is counted from se-models.arrow.`);
   }
+  const uncertain = rows.find((r) => r.stage === UNCERTAIN_STAGE && r.activity === null);
+  if (uncertain) {
+    notes.push(
+      `"${UNCERTAIN_STAGE}" is not a stage: ${uncertain.models} models have at least one (model, activity) pair the relevance judge left uncertain (per activity: pairs); they are not counted as SE models.`,
+    );
+  }
   return {
     name: "funnel",
     title: "Models left after each stage of the pipeline",
@@ -66,6 +75,9 @@ export function funnelTable(rows: readonly FunnelRow[], seModels?: readonly SeMo
       { name: "models", type: "int" },
       { name: "paper", type: "int", nullable: true },
     ],
-    notes: [`Paper: ${[PAPER_FUNNEL.collected, PAPER_FUNNEL.matched, PAPER_FUNNEL.afterOutliers, PAPER_FUNNEL.unique, PAPER_FUNNEL.seModels].map(fmt).join(" -> ")}.`, ...notes],
+    notes: [
+      `Paper: ${[PAPER_FUNNEL.collected, PAPER_FUNNEL.matched, PAPER_FUNNEL.afterOutliers, PAPER_FUNNEL.unique, PAPER_FUNNEL.seModels].map(fmt).join(" -> ")}.`,
+      ...notes,
+    ],
   };
 }

@@ -4,7 +4,7 @@ import type { BaseModelQuarterRow } from "../analyse/base-models";
 import type { BenchmarkRow } from "../analyse/benchmarks";
 import type { CooccurrenceRow } from "../analyse/cooccurrence";
 import type { DatasetRow } from "../analyse/datasets";
-import type { FunnelRow } from "../analyse/funnel";
+import { UNCERTAIN_STAGE, type FunnelRow } from "../analyse/funnel";
 import type { DocumentationSummaryRow } from "../search/documentation";
 import type { QuarterlyRow } from "../analyse/growth";
 import type { LicenseRow } from "../analyse/licenses";
@@ -45,13 +45,19 @@ export function growthFigure(rows: readonly QuarterlyRow[]): FigureSpec {
     });
   }
   // The paper counts the whole Hub; its own axis keeps a small corpus's curve readable beside it.
-  const paperAxis = paperPoints.length > 0 ? { yaxis2: { title: { text: "paper (whole Hub)" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } } : {};
+  const paperAxis =
+    paperPoints.length > 0 ? { yaxis2: { title: { text: "paper (whole Hub)" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } } : {};
   return makeFigure(
     "fig2-quarterly-growth",
     "SE models created per quarter, by activity",
     "New SE models per quarter since 2020. Crosses mark the quarters the paper names (SI: 28 in 2023 Q1, 142 in 2023 Q2, 444 in 2024 Q2).",
     data,
-    { xaxis: { title: { text: "quarter created" }, type: "category" }, yaxis: { title: { text: "new SE models" }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 }, ...paperAxis },
+    {
+      xaxis: { title: { text: "quarter created" }, type: "category" },
+      yaxis: { title: { text: "new SE models" }, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.2 },
+      ...paperAxis,
+    },
   );
 }
 
@@ -61,7 +67,14 @@ export function tasksFigure(rows: readonly TaskCountRow[], limit = 40): FigureSp
   const order = shown.map((r) => r.task).reverse();
   const data: Trace[] = ACTIVITY_CODES.filter((a) => shown.some((r) => r.activity === a)).map((activity) => {
     const mine = shown.filter((r) => r.activity === activity);
-    return { type: "bar", orientation: "h", name: activityLabel(activity), y: mine.map((r) => r.task), x: mine.map((r) => r.models), marker: { color: ACTIVITY_COLORS[activity] } };
+    return {
+      type: "bar",
+      orientation: "h",
+      name: activityLabel(activity),
+      y: mine.map((r) => r.task),
+      x: mine.map((r) => r.models),
+      marker: { color: ACTIVITY_COLORS[activity] },
+    };
   });
   return makeFigure(
     "fig3-models-per-task",
@@ -110,10 +123,12 @@ export function mlTaskSankey(rows: readonly ActivityMlTaskRow[]): FigureSpec {
 
 /** Fig. 5: activities as nodes on a circle, edges as thick lines labelled with counts and shares. */
 export function cooccurrenceNetwork(rows: readonly CooccurrenceRow[], totals: Readonly<Record<ActivityCode, number>>): FigureSpec {
-  const position = new Map(ACTIVITY_CODES.map((a, i) => {
-    const angle = Math.PI / 2 - (2 * Math.PI * i) / ACTIVITY_CODES.length;
-    return [a, { x: Math.round(Math.cos(angle) * 1000) / 1000, y: Math.round(Math.sin(angle) * 1000) / 1000 }];
-  }));
+  const position = new Map(
+    ACTIVITY_CODES.map((a, i) => {
+      const angle = Math.PI / 2 - (2 * Math.PI * i) / ACTIVITY_CODES.length;
+      return [a, { x: Math.round(Math.cos(angle) * 1000) / 1000, y: Math.round(Math.sin(angle) * 1000) / 1000 }];
+    }),
+  );
   const undirected = rows.filter((r) => ACTIVITY_CODES.indexOf(r.a) < ACTIVITY_CODES.indexOf(r.b));
   const max = Math.max(1, ...undirected.map((r) => r.models));
   const shareOf = (a: ActivityCode, b: ActivityCode) => rows.find((r) => r.a === a && r.b === b)?.shareOfA ?? 0;
@@ -173,17 +188,37 @@ export function cooccurrenceNetwork(rows: readonly CooccurrenceRow[], totals: Re
 /** Fig. 5 (companion): the same co-occurrence as a heat map of shares (row activity also in column activity). */
 export function cooccurrenceHeatmap(rows: readonly CooccurrenceRow[]): FigureSpec {
   const z = ACTIVITY_CODES.map((a) => ACTIVITY_CODES.map((b) => (a === b ? null : (rows.find((r) => r.a === a && r.b === b)?.shareOfA ?? 0))));
-  const text = ACTIVITY_CODES.map((a) => ACTIVITY_CODES.map((b) => {
-    if (a === b) return "";
-    const row = rows.find((r) => r.a === a && r.b === b);
-    return row ? `${row.models} (${pct(row.shareOfA)})` : "0";
-  }));
+  const text = ACTIVITY_CODES.map((a) =>
+    ACTIVITY_CODES.map((b) => {
+      if (a === b) return "";
+      const row = rows.find((r) => r.a === a && r.b === b);
+      return row ? `${row.models} (${pct(row.shareOfA)})` : "0";
+    }),
+  );
   return makeFigure(
     "fig5-cooccurrence-heatmap",
     "Share of each activity's SE models also classified under another",
     "Row activity's models that are also in the column activity: count and share of the row.",
-    [{ type: "heatmap", x: [...ACTIVITY_CODES], y: [...ACTIVITY_CODES], z, text, texttemplate: "%{text}", colorscale: "Blues", reversescale: true, zmin: 0, zmax: 1, colorbar: { title: { text: "share" } } }],
-    { xaxis: { title: { text: "also in" }, side: "top" }, yaxis: { title: { text: "models of" }, autorange: "reversed" }, margin: { l: 80, r: 30, t: 120, b: 30 } },
+    [
+      {
+        type: "heatmap",
+        x: [...ACTIVITY_CODES],
+        y: [...ACTIVITY_CODES],
+        z,
+        text,
+        texttemplate: "%{text}",
+        colorscale: "Blues",
+        reversescale: true,
+        zmin: 0,
+        zmax: 1,
+        colorbar: { title: { text: "share" } },
+      },
+    ],
+    {
+      xaxis: { title: { text: "also in" }, side: "top" },
+      yaxis: { title: { text: "models of" }, autorange: "reversed" },
+      margin: { l: 80, r: 30, t: 120, b: 30 },
+    },
     { width: 720, height: 600 },
   );
 }
@@ -194,14 +229,26 @@ export function baseModelsFigure(series: readonly BaseModelQuarterRow[]): Figure
   const data: Trace[] = bases.map((base, i) => {
     const mine = series.filter((r) => r.baseModel === base);
     const color = MANY_SERIES_COLORS[i % MANY_SERIES_COLORS.length];
-    return { type: "scatter", mode: "lines+markers", name: base, x: mine.map((r) => r.quarter), y: mine.map((r) => r.cumulative), line: { shape: "hv", color }, marker: { color } };
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: base,
+      x: mine.map((r) => r.quarter),
+      y: mine.map((r) => r.cumulative),
+      line: { shape: "hv", color },
+      marker: { color },
+    };
   });
   return makeFigure(
     "fig6-top-base-models",
     "SE models derived from the top base models over time",
     "Cumulative number of SE models whose card names each base model. The paper names meta-llama/Llama-2-7b-hf (9) and Spestly/Atlas-Flash-7B-Preview (36).",
     data,
-    { xaxis: { title: { text: "quarter created" }, type: "category", categoryorder: "category ascending" }, yaxis: { title: { text: "SE models derived (cumulative)" }, rangemode: "tozero" }, legend: { font: { size: 10 } } },
+    {
+      xaxis: { title: { text: "quarter created" }, type: "category", categoryorder: "category ascending" },
+      yaxis: { title: { text: "SE models derived (cumulative)" }, rangemode: "tozero" },
+      legend: { font: { size: 10 } },
+    },
     { width: 1100, height: 600 },
   );
 }
@@ -233,13 +280,27 @@ export function datasetsFigure(rows: readonly DatasetRow[]): FigureSpec {
 
 /** Fig. 8: licence x activity heat map, licences ordered by total use. */
 export function licensesHeatmap(rows: readonly LicenseRow[], limit = 20): FigureSpec {
-  const licenses = totalsBy(rows.map((r) => [r.license, r.models] as const)).slice(0, limit).map(([l]) => l);
+  const licenses = totalsBy(rows.map((r) => [r.license, r.models] as const))
+    .slice(0, limit)
+    .map(([l]) => l);
   const z = licenses.map((l) => ACTIVITY_CODES.map((a) => rows.find((r) => r.license === l && r.activity === a)?.models ?? 0));
   return makeFigure(
     "fig8-licenses",
     "Licences of SE models per activity",
     "Number of SE models per licence and activity. The paper finds apache-2.0 (857) and mit (278) leading in SI.",
-    [{ type: "heatmap", x: [...ACTIVITY_CODES], y: licenses, z, text: z, texttemplate: "%{text}", colorscale: "Greens", reversescale: true, colorbar: { title: { text: "models" } } }],
+    [
+      {
+        type: "heatmap",
+        x: [...ACTIVITY_CODES],
+        y: licenses,
+        z,
+        text: z,
+        texttemplate: "%{text}",
+        colorscale: "Greens",
+        reversescale: true,
+        colorbar: { title: { text: "models" } },
+      },
+    ],
     { yaxis: { autorange: "reversed", automargin: true }, xaxis: { side: "top" }, margin: { l: 70, r: 30, t: 100, b: 30 } },
     { width: 760, height: Math.max(420, 26 * licenses.length + 140) },
   );
@@ -252,7 +313,14 @@ export function benchmarksFigure(rows: readonly BenchmarkRow[]): FigureSpec {
   ];
   const withPaper = rows.filter((r) => r.paper !== null);
   if (withPaper.length > 0) {
-    data.push({ type: "scatter", mode: "markers", name: "paper", x: withPaper.map((r) => r.benchmark), y: withPaper.map((r) => r.paper), marker: { symbol: "x", size: 10, color: "#333333" } });
+    data.push({
+      type: "scatter",
+      mode: "markers",
+      name: "paper",
+      x: withPaper.map((r) => r.benchmark),
+      y: withPaper.map((r) => r.paper),
+      marker: { symbol: "x", size: 10, color: "#333333" },
+    });
   }
   return makeFigure(
     "fig9-top-benchmarks",
@@ -269,7 +337,15 @@ export function selectionFunnel(rows: readonly SelectionStepRow[], selected: str
     "fig10-selection",
     "Selecting a model: models left after each filter",
     `Each step keeps the models that meet one more requirement. This run ends at ${selected ?? "no model"}; the paper's example ends at ashwinR/CodeExplainer.`,
-    [{ type: "funnel", y: rows.map((r) => `${r.step}. ${r.name}`), x: rows.map((r) => r.remaining), textinfo: "value+percent initial", marker: { color: "#0072B2" } }],
+    [
+      {
+        type: "funnel",
+        y: rows.map((r) => `${r.step}. ${r.name}`),
+        x: rows.map((r) => r.remaining),
+        textinfo: "value+percent initial",
+        marker: { color: "#0072B2" },
+      },
+    ],
     { yaxis: { automargin: true }, margin: { l: 200, r: 30, t: 60, b: 40 } },
     { width: 900, height: 480 },
   );
@@ -302,11 +378,13 @@ export function documentationFigure(rows: readonly DocumentationSummaryRow[]): F
 
 /** RQ1.2: the pipeline funnel (overall rows), with the paper's counts in hover text. */
 export function pipelineFunnel(rows: readonly FunnelRow[]): FigureSpec {
-  const overall = rows.filter((r) => r.activity === null);
+  // The uncertain count is not a stage of the funnel; the caption gives it.
+  const overall = rows.filter((r) => r.activity === null && r.stage !== UNCERTAIN_STAGE);
+  const uncertain = rows.find((r) => r.activity === null && r.stage === UNCERTAIN_STAGE);
   return makeFigure(
     "funnel",
     "Models left after each pipeline stage",
-    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.`,
+    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.${uncertain ? ` This run: ${fmt(uncertain.models)} models with a pair the judge left uncertain, not counted as SE.` : ""}`,
     [
       {
         type: "funnel",
