@@ -37,7 +37,12 @@ export async function benchSearchReference(corpusDir: string, workDir: string): 
     for (const record of batch) {
       // Card units are rendered Markdown: the reference gets each unit's body offsets and reads the
       // Table III context from the body, as the product does.
-      const fields = searchFieldsOf(record).map((f) => ({ source: f.source, field: f.field, text: f.text, offsets: f.origin ? Array.from(f.origin.unit.offsets) : null }));
+      const fields = searchFieldsOf(record).map((f) => ({
+        source: f.source,
+        field: f.field,
+        text: f.text,
+        offsets: f.origin ? Array.from(f.origin.unit.offsets) : null,
+      }));
       lines.push(JSON.stringify({ id: record.id, hasCodeTag: hasCodeTag(record), body: record.cardBody ?? "", fields }));
     }
   }

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import type { Candidate } from "../src/judges/candidate";
-import { GeminiJudge, retryDelayMs } from "../src/judges/gemini";
+import { DEFAULT_GEMINI_MODEL, GeminiJudge, retryDelayMs } from "../src/judges/gemini";
+import { JudgeUnusable } from "../src/judges/llm-judge";
+import { VERDICT_JSON_SCHEMA } from "../src/judges/verdict-schema";
 import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../src/judges/prompt";
 import { loadTaxonomy, type ActivityCode } from "../src/taxonomy/taxonomy";
 import { rateLimited, serverError, startFakeGemini, textAnswer, verdictAnswer, type FakeGemini, type FakeHandler } from "./support/fake-gemini";
@@ -39,15 +41,21 @@ describe("Gemini judge through the real SDK against a loopback server", () => {
   test("sends a schema-constrained request and returns the verdict with its usage", async () => {
     const { judge, server } = await judgeWith(() => verdictAnswer(true, "Generates Python code from prompts.", { prompt: 1000, output: 30 }));
     const { verdict, usage } = await judge.judge(candidate("acme/coder", "A model for code generation in Python."));
-    expect(verdict).toMatchObject({ id: "acme/coder", activity: "SI", relevant: true, judge: "gemini:gemini-2.0-flash", error: null });
+    expect(DEFAULT_GEMINI_MODEL).toBe("gemini-3.8-flash");
+    expect(verdict).toMatchObject({ id: "acme/coder", activity: "SI", relevant: true, judge: "gemini:gemini-3.8-flash", error: null });
+    expect(judge.identity).toEqual({ backend: "gemini", model: "gemini-3.8-flash", temperature: null, seed: null });
     expect(verdict.promptHash).toBe(prompts.get("SI")!.hash);
     expect(usage).toEqual({ promptTokens: 1000, outputTokens: 30, totalTokens: 1030, calls: 1 });
     const request = server.requests[0]!;
-    expect(request.path).toMatch(/\/models\/gemini-2\.0-flash:generateContent$/);
+    expect(request.path).toMatch(/\/models\/gemini-3\.8-flash:generateContent$/);
     expect(request.headers["x-goog-api-key"]).toBe(KEY);
-    expect(request.body.generationConfig).toMatchObject({ responseMimeType: "application/json", responseSchema: { type: "OBJECT", required: ["relevant", "rationale"] } });
-    // Default temperature: the request must not set one.
+    // The one JSON schema every backend gets, as responseJsonSchema.
+    expect(request.body.generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: VERDICT_JSON_SCHEMA });
+    expect(request.body.generationConfig).not.toHaveProperty("responseSchema");
+    expect(request.raw).not.toContain(KEY);
+    // Default temperature and seed: the request must not set them (Google recommends the default for Gemini 3).
     expect(request.body.generationConfig).not.toHaveProperty("temperature");
+    expect(request.body.generationConfig).not.toHaveProperty("seed");
     expect(request.system).toContain("Software Implementation");
     expect(request.system).toContain("- code generation");
   });
@@ -86,8 +94,42 @@ describe("Gemini judge through the real SDK against a loopback server", () => {
     server = bad.server;
     const { verdict } = await bad.judge.judge(candidate("x/broken", "text"));
     expect(verdict.relevant).toBeNull();
-    expect(verdict.error).toMatch(/^x\/broken \(SI\): HTTP 500: INTERNAL: Internal error encountered\. \(attempt 3 of 3\)$/);
+    expect(verdict.error).toMatch(/^x\/broken \(SI\): gemini:gemini-3\.8-flash: HTTP 500: INTERNAL: Internal error encountered\. \(attempt 3 of 3\)$/);
     expect(bad.server.requests).toHaveLength(3);
+  });
+
+  test("the paper's gemini-2.0-flash gets the same schema in the older responseSchema form, and sends temperature and seed when asked", async () => {
+    const { judge, server } = await judgeWith(() => verdictAnswer(true, "Code model."), { model: "gemini-2.0-flash", temperature: 0, seed: 7 });
+    const { verdict } = await judge.judge(candidate("a/b", "text"));
+    expect(verdict.judge).toBe("gemini:gemini-2.0-flash");
+    expect(judge.identity).toEqual({ backend: "gemini", model: "gemini-2.0-flash", temperature: 0, seed: 7 });
+    const config = server.requests[0]!.body.generationConfig!;
+    expect(config).toMatchObject({ responseSchema: { type: "OBJECT", required: ["relevant", "rationale"] }, temperature: 0, seed: 7 });
+    expect(config).not.toHaveProperty("responseJsonSchema");
+  });
+
+  test("a retired or unknown model (404 NOT_FOUND) stops with one line naming it, after one request", async () => {
+    const { judge, server } = await judgeWith(() => ({
+      status: 404,
+      json: { error: { code: 404, message: "models/gemini-2.0-flash is not found for API version v1beta, or is not supported for generateContent.", status: "NOT_FOUND" } },
+    }), { model: "gemini-2.0-flash" });
+    const failure = await judge.judge(candidate("a/b", "text")).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JudgeUnusable);
+    expect((failure as Error).message).toMatch(/^gemini model "gemini-2\.0-flash" is not available \(retired or unknown\): HTTP 404: NOT_FOUND: models\/gemini-2\.0-flash is not found.*the current default is gemini-3\.8-flash/);
+    expect((failure as Error).message).not.toContain("\n");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("thinking tokens count as output tokens (they are billed as output)", async () => {
+    const { judge } = await judgeWith(() => ({
+      json: {
+        candidates: [{ content: { role: "model", parts: [{ text: "reasoning...", thought: true }, { text: JSON.stringify({ relevant: true, rationale: "Writes code." }) }] }, finishReason: "STOP" }],
+        usageMetadata: { promptTokenCount: 900, candidatesTokenCount: 25, thoughtsTokenCount: 400, totalTokenCount: 1325 },
+      },
+    }));
+    const { verdict, usage } = await judge.judge(candidate("a/b", "text"));
+    expect(verdict.rationale).toBe("Writes code.");
+    expect(usage).toEqual({ promptTokens: 900, outputTokens: 425, totalTokens: 1325, calls: 1 });
   });
 
   test("a 400 is not retried", async () => {

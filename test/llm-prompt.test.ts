@@ -188,3 +188,19 @@ describe("adversarial cards against the fake server", () => {
     }
   });
 });
+
+describe("the shipped prompts are found from any working directory", () => {
+  test("defaultPromptDir resolves against the package, not the current directory", async () => {
+    const { mkdtempSync, realpathSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { defaultPromptDir } = await import("../src/judges/prompt");
+    const here = process.cwd();
+    const elsewhere = mkdtempSync(join(tmpdir(), "cwd-"));
+    try {
+      process.chdir(elsewhere);
+      expect(realpathSync(defaultPromptDir())).toBe(realpathSync(join(__dirname, "..", "taxonomy", "prompts")));
+    } finally {
+      process.chdir(here);
+    }
+  });
+});

@@ -188,7 +188,7 @@ describe("runRelevanceCheck with the offline judge", () => {
     expect(written.join("")).toMatch(/^relevance \(offline-rules\/v3\): 7\/7 \(100\.0%\) pairs, .*, done$/m);
   });
 
-  test("the pairs left uncertain go on to another judge; every other verdict is kept as it was", async () => {
+  test("with onlyUncertain, the offline judge's uncertain pairs go on to another judge; its other verdicts stand", async () => {
     const run = await makeRun("offline-then-other", true);
     await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
     const before = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
@@ -212,12 +212,14 @@ describe("runRelevanceCheck with the offline judge", () => {
       judge: "offline",
       progress: "silent",
       judgeInstance: second,
-      onlyPairs: only,
+      onlyUncertain: true,
     });
     expect(asked).toEqual(["acme/fixer SM"]);
     expect(result).toMatchObject({ relevant: 4, uncertain: 0, seModels: 3 });
     const after = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
-    expect(after.filter((v) => v.id !== "acme/fixer")).toEqual(before.filter((v) => v.id !== "acme/fixer"));
+    // Every other decided pair keeps the offline judge's verdict.
+    const others = (rows: typeof after) => rows.filter((v) => v.id !== "acme/fixer" && v.error === null);
+    expect(others(after)).toEqual(others(before));
     expect(after.find((v) => v.id === "acme/fixer")).toMatchObject({
       judge: "second-opinion",
       relevant: true,
@@ -285,10 +287,16 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
 
     const first = await runRelevanceCheck(options);
     expect(server.requests).toHaveLength(5);
-    expect(first).toMatchObject({ judge: "gemini:gemini-2.0-flash", candidates: 6, relevant: 4, notRelevant: 1, errors: 1, cached: 0 });
+    expect(first).toMatchObject({ judge: "gemini:gemini-3.8-flash", candidates: 6, relevant: 4, notRelevant: 1, errors: 1, cached: 0 });
     expect(first.usage).toEqual({ promptTokens: 10_000_000, outputTokens: 2_500_000, totalTokens: 12_500_000, calls: 5 });
-    // 10M input at $0.10/M + 2.5M output at $0.40/M.
-    expect(first.costUsd).toBeCloseTo(2.0, 10);
+    // 10M input at $0.75/M + 2.5M output at $3.75/M (gemini-3.8-flash's list price in the table).
+    expect(first.costUsd).toBeCloseTo(7.5 + 9.375, 10);
+    const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    expect(
+      written
+        .filter((v) => v.error === null)
+        .every((v) => v.backend === "gemini" && v.model === "gemini-3.8-flash" && v.temperature === null && v.seed === null),
+    ).toBe(true);
     const verdictBytes = readFileSync(join(run, "filter", "verdicts.arrow"));
 
     const second = await runRelevanceCheck(options);
@@ -329,7 +337,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     const broken = await runRelevanceCheck(options);
     expect(broken.errors).toBe(6);
     const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
-    expect(verdicts[0]!.error).toMatch(/^acme\/coder \(SI\): HTTP 503: UNAVAILABLE/);
+    expect(verdicts[0]!.error).toMatch(/^acme\/coder \(SI\): gemini:gemini-3\.8-flash: HTTP 503: UNAVAILABLE/);
     expect(VerdictCache.open(cacheDir).size).toBe(0);
     failing = false;
     const healed = await runRelevanceCheck(options);
@@ -373,7 +381,19 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     await cache.put(
       "k3",
       "c",
-      { id: "c", activity: "QA", relevant: false, rationale: "no", judge: "g", promptHash: "p", error: null },
+      {
+        id: "c",
+        activity: "QA",
+        relevant: false,
+        rationale: "no",
+        judge: "g",
+        promptHash: "p",
+        error: null,
+        backend: "gemini",
+        model: "g",
+        temperature: null,
+        seed: null,
+      },
       { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 },
     );
     const reopened = VerdictCache.open(dir);

@@ -6,7 +6,8 @@
  * A verdict counts as "yes" only when its outcome is relevant; uncertain pairs count as "no" (the run
  * does not count them as SE) and are reported beside the agreement, never hidden.
  */
-import { outcomeOf, type Verdict } from "../judges/candidate";
+import type { Verdict } from "../judges/candidate";
+import { outcomeOf } from "../judges/outcome";
 import { binaryScores, kappaBand } from "../validate/agreement";
 import type { AnalysisTable } from "./table";
 
@@ -63,7 +64,7 @@ export function judgeAgreement(
     const labelled = mine.flatMap((v) => {
       const label = labelOf(v);
       const outcome = outcomeOf(v);
-      return label === undefined || outcome === null ? [] : [{ outcome, label }];
+      return label === undefined || outcome === "error" ? [] : [{ outcome, label }];
     });
     const scores = binaryScores(
       labelled.map((p) => p.outcome === "relevant"),
@@ -77,7 +78,7 @@ export function judgeAgreement(
       relevant: outcomes.filter((o) => o === "relevant").length,
       notRelevant: outcomes.filter((o) => o === "not-relevant").length,
       uncertain: outcomes.filter((o) => o === "uncertain").length,
-      errors: outcomes.filter((o) => o === null).length,
+      errors: outcomes.filter((o) => o === "error").length,
       reference: measured ? reference : "not measured",
       referencePairs: labelled.length,
       kappa: measured ? scores.kappa : null,

@@ -12,6 +12,10 @@
  */
 import { SeededRandom } from "../util/random";
 import { Semaphore } from "../util/concurrency";
+import { RetriesExhausted, RetryableFailure, SharedPause, parseRetryAfter, withRetries } from "../util/retry";
+
+// The retry helpers live in src/util/retry.ts; re-exported for the collector's callers.
+export { backoffDelay, parseRetryAfter } from "../util/retry";
 
 export interface HttpOptions {
   /** Requests in flight at once (default 8). */
@@ -96,16 +100,6 @@ const DEFAULTS = {
   minIntervalMs: 0,
 };
 
-/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns ms, or null if absent/unreadable. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
-  if (value === null) return null;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now);
-}
-
 /**
  * The Hub's IETF-draft `RateLimit` header (`"resolvers";r=0;t=55`): requests remaining in the
  * current window and ms until it resets. Null when absent or unreadable.
@@ -118,34 +112,18 @@ export function parseRateLimit(value: string | null): { remaining: number | null
   return { remaining: remaining ? Number(remaining[1]) : null, resetMs: reset ? Number(reset[1]) * 1000 : null };
 }
 
-/** Full-jitter exponential backoff: uniform in [delay/2, delay], delay = base * 2^(attempt-1), capped. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: SeededRandom): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + random.next() * (ceiling / 2));
-}
-
-/** A failure worth another attempt, with what to tell the caller if it is the last one. */
-class Retryable extends Error {
-  constructor(
-    readonly reason: string,
-    readonly retryAfterMs: number | null = null,
-  ) {
-    super(reason);
-  }
-}
-
 export function createHttpClient(options: HttpOptions = {}): HttpClient {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   if (!(settings.concurrency >= 1)) throw new Error(`http: concurrency must be >= 1, got ${settings.concurrency}`);
   if (!(settings.maxRetries >= 1)) throw new Error(`http: max retries must be >= 1, got ${settings.maxRetries}`);
   const random = options.random ?? new SeededRandom("http-jitter");
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pause = new SharedPause();
   const fetchImpl = options.fetchImpl ?? globalThis.fetch;
   const gate = new Semaphore(settings.concurrency);
   const stats = { requests: 0, retries: 0, givenUp: 0 };
   let nextStartAt = 0;
-  // When the server says "slow down" (429, or a RateLimit header with nothing left), every request waits.
-  let pausedUntil = 0;
+  // When the server says "slow down" (429, or a RateLimit header with nothing left), every request waits: `pause`.
   let reachedOnce = false;
 
   async function attempt(url: string, request: RequestOptions): Promise<HttpResult> {
@@ -163,34 +141,34 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     } catch (error) {
       // A host never reached (no DNS, no route, refused) means no network or a wrong URL, not a hiccup: fail at once.
       if (!reachedOnce && isUnreachable(error)) throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`, { cause: error });
-      throw new Retryable(transportReason(error, settings.timeoutMs));
+      throw new RetryableFailure(transportReason(error, settings.timeoutMs));
     }
     reachedOnce = true;
     const window = parseRateLimit(response.headers.get("ratelimit"));
     if (window && window.remaining === 0 && window.resetMs !== null) {
-      pausedUntil = Math.max(pausedUntil, Date.now() + Math.min(window.resetMs, settings.retryAfterCapMs));
+      pause.extend(Math.min(window.resetMs, settings.retryAfterCapMs));
     }
     const result: HttpResult = { url, status: response.status, headers: response.headers, body };
     if (response.status === 429) {
       const wait = parseRetryAfter(response.headers.get("retry-after")) ?? window?.resetMs ?? null;
-      throw new Retryable("HTTP 429 Too Many Requests", wait);
+      throw new RetryableFailure("HTTP 429 Too Many Requests", 429, wait);
     }
-    if (response.status >= 500) throw new Retryable(`HTTP ${response.status}`);
+    if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`, response.status);
     if (response.status >= 200 && response.status < 300) {
       const declared = response.headers.get("content-length");
       const encoded = response.headers.get("content-encoding");
       if (declared !== null && !encoded && Number(declared) !== body.byteLength) {
-        throw new Retryable(`truncated body: ${body.byteLength} of ${declared} bytes`);
+        throw new RetryableFailure(`truncated body: ${body.byteLength} of ${declared} bytes`);
       }
       if ((response.headers.get("content-type") ?? "").includes("json")) {
         try {
           JSON.parse(new TextDecoder().decode(body));
         } catch {
-          throw new Retryable(`unparseable JSON body (${body.byteLength} bytes)`);
+          throw new RetryableFailure(`unparseable JSON body (${body.byteLength} bytes)`);
         }
       }
       const invalid = request.validate?.(result);
-      if (invalid) throw new Retryable(invalid);
+      if (invalid) throw new RetryableFailure(invalid);
     }
     return result;
   }
@@ -198,35 +176,28 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   async function get(url: string, request: RequestOptions = {}): Promise<HttpResult> {
     await gate.acquire();
     try {
-      // A pause this request already slept through (it set it) does not hold it back again.
-      let pauseSleptThrough = 0;
-      for (let tries = 1; ; tries++) {
-        const pause = pausedUntil > pauseSleptThrough ? pausedUntil : 0;
-        const wait = Math.max(nextStartAt, pause) - Date.now();
-        if (wait > 0) await sleep(wait);
-        try {
-          return await attempt(url, request);
-        } catch (error) {
-          if (!(error instanceof Retryable)) throw error;
-          if (tries >= settings.maxRetries) {
-            stats.givenUp++;
-            throw new HttpGiveUpError(url, tries, error.reason);
-          }
-          const delayMs =
-            error.retryAfterMs !== null
-              ? Math.min(error.retryAfterMs, settings.retryAfterCapMs)
-              : backoffDelay(tries, settings.baseDelayMs, settings.maxDelayMs, random);
-          if (error.retryAfterMs !== null) {
-            pausedUntil = Math.max(pausedUntil, Date.now() + delayMs);
-            pauseSleptThrough = pausedUntil;
-          }
-          stats.retries++;
-          options.onRetry?.({ url, attempt: tries, reason: error.reason, delayMs });
-          await sleep(delayMs);
-        } finally {
+      return await withRetries(() => attempt(url, request), {
+        maxAttempts: settings.maxRetries,
+        baseDelayMs: settings.baseDelayMs,
+        maxDelayMs: settings.maxDelayMs,
+        maxServerWaitMs: settings.retryAfterCapMs,
+        tooLongServerWait: "cap",
+        random,
+        sleep,
+        pause,
+        notBefore: () => nextStartAt,
+        afterAttempt: () => {
           if (settings.minIntervalMs > 0) nextStartAt = Date.now() + settings.minIntervalMs;
-        }
-      }
+        },
+        onRetry: (event) => {
+          stats.retries++;
+          options.onRetry?.({ url, ...event });
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof RetriesExhausted)) throw error;
+      stats.givenUp++;
+      throw new HttpGiveUpError(url, error.attempts, error.reason);
     } finally {
       gate.release();
     }

@@ -13,7 +13,8 @@
  * Plus "before-judge": the candidates of filter/unique.arrow taken as yes, which is what the run would
  * say without a relevance check.
  */
-import { outcomeOf, type Outcome, type Verdict } from "../judges/candidate";
+import type { Outcome, Verdict } from "../judges/candidate";
+import { outcomeOf } from "../judges/outcome";
 import { binaryScores } from "../validate/agreement";
 
 export interface PairLabel {
@@ -61,8 +62,7 @@ export function pairDecisions(
     const key = `${label.id}\u0000${label.activity}`;
     const verdict = byPair.get(key) ?? null;
     if (!offered.has(key) && verdict === null) return { ...label, decision: "not-candidate", verdict: null };
-    const outcome = verdict ? outcomeOf(verdict) : null;
-    return { ...label, decision: verdict === null ? "not-candidate" : (outcome ?? "error"), verdict };
+    return { ...label, decision: verdict === null ? "not-candidate" : outcomeOf(verdict), verdict };
   });
 }
 

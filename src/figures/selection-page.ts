@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { RunAnalyses } from "../analyse/all";
 import { buildCatalogue, type Catalogue } from "../analyse/catalogue";
 import { loadRunEvidence } from "../analyse/evidence";
@@ -23,19 +23,11 @@ import { SYNTHETIC_BANNER } from "./report";
 export const SELECTION_PAGE = "selection.html";
 const CLIENT_FILE = "selection-client.js";
 
-/**
- * The client script: beside this module when running from the sources, else in the package's src/figures
- * (the build compiles TypeScript only), found from dist/ or any other build directory inside the package.
- */
+/** The client script, beside this module in src/ and in dist/ (the build copies it, scripts/copy-assets.mjs). */
 export function selectionClientPath(): string {
-  const candidates = [join(__dirname, CLIENT_FILE)];
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    candidates.push(join(dir, "src", "figures", CLIENT_FILE));
-    if (dirname(dir) === dir) break;
-  }
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`the selection page script ${CLIENT_FILE} is missing from the installation`);
-  return found;
+  const path = join(__dirname, CLIENT_FILE);
+  if (!existsSync(path)) throw new Error(`the selection page script ${CLIENT_FILE} is missing from the installation (${path})`);
+  return path;
 }
 
 let cachedClient: string | null = null;

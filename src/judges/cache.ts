@@ -1,8 +1,12 @@
 /**
  * Append-only verdict cache (JSON Lines). A verdict is keyed by everything that could change it:
- * model id, activity, prompt hash, judge (LLM model), the hash of the card content it read, the
- * matched tasks named in the prompt, and the truncation budget. Changing one activity's prompt
- * therefore invalidates only that activity's entries; a rerun with nothing changed makes no calls.
+ * model id, activity, prompt hash, the judge's backend and LLM model, its temperature and seed, the
+ * hash of the card content it read, the matched tasks named in the prompt, and the truncation budget.
+ * Changing one activity's prompt therefore invalidates only that activity's entries; a rerun with
+ * nothing changed makes no calls; an entry is never served to another backend, model, temperature
+ * or seed. Keys carry a format version: entries written before backends were part of the key
+ * (format 1) are never served, and an entry whose recorded backend or model differs from the request
+ * is ignored even if its key matched.
  *
  * Only successful verdicts are stored: an error is worth retrying next run. Each entry is one
  * `appendFile` of one line, serialised in-process; a line cut short by a crash is skipped on read,
@@ -11,17 +15,24 @@
 import { promises as fs, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ActivityCode } from "../taxonomy/taxonomy";
-import type { Usage, Verdict } from "./candidate";
+import type { RecordedVerdict, Usage } from "./candidate";
 import { sha256Hex } from "./card-text";
 import { errorMessage } from "../util/text";
 
 export const CACHE_FILE = "verdicts.jsonl";
+
+/** Bumped when the key's inputs change, so older entries are never served. */
+export const CACHE_KEY_VERSION = 2;
 
 export interface CacheKeyParts {
   id: string;
   activity: ActivityCode;
   promptHash: string;
   judge: string;
+  backend: string;
+  model: string | null;
+  temperature: number | null;
+  seed: number | null;
   contentHash: string;
   matchedTasks: readonly string[];
   maxBodyChars: number;
@@ -32,6 +43,10 @@ export interface CacheEntry {
   id: string;
   activity: ActivityCode;
   judge: string;
+  backend: string;
+  model: string | null;
+  temperature: number | null;
+  seed: number | null;
   promptHash: string;
   contentHash: string;
   relevant: boolean;
@@ -41,7 +56,20 @@ export interface CacheEntry {
 
 export function cacheKey(parts: CacheKeyParts): string {
   return sha256Hex(
-    JSON.stringify([parts.id, parts.activity, parts.promptHash, parts.judge, parts.contentHash, [...parts.matchedTasks], parts.maxBodyChars]),
+    JSON.stringify([
+      `v${CACHE_KEY_VERSION}`,
+      parts.id,
+      parts.activity,
+      parts.promptHash,
+      parts.judge,
+      parts.backend,
+      parts.model,
+      parts.temperature,
+      parts.seed,
+      parts.contentHash,
+      [...parts.matchedTasks],
+      parts.maxBodyChars,
+    ]),
   ).slice(0, 32);
 }
 
@@ -85,18 +113,25 @@ export class VerdictCache {
     return this.entries.size;
   }
 
-  get(key: string): CacheEntry | undefined {
-    return this.entries.get(key);
+  /** The entry for `key`, provided it was written by the same backend and model (`expect`). */
+  get(key: string, expect?: { backend: string; model: string | null }): CacheEntry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || !expect) return entry;
+    return entry.backend === expect.backend && entry.model === expect.model ? entry : undefined;
   }
 
   /** Store a successful verdict; errors are not cached. Resolves once the line is on disk. */
-  put(key: string, contentHash: string, verdict: Verdict, usage: Usage): Promise<void> {
+  put(key: string, contentHash: string, verdict: RecordedVerdict, usage: Usage): Promise<void> {
     if (verdict.error !== null || verdict.relevant === null) return Promise.resolve();
     const entry: CacheEntry = {
       key,
       id: verdict.id,
       activity: verdict.activity,
       judge: verdict.judge,
+      backend: verdict.backend,
+      model: verdict.model,
+      temperature: verdict.temperature,
+      seed: verdict.seed,
       promptHash: verdict.promptHash,
       contentHash,
       relevant: verdict.relevant,

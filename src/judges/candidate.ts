@@ -36,22 +36,39 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
-/** Judge label: `offline-rules/v3` or `gemini:<model>`. */
+/** Judge label: `offline-rules/v3`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
 export type JudgeLabel = string;
 
 /**
- * A judge's answer on one pair. "uncertain" means the evidence is too thin or conflicting to decide:
- * the pair is not counted as an SE model, is counted apart in the funnel and the report, and can be
- * sent on to a human sheet or an LLM judge ({@link isUncertain}).
+ * Which judge decided a verdict and with which sampling settings: recorded beside every verdict, so
+ * a verdict can be traced to its backend, model, temperature and seed. `backend` is `offline` for the
+ * rule judge, `gemini`, `openai` or `ollama` for an LLM, `jury` for a majority vote; null means not
+ * applicable (the rules have no model) or not sent (the backend's own default applies).
+ */
+export interface JudgeIdentity {
+  backend: string;
+  model: string | null;
+  temperature: number | null;
+  seed: number | null;
+}
+
+/** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
+export type RecordedVerdict = Verdict & JudgeIdentity;
+
+/**
+ * A judge's decided answer on one pair. "uncertain" means the evidence is too thin or conflicting to
+ * decide: the pair is not counted as an SE model, is counted apart in the funnel and the report, and
+ * can be sent on to a human sheet (`pilot export --uncertain`) or an LLM judge (`judge --only-uncertain`).
  */
 export const OUTCOMES = ["relevant", "not-relevant", "uncertain"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**
- * A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists;
- * an uncertain verdict has `relevant: false` (the pair does not count as SE) and `outcome: "uncertain"`.
+ * A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists, or
+ * when a judge abstains without saying more (read through `outcomeOf` in outcome.ts). The offline
+ * judge writes an uncertain pair as `relevant: false, outcome: "uncertain"`, so it never counts as SE.
  * Judges that only answer yes or no may leave `outcome`, `reasons` and `evidence` out: the relevance
- * stage fills them in ({@link completeVerdict}).
+ * stage fills them in (`completeVerdict` in outcome.ts).
  */
 export interface Verdict {
   id: string;
@@ -67,29 +84,6 @@ export interface Verdict {
   reasons?: string[];
   /** The evidence items the judge weighed, as a JSON array (empty for judges that report none). */
   evidence?: string;
-}
-
-/** The outcome of a verdict: its own, else read from `relevant` (null for an error). */
-export function outcomeOf(verdict: Pick<Verdict, "relevant" | "error" | "outcome">): Outcome | null {
-  if (verdict.error !== null) return null;
-  if (verdict.outcome) return verdict.outcome;
-  return verdict.relevant === true ? "relevant" : verdict.relevant === false ? "not-relevant" : null;
-}
-
-export function isUncertain(verdict: Pick<Verdict, "relevant" | "error" | "outcome">): boolean {
-  return outcomeOf(verdict) === "uncertain";
-}
-
-/** A verdict with outcome, reasons and evidence filled in, `relevant` consistent with the outcome. */
-export function completeVerdict(verdict: Verdict): Required<Verdict> {
-  const outcome = outcomeOf(verdict);
-  return {
-    ...verdict,
-    relevant: verdict.error !== null ? null : outcome === "relevant",
-    outcome,
-    reasons: verdict.reasons ?? [],
-    evidence: verdict.evidence ?? "[]",
-  };
 }
 
 /** Token usage of one call, as the API reports it (zeros for judges that call nothing). */
@@ -109,6 +103,8 @@ export interface Judgement {
 
 export interface RelevanceJudge {
   readonly label: JudgeLabel;
+  /** Backend, model and sampling settings; judges without one are described from their label ({@link identityOf}). */
+  readonly identity?: JudgeIdentity;
   /** The prompt (or rule set) hash for an activity: part of every cache key. */
   promptHash(activity: ActivityCode): string;
   judge(candidate: Candidate): Promise<Judgement>;
@@ -121,6 +117,21 @@ export function addUsage(a: Usage, b: Usage): Usage {
     totalTokens: a.totalTokens + b.totalTokens,
     calls: a.calls + b.calls,
   };
+}
+
+/** A judge's identity: its own when it declares one, else read from its label (`backend:model`, or the offline rules). */
+export function identityOf(judge: Pick<RelevanceJudge, "label" | "identity">): JudgeIdentity {
+  if (judge.identity) return judge.identity;
+  return identityFromLabel(judge.label);
+}
+
+/** Backend and model from a judge label, for judges and old verdict files that do not say more. */
+export function identityFromLabel(label: string): JudgeIdentity {
+  if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
+  const colon = label.indexOf(":");
+  return colon > 0
+    ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null }
+    : { backend: label, model: null, temperature: null, seed: null };
 }
 
 /** Distinct task phrases of a candidate, in first-seen order. */

@@ -26,14 +26,18 @@ const CALL_PLACEHOLDERS = ["MATCHED_TASKS", "BOUNDARY", "TRUNCATION_NOTE"] as co
 const KNOWN = new Set<string>([...STATIC_PLACEHOLDERS, ...CALL_PLACEHOLDERS]);
 
 export class PromptError extends Error {
-  constructor(readonly origin: string, message: string) {
+  constructor(
+    readonly origin: string,
+    message: string,
+  ) {
     super(`prompt ${origin}: ${message}`);
     this.name = "PromptError";
   }
 }
 
 export function defaultPromptDir(): string {
-  for (const candidate of [join(__dirname, "..", "..", "..", "taxonomy", "prompts"), resolve("taxonomy", "prompts")]) {
+  // src/judges/ and dist/judges/ sit two levels below the package root; the working directory is the last resort.
+  for (const candidate of [join(__dirname, "..", "..", "taxonomy", "prompts"), resolve("taxonomy", "prompts")]) {
     if (existsSync(join(candidate, "SI.md"))) return candidate;
   }
   throw new PromptError("taxonomy/prompts", "the prompt directory is missing from the installation");

@@ -6,9 +6,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { activityCodeOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { readRows, type TableSpec } from "../util/arrow-table";
-import { completeVerdict, isUncertain, type Outcome, type TaskEvidence, type Verdict } from "./candidate";
+import { identityFromLabel, type RecordedVerdict, type TaskEvidence, type Verdict } from "./candidate";
+import { completeVerdict, isUncertain } from "./outcome";
 
-export const VERDICT_COLUMNS: TableSpec<Verdict> = [
+/**
+ * filter/verdicts.arrow (and filter/jury-verdicts.arrow): one row per verdict, naming the judge that
+ * decided it, its backend (`offline`, `gemini`, `openai`, `ollama`, `jury`), LLM model, prompt hash and
+ * the temperature and seed sent (null: not applicable, or the backend's default was left alone).
+ */
+export const VERDICT_COLUMNS: TableSpec<RecordedVerdict> = [
   { name: "id", type: "string" },
   { name: "activity", type: "string" },
   { name: "relevant", type: "bool", nullable: true },
@@ -16,26 +22,55 @@ export const VERDICT_COLUMNS: TableSpec<Verdict> = [
   { name: "judge", type: "string" },
   { name: "promptHash", type: "string" },
   { name: "error", type: "string", nullable: true },
+  { name: "backend", type: "string" },
+  { name: "model", type: "string", nullable: true },
+  { name: "temperature", type: "float", nullable: true },
+  { name: "seed", type: "int", nullable: true },
   { name: "outcome", type: "string", nullable: true },
   { name: "reasons", type: "string[]" },
   { name: "evidence", type: "string" },
 ];
+
+/**
+ * Verdicts from a file: today's columns, or an older file's (before backend, model, temperature and
+ * seed were recorded, or before the outcome, reasons and evidence), whose missing identity is read
+ * from the judge label and whose outcome is read from `relevant`.
+ */
+export function readVerdicts(path: string): RecordedVerdict[] {
+  if (!existsSync(path)) throw new Error(`no verdicts at ${path}`);
+  const rows = readRows<Partial<RecordedVerdict> & Verdict>(path);
+  return rows.map((row, i) => {
+    for (const name of ["id", "activity", "judge"] as const) {
+      if (typeof row[name] !== "string") throw new Error(`${path}: row ${i} has no ${name}: not a verdicts table`);
+    }
+    const fallback = identityFromLabel(row.judge);
+    return completeVerdict({
+      id: row.id,
+      activity: row.activity,
+      relevant: row.relevant ?? null,
+      rationale: row.rationale ?? "",
+      judge: row.judge,
+      promptHash: row.promptHash ?? "",
+      error: row.error ?? null,
+      backend: row.backend ?? fallback.backend,
+      model: row.model === undefined ? fallback.model : row.model,
+      temperature: row.temperature ?? null,
+      seed: row.seed ?? null,
+      ...(row.outcome ? { outcome: row.outcome } : {}),
+      ...(row.reasons ? { reasons: row.reasons } : {}),
+      ...(typeof row.evidence === "string" ? { evidence: row.evidence } : {}),
+    });
+  });
+}
 
 /** Key of one (model, activity) pair in pair selections. */
 export function pairKey(id: string, activity: string): string {
   return `${id}\u0000${activity}`;
 }
 
-/** The verdicts of a run (filter/verdicts.arrow); verdicts written before the tri-state outcome get theirs from `relevant`. */
-export function readVerdicts(path: string): Verdict[] {
-  return readRows<Verdict>(path).map((v) =>
-    completeVerdict({ ...v, activity: v.activity, reasons: v.reasons ?? [], evidence: v.evidence ?? "[]", outcome: (v.outcome ?? null) as Outcome | null }),
-  );
-}
-
 /**
- * The pairs a run's judge left uncertain, as {@link pairKey}s: what to send on to an LLM judge
- * (`runRelevanceCheck({ onlyPairs })`) or to a human sheet (`pilot export --uncertain`).
+ * The pairs a run's judge left uncertain, as {@link pairKey}s: what to send on to a human sheet
+ * (`pilot export --uncertain`); `judge --only-uncertain` sends them to an LLM judge in the same run.
  */
 export function uncertainPairs(runDir: string): Set<string> {
   const path = join(runDir, "filter", "verdicts.arrow");

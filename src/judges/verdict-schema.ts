@@ -1,5 +1,5 @@
 /**
- * The verdict format: `{relevant: boolean, rationale: string}`, sent to the API as a response schema
+ * The verdict format: `{relevant: boolean, rationale: string}`, sent to every backend as a JSON schema
  * and checked again here, because a schema in the request is a request, not a guarantee.
  */
 
@@ -10,15 +10,36 @@ export interface ParsedVerdict {
 
 export const MAX_RATIONALE_CHARS = 2_000;
 
-/** The responseSchema sent with every call (Gemini's OpenAPI subset; type names as the API spells them). */
+/**
+ * The one JSON Schema every backend is asked to follow: Gemini as `responseJsonSchema`, OpenAI-compatible
+ * servers as `response_format: {type: "json_schema", json_schema: {name, schema, strict: true}}`, Ollama
+ * as `format`. Strict mode wants every property required and no others allowed, which is the format anyway.
+ */
+export const VERDICT_JSON_SCHEMA = {
+  type: "object",
+  properties: {
+    relevant: { type: "boolean", description: "true when the model supports the activity" },
+    rationale: { type: "string", description: "one or two sentences naming the evidence" },
+  },
+  required: ["relevant", "rationale"],
+  additionalProperties: false,
+} as const;
+
+/** The name the schema goes by where an API wants one (OpenAI's `json_schema.name`). */
+export const VERDICT_SCHEMA_NAME = "relevance_verdict";
+
+/**
+ * The same schema in Gemini's older OpenAPI subset (`responseSchema`: upper-case type names, no
+ * `additionalProperties`), for Gemini 2.0 models, which predate `responseJsonSchema`.
+ */
 export const VERDICT_RESPONSE_SCHEMA = {
   type: "OBJECT",
   properties: {
-    relevant: { type: "BOOLEAN", description: "true when the model supports the activity" },
-    rationale: { type: "STRING", description: "one or two sentences naming the evidence" },
+    relevant: { type: "BOOLEAN", description: VERDICT_JSON_SCHEMA.properties.relevant.description },
+    rationale: { type: "STRING", description: VERDICT_JSON_SCHEMA.properties.rationale.description },
   },
-  required: ["relevant", "rationale"],
-  propertyOrdering: ["relevant", "rationale"],
+  required: [...VERDICT_JSON_SCHEMA.required],
+  propertyOrdering: [...VERDICT_JSON_SCHEMA.required],
 } as const;
 
 export type VerdictParse = { ok: true; verdict: ParsedVerdict } | { ok: false; problem: string };

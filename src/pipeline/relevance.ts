@@ -2,6 +2,15 @@
  * The relevance check over a run directory: every (model, activity) pair of filter/unique.arrow is
  * judged, verdicts go to filter/verdicts.arrow, and models with at least one relevant activity go to
  * se-models.arrow. I/O lives here; the judges are pure apart from their API calls.
+ *
+ * The panel (judge-panel.ts) is one judge, or a jury of three or more whose jurors' own verdicts go
+ * to filter/jury-verdicts.arrow; with `onlyUncertain` the offline rules judge first and only the pairs
+ * they leave uncertain go to the panel. Every verdict names the judge that decided it, its backend,
+ * model, prompt hash, temperature and seed. LLM verdicts are cached per backend, model and settings.
+ * Each verdict's outcome (relevant, not relevant, uncertain) is written beside it, with the judge's
+ * reason codes and the evidence it weighed when it gives them (the offline rules do); uncertain pairs
+ * are not SE models and are counted apart.
+ * A judge that cannot work at all (retired model, refused key, no server) stops the run at once.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -13,10 +22,11 @@ import { createProgress, type ProgressOptions } from "../util/progress";
 import {
   NO_USAGE,
   addUsage,
-  completeVerdict,
+  identityOf,
   matchedTasks,
-  outcomeOf,
   type Candidate,
+  type JudgeIdentity,
+  type RecordedVerdict,
   type RelevanceJudge,
   type TaskEvidence,
   type Usage,
@@ -24,62 +34,80 @@ import {
 } from "../judges/candidate";
 import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
-import { costOf, pricingFor, type Pricing } from "../judges/cost";
-import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "../judges/gemini";
-import { OfflineRulesJudge } from "../judges/offline-rules";
+import { costOf, type Pricing } from "../judges/cost";
+import { majorityVerdict } from "../judges/jury";
+import type { TransportOptions } from "../judges/llm-judge";
+import { completeVerdict, outcomeOf } from "../judges/outcome";
 import { mapPool } from "../util/concurrency";
-import {
-  pairKey,
-  readEvidence,
-  readUnique,
-  readVerdicts,
-  SE_MODEL_COLUMNS,
-  taskActivityLookup,
-  VERDICT_COLUMNS,
-  type SeModelRow,
-  type UniqueRow,
-} from "../judges/stage-tables";
-import { loadPromptTemplates, prepareActivityPrompt, type ActivityPrompt } from "../judges/prompt";
+import { readEvidence, readUnique, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
+import { buildJudge, buildPanel, keyOf, panelLabel, pricingOf, serverOf, type Backend, type BuildOptions, type JudgeSpec, type Panel } from "./judge-panel";
 
-export type JudgeChoice = "auto" | "offline" | "gemini";
+export { loadActivityPrompts } from "./judge-panel";
+
+/** `auto`: Gemini when GEMINI_API_KEY is set, the offline rules otherwise. */
+export type JudgeChoice = "auto" | Backend;
+
+export const JURY_VERDICTS_FILE = "jury-verdicts.arrow";
 
 export interface RelevanceCheckOptions {
   runDir: string;
   corpusDir: string;
   judge: JudgeChoice;
-  /** LLM model for the Gemini judge (default gemini-2.0-flash). */
+  /** LLM model (default per backend: gemini-3.8-flash, qwen2.5:7b-instruct for Ollama; openai needs one). */
   model?: string;
+  baseUrl?: string;
+  /** Sampling settings (default: not sent to Gemini; 0 and 2025 for self-hosted backends). */
+  temperature?: number | null;
+  seed?: number | null;
+  /** Three or more judges voting (instead of `judge`). */
+  jury?: JudgeSpec[];
+  /** Judge with the offline rules first; send only their uncertain pairs to the judge or jury. */
+  onlyUncertain?: boolean;
   /** Where the verdict cache lives (default <runDir>/../.cache/llm, shared by runs). */
   cacheDir?: string;
-  /** Calls in flight at once (default 4). */
+  /** Pairs in flight at once (default 4; a jury asks its jurors in parallel). */
   concurrency?: number;
   taxonomy?: Taxonomy;
   promptDir?: string;
-  /** Defaults to process.env.GEMINI_API_KEY; never written anywhere. */
+  /** An explicit key for a single judge; by default each backend reads its own variable from `env`. Never written anywhere. */
   apiKey?: string;
-  baseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides every priced judge's list price (USD per million tokens). */
   pricing?: Partial<Pricing>;
   excerpt?: ExcerptOptions;
+  /** Ollama's context window. */
+  numCtx?: number;
   progress?: ProgressOptions["mode"];
-  /** Use this judge instead of building one (tests, custom judges). */
-  judgeInstance?: RelevanceJudge;
-  /** Extra Gemini options (tests: fast backoff). */
-  gemini?: { backoffMs?: number; maxAttempts?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void> };
-  /**
-   * Judge only these pairs ({@link pairKey}); every other pair keeps its verdict from the run's
-   * filter/verdicts.arrow. With `uncertainPairs(runDir)` this sends the pairs the offline judge left
-   * uncertain on to another judge (an LLM) without judging the rest again.
-   */
-  onlyPairs?: ReadonlySet<string>;
+  /** Use these judges instead of building them (tests, custom judges): one, or three or more jurors. */
+  judgeInstance?: RelevanceJudge | RelevanceJudge[];
+  /** The screening judge of `onlyUncertain` (default: the offline rules). */
+  screenInstance?: RelevanceJudge;
+  /** Transport settings for every LLM backend (tests: fast backoff, short timeouts). */
+  transport?: TransportOptions;
+  /** Older name of `transport`. */
+  gemini?: TransportOptions;
 }
 
 export interface VerdictCounts {
   candidates: number;
   relevant: number;
   notRelevant: number;
-  /** Pairs the judge left uncertain (not counted as SE, not counted as not relevant). */
+  /** Pairs the judge left uncertain (not counted as SE, nor as not relevant). */
   uncertain: number;
   errors: number;
+}
+
+/** One judge of the panel: who, with which settings, what it cost. */
+export interface JudgeReport extends JudgeIdentity {
+  label: string;
+  /** The server it called (no credentials), null for the rules and Gemini's own endpoint. */
+  server: string | null;
+  /** Verdicts it gave (from calls and from the cache). */
+  verdicts: number;
+  cached: number;
+  usage: Usage;
+  pricing: Pricing | null;
+  costUsd: number | null;
 }
 
 export interface RelevanceCheckResult {
@@ -91,191 +119,348 @@ export interface RelevanceCheckResult {
   /** Models with at least one uncertain pair. */
   uncertainModels: number;
   errors: number;
+  /** The first error recorded (for the "most verdicts failed" message). */
+  firstError: string | null;
   /** Verdicts served from the cache (no call made). */
   cached: number;
   seModels: number;
   byActivity: Record<ActivityCode, VerdictCounts>;
   usage: Usage;
+  /** The single judge's price (null for a jury or an unknown price). */
   pricing: Pricing | null;
   costUsd: number | null;
+  /** Every judge of the run (jurors, and the offline screen with `onlyUncertain`). */
+  judges: JudgeReport[];
+  /** Final verdicts per deciding judge label. */
+  decidedBy: Record<string, number>;
   verdictsPath: string;
   seModelsPath: string;
+  juryVerdictsPath: string | null;
 }
 
-/** Build the judge a run asks for; `auto` means Gemini when a key is set, the offline rules otherwise. */
+/** The judge specs a run's options ask for. */
+export function specsOf(options: Pick<RelevanceCheckOptions, "judge" | "model" | "baseUrl" | "temperature" | "seed" | "jury" | "apiKey" | "env">): JudgeSpec[] {
+  if (options.jury && options.jury.length > 0) return options.jury;
+  const backend: Backend = options.judge === "auto" ? (keyOf("gemini", options) !== "" ? "gemini" : "offline") : options.judge;
+  if (backend === "offline") return [{ backend }];
+  return [{ backend, model: options.model, baseUrl: options.baseUrl, temperature: options.temperature, seed: options.seed }];
+}
+
+/** Build the single judge a run asks for (`auto`: Gemini when a key is set, the offline rules otherwise). */
 export function chooseJudge(
-  options: Pick<RelevanceCheckOptions, "judge" | "model" | "apiKey" | "baseUrl" | "taxonomy" | "promptDir" | "excerpt" | "gemini">,
+  options: Pick<
+    RelevanceCheckOptions,
+    "judge" | "model" | "baseUrl" | "temperature" | "seed" | "apiKey" | "env" | "taxonomy" | "promptDir" | "excerpt" | "gemini" | "transport" | "numCtx"
+  >,
 ): RelevanceJudge {
-  const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? "";
-  const wantGemini = options.judge === "gemini" || (options.judge === "auto" && apiKey !== "");
-  if (!wantGemini) return new OfflineRulesJudge({ taxonomy: options.taxonomy });
-  if (!apiKey) throw new Error("the Gemini judge needs GEMINI_API_KEY in the environment (or use --offline)");
-  return new GeminiJudge({
-    apiKey,
-    prompts: loadActivityPrompts(options.taxonomy ?? loadTaxonomy(), options.promptDir),
-    model: options.model ?? DEFAULT_GEMINI_MODEL,
-    baseUrl: options.baseUrl,
-    excerpt: options.excerpt,
-    ...options.gemini,
-  });
+  return buildJudge(specsOf(options)[0]!, buildOptionsOf(options));
 }
 
-export function loadActivityPrompts(taxonomy: Taxonomy, promptDir?: string): Map<ActivityCode, ActivityPrompt> {
-  return new Map([...loadPromptTemplates(promptDir)].map(([code, template]) => [code, prepareActivityPrompt(template, taxonomy)]));
+function buildOptionsOf(
+  options: Pick<RelevanceCheckOptions, "taxonomy" | "promptDir" | "excerpt" | "env" | "apiKey" | "numCtx" | "transport" | "gemini">,
+): BuildOptions {
+  return {
+    taxonomy: options.taxonomy,
+    promptDir: options.promptDir,
+    excerpt: options.excerpt,
+    env: options.env,
+    apiKey: options.apiKey,
+    numCtx: options.numCtx,
+    transport: options.transport ?? options.gemini,
+  };
+}
+
+/** The panel of a run: built from the options, or from injected judges. */
+export function panelOf(options: RelevanceCheckOptions, taxonomy: Taxonomy, extra: Partial<BuildOptions> = {}): Panel {
+  if (options.judgeInstance) {
+    const jurors = Array.isArray(options.judgeInstance) ? options.judgeInstance : [options.judgeInstance];
+    if (jurors.length === 2) throw new Error("a jury needs at least 3 judges, got 2");
+    const screen = options.onlyUncertain ? (options.screenInstance ?? buildJudge({ backend: "offline" })) : null;
+    const specs = jurors.map((j) => ({ backend: identityOf(j).backend as Backend, model: identityOf(j).model ?? undefined }));
+    return {
+      jurors,
+      specs,
+      screen,
+      label: panelLabel(
+        jurors.map((j) => j.label),
+        screen?.label ?? null,
+      ),
+      juryIdentity: jurors.length > 1 ? { backend: "jury", model: null, temperature: null, seed: null } : null,
+    };
+  }
+  const panel = buildPanel(specsOf(options), options.onlyUncertain ?? false, { ...buildOptionsOf(options), taxonomy, ...extra });
+  if (options.screenInstance && panel.screen)
+    return {
+      ...panel,
+      screen: options.screenInstance,
+      label: panelLabel(
+        panel.jurors.map((j) => j.label),
+        options.screenInstance.label,
+      ),
+    };
+  return panel;
+}
+
+const LLM_BACKENDS = new Set(["gemini", "openai", "ollama"]);
+
+/** A verdict with its judge's identity attached. */
+export function recorded(verdict: Verdict, identity: JudgeIdentity): RecordedVerdict {
+  return { ...verdict, backend: identity.backend, model: identity.model, temperature: identity.temperature, seed: identity.seed };
+}
+
+/** What the relevance stage reads from a run directory. */
+export interface StageInputs {
+  unique: UniqueRow[];
+  evidence: ReturnType<typeof readEvidence>;
+  taxonomy: Taxonomy;
+  /** Pairs to judge (every valid activity of every unique model). */
+  total: number;
+}
+
+export function loadStageInputs(runDir: string, taxonomy?: Taxonomy): StageInputs {
+  const uniquePath = join(runDir, "filter", "unique.arrow");
+  if (!existsSync(uniquePath)) throw new Error(`no ${uniquePath}: run the funnel (outliers and near-duplicates) first`);
+  const unique = readUnique(uniquePath);
+  const evidence = readEvidence(runDir, new Set(unique.map((u) => u.id)));
+  return { unique, evidence, taxonomy: taxonomy ?? loadTaxonomy(), total: unique.reduce((n, u) => n + validActivities(u).length, 0) };
+}
+
+/**
+ * The candidates of a run, one corpus shard at a time, in corpus order. `seen` collects the ids found,
+ * so the caller can record the models of unique.arrow that the corpus lacks.
+ */
+export async function* candidateBatches(inputs: StageInputs, corpusDir: string, seen: Set<string>): AsyncGenerator<Candidate[]> {
+  const uniqueById = new Map(inputs.unique.map((u) => [u.id, u]));
+  for await (const batch of readCorpusBatches(corpusDir)) {
+    const candidates: Candidate[] = [];
+    for (const record of batch) {
+      const row = uniqueById.get(record.id);
+      if (!row || seen.has(record.id)) continue;
+      seen.add(record.id);
+      for (const activity of validActivities(row)) {
+        const own = (inputs.evidence.get(record.id) ?? []).filter((e) => e.activity === activity).map((e) => e.evidence);
+        candidates.push({ record, activity, evidence: own.length > 0 ? own : fallbackEvidence(row, activity, inputs.taxonomy) });
+      }
+    }
+    if (candidates.length > 0) yield candidates;
+  }
+}
+
+/** The cache key of one judge's verdict on one candidate. */
+export function verdictCacheKey(judge: RelevanceJudge, candidate: Candidate, excerpt: ExcerptOptions | undefined): { key: string; contentHash: string } {
+  const identity = identityOf(judge);
+  const contentHash = buildCardDocument(candidate.record, candidate.evidence, excerpt).contentHash;
+  const key = cacheKey({
+    id: candidate.record.id,
+    activity: candidate.activity,
+    promptHash: judge.promptHash(candidate.activity),
+    judge: judge.label,
+    backend: identity.backend,
+    model: identity.model,
+    temperature: identity.temperature,
+    seed: identity.seed,
+    contentHash,
+    matchedTasks: matchedTasks(candidate),
+    maxBodyChars: excerpt?.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS,
+  });
+  return { key, contentHash };
+}
+
+export function isLlmJudge(judge: RelevanceJudge): boolean {
+  return LLM_BACKENDS.has(identityOf(judge).backend);
+}
+
+export function defaultCacheDir(runDir: string): string {
+  return join(runDir, "..", ".cache", "llm");
 }
 
 export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
   const filterDir = join(options.runDir, "filter");
-  const uniquePath = join(filterDir, "unique.arrow");
-  if (!existsSync(uniquePath)) throw new Error(`no ${uniquePath}: run the funnel (outliers and near-duplicates) first`);
-  const unique = readUnique(uniquePath);
-  const evidence = readEvidence(options.runDir, new Set(unique.map((u) => u.id)));
-
-  const taxonomy = options.taxonomy ?? loadTaxonomy();
-  const judge = options.judgeInstance ?? chooseJudge({ ...options, taxonomy });
-  const useCache = judge.label.startsWith("gemini:");
-  const cache = useCache ? VerdictCache.open(options.cacheDir ?? join(options.runDir, "..", ".cache", "llm")) : null;
-  const maxBodyChars = options.excerpt?.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
+  const inputs = loadStageInputs(options.runDir, options.taxonomy);
+  const { unique, taxonomy } = inputs;
+  const panel = panelOf(options, taxonomy);
+  const cache = panel.jurors.some(isLlmJudge) ? VerdictCache.open(options.cacheDir ?? defaultCacheDir(options.runDir)) : null;
   const concurrency = options.concurrency ?? 4;
 
-  const uniqueById = new Map(unique.map((u) => [u.id, u]));
-  const verdictsById = new Map<string, Verdict[]>();
-  const only = options.onlyPairs ?? null;
-  const previous = new Map<string, Verdict>();
-  if (only) {
-    const path = join(filterDir, "verdicts.arrow");
-    if (!existsSync(path)) throw new Error(`no ${path}: judge every pair once before judging a selection of pairs`);
-    for (const v of readVerdicts(path)) previous.set(pairKey(v.id, v.activity), v);
-  }
-  let usage: Usage = NO_USAGE;
-  let cached = 0;
-  const total = unique.reduce((n, u) => n + validActivities(u).length, 0);
-  const progress = createProgress({ label: `relevance (${judge.label})`, total, unit: "pairs", mode: options.progress });
+  const members = [...panel.jurors, ...(panel.screen ? [panel.screen] : [])];
+  const tally = new Map(members.map((j) => [j.label, { verdicts: 0, cached: 0, usage: NO_USAGE as Usage }]));
+  const finalById = new Map<string, RecordedVerdict[]>();
+  const votesById = new Map<string, RecordedVerdict[]>();
+  const progress = createProgress({ label: `relevance (${panel.label})`, total: inputs.total, unit: "pairs", mode: options.progress });
 
-  for await (const batch of readCorpusBatches(options.corpusDir)) {
-    const candidates: Candidate[] = [];
-    for (const record of batch) {
-      const row = uniqueById.get(record.id);
-      if (!row || verdictsById.has(record.id)) continue;
-      verdictsById.set(record.id, []);
-      for (const activity of validActivities(row)) {
-        const kept = only && !only.has(pairKey(record.id, activity)) ? previous.get(pairKey(record.id, activity)) : undefined;
-        if (kept) {
-          verdictsById.get(record.id)!.push(kept);
-          progress.tick();
-          continue;
-        }
-        const own = (evidence.get(record.id) ?? []).filter((e) => e.activity === activity).map((e) => e.evidence);
-        candidates.push({ record, activity, evidence: own.length > 0 ? own : fallbackEvidence(row, activity, taxonomy) });
+  /** One judge's verdict on one candidate: from the cache when it has it, else asked. */
+  const ask = async (judge: RelevanceJudge, candidate: Candidate): Promise<RecordedVerdict> => {
+    const identity = identityOf(judge);
+    const own = tally.get(judge.label)!;
+    own.verdicts++;
+    const cacheable = cache !== null && isLlmJudge(judge);
+    const { key, contentHash } = cacheable ? verdictCacheKey(judge, candidate, options.excerpt) : { key: "", contentHash: "" };
+    if (cacheable) {
+      const hit = cache.get(key, identity);
+      if (hit) {
+        own.cached++;
+        return {
+          id: hit.id,
+          activity: hit.activity,
+          relevant: hit.relevant,
+          rationale: hit.rationale,
+          judge: hit.judge,
+          promptHash: hit.promptHash,
+          error: null,
+          backend: hit.backend,
+          model: hit.model,
+          temperature: hit.temperature,
+          seed: hit.seed,
+        };
       }
     }
-    const verdicts = await mapPool(candidates, concurrency, async (candidate) => {
-      const promptHash = judge.promptHash(candidate.activity);
-      let key: string | null = null;
-      let contentHash = "";
-      if (cache) {
-        contentHash = buildCardDocument(candidate.record, candidate.evidence, options.excerpt).contentHash;
-        key = cacheKey({
-          id: candidate.record.id,
-          activity: candidate.activity,
-          promptHash,
-          judge: judge.label,
-          contentHash,
-          matchedTasks: matchedTasks(candidate),
-          maxBodyChars,
-        });
-        const hit = cache.get(key);
-        if (hit) {
-          cached++;
-          progress.tick();
-          return {
-            id: hit.id,
-            activity: hit.activity,
-            relevant: hit.relevant,
-            rationale: hit.rationale,
-            judge: hit.judge,
-            promptHash: hit.promptHash,
-            error: null,
-          } satisfies Verdict;
-        }
+    const judgement = await judge.judge(candidate);
+    own.usage = addUsage(own.usage, judgement.usage);
+    const verdict = recorded(judgement.verdict, identity);
+    if (cacheable) await cache.put(key, contentHash, verdict, judgement.usage);
+    return verdict;
+  };
+
+  const decide = async (candidate: Candidate): Promise<{ final: RecordedVerdict; votes: RecordedVerdict[] }> => {
+    if (panel.screen) {
+      const screened = await ask(panel.screen, candidate);
+      if (outcomeOf(screened) !== "uncertain") return { final: screened, votes: [] };
+    }
+    const votes = await Promise.all(panel.jurors.map((juror) => ask(juror, candidate)));
+    if (votes.length === 1) return { final: votes[0]!, votes: [] };
+    return { final: majorityVerdict(votes), votes };
+  };
+
+  const seen = new Set<string>();
+  try {
+    for await (const candidates of candidateBatches(inputs, options.corpusDir, seen)) {
+      const decided = await mapPool(candidates, concurrency, async (candidate) => {
+        const result = await decide(candidate);
+        progress.tick();
+        return result;
+      });
+      for (const { final, votes } of decided) {
+        (finalById.get(final.id) ?? finalById.set(final.id, []).get(final.id)!).push(final);
+        if (votes.length > 0) (votesById.get(final.id) ?? votesById.set(final.id, []).get(final.id)!).push(...votes);
       }
-      const judgement = await judge.judge(candidate);
-      usage = addUsage(usage, judgement.usage);
-      if (cache && key) await cache.put(key, contentHash, judgement.verdict, judgement.usage);
-      progress.tick();
-      return judgement.verdict;
-    });
-    for (const v of verdicts) verdictsById.get(v.id)!.push(v);
+    }
+  } finally {
+    await cache?.flush();
   }
-  await cache?.flush();
 
   // Models listed in unique.arrow but absent from the corpus: recorded as errors, never dropped.
+  const primary = panel.jurors.length === 1 ? panel.jurors[0]! : null;
+  const missingIdentity = primary ? identityOf(primary) : panel.juryIdentity!;
+  const missingLabel = primary
+    ? primary.label
+    : panelLabel(
+        panel.jurors.map((j) => j.label),
+        null,
+      );
   for (const row of unique) {
-    if (verdictsById.has(row.id)) continue;
-    // (With a pair selection, a pair outside it keeps its earlier verdict.)
-    const missing = validActivities(row).map(
-      (activity): Verdict =>
-        (only && !only.has(pairKey(row.id, activity)) ? previous.get(pairKey(row.id, activity)) : undefined) ?? {
+    if (seen.has(row.id)) continue;
+    const missing = validActivities(row).map((activity) =>
+      recorded(
+        {
           id: row.id,
           activity,
           relevant: null,
           rationale: "",
-          judge: judge.label,
-          promptHash: judge.promptHash(activity),
+          judge: missingLabel,
+          promptHash: [...new Set(panel.jurors.map((j) => j.promptHash(activity)))].join("+"),
           error: `${row.id}: not found in corpus ${options.corpusDir}`,
         },
+        missingIdentity,
+      ),
     );
-    verdictsById.set(row.id, missing);
+    finalById.set(row.id, missing);
     // They are part of the bar's total, so the bar ends full.
     progress.tick(missing.length);
   }
   progress.stop();
 
-  const verdicts = unique.flatMap((row) =>
-    (verdictsById.get(row.id) ?? [])
-      .slice()
-      .sort((a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity))
-      .map(completeVerdict),
-  );
+  const byActivityOrder = (a: RecordedVerdict, b: RecordedVerdict) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity);
+  const verdicts = unique.flatMap((row) => (finalById.get(row.id) ?? []).slice().sort(byActivityOrder).map(completeVerdict));
+  // Jurors in jury order within each pair (the sort is stable).
+  const juryVerdicts = unique.flatMap((row) => (votesById.get(row.id) ?? []).slice().sort(byActivityOrder).map(completeVerdict));
   const seRows = seModelsOf(unique, verdicts, taxonomy);
   const verdictsPath = join(filterDir, "verdicts.arrow");
   const seModelsPath = join(options.runDir, "se-models.arrow");
+  const juryVerdictsPath = panel.jurors.length > 1 ? join(filterDir, JURY_VERDICTS_FILE) : null;
   await writeRows(verdictsPath, verdicts, VERDICT_COLUMNS);
+  if (juryVerdictsPath) await writeRows(juryVerdictsPath, juryVerdicts, VERDICT_COLUMNS);
   await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
 
   const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<
     ActivityCode,
     VerdictCounts
   >;
+  const decidedBy: Record<string, number> = {};
   for (const v of verdicts) {
     const counts = byActivity[v.activity];
     counts.candidates++;
     const outcome = outcomeOf(v);
-    if (outcome === null) counts.errors++;
+    if (outcome === "error") counts.errors++;
     else if (outcome === "relevant") counts.relevant++;
     else if (outcome === "uncertain") counts.uncertain++;
     else counts.notRelevant++;
+    decidedBy[v.judge] = (decidedBy[v.judge] ?? 0) + 1;
   }
-  const pricing = judge.label.startsWith("gemini:") ? pricingFor(judge.label.slice("gemini:".length), options.pricing) : null;
+
+  const specOf = (judge: RelevanceJudge): JudgeSpec => panel.specs[panel.jurors.indexOf(judge)] ?? { backend: "offline" };
+  const judges: JudgeReport[] = members.map((judge) => {
+    const own = tally.get(judge.label)!;
+    const llm = isLlmJudge(judge);
+    const pricing = llm ? pricingOf(specOf(judge), options.pricing) : { inputPerMillion: 0, outputPerMillion: 0 };
+    return {
+      label: judge.label,
+      ...identityOf(judge),
+      server: llm ? serverOf(specOf(judge)) : null,
+      verdicts: own.verdicts,
+      cached: own.cached,
+      usage: own.usage,
+      pricing,
+      costUsd: costOf(own.usage, pricing),
+    };
+  });
+  const usage = judges.reduce((sum, j) => addUsage(sum, j.usage), NO_USAGE);
+  const costs = judges.map((j) => j.costUsd);
+  const errors = verdicts.filter((v) => v.error !== null);
   const result: RelevanceCheckResult = {
-    judge: judge.label,
+    judge: panel.label,
     candidates: verdicts.length,
     relevant: verdicts.filter((v) => outcomeOf(v) === "relevant").length,
     notRelevant: verdicts.filter((v) => outcomeOf(v) === "not-relevant").length,
     uncertain: verdicts.filter((v) => outcomeOf(v) === "uncertain").length,
     uncertainModels: new Set(verdicts.filter((v) => outcomeOf(v) === "uncertain").map((v) => v.id)).size,
-    errors: verdicts.filter((v) => v.error !== null).length,
-    cached,
+    errors: errors.length,
+    firstError: errors[0]?.error ?? null,
+    cached: judges.reduce((n, j) => n + j.cached, 0),
     seModels: seRows.length,
     byActivity,
     usage,
-    pricing,
-    costUsd: judge.label.startsWith("gemini:") ? costOf(usage, pricing) : 0,
+    pricing: panel.jurors.length === 1 && !panel.screen ? judges[0]!.pricing : null,
+    costUsd: costs.some((c) => c === null) ? null : costs.reduce<number>((sum, c) => sum + c!, 0),
+    judges,
+    decidedBy,
     verdictsPath,
     seModelsPath,
+    juryVerdictsPath,
   };
-  await writeFileAtomic(join(filterDir, "relevance.json"), `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined }, null, 2)}\n`);
+  await writeFileAtomic(
+    join(filterDir, "relevance.json"),
+    `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined, juryVerdictsPath: undefined }, null, 2)}\n`,
+  );
   return result;
+}
+
+/**
+ * Null when the run mostly worked; otherwise why it did not: more than half of the verdicts are errors.
+ * The judge and replicate commands exit non-zero on it, after writing the verdicts for inspection.
+ */
+export function mostlyFailed(result: Pick<RelevanceCheckResult, "candidates" | "errors" | "firstError" | "judge">): string | null {
+  if (result.candidates === 0 || result.errors * 2 <= result.candidates) return null;
+  return `${result.errors} of ${result.candidates} verdicts of ${result.judge} are errors (first: ${result.firstError ?? "?"})`;
 }
 
 /** se-models.arrow rows: activities judged relevant, and the tasks of those activities. */

@@ -22,7 +22,8 @@ import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
 import { SELECTION_PAGE, writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
-import { runRelevanceCheck } from "./relevance";
+import { labelOf, panelLabel } from "./judge-panel";
+import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
 import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
@@ -144,8 +145,10 @@ export interface ReplicateOptions {
   corpusDir: string;
   /** Output folder (default out/replication). */
   outDir: string;
-  /** Judge relevance with the offline rules even when GEMINI_API_KEY is set. */
+  /** Judge relevance with the offline rules even when GEMINI_API_KEY is set (same as `judge: {judge: "offline"}`). */
   offline?: boolean;
+  /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
+  judge?: RelevanceSelection;
   noStatic?: boolean;
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
@@ -157,7 +160,18 @@ export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to filter/unique.arrow and funnel.arrow. */
   funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
   /** LLM (or offline) relevance check: writes filter/verdicts.arrow and se-models.arrow. */
-  relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean }): Promise<void>;
+  relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
+}
+
+/** The judge options replicate passes to the relevance stage. */
+export type RelevanceSelection = Pick<RelevanceCheckOptions, "judge" | "model" | "baseUrl" | "temperature" | "seed" | "jury" | "onlyUncertain" | "numCtx">;
+
+/** What the relevance step will use, in words, for the progress line. */
+export function describeSelection(selection: RelevanceSelection): string {
+  if (selection.judge === "auto" && !selection.jury && !process.env.GEMINI_API_KEY) return "offline rules: no GEMINI_API_KEY";
+  const specs = specsOf(selection);
+  if (specs.length === 1 && specs[0]!.backend === "offline") return "offline rules";
+  return panelLabel(specs.map(labelOf), selection.onlyUncertain ? "offline rules" : null);
 }
 
 export const RUN_SUBDIR = "run";
@@ -167,14 +181,10 @@ export function defaultStages(): PipelineStages {
     async funnel({ corpusDir, runDir, taxonomy }) {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
     },
-    async relevance({ corpusDir, runDir, taxonomy, offline }) {
-      const result = await runRelevanceCheck({
-        runDir,
-        corpusDir,
-        taxonomy,
-        judge: offline ? "offline" : "auto",
-        progress: process.stderr.isTTY ? undefined : "lines",
-      });
+    async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
+      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
+      const failed = mostlyFailed(result);
+      if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
       await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
@@ -188,8 +198,9 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   const started = Date.now();
   log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
   await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
-  log(`[2/3] relevance check (${options.offline ? "offline rules" : process.env.GEMINI_API_KEY ? "Gemini" : "offline rules: no GEMINI_API_KEY"})`);
-  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: options.offline ?? false });
+  const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
+  log(`[2/3] relevance check (${describeSelection(selection)})`);
+  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
   log("[3/3] analyses, tables, figures, report");
   const result = await writeReport({
     runDir,

@@ -3,23 +3,23 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { PAPER_FUNNEL } from "../../paper/reported";
 import { GROUND_TRUTH_FILE, readGroundTruth } from "../../demo/ground-truth";
-import { DEFAULT_GEMINI_MODEL } from "../../judges/gemini";
-import { VERDICT_COLUMNS } from "../../judges/stage-tables";
-import { runRelevanceCheck, type JudgeChoice, type RelevanceCheckResult } from "../../pipeline/relevance";
+import { readVerdicts } from "../../judges/stage-tables";
+import { mostlyFailed, runRelevanceCheck, type RelevanceCheckResult } from "../../pipeline/relevance";
+import { planRelevanceCheck, type RelevancePlan } from "../../pipeline/relevance-plan";
 import { AGREEMENT_COLUMNS, agreementRows, groundTruthReference, type AgreementRow } from "../../validate/annotations";
 import { validateDir } from "../../validate/pilot-files";
-import { readRows, writeRows } from "../../util/arrow-table";
+import { writeRows } from "../../util/arrow-table";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
 import { isFunnelRun, recordRelevantCounts, relevantCountsOf, uncertainCountsOf } from "../../pipeline/funnel";
-import { positiveInt } from "../options";
+import { integerAtLeast, positiveInt } from "../options";
+import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
 import { errorMessage } from "../../util/text";
 
-interface JudgeOptions {
+interface JudgeOptions extends JudgeFlags {
   run: string;
   corpus?: string;
-  offline?: boolean;
-  gemini?: boolean;
-  model: string;
+  dryRun?: boolean;
+  warmup: number;
   cacheDir?: string;
   concurrency: number;
   priceInput?: string;
@@ -57,6 +57,9 @@ function number(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(4)}`;
+const tokens = (n: number) => n.toLocaleString("en-US");
+
 export function formatRelevance(result: RelevanceCheckResult): string {
   const lines = [
     `judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.uncertain} uncertain, ${result.errors} errors (${result.cached} from cache)`,
@@ -68,11 +71,75 @@ export function formatRelevance(result: RelevanceCheckResult): string {
       `  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.uncertain).padStart(10)} ${String(c.errors).padStart(7)}`,
     );
   }
-  if (result.uncertain > 0) lines.push(`  uncertain pairs are not counted as SE; send them to people with: pilot export --run <dir> --uncertain`);
+  if (result.uncertain > 0)
+    lines.push(`  uncertain pairs are not counted as SE; send them to people (pilot export --uncertain) or to an LLM judge (judge --only-uncertain)`);
   lines.push(`  SE models: ${result.seModels} (paper, whole Hub: ${PAPER_FUNNEL.seModels.toLocaleString("en-US")}) -> ${result.seModelsPath}`);
-  if (result.judge.startsWith("gemini:")) {
-    const cost = result.costUsd === null ? "unknown price (pass --price-input/--price-output)" : `$${result.costUsd.toFixed(4)}`;
-    lines.push(`  tokens: ${result.usage.promptTokens} in, ${result.usage.outputTokens} out, ${result.usage.calls} calls; cost ${cost}`);
+  if (Object.keys(result.decidedBy).length > 1) {
+    lines.push(
+      `  decided by: ${Object.entries(result.decidedBy)
+        .map(([label, n]) => `${label} ${n}`)
+        .join("; ")}`,
+    );
+  }
+  for (const j of result.judges) {
+    if (j.backend === "offline") continue;
+    const settings = `temperature ${j.temperature ?? "default"}, seed ${j.seed ?? "default"}`;
+    const cost =
+      j.costUsd === null
+        ? "unknown price (pass --price-input/--price-output)"
+        : j.pricing && j.pricing.inputPerMillion === 0 && j.pricing.outputPerMillion === 0
+          ? "no token cost (self-hosted)"
+          : usd(j.costUsd);
+    lines.push(
+      `  ${j.label} (${settings}): tokens: ${j.usage.promptTokens} in, ${j.usage.outputTokens} out, ${j.usage.calls} calls, ${j.cached} from cache; cost ${cost}`,
+    );
+  }
+  if (result.juryVerdictsPath) lines.push(`  each juror's verdict -> ${result.juryVerdictsPath}`);
+  return lines.join("\n");
+}
+
+function duration(seconds: number): string {
+  if (seconds < 90) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatPlan(plan: RelevancePlan): string {
+  const lines = [
+    `dry run: ${plan.judge}: ${plan.pairs} pairs to judge (${ACTIVITY_CODES.map((a) => `${a} ${plan.byActivity[a]}`).join(", ")})${plan.missing > 0 ? `, ${plan.missing} model(s) missing from the corpus` : ""}`,
+  ];
+  if (plan.screened) lines.push(`  offline rules decide ${plan.screened.decided}; ${plan.screened.uncertain} uncertain pair(s) go to the judge`);
+  for (const j of plan.judges) {
+    if (j.backend === "offline") {
+      lines.push(`  ${j.label}: ${j.pairs} pairs, no calls, no cost`);
+      continue;
+    }
+    lines.push(
+      `  ${j.label}${j.server ? ` at ${j.server}` : ""} (temperature ${j.temperature ?? "default"}, seed ${j.seed ?? "default"}): ${j.pairs} pairs, ${j.cached} in the cache, ${j.calls} calls to make`,
+    );
+    lines.push(
+      `    estimated tokens: ${tokens(j.inputTokens)} in (${tokens(j.promptChars)} prompt characters / ${plan.charsPerToken}), ${tokens(j.outputTokens)} out (${plan.answerTokens} per answer); largest prompt ~${tokens(j.largestPromptTokens)} tokens${plan.numCtx !== null && j.backend === "ollama" && j.largestPromptTokens > plan.numCtx ? ` (over --num-ctx ${plan.numCtx}: raise it)` : ""}`,
+    );
+    if (!j.free) {
+      lines.push(
+        j.pricing && j.costUsd !== null
+          ? `    estimated cost: ${usd(j.costUsd)} at $${j.pricing.inputPerMillion}/M in, $${j.pricing.outputPerMillion}/M out${j.backend === "gemini" && !/^gemini-(1\.|2\.0-)/.test(j.model ?? "") ? "; thinking tokens are billed as output and not in this estimate" : ""}`
+          : "    estimated cost: unknown price for this model (pass --price-input/--price-output)",
+      );
+    } else if (j.warmup) {
+      const w = j.warmup;
+      if (w.error) lines.push(`    warm-up failed: ${w.error}`);
+      else {
+        lines.push(
+          `    warm-up: ${w.seconds.length} pairs in ${w.seconds.map((s) => s.toFixed(1)).join(", ")} s${w.loadSeconds > 0 ? ` (+${w.loadSeconds.toFixed(1)} s loading the model)` : ""}; median ${w.medianSeconds.toFixed(1)} s per pair`,
+        );
+        lines.push(
+          `    estimated time for the other ${Math.max(0, j.calls - w.seconds.length)} calls: ${duration(w.estimatedSeconds)} one at a time (a server that batches parallel requests is faster at --concurrency N)`,
+        );
+      }
+    } else {
+      lines.push(`    self-hosted: no token cost${j.calls > 0 ? "; no warm-up (--warmup 0), so no time estimate" : ""}`);
+    }
   }
   return lines.join("\n");
 }
@@ -89,40 +156,61 @@ export function formatAgreement(rows: readonly AgreementRow[], title: string): s
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("judge")
     .description("LLM relevance check (paper 5.3): judge every (model, activity) of filter/unique.arrow; writes filter/verdicts.arrow and se-models.arrow")
     .requiredOption("--run <dir>", "run directory (holds filter/unique.arrow)")
-    .option("--corpus <dir>", "corpus the run was made from (default: from run.json)")
-    .option("--offline", "use the rule-based offline judge (default when GEMINI_API_KEY is unset)")
-    .option("--gemini", "require the Gemini judge (fails without GEMINI_API_KEY)")
-    .option("--model <name>", "Gemini model", DEFAULT_GEMINI_MODEL)
+    .option("--corpus <dir>", "corpus the run was made from (default: from run.json)");
+  addJudgeOptions(command)
+    .option(
+      "--dry-run",
+      "print the pairs to judge, cache hits, estimated tokens and cost (or, for a self-hosted server, time from a short warm-up); writes no verdicts",
+    )
+    .option("--warmup <n>", "pairs a self-hosted server judges in a dry run to time it (0: none)", integerAtLeast("--warmup", 0), 3)
     .option("--cache-dir <dir>", "verdict cache directory (default <run>/../.cache/llm)")
-    .option("--concurrency <n>", "requests in flight", positiveInt("--concurrency"), 4)
+    .option("--concurrency <n>", "pairs in flight", positiveInt("--concurrency"), 4)
     .option("--price-input <usd>", "USD per 1M input tokens (default: list price of the model when known)")
     .option("--price-output <usd>", "USD per 1M output tokens")
     .option("--max-card-chars <n>", "card body characters sent per call before truncation", "12000")
+    .addHelpText(
+      "after",
+      "\nKeys come from the environment only: GEMINI_API_KEY, OPENAI_API_KEY (optional for local servers), OLLAMA_API_KEY (optional).\n" +
+        "Examples:\n" +
+        "  hf-se-atlas judge --run out/run --judge ollama --model qwen2.5:7b-instruct --dry-run\n" +
+        "  hf-se-atlas judge --run out/run --judge openai --model qwen2.5-7b-instruct --base-url http://127.0.0.1:8000/v1\n" +
+        "  hf-se-atlas judge --run out/run --judge gemini --only-uncertain",
+    )
     .action(async (options: JudgeOptions) => {
-      if (options.offline && options.gemini) throw new Error("choose one of --offline and --gemini");
-      const judge: JudgeChoice = options.offline ? "offline" : options.gemini ? "gemini" : "auto";
+      const selection = judgeSelectionOf(options);
       const corpusDir = corpusDirOf(options.run, options.corpus);
-      const result = await runRelevanceCheck({
+      const common = {
         runDir: options.run,
         corpusDir,
-        judge,
-        model: options.model,
+        ...selection,
         cacheDir: options.cacheDir,
         concurrency: options.concurrency,
         pricing: { inputPerMillion: number(options.priceInput, "--price-input"), outputPerMillion: number(options.priceOutput, "--price-output") },
         excerpt: { maxBodyChars: number(options.maxCardChars, "--max-card-chars") },
-      });
+      };
+      if (options.dryRun) {
+        const plan = await planRelevanceCheck({ ...common, warmup: options.warmup });
+        process.stdout.write(`${formatPlan(plan)}\n`);
+        // A judge that could not answer its warm-up would fail the run too: say so in the exit status.
+        const failed = plan.judges.find((j) => j.warmup?.error);
+        if (failed) throw new Error(`dry run: the warm-up of ${failed.label} failed: ${failed.warmup!.error}`);
+        return;
+      }
+      const result = await runRelevanceCheck(common);
       process.stdout.write(`${formatRelevance(result)}\n`);
+      const failed = mostlyFailed(result);
+      // No silent success: the verdicts are written for inspection, but the command fails.
+      if (failed) throw new Error(`${failed}; verdicts written to ${result.verdictsPath}`);
       // A run written by the funnel gets its last stage, so funnel.arrow reads end to end.
       if (isFunnelRun(options.run)) await recordRelevantCounts(options.run, relevantCountsOf(result), uncertainCountsOf(result));
       // A synthetic corpus knows the answer: report the judge's agreement with it.
       const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
       if (existsSync(truthPath)) {
-        const verdicts = readRows(result.verdictsPath, VERDICT_COLUMNS);
+        const verdicts = readVerdicts(result.verdictsPath);
         const rows = agreementRows(verdicts, groundTruthReference(verdicts, readGroundTruth(truthPath)), "ground-truth");
         await writeRows(join(validateDir(options.run), "agreement-ground-truth.arrow"), rows, AGREEMENT_COLUMNS);
         process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);

@@ -4,9 +4,9 @@ import type { Command } from "commander";
 import { PAPER_PILOTS } from "../../paper/reported";
 import { readCorpusBatches } from "../../corpus/store";
 import type { ModelRecord } from "../../corpus/record";
-import { VERDICT_COLUMNS, pairKey, readEvidence, readUnique, uncertainPairs } from "../../judges/stage-tables";
+import { pairKey, readEvidence, readUnique, readVerdicts, uncertainPairs } from "../../judges/stage-tables";
 import { activityCodeOf, loadTaxonomy } from "../../taxonomy/taxonomy";
-import { readRows, writeRows } from "../../util/arrow-table";
+import { writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";
 import { AGREEMENT_COLUMNS, agreementRows, consolidateLabels } from "../../validate/annotations";
 import { planPath, populationsOf, readAllLabels, readPlan, sheetPath, validateDir, writeLabels, writePlan } from "../../validate/pilot-files";
@@ -118,7 +118,7 @@ export function register(program: Command): void {
     .action(async (o: { run: string; primary: string }) => {
       const verdictsPath = join(o.run, "filter", "verdicts.arrow");
       if (!existsSync(verdictsPath)) throw new Error(`no ${verdictsPath}: run \`hf-se-atlas judge --run ${o.run}\` first`);
-      const verdicts = readRows(verdictsPath, VERDICT_COLUMNS);
+      const verdicts = readVerdicts(verdictsPath);
       const consolidated = consolidateLabels(readPlan(o.run), readAllLabels(o.run), o.primary);
       const rows = ["pilot", "holdout"].flatMap((set) => {
         const reference = consolidated.labels.filter((l) => l.set === set);
