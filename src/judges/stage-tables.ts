@@ -27,8 +27,9 @@ export const VERDICT_COLUMNS: TableSpec<RecordedVerdict> = [
   { name: "temperature", type: "float", nullable: true },
   { name: "seed", type: "int", nullable: true },
   { name: "outcome", type: "string", nullable: true },
-  { name: "reasons", type: "string[]" },
-  { name: "evidence", type: "string" },
+  // Null in files written by code that does not fill them in (the relevance stage always does).
+  { name: "reasons", type: "string[]", nullable: true },
+  { name: "evidence", type: "string", nullable: true },
 ];
 
 /**
