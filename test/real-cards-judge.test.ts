@@ -42,7 +42,9 @@ beforeAll(async () => {
     const labels = goldLabels(cards).map((g) => ({ id: g.id, activity: g.activity, relevant: g.relevant }));
     const evaluation = await evaluateOnDump(dump, labels, dir);
     results.set(split, evaluation);
-    process.stdout.write(`${formatPairScores(evaluation.scores, `offline judge on the ${split} cards (${cards.length} cards, ${labels.length} labelled pairs)`)}\n`);
+    process.stdout.write(
+      `${formatPairScores(evaluation.scores, `offline judge on the ${split} cards (${cards.length} cards, ${labels.length} labelled pairs)`)}\n`,
+    );
   }
 }, 600_000);
 

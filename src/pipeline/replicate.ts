@@ -106,7 +106,16 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const indexPath = join(options.outDir, "index.html");
   await writeFileAtomic(
     indexPath,
-    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems, selectionPage: SELECTION_PAGE }),
+    reportHtml({
+      title: "hf-se-atlas replication report",
+      synthetic: analyses.synthetic,
+      facts,
+      tables,
+      figures,
+      staticSkipped,
+      problems: analyses.problems,
+      selectionPage: SELECTION_PAGE,
+    }),
   );
   await writeFileAtomic(
     join(options.outDir, "replication.json"),
@@ -182,7 +191,14 @@ export function defaultStages(): PipelineStages {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
-      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
+      const result = await runRelevanceCheck({
+        runDir,
+        corpusDir,
+        taxonomy,
+        ...judge,
+        ...(offline ? { judge: "offline" as const, jury: undefined } : {}),
+        progress: process.stderr.isTTY ? undefined : "lines",
+      });
       const failed = mostlyFailed(result);
       if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
       await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
