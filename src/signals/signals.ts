@@ -8,8 +8,9 @@
  * - code-tag: a tag that says the model works on code ("code", "programming", ...), activity null.
  * - task-tag: a tag that names SE work of one activity ("text-to-sql" -> SI, "program-repair" -> SM).
  * - programming-language: a tag or `language:` value naming a programming language, or `language: code`.
- * - se-dataset: a dataset or benchmark of the curated list, from the card's datasets, the Hub's
- *   dataset: tags or model-index dataset names; one signal per activity of the entry.
+ * - se-dataset: a dataset or benchmark of the curated list, from the card's datasets and the Hub's
+ *   dataset: tags (labelled "training") or model-index dataset names ("benchmark"); one signal per
+ *   activity of the entry.
  * - id-word: a word of the model's own name ("coder", "sql", "commit"); the owner part is not read.
  * - base-model-word: the same, in the name of a base model (card base_model, Hub base_model: tags).
  * - task-in-id: a task phrase of the taxonomy in the model's name (with `phrases`).
@@ -175,7 +176,9 @@ export function seSignalsOf(record: ModelRecord, data: SeSignalData, options: Si
       kind: "se-dataset" as const,
       reference: entry.source,
     };
-    const label = `dataset ${entry.name} (${entry.use})`;
+    // Where a dataset appears says how the model used it: the card's datasets are what it was trained
+    // on, model-index results what it was evaluated on.
+    const label = `dataset ${entry.name} (${d.use ?? "training"})`;
     if (entry.activities.length === 0) push({ ...base, activity: null, label }, d.name);
     for (const activity of entry.activities) push({ ...base, activity, label }, d.name);
   }
