@@ -139,23 +139,33 @@ class UnitBuilder {
   append(text: string, source: string, cursor: number, limit: number, kind: CardProvenance): number {
     if (text.length === 0) return cursor;
     const code = KIND[kind];
-    const at = source.indexOf(text, cursor);
-    if (at >= 0 && at + text.length <= limit) {
+    const at = findWithin(source, text, cursor, limit);
+    if (at >= 0) {
       for (let i = 0; i < text.length; i++) this.push(text[i]!, at + i, code);
       return at + text.length;
     }
+    // Not verbatim (a decoded entity or escape): start where its first characters stand, if near.
+    const head = text.slice(0, Math.min(8, text.length));
+    const anchor = head.length < text.length ? findNear(source, head, cursor, limit) : -1;
+    if (anchor >= 0) cursor = anchor;
+    // Character by character (UTF-16 units: both halves of a surrogate pair map to their own
+    // positions), each looked for at most LOOKAHEAD characters ahead, so the cost stays linear.
     let position = cursor;
-    for (const ch of text) {
-      // `for...of` walks code points: both halves of a surrogate pair map to their own source positions.
-      for (let k = 0; k < ch.length; k++) {
-        const unit = ch[k]!;
-        const found = source.indexOf(unit, position);
-        if (found >= 0 && found < Math.min(limit, position + LOOKAHEAD)) {
-          this.push(unit, found, code);
-          position = found + 1;
-        } else {
-          this.push(unit, Math.min(position, Math.max(0, limit - 1)), code);
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      const stop = Math.min(limit, position + LOOKAHEAD);
+      let found = -1;
+      for (let j = position; j < stop; j++) {
+        if (source.charCodeAt(j) === unit) {
+          found = j;
+          break;
         }
+      }
+      if (found >= 0) {
+        this.push(text[i]!, found, code);
+        position = found + 1;
+      } else {
+        this.push(text[i]!, Math.min(position, Math.max(0, limit - 1)), code);
       }
     }
     return position;
@@ -231,8 +241,8 @@ class LayoutReader {
         }
         case "inline": {
           // Table cells (th / td): no line map of their own; they follow each other along the row.
-          const at = this.body.indexOf(token.content, cellCursor);
-          const start = at >= 0 && at < rowEnd ? at : cellCursor;
+          const at = findWithin(this.body, token.content, cellCursor, rowEnd);
+          const start = at >= 0 ? at : cellCursor;
           cellCursor = this.inline(token, "card.table", start, rowEnd);
           break;
         }
@@ -319,15 +329,15 @@ class LayoutReader {
           cursor = this.linkTarget(cursor, end, extras);
           break;
         case "html_inline": {
-          const at = this.body.indexOf(child.content, cursor);
-          const from = at >= 0 && at < end ? at : cursor;
+          const at = findWithin(this.body, child.content, cursor, end);
+          const from = at >= 0 ? at : cursor;
           const comment = /^<!--/.test(child.content);
           const unit = new UnitBuilder(comment ? "card.html-comment" : "card.html", this.sectionIndex);
           if (comment) appendComment(unit, child.content, this.body, from);
           else unit.append(child.content, this.body, from, end, "card.html");
           extras.push(unit);
           if (!comment && !INLINE_ELEMENTS.has(tagName(child.content))) text.separator(" ", from, provenance);
-          cursor = at >= 0 && at < end ? at + child.content.length : cursor;
+          cursor = at >= 0 ? at + child.content.length : cursor;
           break;
         }
         default:
@@ -377,8 +387,8 @@ class LayoutReader {
 
   /** An HTML block: comments, tags and the text between tags. */
   private html(content: string, start: number, end: number): void {
-    const at = this.body.indexOf(content, start);
-    const base = at >= 0 && at < end ? at : start;
+    const at = findWithin(this.body, content, start, end);
+    const base = at >= 0 ? at : start;
     const text = new UnitBuilder("card.prose", this.sectionIndex);
     const markup = new UnitBuilder("card.html", this.sectionIndex);
     const comments: UnitBuilder[] = [];
@@ -439,6 +449,32 @@ class LayoutReader {
     const unit = builder.build();
     if (unit) this.units.push(unit);
   }
+}
+
+/** How far ahead a piece is first looked for: pieces usually follow a few markup characters. */
+const NEAR = 256;
+/** A region this short is searched whole for a piece not found near. */
+const SHORT_REGION = 4096;
+
+/** Where `text` starts in `source` within the next NEAR characters (and before `to`), or -1. */
+function findNear(source: string, text: string, from: number, to: number): number {
+  const near = Math.min(to - text.length + 1, from + NEAR);
+  for (let p = from; p < near; p++) if (source.startsWith(text, p)) return p;
+  return -1;
+}
+
+/**
+ * Where `text` starts in `source` within [from, to), or -1: looked for just ahead (pieces follow a few
+ * markup characters), and anywhere in a short region. A long region (a huge paragraph) is not searched
+ * further: a piece not found near is not in the source verbatim (a decoded entity), and searching the
+ * rest of the card for every such piece would cost quadratic time.
+ */
+function findWithin(source: string, text: string, from: number, to: number): number {
+  if (text.length === 0 || to - from < text.length) return -1;
+  const near = findNear(source, text, from, to);
+  if (near >= 0 || to - from > SHORT_REGION) return near;
+  const at = source.slice(from, to).indexOf(text);
+  return at < 0 ? -1 : from + at;
 }
 
 /** The rendered text of an inline token: text, code and image alt text, line breaks as spaces. */
