@@ -295,7 +295,13 @@ export function decideOffline(
   // Task occurrences of this activity, unambiguous ones first (they feed the software score the ambiguous ones need).
   const taskItems = candidate.evidence.map((e) => occurrenceItem(e, activity, record, purpose, body, data, ambiguousNames));
   const clear = taskItems.filter((t) => !t.ambiguous);
-  for (const t of clear) items.push(t.item);
+  // A task says "software" once however often it is repeated: its strongest occurrence counts.
+  const strongest = new Map<string, EvidenceItem>();
+  for (const t of clear) if ((strongest.get(t.item.label)?.software ?? -1) < t.item.software) strongest.set(t.item.label, t.item);
+  for (const t of clear) {
+    if (strongest.get(t.item.label) !== t.item) t.item.software = 0;
+    items.push(t.item);
+  }
   const softwareSoFar = total(items.map((i) => i.software));
   for (const t of taskItems.filter((x) => x.ambiguous)) {
     const item = t.item;
