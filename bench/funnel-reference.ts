@@ -7,11 +7,11 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpusBatches } from "../src/corpus/store";
-import { hasCodeTag, OCCURRENCE_COLUMNS } from "../src/filter/outliers";
+import { hasCodeTag } from "../src/filter/outliers";
 import { runFunnel } from "../src/pipeline/funnel";
 import { searchFieldsOf } from "../src/search/fields";
+import { readRunTable } from "../src/run/files";
 import { defaultTaxonomyPath } from "../src/taxonomy/taxonomy";
-import { readRows } from "../src/util/arrow-table";
 import { referenceScript } from "./reference-dir";
 
 export interface SearchReferenceFigures {
@@ -55,7 +55,7 @@ export async function benchSearchReference(corpusDir: string, workDir: string): 
 
   const key = (o: { modelId: string; taskId: string; field: string; charStart: number; excludedBy: string | null }) =>
     `${o.modelId} ${o.taskId} ${o.field} @${o.charStart} -> ${o.excludedBy ?? "kept"}`;
-  const ours = new Set(readRows(join(runDir, "filter", "occurrences.arrow"), OCCURRENCE_COLUMNS).map(key));
+  const ours = new Set(readRunTable(runDir, "occurrences").map(key));
   const theirs = new Set(
     (JSON.parse(readFileSync(output, "utf8")) as { occurrences: Array<[string, string, string, number, string | null]> }).occurrences.map(
       ([modelId, taskId, field, charStart, excludedBy]) => key({ modelId, taskId, field, charStart, excludedBy }),

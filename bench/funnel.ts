@@ -5,9 +5,9 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { readCorpusBatches, readManifest } from "../src/corpus/store";
+import { MANIFEST_FILE, readCorpusBatches, readManifest } from "../src/corpus/store";
 import type { CardText } from "../src/filter/near-duplicates";
-import { readRows } from "../src/util/arrow-table";
+import { readRunTable } from "../src/run/files";
 import { runReference } from "./near-duplicates";
 import { generateDemoHub } from "../src/demo/generator";
 import { runFunnel, type FunnelResult } from "../src/pipeline/funnel";
@@ -20,7 +20,7 @@ const BENCH_SEED = 20250324;
 /** The generated Hub of `models` models, made on first use. */
 export async function benchHub(models: number, cacheDir = ".cache"): Promise<{ dir: string; generatedSeconds: number | null }> {
   const dir = join(cacheDir, `bench-hub-${models}`);
-  if (existsSync(join(dir, "manifest.json"))) {
+  if (existsSync(join(dir, MANIFEST_FILE))) {
     const manifest = await readManifest(dir);
     if (manifest.records === models) return { dir, generatedSeconds: null };
   }
@@ -70,7 +70,7 @@ export async function benchFunnel(models = PAPER_HUB_MODELS, workers?: number, c
  * the corpus) go through the Python reference, whose pairs and kept ids are compared with the run's.
  */
 async function nearDuplicateReference(runDir: string, corpusDir: string, threshold: number, workDir: string) {
-  const candidates = readRows<{ id: string }>(join(runDir, "filter", "candidates.arrow"));
+  const candidates = readRunTable(runDir, "candidates", ["id"]);
   const order = new Map(candidates.map((c, i) => [c.id, i]));
   const cards: CardText[] = new Array(candidates.length);
   for await (const batch of readCorpusBatches(corpusDir)) {
@@ -80,8 +80,8 @@ async function nearDuplicateReference(runDir: string, corpusDir: string, thresho
     }
   }
   const ours = {
-    pairs: readRows<{ original: string; variant: string; similarity: number }>(join(runDir, "filter", "near-duplicates.arrow")),
-    uniqueIds: readRows<{ id: string }>(join(runDir, "filter", "unique.arrow")).map((u) => u.id),
+    pairs: readRunTable(runDir, "nearDuplicates"),
+    uniqueIds: readRunTable(runDir, "unique", ["id"]).map((u) => u.id),
   };
   return { cards: cards.length, ...runReference(cards, ours, threshold, workDir) };
 }

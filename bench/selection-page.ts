@@ -16,6 +16,7 @@ import { LICENCE_GROUPS, licenceGroupOf, PAPER_WALKTHROUGH, PROGRAMMING_LANGUAGE
 import { licenseFamily } from "../src/analyse/licenses";
 import { PAPER_SELECTED_MODEL } from "../src/paper/reported";
 import { selectionClientPath, selectionPageHtml } from "../src/figures/selection-page";
+import { replicationLayout } from "../src/run/layout";
 import { CHROMIUM_ARGS, chromiumPath, chromiumUnavailable } from "../src/figures/static";
 import { ACTIVITY_CODES, ACTIVITY_NAMES, loadTaxonomy, type ActivityCode } from "../src/taxonomy/taxonomy";
 import { SeededRandom } from "../src/util/random";
@@ -159,7 +160,7 @@ export async function benchSelectionPage(options: { models?: number; dir?: strin
   const data = syntheticCatalogue(count);
   const html = selectionPageHtml(data, { reportHref: null, corpusLabel: "generated for the benchmark" });
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, "selection.html");
+  const path = replicationLayout(dir).selection;
   writeFileSync(path, html);
 
   // The page's own engine, in Node.

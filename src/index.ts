@@ -8,6 +8,7 @@ export * as card from "./corpus/card";
 export * as ingest from "./corpus/ingest";
 export * as store from "./corpus/store";
 export * as taxonomy from "./taxonomy/taxonomy";
+export * as run from "./run";
 export * as demo from "./demo";
 export * as collect from "./collect/collector";
 export * as prepare from "./prepare/preparer";

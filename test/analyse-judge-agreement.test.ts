@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { judgeAgreement, judgeStatements } from "../src/analyse/judge-agreement";
-import type { Verdict } from "../src/judges/candidate";
+import type { Verdict } from "../src/run/tables";
 
 const v = (id: string, activity: "SI" | "SM", outcome: "relevant" | "not-relevant" | "uncertain" | null, judge = "offline-rules/v3"): Verdict => ({
   id,

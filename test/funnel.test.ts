@@ -4,12 +4,10 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoHub, type DemoSummary } from "../src/demo/generator";
 import { readGroundTruth, GROUND_TRUTH_FILE } from "../src/demo/ground-truth";
-import { CANDIDATE_COLUMNS, modelsAfterOutliers, OCCURRENCE_COLUMNS, type Occurrence } from "../src/filter/outliers";
+import { modelsAfterOutliers } from "../src/filter/outliers";
 import { isFunnelRun, recordRelevantCounts, runFunnel, type FunnelResult } from "../src/pipeline/funnel";
-import { FUNNEL_COLUMNS, formatFunnel } from "../src/run/funnel-table";
-import { PROBLEM_COLUMNS } from "../src/pipeline/shard";
-import { TASK_MATCH_COLUMNS } from "../src/search/match";
-import { NEAR_DUPLICATES_SPEC } from "../src/filter/near-duplicates";
+import { FUNNEL, formatFunnel } from "../src/run/funnel-table";
+import { CANDIDATES, MATCHES, NEAR_DUPLICATES, OCCURRENCES, PROBLEMS, type Occurrence } from "../src/run/tables";
 import { readRows } from "../src/util/arrow-table";
 import { openCorpusWriter } from "../src/corpus/store";
 import { readTruthFacts, scoreRun } from "../src/evaluate/score";
@@ -83,15 +81,15 @@ describe("runFunnel on a generated demo Hub", () => {
   });
 
   it("keeps the tables consistent with each other", () => {
-    const occurrences = readRows<Occurrence>(join(runA(), "filter", "occurrences.arrow"), OCCURRENCE_COLUMNS);
-    const matches = readRows(join(runA(), "search", "matches.arrow"), TASK_MATCH_COLUMNS);
+    const occurrences = readRows<Occurrence>(join(runA(), "filter", "occurrences.arrow"), OCCURRENCES);
+    const matches = readRows(join(runA(), "search", "matches.arrow"), MATCHES);
     expect(matches).toEqual(occurrences.map(({ excludedBy, ...m }) => (void excludedBy, m)));
     expect(inline.outliers.occurrences).toBe(occurrences.length);
     expect(inline.outliers.excluded).toBe(occurrences.filter((o) => o.excludedBy !== null).length);
-    const candidates = readRows(join(runA(), "filter", "candidates.arrow"), CANDIDATE_COLUMNS);
+    const candidates = readRows(join(runA(), "filter", "candidates.arrow"), CANDIDATES);
     expect(candidates).toEqual(modelsAfterOutliers(occurrences));
-    const unique = readRows(join(runA(), "filter", "unique.arrow"), CANDIDATE_COLUMNS);
-    const pairs = readRows(join(runA(), "filter", "near-duplicates.arrow"), NEAR_DUPLICATES_SPEC);
+    const unique = readRows(join(runA(), "filter", "unique.arrow"), CANDIDATES);
+    const pairs = readRows(join(runA(), "filter", "near-duplicates.arrow"), NEAR_DUPLICATES);
     const uniqueIds = new Set(unique.map((u) => u.id));
     expect(unique.length + pairs.length).toBe(candidates.length);
     for (const p of pairs) {
@@ -99,7 +97,7 @@ describe("runFunnel on a generated demo Hub", () => {
       expect(uniqueIds.has(p.variant)).toBe(false);
       expect(p.similarity).toBeGreaterThanOrEqual(0.99);
     }
-    const funnel = readRows(join(runA(), "funnel.arrow"), FUNNEL_COLUMNS);
+    const funnel = readRows(join(runA(), "funnel.arrow"), FUNNEL);
     expect(funnel.find((r) => r.stage === "unique" && r.activity === "SI")).toEqual({ stage: "unique", activity: "SI", models: inline.counts.unique.SI, paperModels: 2993 });
     expect(funnel.find((r) => r.stage === "after-outliers" && r.activity === "all")?.paperModels).toBe(14_962);
     expect(formatFunnel(funnel)).toMatch(/^stage\s+all\s+RE/);
@@ -107,7 +105,7 @@ describe("runFunnel on a generated demo Hub", () => {
 
   it("finds the planted near-copies (ground truth duplicateOf)", () => {
     const truth = readGroundTruth(join(corpus, GROUND_TRUTH_FILE)).filter((t) => t.duplicateOf !== null);
-    const pairs = readRows(join(runA(), "filter", "near-duplicates.arrow"), NEAR_DUPLICATES_SPEC);
+    const pairs = readRows(join(runA(), "filter", "near-duplicates.arrow"), NEAR_DUPLICATES);
     const found = new Set(pairs.map((p) => `${p.original} <- ${p.variant}`));
     expect(truth.length).toBeGreaterThan(20);
     expect(truth.filter((t) => found.has(`${t.duplicateOf} <- ${t.id}`)).length).toBe(truth.length);
@@ -132,7 +130,7 @@ describe("runFunnel on a generated demo Hub", () => {
     const copy = join(root, "run-relevant");
     await runFunnel({ corpusDir: corpus, outDir: copy, workers: 1, progress: "silent" });
     const rows = await recordRelevantCounts(copy, relevant);
-    expect(readRows(join(copy, "funnel.arrow"), FUNNEL_COLUMNS)).toEqual(rows);
+    expect(readRows(join(copy, "funnel.arrow"), FUNNEL)).toEqual(rows);
     expect(rows.find((r) => r.stage === "relevant" && r.activity === "all")).toEqual({ stage: "relevant", activity: "all", models: 3, paperModels: 2205 });
     expect(rows.find((r) => r.stage === "unique" && r.activity === "all")?.models).toBe(inline.counts.unique.all);
     await expect(recordRelevantCounts(join(root, "nowhere"), relevant)).rejects.toThrow(/run the funnel first/);
@@ -148,7 +146,7 @@ describe("runFunnel on a generated demo Hub", () => {
   });
 
   it("records the records' problems with the model id", () => {
-    const problems = readRows(join(runA(), "problems.arrow"), PROBLEM_COLUMNS);
+    const problems = readRows(join(runA(), "problems.arrow"), PROBLEMS);
     const malformed = readGroundTruth(join(corpus, GROUND_TRUTH_FILE)).filter((t) => t.malformedYaml);
     expect(malformed.length).toBeGreaterThan(0);
     for (const t of malformed) expect(problems.some((p) => p.modelId === t.id && p.stage === "card")).toBe(true);

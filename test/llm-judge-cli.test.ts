@@ -8,11 +8,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sta
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { readVerdicts } from "../src/judges/stage-tables";
+import { readVerdicts } from "../src/run/files";
 import { CHARS_PER_TOKEN } from "../src/judges/cost";
 import { runFunnel } from "../src/pipeline/funnel";
 import { readRows } from "../src/util/arrow-table";
-import { COMPARISON_COLUMNS, DISAGREEMENT_COLUMNS } from "../src/validate/compare";
+import { COMPARISONS, DISAGREEMENTS } from "../src/validate/compare";
 import { cohenKappa } from "../src/validate/agreement";
 import { runCli, type CliRun } from "./support/cli";
 import { startFakeGemini, verdictAnswer } from "./support/fake-gemini";
@@ -409,7 +409,7 @@ describe("juries, only-uncertain and agreement", () => {
     expect(result.code).toBe(0);
     const a = readVerdicts(join(runA, "filter", "verdicts.arrow"));
     const b = readVerdicts(join(runB, "filter", "verdicts.arrow"));
-    const rows = readRows(join(runA, "validate", "agreement-judges.arrow"), COMPARISON_COLUMNS);
+    const rows = readRows(join(runA, "validate", "agreement-judges.arrow"), COMPARISONS);
     const all = rows.find((r) => r.scope === "all")!;
     const expected = cohenKappa(
       a.map((v) => v.relevant!),
@@ -418,7 +418,7 @@ describe("juries, only-uncertain and agreement", () => {
     expect(all.pairs).toBe(pairs);
     expect(all.kappa).toBeCloseTo(expected.kappa!, 12);
     expect(all.bothRelevant + all.onlyA + all.onlyB + all.neither).toBe(pairs);
-    const disagreements = readRows(join(runA, "validate", "disagreements-judges.arrow"), DISAGREEMENT_COLUMNS);
+    const disagreements = readRows(join(runA, "validate", "disagreements-judges.arrow"), DISAGREEMENTS);
     expect(disagreements.length).toBe(all.onlyA + all.onlyB);
     expect(disagreements.length).toBeGreaterThan(0);
     expect(disagreements[0]).toMatchObject({ a: "openai:qwen2.5-7b-instruct", b: "ollama:qwen2.5:7b-instruct" });

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { readCorpus } from "../src/corpus/store";
 import { generateDemoHub } from "../src/demo/generator";
 import { GROUND_TRUTH_FILE, readGroundTruth } from "../src/demo/ground-truth";
-import type { Verdict } from "../src/judges/candidate";
+import type { Verdict } from "../src/run/tables";
 import { OfflineRulesJudge, OFFLINE_JUDGE_LABEL } from "../src/judges/offline-rules";
 import { applyOutlierRules } from "../src/filter/outliers";
 import { createPreparer } from "../src/prepare/preparer";

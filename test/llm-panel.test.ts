@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
-import { NO_USAGE, type Candidate, type Judgement, type RecordedVerdict, type RelevanceJudge } from "../src/judges/candidate";
+import { NO_USAGE, type Candidate, type Judgement, type RelevanceJudge } from "../src/judges/candidate";
+import type { RecordedVerdict } from "../src/run/tables";
 import { VerdictCache, cacheKey } from "../src/judges/cache";
 import { isSelfHosted } from "../src/judges/cost";
 import { majorityVerdict } from "../src/judges/jury";
 import { outcomeOf } from "../src/judges/outcome";
-import { readVerdicts } from "../src/judges/stage-tables";
+import { readVerdicts } from "../src/run/files";
 import { buildPanel, parseJury } from "../src/pipeline/judge-panel";
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { writeRows, type TableSpec } from "../src/util/arrow-table";
@@ -273,8 +274,8 @@ describe("comparing label sets", () => {
       ...v(id, "ollama:qwen2.5:7b-instruct", i % 2 === 0),
       activity: "QA",
     }));
-    const { VERDICT_COLUMNS } = await import("../src/judges/stage-tables");
-    await writeRows(join(run, "filter", "verdicts.arrow"), verdicts, VERDICT_COLUMNS);
+    const { VERDICTS } = await import("../src/run/tables");
+    await writeRows(join(run, "filter", "verdicts.arrow"), verdicts, VERDICTS);
     await writePlan(
       run,
       ["m1", "m2", "m3", "m4"].map((id, i) => ({ id, activity: "QA", set: i < 3 ? "pilot" : "holdout", tasks: ["test generation"], reliability: false })),

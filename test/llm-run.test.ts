@@ -6,7 +6,8 @@ import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/
 import { openCorpusWriter } from "../src/corpus/store";
 import { VerdictCache } from "../src/judges/cache";
 import { NO_USAGE, type RelevanceJudge } from "../src/judges/candidate";
-import { pairKey, SE_MODEL_COLUMNS, uncertainPairs, VERDICT_COLUMNS } from "../src/judges/stage-tables";
+import { SE_MODELS, VERDICTS } from "../src/run/tables";
+import { pairKey, uncertainPairs } from "../src/run/files";
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { defaultPromptDir } from "../src/judges/prompt";
 import { readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
@@ -149,7 +150,7 @@ describe("runRelevanceCheck with the offline judge", () => {
       costUsd: 0,
     });
     expect(result.byActivity.SM).toEqual({ candidates: 2, relevant: 1, notRelevant: 0, uncertain: 1, errors: 0 });
-    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(verdicts.map((v) => [v.id, v.activity, v.relevant, v.outcome])).toEqual([
       ["acme/coder", "SI", true, "relevant"],
       ["speech/ecapa", "QA", false, "not-relevant"],
@@ -167,7 +168,7 @@ describe("runRelevanceCheck with the offline judge", () => {
       ["task", "abstract", 0.5],
     );
     expect(verdicts[5]!.error).toMatch(/^ghost\/missing: not found in corpus/);
-    expect(readRows(join(run, "se-models.arrow"), SE_MODEL_COLUMNS)).toEqual([
+    expect(readRows(join(run, "se-models.arrow"), SE_MODELS)).toEqual([
       { id: "acme/coder", activities: ["SI"], tasks: ["code generation"] },
       { id: "both/repair-and-test", activities: ["QA", "SM"], tasks: ["test generation", "program repair"] },
     ]);
@@ -191,7 +192,7 @@ describe("runRelevanceCheck with the offline judge", () => {
   test("with onlyUncertain, the offline judge's uncertain pairs go on to another judge; its other verdicts stand", async () => {
     const run = await makeRun("offline-then-other", true);
     await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
-    const before = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const before = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     const only = uncertainPairs(run);
     expect([...only]).toEqual([pairKey("acme/fixer", "SM")]);
     const asked: string[] = [];
@@ -216,7 +217,7 @@ describe("runRelevanceCheck with the offline judge", () => {
     });
     expect(asked).toEqual(["acme/fixer SM"]);
     expect(result).toMatchObject({ relevant: 4, uncertain: 0, seModels: 3 });
-    const after = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const after = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     // Every other decided pair keeps the offline judge's verdict.
     const others = (rows: typeof after) => rows.filter((v) => v.id !== "acme/fixer" && v.error === null);
     expect(others(after)).toEqual(others(before));
@@ -291,7 +292,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     expect(first.usage).toEqual({ promptTokens: 10_000_000, outputTokens: 2_500_000, totalTokens: 12_500_000, calls: 5 });
     // 10M input at $0.75/M + 2.5M output at $3.75/M (gemini-3.8-flash's list price in the table).
     expect(first.costUsd).toBeCloseTo(7.5 + 9.375, 10);
-    const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(
       written
         .filter((v) => v.error === null)
@@ -336,7 +337,7 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     };
     const broken = await runRelevanceCheck(options);
     expect(broken.errors).toBe(6);
-    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICT_COLUMNS);
+    const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
     expect(verdicts[0]!.error).toMatch(/^acme\/coder \(SI\): gemini:gemini-3\.8-flash: HTTP 503: UNAVAILABLE/);
     expect(VerdictCache.open(cacheDir).size).toBe(0);
     failing = false;

@@ -5,10 +5,9 @@ import { rowDot, sklearnTokens, tfidfVectors, type TfidfMatrix } from "../src/fi
 import {
   findNearDuplicates,
   similarRowPairs,
-  NEAR_DUPLICATES_SPEC,
   type CardText,
-  type NearDuplicatePair,
 } from "../src/filter/near-duplicates";
+import { NEAR_DUPLICATES, type NearDuplicatePair } from "../src/run/tables";
 import { readRows, writeRows } from "../src/util/arrow-table";
 import { SeededRandom } from "../src/util/random";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -301,8 +300,8 @@ describe("near-identical cards: grouping rules", () => {
         { id: "p/1", createdAt: "2021-01-01T00:00:00Z", text: card },
         { id: "p/2", createdAt: "2021-01-02T00:00:00Z", text: card },
       ]).pairs;
-      await writeRows(join(dir, "near-duplicates.arrow"), pairs, NEAR_DUPLICATES_SPEC);
-      expect(readRows(join(dir, "near-duplicates.arrow"), NEAR_DUPLICATES_SPEC)).toEqual(pairs);
+      await writeRows(join(dir, "near-duplicates.arrow"), pairs, NEAR_DUPLICATES);
+      expect(readRows(join(dir, "near-duplicates.arrow"), NEAR_DUPLICATES)).toEqual(pairs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { createPreparer } from "../src/prepare/preparer";
 import { compileTaxonomy } from "../src/search/phrases";
-import { searchRecord, type TaskMatch } from "../src/search/match";
+import { searchRecord } from "../src/search/match";
+import { OCCURRENCES, type TaskMatch } from "../src/run/tables";
 import { loadTaxonomy } from "../src/taxonomy/taxonomy";
 import { rowsToTable, tableToRows } from "../src/util/arrow-table";
 import {
@@ -24,7 +25,6 @@ import {
   logTrainingLog,
   logTrainLog,
   modelsAfterOutliers,
-  OCCURRENCE_COLUMNS,
   OUTLIER_RULES,
   outlierShare,
   type RuleContext,
@@ -157,7 +157,7 @@ describe("applyOutlierRules end to end", () => {
 
   test("occurrences round-trip through the Arrow column spec", () => {
     const occurrences = run(modelWithCard("acme/config", cardFixture("config-dump.md")));
-    expect(tableToRows(rowsToTable(occurrences, OCCURRENCE_COLUMNS), OCCURRENCE_COLUMNS)).toEqual(occurrences);
+    expect(tableToRows(rowsToTable(occurrences, OCCURRENCES), OCCURRENCES)).toEqual(occurrences);
   });
 });
 

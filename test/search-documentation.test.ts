@@ -3,11 +3,8 @@ import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { createPreparer } from "../src/prepare/preparer";
 import { compileTaxonomy } from "../src/search/phrases";
 import { searchRecord } from "../src/search/match";
-import {
-  DOCUMENTATION_COLUMNS,
-  summariseDocumentation,
-  type DocumentationRow,
-} from "../src/search/documentation";
+import { summariseDocumentation } from "../src/search/documentation";
+import { DOCUMENTATION, type DocumentationRow } from "../src/run/tables";
 import { loadTaxonomy } from "../src/taxonomy/taxonomy";
 import { rowsToTable, tableToRows } from "../src/util/arrow-table";
 import { modelWithCard } from "./fixtures/search/records";
@@ -85,6 +82,6 @@ describe("summariseDocumentation", () => {
   });
 
   test("rows round-trip through the Arrow column spec", () => {
-    expect(tableToRows(rowsToTable(rows, DOCUMENTATION_COLUMNS), DOCUMENTATION_COLUMNS)).toEqual(rows);
+    expect(tableToRows(rowsToTable(rows, DOCUMENTATION), DOCUMENTATION)).toEqual(rows);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { emptyRecord } from "../src/corpus/record";
 import { createPreparer } from "../src/prepare/preparer";
 import { compileTaxonomy } from "../src/search/phrases";
-import { searchRecord, TASK_MATCH_COLUMNS, type TaskMatch } from "../src/search/match";
+import { searchRecord } from "../src/search/match";
+import { MATCHES, type TaskMatch } from "../src/run/tables";
 import { searchFieldsOf } from "../src/search/fields";
 import { loadTaxonomy, parseTaxonomy } from "../src/taxonomy/taxonomy";
 import { rowsToTable, tableToRows } from "../src/util/arrow-table";
@@ -150,11 +151,11 @@ describe("searchRecord", () => {
     const { before, after } = matches[0]!;
     expect(before).toBe(`${"😀".repeat(19)}x `);
     expect(after).toBe(` ${"😀".repeat(19)}`);
-    expect(tableToRows(rowsToTable(matches, TASK_MATCH_COLUMNS), TASK_MATCH_COLUMNS)).toEqual(matches);
+    expect(tableToRows(rowsToTable(matches, MATCHES), MATCHES)).toEqual(matches);
   });
 
   test("match rows round-trip through the Arrow column spec", () => {
     const { matches } = searchRecord(modelWithCard("acme/codehelper", cardFixture("code-assistant.md")), compiled, preparer);
-    expect(tableToRows(rowsToTable(matches, TASK_MATCH_COLUMNS), TASK_MATCH_COLUMNS)).toEqual(matches);
+    expect(tableToRows(rowsToTable(matches, MATCHES), MATCHES)).toEqual(matches);
   });
 });

@@ -6,14 +6,22 @@ import { emptyRecord, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { rowsToCsv, readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
 import { parseCsv } from "../src/validate/csv";
-import { AGREEMENT_COLUMNS } from "../src/validate/annotations";
-import { PILOT_ROW_COLUMNS } from "../src/validate/pilot-files";
+import { AGREEMENT } from "../src/validate/annotations";
+import { PILOT_PLAN } from "../src/validate/sample";
 import { GROUND_TRUTH_SPEC, type GroundTruthRow } from "../src/demo/ground-truth";
 import { corpusDirOf } from "../src/cli/commands/judge";
 import { runCli } from "./support/cli";
 
-interface UniqueRow { id: string; activities: string[]; tasks: string[] }
-const UNIQUE_SPEC: TableSpec<UniqueRow> = [{ name: "id", type: "string" }, { name: "activities", type: "string[]" }, { name: "tasks", type: "string[]" }];
+interface UniqueRow {
+  id: string;
+  activities: string[];
+  tasks: string[];
+}
+const UNIQUE_SPEC: TableSpec<UniqueRow> = [
+  { name: "id", type: "string" },
+  { name: "activities", type: "string[]" },
+  { name: "tasks", type: "string[]" },
+];
 
 let base = "";
 let run = "";
@@ -36,17 +44,39 @@ beforeAll(async () => {
   const writer = await openCorpusWriter(corpus, { synthetic: true, createdBy: "pilot cli test" });
   for (const m of models) await writer.add(m.record);
   await writer.close();
-  await writeRows(join(run, "filter", "unique.arrow"), models.map((m) => m.row), UNIQUE_SPEC);
+  await writeRows(
+    join(run, "filter", "unique.arrow"),
+    models.map((m) => m.row),
+    UNIQUE_SPEC,
+  );
   // Ground truth beside the corpus: the judge command reports its agreement with it. One model is
   // planted as SE although its card says speaker verification, so the judge disagrees on exactly one (lab/m39).
   const truth: GroundTruthRow[] = models.map((m, index) => {
     const isSe = index % 2 === 0 || m.row.id === "lab/m39";
     return {
-      id: m.row.id, index, createdAt: "2024-01-01T00:00:00Z", role: isSe ? "se" : "trap", documentation: "card-with-se",
-      plantedTasks: ["qa.verification"], plantedSources: ["card"], plantedEvidence: [], abstractOnly: false, outlierOnly: false,
-      keptTasks: ["qa.verification"], candidateActivities: ["QA"], traps: isSe ? [] : ["speaker-verification"], duplicateOf: null,
-      isSe, seActivities: isSe ? ["QA"] : [], seTasks: isSe ? ["qa.verification"] : [], expectedFinal: isSe, language: "en",
-      crlf: false, malformedYaml: false, reportsBenchmarks: false, reportsEnergy: false,
+      id: m.row.id,
+      index,
+      createdAt: "2024-01-01T00:00:00Z",
+      role: isSe ? "se" : "trap",
+      documentation: "card-with-se",
+      plantedTasks: ["qa.verification"],
+      plantedSources: ["card"],
+      plantedEvidence: [],
+      abstractOnly: false,
+      outlierOnly: false,
+      keptTasks: ["qa.verification"],
+      candidateActivities: ["QA"],
+      traps: isSe ? [] : ["speaker-verification"],
+      duplicateOf: null,
+      isSe,
+      seActivities: isSe ? ["QA"] : [],
+      seTasks: isSe ? ["qa.verification"] : [],
+      expectedFinal: isSe,
+      language: "en",
+      crlf: false,
+      malformedYaml: false,
+      reportsBenchmarks: false,
+      reportsEnergy: false,
     };
   });
   await writeRows(join(corpus, "ground-truth.arrow"), truth, GROUND_TRUTH_SPEC);
@@ -77,13 +107,13 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
     expect(await cli("judge", "--run", run, "--offline")).toBe(0);
     expect(out).toContain("judge offline-rules/v3: 40 pairs, 20 relevant, 20 not, 0 uncertain, 0 errors");
     expect(out).toContain("offline-rules/v3 vs the synthetic ground truth");
-    const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT_COLUMNS);
+    const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT);
     // 20 yes/yes, 0 yes/no, 1 no/yes, 19 no/no.
     expect(truthRows.find((r) => r.scope === "QA")).toMatchObject({ pairs: 40, precision: 1, recall: 20 / 21 });
     expect(truthRows.find((r) => r.scope === "QA")!.kappa).toBeCloseTo(0.95, 2);
 
     expect(await cli("pilot", "sample", "--run", run, "--seed", "7", "--holdout", "4")).toBe(0);
-    const plan = readRows(join(run, "validate", "pilot-plan.arrow"), PILOT_ROW_COLUMNS);
+    const plan = readRows(join(run, "validate", "pilot-plan.arrow"), PILOT_PLAN);
     // Cochran for N = 40 is 37; the held-out set takes the remaining 3.
     expect(plan.filter((r) => r.set === "pilot")).toHaveLength(37);
     expect(plan.filter((r) => r.set === "holdout")).toHaveLength(3);
@@ -100,7 +130,11 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
 
     // A mislabels one reliability row; B and C outvote A there.
     const wrong = reliable[0]!;
-    for (const [who, flip] of [["A", new Set([wrong])], ["B", new Set<string>()], ["C", new Set<string>()]] as const) {
+    for (const [who, flip] of [
+      ["A", new Set([wrong])],
+      ["B", new Set<string>()],
+      ["C", new Set<string>()],
+    ] as const) {
       const file = join(base, `${who}-filled.csv`);
       writeFileSync(file, fill(readFileSync(join(run, "validate", "sheets", `${who}.csv`), "utf8"), flip));
       expect(await cli("pilot", "import", file, "--run", run, "--annotator", who)).toBe(0);
@@ -110,7 +144,7 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
     expect(await cli("pilot", "import", bad, "--run", run, "--annotator", "D")).toBe(1);
 
     expect(await cli("pilot", "kappa", "--run", run)).toBe(0);
-    const agreement = readRows(join(run, "validate", "agreement.arrow"), AGREEMENT_COLUMNS);
+    const agreement = readRows(join(run, "validate", "agreement.arrow"), AGREEMENT);
     const qa = agreement.find((r) => r.scope === "QA" && r.set === "pilot")!;
     expect(qa).toMatchObject({ pairs: 37, kappa: 1, paperKappa: 0.81 });
     expect(agreement.find((r) => r.scope === "all" && r.set === "holdout")).toMatchObject({ pairs: 3, paperKappa: 0.88 });

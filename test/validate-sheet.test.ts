@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { emptyRecord } from "../src/corpus/record";
-import type { Verdict } from "../src/judges/candidate";
+import type { Verdict } from "../src/run/tables";
 import { agreementRows, consolidateLabels, groundTruthReference } from "../src/validate/annotations";
 import { parseCsv } from "../src/validate/csv";
 import type { PilotRow } from "../src/validate/sample";

@@ -1,13 +1,15 @@
 /** Every research-question analysis of one run, in the paper's order. */
+import { RUN_FILES } from "../run/layout";
 import { ACTIVITY_CODES, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
-import type { DocumentationSummaryRow } from "../search/documentation";
+import type { RunInfo } from "../run/run-info";
+import type { DocumentationSummaryRow } from "../run/tables";
 import { topBaseModels, type BaseModelAnalysis } from "./base-models";
 import { benchmarkReporting, type BenchmarkAnalysis } from "./benchmarks";
 import { activityCooccurrence, type CooccurrenceRow } from "./cooccurrence";
 import { topDatasetsPerActivity, type DatasetRow } from "./datasets";
 import { documentationTable } from "./documentation";
 import type { SelectionCandidate } from "./selection";
-import { readFunnel, funnelTable, type FunnelRow } from "./funnel";
+import { readFunnel, funnelTable, type FunnelReportRow } from "./funnel";
 import { activityTotals, quarterlyGrowth, type ActivityTotalRow, type QuarterlyRow } from "./growth";
 import { headlineTable, type HeadlineRow } from "./headline";
 import { licensesByActivity, type LicenseRow } from "./licenses";
@@ -27,7 +29,7 @@ export interface RunAnalyses {
   headline: AnalysisTable<HeadlineRow>;
   activityTotals: AnalysisTable<ActivityTotalRow>;
   documentation: AnalysisTable<DocumentationSummaryRow> | null;
-  funnel: AnalysisTable<FunnelRow> | null;
+  funnel: AnalysisTable<FunnelReportRow> | null;
   outliers: AnalysisTable<OutlierMeasureRow> | null;
   pilots: AnalysisTable<PilotSizeRow>;
   kappa: AnalysisTable<KappaRow> | null;
@@ -90,14 +92,14 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
 }
 
 /** The analyses should name tasks with the taxonomy the run searched for; say so when they differ. */
-export function taxonomyMismatch(runInfo: Record<string, unknown> | null, taxonomy: Taxonomy): string[] {
-  const used = runInfo?.taxonomy as { name?: unknown; version?: unknown; tasks?: unknown } | undefined;
+export function taxonomyMismatch(runInfo: { taxonomy?: Pick<RunInfo["taxonomy"], "name" | "version" | "tasks"> } | null, taxonomy: Taxonomy): string[] {
+  const used = runInfo?.taxonomy;
   if (!used) return [];
   const same = used.name === taxonomy.name && used.version === taxonomy.version && used.tasks === taxonomy.tasks.length;
   return same
     ? []
     : [
-        `run.json: the run searched taxonomy ${String(used.name)} ${String(used.version)} (${String(used.tasks)} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`,
+        `${RUN_FILES.runInfo}: the run searched taxonomy ${used.name} ${used.version} (${used.tasks} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`,
       ];
 }
 

@@ -2,21 +2,24 @@
 import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_BASE_MODELS } from "../paper/reported";
 import { countBy, quarterOf, quarterRange, type AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface BaseModelRow {
-  rank: number;
-  baseModel: string;
-  models: number;
-  firstQuarter: string | null;
-  paper: number | null;
-}
+const TOP_BASE_MODELS = defineTable({
+  rank: col.int(),
+  baseModel: col.string(),
+  models: col.int(),
+  firstQuarter: col.string({ nullable: true }),
+  paper: col.int({ nullable: true }),
+});
+export type BaseModelRow = RowOf<typeof TOP_BASE_MODELS>;
 
-export interface BaseModelQuarterRow {
-  baseModel: string;
-  quarter: string;
-  newModels: number;
-  cumulative: number;
-}
+const BASE_MODELS_OVER_TIME = defineTable({
+  baseModel: col.string(),
+  quarter: col.string(),
+  newModels: col.int(),
+  cumulative: col.int(),
+});
+export type BaseModelQuarterRow = RowOf<typeof BASE_MODELS_OVER_TIME>;
 
 export interface BaseModelAnalysis {
   top: AnalysisTable<BaseModelRow>;
@@ -69,25 +72,14 @@ export function topBaseModels(
       name: "fig6-top-base-models",
       title: `Top ${limit} base models by number of SE models derived from them`,
       rows: top,
-      spec: [
-        { name: "rank", type: "int" },
-        { name: "baseModel", type: "string" },
-        { name: "models", type: "int" },
-        { name: "firstQuarter", type: "string", nullable: true },
-        { name: "paper", type: "int", nullable: true },
-      ],
+      spec: TOP_BASE_MODELS,
       notes,
     },
     overTime: {
       name: "fig6-base-models-over-time",
       title: "SE models derived from the top base models, cumulative per quarter",
       rows: series,
-      spec: [
-        { name: "baseModel", type: "string" },
-        { name: "quarter", type: "string" },
-        { name: "newModels", type: "int" },
-        { name: "cumulative", type: "int" },
-      ],
+      spec: BASE_MODELS_OVER_TIME,
       notes: [],
     },
   };

@@ -9,6 +9,7 @@ import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_BENCHMARKS, PAPER_BENCHMARK_SHARE } from "../paper/reported";
 import { countBy, share, type AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
 export interface MarkdownTable {
   header: string[];
@@ -129,23 +130,25 @@ export function benchmarksInCard(cardBody: string | null): string[] {
   return BENCHMARK_DICTIONARY.map((b) => b.name).filter((n) => found.has(n));
 }
 
-export interface BenchmarkRow {
-  rank: number;
-  benchmark: string;
+const TOP_BENCHMARKS = defineTable({
+  rank: col.int(),
+  benchmark: col.string(),
   /** Models of the chosen activity (SI by default, as in the paper's figure) reporting it. */
-  models: number;
+  models: col.int(),
   /** SE models of any activity reporting it. */
-  allSeModels: number;
-  paper: number | null;
-}
+  allSeModels: col.int(),
+  paper: col.int({ nullable: true }),
+});
+export type BenchmarkRow = RowOf<typeof TOP_BENCHMARKS>;
 
-export interface BenchmarkShareRow {
-  activity: string;
-  models: number;
-  reportingBenchmarks: number;
-  share: number;
-  paperShare: number | null;
-}
+const BENCHMARK_SHARES = defineTable({
+  activity: col.string(),
+  models: col.int(),
+  reportingBenchmarks: col.int(),
+  share: col.float(),
+  paperShare: col.float({ nullable: true }),
+});
+export type BenchmarkShareRow = RowOf<typeof BENCHMARK_SHARES>;
 
 export interface BenchmarkAnalysis {
   top: AnalysisTable<BenchmarkRow>;
@@ -186,26 +189,14 @@ export function benchmarkReporting(
       name: "fig9-top-benchmarks",
       title: `Top ${limit} benchmarks reported in tables of ${activity} model cards`,
       rows,
-      spec: [
-        { name: "rank", type: "int" },
-        { name: "benchmark", type: "string" },
-        { name: "models", type: "int" },
-        { name: "allSeModels", type: "int" },
-        { name: "paper", type: "int", nullable: true },
-      ],
+      spec: TOP_BENCHMARKS,
       notes: [`Benchmarks are recognised from a dictionary of ${BENCHMARK_DICTIONARY.length} names in the header and first column of markdown tables.`],
     },
     shares: {
       name: "fig9-benchmark-share",
       title: "Share of SE models whose card reports benchmarks in a table",
       rows: shares,
-      spec: [
-        { name: "activity", type: "string" },
-        { name: "models", type: "int" },
-        { name: "reportingBenchmarks", type: "int" },
-        { name: "share", type: "float" },
-        { name: "paperShare", type: "float", nullable: true },
-      ],
+      spec: BENCHMARK_SHARES,
       notes: [],
     },
     perModel,

@@ -3,16 +3,18 @@ import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { SeModel } from "./facts";
 import { PAPER_SD_ALSO_SI } from "../paper/reported";
 import { share, type AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface CooccurrenceRow {
-  a: ActivityCode;
-  b: ActivityCode;
+const COOCCURRENCE = defineTable({
+  a: col.string<ActivityCode>(),
+  b: col.string<ActivityCode>(),
   /** Models classified under both activities. */
-  models: number;
+  models: col.int(),
   /** Share of `a`'s models that are also `b` (directional; both directions are listed). */
-  shareOfA: number;
-  paperShareOfA: number | null;
-}
+  shareOfA: col.float(),
+  paperShareOfA: col.float({ nullable: true }),
+});
+export type CooccurrenceRow = RowOf<typeof COOCCURRENCE>;
 
 export function activityCooccurrence(seModels: readonly SeModel[]): AnalysisTable<CooccurrenceRow> {
   const totals = new Map<ActivityCode, number>(ACTIVITY_CODES.map((a) => [a, 0]));
@@ -38,13 +40,7 @@ export function activityCooccurrence(seModels: readonly SeModel[]): AnalysisTabl
     name: "fig5-activity-cooccurrence",
     title: "Activity co-occurrence among cross-activity SE models",
     rows,
-    spec: [
-      { name: "a", type: "string" },
-      { name: "b", type: "string" },
-      { name: "models", type: "int" },
-      { name: "shareOfA", type: "float" },
-      { name: "paperShareOfA", type: "float", nullable: true },
-    ],
+    spec: COOCCURRENCE,
     notes: [`${crossActivity} of ${seModels.length} SE models serve more than one activity. The paper reports SI-SM as the strongest pair.`],
   };
 }

@@ -3,16 +3,18 @@ import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_DATASETS } from "../paper/reported";
 import { countBy, type AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface DatasetRow {
-  activity: ActivityCode;
-  rank: number;
-  dataset: string;
-  models: number;
+const TOP_DATASETS = defineTable({
+  activity: col.string<ActivityCode>(),
+  rank: col.int(),
+  dataset: col.string(),
+  models: col.int(),
   /** Other activities whose SE models also name this dataset (the paper marks such reuse). */
-  alsoUsedBy: string[];
-  paper: number | null;
-}
+  alsoUsedBy: col.strings(),
+  paper: col.int({ nullable: true }),
+});
+export type DatasetRow = RowOf<typeof TOP_DATASETS>;
 
 export function topDatasetsPerActivity(
   seModels: readonly SeModel[],
@@ -51,14 +53,7 @@ export function topDatasetsPerActivity(
     name: "fig7-top-datasets",
     title: `Top ${perActivity} training datasets per activity`,
     rows,
-    spec: [
-      { name: "activity", type: "string" },
-      { name: "rank", type: "int" },
-      { name: "dataset", type: "string" },
-      { name: "models", type: "int" },
-      { name: "alsoUsedBy", type: "string[]" },
-      { name: "paper", type: "int", nullable: true },
-    ],
+    spec: TOP_DATASETS,
     notes,
   };
 }

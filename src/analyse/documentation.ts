@@ -1,5 +1,5 @@
 /** RQ1.1 (Table VI): documentation status over all models, beside the paper's counts. */
-import { DOCUMENTATION_SUMMARY_COLUMNS, type DocumentationSummaryRow } from "../search/documentation";
+import { DOCUMENTATION_SUMMARY, type DocumentationSummaryRow } from "../run/tables";
 import type { AnalysisTable } from "./table";
 import { PAPER_HUB_MODELS } from "../paper/reported";
 import { fmt } from "../util/format";
@@ -10,7 +10,7 @@ export function documentationTable(summary: DocumentationSummaryRow[]): Analysis
     name: "table6-documentation",
     title: "Documentation status of all models: cards and arXiv abstracts",
     rows: summary,
-    spec: DOCUMENTATION_SUMMARY_COLUMNS,
+    spec: DOCUMENTATION_SUMMARY,
     notes: [`Percentages are of all models in the corpus; the paper's are of ${fmt(PAPER_HUB_MODELS)} Hub models.`],
   };
 }

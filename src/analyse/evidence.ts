@@ -5,10 +5,10 @@
  * run-data.ts) for the SE models only, column by column, so a full-Hub run's match table is scanned
  * once without turning every row into an object.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Vector } from "apache-arrow";
-import type { Verdict } from "../judges/candidate";
+import { hasRunTable, runTablePath } from "../run/files";
+import { RUN_FILES } from "../run/layout";
+import type { Verdict } from "../run/tables";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { readArrowFile } from "../util/arrow-table";
 import type { SeModel } from "./facts";
@@ -47,7 +47,7 @@ export interface ModelEvidence {
 export interface RunEvidence {
   /** Whether the match table carries a `provenance` column. */
   hasProvenance: boolean;
-  /** Which match table was read (`filter/occurrences.arrow`, `search/matches.arrow`), or null when neither exists. */
+  /** Which match table was read (the run's occurrences, else its matches, as RUN_FILES names them), or null when neither exists. */
   matchTable: string | null;
   byModel: Map<string, ModelEvidence>;
 }
@@ -77,11 +77,12 @@ export function loadRunEvidence(runDir: string, seModels: readonly SeModel[], ve
   const models = new Map(seModels.map((m) => [m.id, m]));
   const byModel = new Map<string, ModelEvidence>(seModels.map((m) => [m.id, emptyEvidence()]));
 
-  // Task occurrences: occurrences.arrow has the outlier rule's verdict; matches.arrow is the fallback.
-  const matchTable = ["filter/occurrences.arrow", "search/matches.arrow"].find((f) => existsSync(join(runDir, f))) ?? null;
+  // Task occurrences: the occurrences have the outlier rule's verdict; the matches are the fallback.
+  const matchName = (["occurrences", "matches"] as const).find((name) => hasRunTable(runDir, name)) ?? null;
+  const matchTable = matchName ? RUN_FILES[matchName] : null;
   let hasProvenance = false;
-  if (matchTable) {
-    const table = readArrowFile(join(runDir, matchTable));
+  if (matchName) {
+    const table = readArrowFile(runTablePath(runDir, matchName));
     const column = (name: string): Vector | null => table.getChild(name);
     const [modelId, taskId, task, activity, source, field, raw, before, after] = [
       "modelId",
@@ -97,7 +98,7 @@ export function loadRunEvidence(runDir: string, seModels: readonly SeModel[], ve
     const excludedBy = column("excludedBy");
     const provenance = column("provenance");
     hasProvenance = provenance !== null;
-    if (!modelId) throw new Error(`${join(runDir, matchTable)} has no column "modelId"`);
+    if (!modelId) throw new Error(`${runTablePath(runDir, matchName)} has no column "modelId"`);
     const kept = new Map<string, MatchEvidence[]>();
     const excluded = new Map<string, Map<string, number>>();
     for (let i = 0; i < table.numRows; i++) {
@@ -141,8 +142,8 @@ export function loadRunEvidence(runDir: string, seModels: readonly SeModel[], ve
     }
   }
 
-  const duplicatesPath = join(runDir, "filter", "near-duplicates.arrow");
-  if (existsSync(duplicatesPath)) {
+  const duplicatesPath = runTablePath(runDir, "nearDuplicates");
+  if (hasRunTable(runDir, "nearDuplicates")) {
     const table = readArrowFile(duplicatesPath);
     const [original, variant, similarity] = ["original", "variant", "similarity"].map((name) => {
       const vector = table.getChild(name);

@@ -8,7 +8,7 @@ import type { ModelRecord } from "../corpus/record";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import { errorMessage } from "../util/text";
 
-/** A final SE model as `se-models.arrow` stores it. */
+/** A final SE model as the run's SE models table stores it, activities read as codes. */
 export interface SeModel {
   id: string;
   activities: ActivityCode[];

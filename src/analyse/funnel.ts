@@ -1,42 +1,37 @@
-/** RQ1.2: the funnel (models left after each stage), read from the run's `funnel.arrow`. */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { paperFigure } from "../run/funnel-table";
+/** RQ1.2: the funnel (models left after each stage), from the run's funnel table. */
+import { readRunTableIfPresent } from "../run/files";
+import { paperFigure, type FunnelRow } from "../run/funnel-table";
+import { RUN_FILES } from "../run/layout";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
-import { readRows } from "../util/arrow-table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 import type { SeModel } from "./facts";
 import type { AnalysisTable } from "./table";
 import { PAPER_FUNNEL } from "../paper/reported";
 import { fmt } from "../util/format";
 
-export interface FunnelRow {
-  stage: string;
-  /** Null (or "all") for the overall count; an activity code for per-activity rows. */
-  activity: string | null;
-  models: number;
-  paper: number | null;
+/** The report's funnel table: the run's funnel, the overall rows without an activity. */
+const FUNNEL_REPORT = defineTable({
+  stage: col.string(),
+  /** Null for the overall count; an activity code for per-activity rows. */
+  activity: col.string({ nullable: true }),
+  models: col.int(),
+  paper: col.int({ nullable: true }),
+});
+export type FunnelReportRow = RowOf<typeof FUNNEL_REPORT>;
+
+/** The run's funnel rows as the report shows them ("all", or an empty activity, becomes null). */
+export function funnelReportRows(rows: readonly FunnelRow[]): FunnelReportRow[] {
+  return rows.map((row) => ({
+    stage: row.stage,
+    activity: row.activity !== "" && row.activity.toLowerCase() !== "all" ? row.activity : null,
+    models: row.models,
+    paper: row.paperModels,
+  }));
 }
 
-/**
- * Normalise funnel rows. The funnel stage owns the file's exact columns; we need stage, activity,
- * models and the paper's figure (a column whose name starts with "paper").
- */
-export function funnelRowsOf(raw: ReadonlyArray<Record<string, unknown>>, file = "funnel.arrow"): FunnelRow[] {
-  return raw.map((row, i) => {
-    const stage = row.stage;
-    const models = row.models;
-    if (typeof stage !== "string" || typeof models !== "number") {
-      throw new Error(`${file} row ${i}: expected a string "stage" and a number "models", got ${JSON.stringify(row)}`);
-    }
-    const paperKey = Object.keys(row).find((k) => /^paper/i.test(k) && (typeof row[k] === "number" || row[k] === null));
-    const activity = typeof row.activity === "string" && row.activity !== "" && row.activity.toLowerCase() !== "all" ? row.activity : null;
-    return { stage, activity, models, paper: paperKey ? (row[paperKey] as number | null) : null };
-  });
-}
-
-export function readFunnel(runDir: string): FunnelRow[] | null {
-  const path = join(runDir, "funnel.arrow");
-  return existsSync(path) ? funnelRowsOf(readRows<Record<string, unknown>>(path), path) : null;
+export function readFunnel(runDir: string): FunnelReportRow[] | null {
+  const rows = readRunTableIfPresent(runDir, "funnel");
+  return rows ? funnelReportRows(rows) : null;
 }
 
 /** The stage name the funnel uses for the final SE models. */
@@ -46,10 +41,10 @@ export const FINAL_STAGE = "relevant";
 export const UNCERTAIN_STAGE = "uncertain";
 
 /**
- * The funnel with its last stage: when funnel.arrow stops before the relevance check (it is written
- * by the funnel, before the judge runs), the final counts come from se-models.arrow.
+ * The funnel with its last stage: when the funnel table stops before the relevance check (it is
+ * written by the funnel, before the judge runs), the final counts come from the SE models table.
  */
-export function funnelTable(rows: readonly FunnelRow[], seModels?: readonly SeModel[]): AnalysisTable<FunnelRow> {
+export function funnelTable(rows: readonly FunnelReportRow[], seModels?: readonly SeModel[]): AnalysisTable<FunnelReportRow> {
   const all = [...rows];
   const notes: string[] = [];
   if (seModels && !rows.some((r) => r.stage === FINAL_STAGE)) {
@@ -57,7 +52,7 @@ export function funnelTable(rows: readonly FunnelRow[], seModels?: readonly SeMo
     for (const a of ACTIVITY_CODES) {
       all.push({ stage: FINAL_STAGE, activity: a, models: seModels.filter((m) => m.activities.includes(a)).length, paper: paperFigure(FINAL_STAGE, a) });
     }
-    notes.push(`The "${FINAL_STAGE}" stage is counted from se-models.arrow.`);
+    notes.push(`The "${FINAL_STAGE}" stage is counted from ${RUN_FILES.seModels}.`);
   }
   const uncertain = rows.find((r) => r.stage === UNCERTAIN_STAGE && r.activity === null);
   if (uncertain) {
@@ -69,12 +64,7 @@ export function funnelTable(rows: readonly FunnelRow[], seModels?: readonly SeMo
     name: "funnel",
     title: "Models left after each stage of the pipeline",
     rows: all,
-    spec: [
-      { name: "stage", type: "string" },
-      { name: "activity", type: "string", nullable: true },
-      { name: "models", type: "int" },
-      { name: "paper", type: "int", nullable: true },
-    ],
+    spec: FUNNEL_REPORT,
     notes: [
       `Paper: ${[PAPER_FUNNEL.collected, PAPER_FUNNEL.matched, PAPER_FUNNEL.afterOutliers, PAPER_FUNNEL.unique, PAPER_FUNNEL.seModels].map(fmt).join(" -> ")}.`,
       ...notes,

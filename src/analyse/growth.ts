@@ -3,22 +3,25 @@ import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_QUARTERLY_SI, PAPER_SI_OVER_NEXT } from "../paper/reported";
 import { preview, quarterOf, quarterRange, type AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface QuarterlyRow {
-  quarter: string;
-  activity: ActivityCode;
-  models: number;
+const QUARTERLY_GROWTH = defineTable({
+  quarter: col.string(),
+  activity: col.string<ActivityCode>(),
+  models: col.int(),
   /** The paper's count for this cell when its text gives one. */
-  paper: number | null;
-}
+  paper: col.int({ nullable: true }),
+});
+export type QuarterlyRow = RowOf<typeof QUARTERLY_GROWTH>;
 
-export interface ActivityTotalRow {
-  activity: ActivityCode;
-  models: number;
+const ACTIVITY_TOTALS = defineTable({
+  activity: col.string<ActivityCode>(),
+  models: col.int(),
   /** This activity's total divided by the next-largest activity's total (the largest only). */
-  ratioToNext: number | null;
-  paperRatioToNext: number | null;
-}
+  ratioToNext: col.float({ nullable: true }),
+  paperRatioToNext: col.float({ nullable: true }),
+});
+export type ActivityTotalRow = RowOf<typeof ACTIVITY_TOTALS>;
 
 export interface GrowthOptions {
   /** First quarter shown (the paper starts at 2020). */
@@ -68,12 +71,7 @@ export function quarterlyGrowth(
     name: "fig2-quarterly-growth",
     title: `SE models created per quarter since ${since}, by activity`,
     rows,
-    spec: [
-      { name: "quarter", type: "string" },
-      { name: "activity", type: "string" },
-      { name: "models", type: "int" },
-      { name: "paper", type: "int", nullable: true },
-    ],
+    spec: QUARTERLY_GROWTH,
     notes,
   };
 }
@@ -99,12 +97,7 @@ export function activityTotals(seModels: readonly SeModel[]): AnalysisTable<Acti
     name: "activity-totals",
     title: "SE models per activity (a model may serve several activities)",
     rows,
-    spec: [
-      { name: "activity", type: "string" },
-      { name: "models", type: "int" },
-      { name: "ratioToNext", type: "float", nullable: true },
-      { name: "paperRatioToNext", type: "float", nullable: true },
-    ],
+    spec: ACTIVITY_TOTALS,
     notes: ["The paper gives the SI lead as a lower bound (more than 20 times SM)."],
   };
 }

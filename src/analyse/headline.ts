@@ -9,14 +9,16 @@ import { NO_LICENSE } from "./licenses";
 import { NO_PIPELINE_TAG } from "./ml-tasks";
 import { PAPER_BENCHMARK_SHARE, PAPER_FUNNEL, PAPER_SD_ALSO_SI, PAPER_SI_OVER_NEXT } from "../paper/reported";
 import { share, totalsBy, type AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface HeadlineRow {
-  finding: string;
-  run: string;
-  paper: string;
+const HEADLINE_FINDINGS = defineTable({
+  finding: col.string(),
+  run: col.string(),
+  paper: col.string(),
   /** Whether the run shows the same pattern; null where a match is not meaningful (absolute counts). */
-  samePattern: boolean | null;
-}
+  samePattern: col.bool({ nullable: true }),
+});
+export type HeadlineRow = RowOf<typeof HEADLINE_FINDINGS>;
 
 const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 
@@ -72,12 +74,7 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
     name: "headline-findings",
     title: "The paper's findings beside this run",
     rows,
-    spec: [
-      { name: "finding", type: "string" },
-      { name: "run", type: "string" },
-      { name: "paper", type: "string" },
-      { name: "samePattern", type: "bool", nullable: true },
-    ],
+    spec: HEADLINE_FINDINGS,
     notes: ["samePattern compares the shape of a finding (which is first, which ratio holds), not absolute counts; it is empty where only counts differ by corpus size."],
   };
 }

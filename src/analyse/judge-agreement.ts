@@ -6,7 +6,7 @@
  * A verdict counts as "yes" only when its outcome is relevant; uncertain pairs count as "no" (the run
  * does not count them as SE) and are reported beside the agreement, never hidden.
  */
-import type { Verdict } from "../judges/candidate";
+import type { Verdict } from "../run/tables";
 import { outcomeOf } from "../judges/outcome";
 import { binaryScores, kappaBand } from "../validate/agreement";
 import type { AnalysisTable } from "./table";

@@ -4,6 +4,7 @@ import type { ModelFacts, SeModel } from "./facts";
 import { PAPER_LICENSES } from "../paper/reported";
 import { type AnalysisTable } from "./table";
 import { compareText } from "../util/text";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
 export const NO_LICENSE = "(none declared)";
 
@@ -25,13 +26,14 @@ export function licenseFamily(license: string): LicenseFamily {
   return "other";
 }
 
-export interface LicenseRow {
-  activity: ActivityCode;
-  license: string;
-  family: LicenseFamily;
-  models: number;
-  paper: number | null;
-}
+const LICENSES = defineTable({
+  activity: col.string<ActivityCode>(),
+  license: col.string(),
+  family: col.string<LicenseFamily>(),
+  models: col.int(),
+  paper: col.int({ nullable: true }),
+});
+export type LicenseRow = RowOf<typeof LICENSES>;
 
 export function licensesByActivity(
   seModels: readonly SeModel[],
@@ -55,13 +57,7 @@ export function licensesByActivity(
     name: "fig8-licenses",
     title: "Licences of SE models per activity",
     rows,
-    spec: [
-      { name: "activity", type: "string" },
-      { name: "license", type: "string" },
-      { name: "family", type: "string" },
-      { name: "models", type: "int" },
-      { name: "paper", type: "int", nullable: true },
-    ],
+    spec: LICENSES,
     notes: [`${undeclared} of ${seModels.length} SE models declare no licence; they are counted under "${NO_LICENSE}".`],
   };
 }

@@ -3,14 +3,16 @@ import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
 import { totalsBy, type AnalysisTable } from "./table";
 import { compareText } from "../util/text";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
 export const NO_PIPELINE_TAG = "(no pipeline tag)";
 
-export interface ActivityMlTaskRow {
-  activity: ActivityCode;
-  pipelineTag: string;
-  models: number;
-}
+const ACTIVITY_ML_TASKS = defineTable({
+  activity: col.string<ActivityCode>(),
+  pipelineTag: col.string(),
+  models: col.int(),
+});
+export type ActivityMlTaskRow = RowOf<typeof ACTIVITY_ML_TASKS>;
 
 export function activityToMlTask(
   seModels: readonly SeModel[],
@@ -38,11 +40,7 @@ export function activityToMlTask(
     name: "fig4-activity-ml-task",
     title: "SE activity to ML task (pipeline tag) flows",
     rows,
-    spec: [
-      { name: "activity", type: "string" },
-      { name: "pipelineTag", type: "string" },
-      { name: "models", type: "int" },
-    ],
+    spec: ACTIVITY_ML_TASKS,
     notes,
   };
 }

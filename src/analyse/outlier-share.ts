@@ -1,20 +1,26 @@
 /**
  * RQ1.2 (step 5.1): how much of all task occurrences the three outlier tasks made up before the
- * Table III rules, and how many occurrences the rules removed, from the funnel's `run.json`.
+ * Table III rules, and how many occurrences the rules removed, from the run description's outlier summary.
  */
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import { type AnalysisTable } from "./table";
+import type { OutlierSummary } from "../run/run-info";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { compareText } from "../util/text";
+import type { AnalysisTable } from "./table";
 
-export interface OutlierMeasureRow {
-  measure: string;
-  run: number;
-  paper: number | null;
-}
+const OUTLIER_MEASURES = defineTable({
+  measure: col.string(),
+  run: col.float(),
+  paper: col.float({ nullable: true }),
+});
+export type OutlierMeasureRow = RowOf<typeof OUTLIER_MEASURES>;
 
-/** Null when run.json carries no outlier summary (e.g. a run made by another tool). */
-export function outlierShareTable(runInfo: Record<string, unknown> | null): AnalysisTable<OutlierMeasureRow> | null {
-  const outliers = runInfo?.outliers as { occurrences?: unknown; outlierOccurrences?: unknown; share?: unknown; excluded?: unknown; byTask?: unknown } | undefined;
+/**
+ * Null when there is no outlier summary. The run description is checked when read; the guards here
+ * keep a partial summary (a hand-made one, in a notebook or a test) from giving a half-empty table.
+ */
+export function outlierShareTable(runInfo: { outliers?: Partial<OutlierSummary> } | null): AnalysisTable<OutlierMeasureRow> | null {
+  const outliers = runInfo?.outliers;
   if (!outliers || typeof outliers.occurrences !== "number" || typeof outliers.share !== "number") return null;
   const rows: OutlierMeasureRow[] = [
     { measure: "task occurrences (all tasks)", run: outliers.occurrences, paper: null },
@@ -30,11 +36,7 @@ export function outlierShareTable(runInfo: Record<string, unknown> | null): Anal
     name: "outlier-share",
     title: "Outlier tasks (debugging, logging, coding) before and after the Table III rules",
     rows,
-    spec: [
-      { name: "measure", type: "string" },
-      { name: "run", type: "float" },
-      { name: "paper", type: "float", nullable: true },
-    ],
+    spec: OUTLIER_MEASURES,
     notes: ["The paper reports that the three outlier tasks made up 89.01% of task occurrences before the rules."],
   };
 }

@@ -5,16 +5,18 @@ import { cohenKappa, kappaBand } from "../validate/agreement";
 import type { SeModel } from "./facts";
 import { PAPER_KAPPA, PAPER_PILOTS } from "../paper/reported";
 import type { AnalysisTable } from "./table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface PilotSizeRow {
-  activity: ActivityCode;
-  uniqueModels: number;
-  pilotSample: number;
-  paperUniqueModels: number;
-  paperPilotSample: number;
-}
+const PILOT_SIZES = defineTable({
+  activity: col.string<ActivityCode>(),
+  uniqueModels: col.int(),
+  pilotSample: col.int(),
+  paperUniqueModels: col.int(),
+  paperPilotSample: col.int(),
+});
+export type PilotSizeRow = RowOf<typeof PILOT_SIZES>;
 
-/** Table IV from the models left after near-duplicate removal (`filter/unique.arrow`). */
+/** Table IV from the models left after near-duplicate removal (the run's unique table). */
 export function pilotSizes(uniqueModels: readonly SeModel[]): AnalysisTable<PilotSizeRow> {
   const rows = ACTIVITY_CODES.map((activity) => {
     const population = uniqueModels.filter((m) => m.activities.includes(activity)).length;
@@ -30,13 +32,7 @@ export function pilotSizes(uniqueModels: readonly SeModel[]): AnalysisTable<Pilo
     name: "table4-pilot-sizes",
     title: "Unique models per activity and pilot sample size (95% confidence, 5% margin)",
     rows,
-    spec: [
-      { name: "activity", type: "string" },
-      { name: "uniqueModels", type: "int" },
-      { name: "pilotSample", type: "int" },
-      { name: "paperUniqueModels", type: "int" },
-      { name: "paperPilotSample", type: "int" },
-    ],
+    spec: PILOT_SIZES,
     notes: ["Sample sizes use Cochran's formula with the finite population correction, rounded up."],
   };
 }
@@ -49,13 +45,14 @@ export interface LabelPair {
   human: boolean;
 }
 
-export interface KappaRow {
-  activity: ActivityCode;
-  pairs: number;
-  kappa: number | null;
-  agreement: string;
-  paperKappa: number;
-}
+const KAPPA = defineTable({
+  activity: col.string<ActivityCode>(),
+  pairs: col.int(),
+  kappa: col.float({ nullable: true }),
+  agreement: col.string(),
+  paperKappa: col.float(),
+});
+export type KappaRow = RowOf<typeof KAPPA>;
 
 /** Table V from paired labels (judge verdicts vs human or ground-truth labels). */
 export function kappaTable(pairs: readonly LabelPair[], referenceName = "human labels"): AnalysisTable<KappaRow> {
@@ -68,13 +65,7 @@ export function kappaTable(pairs: readonly LabelPair[], referenceName = "human l
     name: "table5-kappa",
     title: `Cohen's kappa, relevance judge vs ${referenceName}`,
     rows,
-    spec: [
-      { name: "activity", type: "string" },
-      { name: "pairs", type: "int" },
-      { name: "kappa", type: "float", nullable: true },
-      { name: "agreement", type: "string" },
-      { name: "paperKappa", type: "float" },
-    ],
+    spec: KAPPA,
     notes: [],
   };
 }

@@ -9,6 +9,7 @@ import { licenseFamily, type LicenseFamily } from "./licenses";
 import { PAPER_SELECTED_MODEL } from "../paper/reported";
 import { type AnalysisTable } from "./table";
 import { compareText } from "../util/text";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
 export interface SelectionCandidate {
   model: SeModel;
@@ -23,24 +24,26 @@ export interface SelectionStep {
   keep(candidate: SelectionCandidate): boolean;
 }
 
-export interface SelectionStepRow {
-  step: number;
-  name: string;
-  description: string;
-  remaining: number;
+const SELECTION_STEPS = defineTable({
+  step: col.int(),
+  name: col.string(),
+  description: col.string(),
+  remaining: col.int(),
   /** A few of the models still in, so a reader can follow the walk. */
-  examples: string[];
-}
+  examples: col.strings(),
+});
+export type SelectionStepRow = RowOf<typeof SELECTION_STEPS>;
 
-export interface RankedCandidateRow {
-  rank: number;
-  id: string;
-  benchmarks: number;
-  scoresInMetadata: number;
-  likes: number | null;
-  downloads: number | null;
-  licenses: string[];
-}
+const SELECTION_RANKING = defineTable({
+  rank: col.int(),
+  id: col.string(),
+  benchmarks: col.int(),
+  scoresInMetadata: col.int(),
+  likes: col.int({ nullable: true }),
+  downloads: col.int({ nullable: true }),
+  licenses: col.strings(),
+});
+export type RankedCandidateRow = RowOf<typeof SELECTION_RANKING>;
 
 export function activityStep(activity: ActivityCode): SelectionStep {
   return { name: `activity ${activity}`, description: `classified under ${activity}`, keep: (c) => c.model.activities.includes(activity) };
@@ -143,28 +146,14 @@ export function runSelection(
       name: "fig10-selection-steps",
       title: "Selection walk-through: models left after each filter",
       rows,
-      spec: [
-        { name: "step", type: "int" },
-        { name: "name", type: "string" },
-        { name: "description", type: "string" },
-        { name: "remaining", type: "int" },
-        { name: "examples", type: "string[]" },
-      ],
+      spec: SELECTION_STEPS,
       notes: [`The paper's walk-through ends at ${PAPER_SELECTED_MODEL}; this run ends at ${ranked[0]?.id ?? "no model"}.`],
     },
     ranked: {
       name: "fig10-selection-ranking",
       title: "Models left after every filter, ranked by reported benchmarks and popularity",
       rows: ranked,
-      spec: [
-        { name: "rank", type: "int" },
-        { name: "id", type: "string" },
-        { name: "benchmarks", type: "int" },
-        { name: "scoresInMetadata", type: "int" },
-        { name: "likes", type: "int", nullable: true },
-        { name: "downloads", type: "int", nullable: true },
-        { name: "licenses", type: "string[]" },
-      ],
+      spec: SELECTION_RANKING,
       notes: [],
     },
   };

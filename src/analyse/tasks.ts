@@ -3,13 +3,15 @@ import type { ActivityCode, Taxonomy } from "../taxonomy/taxonomy";
 import type { SeModel } from "./facts";
 import { preview, type AnalysisTable } from "./table";
 import { compareText } from "../util/text";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 
-export interface TaskCountRow {
-  taskId: string;
-  task: string;
-  activity: ActivityCode;
-  models: number;
-}
+const MODELS_PER_TASK = defineTable({
+  taskId: col.string(),
+  task: col.string(),
+  activity: col.string<ActivityCode>(),
+  models: col.int(),
+});
+export type TaskCountRow = RowOf<typeof MODELS_PER_TASK>;
 
 export function modelsPerTask(seModels: readonly SeModel[], taxonomy: Taxonomy): AnalysisTable<TaskCountRow> {
   const byId = new Map(taxonomy.tasks.map((t) => [t.id, t]));
@@ -42,12 +44,7 @@ export function modelsPerTask(seModels: readonly SeModel[], taxonomy: Taxonomy):
     name: "fig3-models-per-task",
     title: "SE models per SE task, coloured by activity",
     rows,
-    spec: [
-      { name: "taskId", type: "string" },
-      { name: "task", type: "string" },
-      { name: "activity", type: "string" },
-      { name: "models", type: "int" },
-    ],
+    spec: MODELS_PER_TASK,
     notes,
   };
 }

@@ -3,9 +3,7 @@
  * matches (where and the words around them), outlier exclusions, near-duplicate links, the judge's
  * verdicts and the final classification. Used by the method notebook to show the pipeline at work.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { readRows } from "../util/arrow-table";
+import { readRunTableIfPresent, type RunTableName } from "../run/files";
 
 export interface TracedMatch {
   task: string;
@@ -33,21 +31,22 @@ export interface ModelTrace {
 
 type Row = Record<string, unknown>;
 
-function rowsIfPresent(path: string): Row[] {
-  return existsSync(path) ? readRows<Row>(path) : [];
+/** A stage table's rows, or none when the run has not reached that stage. */
+function rowsIfPresent(runDir: string, name: RunTableName): Row[] {
+  return (readRunTableIfPresent(runDir, name) as Row[] | null) ?? [];
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
 const idOf = (row: Row): string => str(row.modelId ?? row.id);
 
 export function traceModels(runDir: string, ids: readonly string[]): ModelTrace[] {
-  const occurrences = rowsIfPresent(join(runDir, "filter", "occurrences.arrow"));
-  const matches = occurrences.length > 0 ? occurrences : rowsIfPresent(join(runDir, "search", "matches.arrow"));
-  const documentation = rowsIfPresent(join(runDir, "search", "documentation.arrow"));
-  const duplicates = rowsIfPresent(join(runDir, "filter", "near-duplicates.arrow"));
-  const unique = rowsIfPresent(join(runDir, "filter", "unique.arrow"));
-  const verdicts = rowsIfPresent(join(runDir, "filter", "verdicts.arrow"));
-  const final = rowsIfPresent(join(runDir, "se-models.arrow"));
+  const occurrences = rowsIfPresent(runDir, "occurrences");
+  const matches = occurrences.length > 0 ? occurrences : rowsIfPresent(runDir, "matches");
+  const documentation = rowsIfPresent(runDir, "documentation");
+  const duplicates = rowsIfPresent(runDir, "nearDuplicates");
+  const unique = rowsIfPresent(runDir, "unique");
+  const verdicts = rowsIfPresent(runDir, "verdicts");
+  const final = rowsIfPresent(runDir, "seModels");
   return ids.map((id) => ({
     id,
     documentation: str(documentation.find((r) => idOf(r) === id)?.category) || null,
@@ -82,11 +81,11 @@ export function pickTraceExamples(runDir: string): Array<{ why: string; id: stri
   const add = (why: string, id: string | null) => {
     if (id && !picks.some((p) => p.id === id)) picks.push({ why, id });
   };
-  const final = rowsIfPresent(join(runDir, "se-models.arrow"));
+  const final = rowsIfPresent(runDir, "seModels");
   add("kept as an SE model in several activities", first(final, (r) => Array.isArray(r.activities) && r.activities.length > 1));
   add("kept as an SE model", first(final, () => true));
-  add("matched only through an outlier occurrence that Table III excludes", first(rowsIfPresent(join(runDir, "filter", "occurrences.arrow")), (r) => typeof r.excludedBy === "string"));
-  add("a near-identical copy of an earlier card", first(rowsIfPresent(join(runDir, "filter", "near-duplicates.arrow")), () => true, (r) => str(r.variant)));
-  add("a candidate the relevance judge rejected", first(rowsIfPresent(join(runDir, "filter", "verdicts.arrow")), (r) => r.relevant === false));
+  add("matched only through an outlier occurrence that Table III excludes", first(rowsIfPresent(runDir, "occurrences"), (r) => typeof r.excludedBy === "string"));
+  add("a near-identical copy of an earlier card", first(rowsIfPresent(runDir, "nearDuplicates"), () => true, (r) => str(r.variant)));
+  add("a candidate the relevance judge rejected", first(rowsIfPresent(runDir, "verdicts"), (r) => r.relevant === false));
   return picks;
 }

@@ -1,104 +1,69 @@
 /**
  * ModelRecord <-> Arrow record batch, column by column.
  *
- * Layout (one row per model; `?` = nullable):
- *   id Utf8, author Utf8?, createdAt Utf8?, lastModified Utf8?,
- *   downloads Float64?, likes Float64?      (Float64 holds every integer up to 2^53 exactly; Hub counts
- *                                           pass 2^31, and a JS number round-trips bit for bit),
- *   pipelineTag Utf8?, libraryName Utf8?, tags List<Utf8>, cardStatus Utf8,
- *   cardText Utf8?,
- *   cardBodyFrom Int32?, cardBody Utf8?     (the body is usually a suffix of cardText: then only its
- *                                           start index (UTF-16 units) is stored, halving card bytes;
- *                                           otherwise, e.g. CRLF cards, the body itself),
- *   hasCardMeta Bool                        (false <=> cardMeta null; the meta* columns are then null),
- *   metaLicense, metaDatasets, metaBaseModel, metaLanguage, metaTags List<Utf8>?,
- *   metaPipelineTag Utf8?, metaModelIndexJson Utf8? (JSON array, fixed key order), metaRawJson Utf8?,
- *   arxivIds List<Utf8>,
- *   paperIds List<Utf8>, paperTitles List<Utf8?>, paperAbstracts List<Utf8?>   (parallel lists),
- *   problemStages, problemCodes, problemMessages List<Utf8>                     (parallel lists).
+ * One row per model; the columns are declared once, in CORPUS_TABLE below. Why the layout is so:
+ * - downloads and likes are Float64: it holds every integer up to 2^53 exactly (Hub counts pass 2^31),
+ *   and a JS number round-trips bit for bit;
+ * - the card body is usually a suffix of cardText: then only its start index (cardBodyFrom, UTF-16 units)
+ *   is stored, halving card bytes; otherwise (e.g. CRLF cards) cardBody holds the body itself;
+ * - hasCardMeta is false exactly when cardMeta is null, and the meta* columns are then null;
+ *   metaModelIndexJson is a JSON array with a fixed key order;
+ * - paperIds/paperTitles/paperAbstracts and problemStages/problemCodes/problemMessages are parallel lists.
  *
  * Buffers are built directly (offsets + UTF-8 bytes, exact sizes, zeroed), which is several times
  * faster than Arrow's generic builders and gives the same bytes for the same records. Decoding reads
  * the buffers directly too, instead of materialising Arrow vectors per cell.
  */
-import {
-  Bool,
-  Field,
-  Float64,
-  Int32,
-  List,
-  RecordBatch,
-  Schema,
-  Struct,
-  Utf8,
-  makeData,
-  type Data,
-  type DataType,
-} from "apache-arrow";
+import { Bool, Float64, Int32, List, RecordBatch, Struct, Utf8, makeData, type Data } from "apache-arrow";
+import { col, defineTable, schemaOf, type ColumnSpec, type RowOf } from "../util/arrow-table";
 import { CARD_STATUSES, type ArxivPaper, type CardMetadata, type CardStatus, type ModelIndexResult, type ModelRecord, type Problem, type ProblemStage } from "./record";
 import { errorMessage } from "../util/text";
 
-type Kind = "utf8" | "float64" | "int32" | "bool" | "list" | "list?";
+/**
+ * The shard layout, declared once: column order, Arrow types and nullability (the bytes of every shard
+ * follow from it), and the TypeScript type of each column's values.
+ */
+const CORPUS_TABLE = defineTable({
+  id: col.string(),
+  author: col.string({ nullable: true }),
+  createdAt: col.string({ nullable: true }),
+  lastModified: col.string({ nullable: true }),
+  downloads: col.float({ nullable: true }),
+  likes: col.float({ nullable: true }),
+  pipelineTag: col.string({ nullable: true }),
+  libraryName: col.string({ nullable: true }),
+  tags: col.strings(),
+  cardStatus: col.string<CardStatus>(),
+  cardText: col.string({ nullable: true }),
+  /** Where the body starts in cardText (UTF-16 units) when it is a suffix of it; then cardBody is null. */
+  cardBodyFrom: col.int({ nullable: true }),
+  cardBody: col.string({ nullable: true }),
+  hasCardMeta: col.bool(),
+  metaLicense: col.strings({ nullable: true }),
+  metaDatasets: col.strings({ nullable: true }),
+  metaBaseModel: col.strings({ nullable: true }),
+  metaLanguage: col.strings({ nullable: true }),
+  metaTags: col.strings({ nullable: true }),
+  metaPipelineTag: col.string({ nullable: true }),
+  metaModelIndexJson: col.string({ nullable: true }),
+  metaRawJson: col.string({ nullable: true }),
+  arxivIds: col.strings(),
+  paperIds: col.strings(),
+  paperTitles: col.strings({ nullableItems: true }),
+  paperAbstracts: col.strings({ nullableItems: true }),
+  problemStages: col.strings<ProblemStage>(),
+  problemCodes: col.strings(),
+  problemMessages: col.strings(),
+});
 
-interface ColumnDef {
-  name: string;
-  kind: Kind;
-  nullable: boolean;
-}
-
-const COLUMN_DEFS: readonly ColumnDef[] = [
-  { name: "id", kind: "utf8", nullable: false },
-  { name: "author", kind: "utf8", nullable: true },
-  { name: "createdAt", kind: "utf8", nullable: true },
-  { name: "lastModified", kind: "utf8", nullable: true },
-  { name: "downloads", kind: "float64", nullable: true },
-  { name: "likes", kind: "float64", nullable: true },
-  { name: "pipelineTag", kind: "utf8", nullable: true },
-  { name: "libraryName", kind: "utf8", nullable: true },
-  { name: "tags", kind: "list", nullable: false },
-  { name: "cardStatus", kind: "utf8", nullable: false },
-  { name: "cardText", kind: "utf8", nullable: true },
-  { name: "cardBodyFrom", kind: "int32", nullable: true },
-  { name: "cardBody", kind: "utf8", nullable: true },
-  { name: "hasCardMeta", kind: "bool", nullable: false },
-  { name: "metaLicense", kind: "list", nullable: true },
-  { name: "metaDatasets", kind: "list", nullable: true },
-  { name: "metaBaseModel", kind: "list", nullable: true },
-  { name: "metaLanguage", kind: "list", nullable: true },
-  { name: "metaTags", kind: "list", nullable: true },
-  { name: "metaPipelineTag", kind: "utf8", nullable: true },
-  { name: "metaModelIndexJson", kind: "utf8", nullable: true },
-  { name: "metaRawJson", kind: "utf8", nullable: true },
-  { name: "arxivIds", kind: "list", nullable: false },
-  { name: "paperIds", kind: "list", nullable: false },
-  { name: "paperTitles", kind: "list?", nullable: false },
-  { name: "paperAbstracts", kind: "list?", nullable: false },
-  { name: "problemStages", kind: "list", nullable: false },
-  { name: "problemCodes", kind: "list", nullable: false },
-  { name: "problemMessages", kind: "list", nullable: false },
-];
+/** One shard row as stored (card metadata spread over meta* columns, the body as an offset when possible). */
+type StoredRow = RowOf<typeof CORPUS_TABLE>;
+type CorpusColumn = ColumnSpec<StoredRow>;
 
 /** Column names in file order (for readers that open the shards with other Arrow tools). */
-export const CORPUS_COLUMNS: readonly string[] = COLUMN_DEFS.map((c) => c.name);
+export const CORPUS_COLUMNS: readonly string[] = CORPUS_TABLE.map((c) => c.name);
 
-function arrowType(kind: Kind): DataType {
-  switch (kind) {
-    case "utf8":
-      return new Utf8();
-    case "float64":
-      return new Float64();
-    case "int32":
-      return new Int32();
-    case "bool":
-      return new Bool();
-    case "list":
-      return new List(new Field("item", new Utf8(), false));
-    case "list?":
-      return new List(new Field("item", new Utf8(), true));
-  }
-}
-
-export const CORPUS_SCHEMA = new Schema(COLUMN_DEFS.map((c) => new Field(c.name, arrowType(c.kind), c.nullable)));
+export const CORPUS_SCHEMA = schemaOf(CORPUS_TABLE);
 
 const STATUS_SET = new Set<string>(CARD_STATUSES);
 
@@ -107,57 +72,57 @@ const STATUS_SET = new Set<string>(CARD_STATUSES);
 
 /** Encode records as one Arrow record batch. Throws (naming the model) on a value of the wrong type. */
 export function recordsToBatch(records: readonly ModelRecord[]): RecordBatch {
-  const n = records.length;
-  const cols = new Map<string, unknown[]>(COLUMN_DEFS.map((c) => [c.name, new Array<unknown>(n)]));
-  const set = (name: string, i: number, value: unknown) => {
-    cols.get(name)![i] = value;
-  };
-  for (let i = 0; i < n; i++) {
-    const r = records[i]!;
+  const rows = records.map((r) => {
     checkRecord(r);
-    set("id", i, r.id);
-    set("author", i, r.author);
-    set("createdAt", i, r.createdAt);
-    set("lastModified", i, r.lastModified);
-    set("downloads", i, r.downloads);
-    set("likes", i, r.likes);
-    set("pipelineTag", i, r.pipelineTag);
-    set("libraryName", i, r.libraryName);
-    set("tags", i, r.tags);
-    set("cardStatus", i, r.cardStatus);
-    set("cardText", i, r.cardText);
-    const bodyFrom = r.cardBody !== null && r.cardText !== null && r.cardText.endsWith(r.cardBody) ? r.cardText.length - r.cardBody.length : null;
-    set("cardBodyFrom", i, bodyFrom);
-    set("cardBody", i, bodyFrom === null ? r.cardBody : null);
-    const meta = r.cardMeta;
-    set("hasCardMeta", i, meta !== null);
-    set("metaLicense", i, meta ? meta.license : null);
-    set("metaDatasets", i, meta ? meta.datasets : null);
-    set("metaBaseModel", i, meta ? meta.baseModel : null);
-    set("metaLanguage", i, meta ? meta.language : null);
-    set("metaTags", i, meta ? meta.tags : null);
-    set("metaPipelineTag", i, meta ? meta.pipelineTag : null);
-    set("metaModelIndexJson", i, meta ? modelIndexToJson(meta.modelIndex) : null);
-    set("metaRawJson", i, meta ? meta.rawJson : null);
-    set("arxivIds", i, r.arxivIds);
-    set("paperIds", i, r.papers.map((p) => p.id));
-    set("paperTitles", i, r.papers.map((p) => p.title));
-    set("paperAbstracts", i, r.papers.map((p) => p.abstract));
-    set("problemStages", i, r.problems.map((p) => p.stage));
-    set("problemCodes", i, r.problems.map((p) => p.code));
-    set("problemMessages", i, r.problems.map((p) => p.message));
-  }
-  const children = COLUMN_DEFS.map((def) => {
+    return storedRowOf(r);
+  });
+  const children = CORPUS_TABLE.map((column) => {
     try {
-      return encodeColumn(def, cols.get(def.name)!);
+      return encodeColumn(column, rows.map((row) => row[column.name]));
     } catch (error) {
       const row = error instanceof CellError ? error.row : -1;
       const where = row >= 0 ? ` (model ${JSON.stringify(records[row]!.id)})` : "";
-      throw new TypeError(`corpus column "${def.name}"${where}: ${errorMessage(error)}`, { cause: error });
+      throw new TypeError(`corpus column "${column.name}"${where}: ${errorMessage(error)}`, { cause: error });
     }
   });
-  const struct = makeData({ type: new Struct(CORPUS_SCHEMA.fields), length: n, nullCount: 0, children });
+  const struct = makeData({ type: new Struct(CORPUS_SCHEMA.fields), length: records.length, nullCount: 0, children });
   return new RecordBatch(CORPUS_SCHEMA, struct);
+}
+
+function storedRowOf(r: ModelRecord): StoredRow {
+  const bodyFrom = r.cardBody !== null && r.cardText !== null && r.cardText.endsWith(r.cardBody) ? r.cardText.length - r.cardBody.length : null;
+  const meta = r.cardMeta;
+  return {
+    id: r.id,
+    author: r.author,
+    createdAt: r.createdAt,
+    lastModified: r.lastModified,
+    downloads: r.downloads,
+    likes: r.likes,
+    pipelineTag: r.pipelineTag,
+    libraryName: r.libraryName,
+    tags: r.tags,
+    cardStatus: r.cardStatus,
+    cardText: r.cardText,
+    cardBodyFrom: bodyFrom,
+    cardBody: bodyFrom === null ? r.cardBody : null,
+    hasCardMeta: meta !== null,
+    metaLicense: meta ? meta.license : null,
+    metaDatasets: meta ? meta.datasets : null,
+    metaBaseModel: meta ? meta.baseModel : null,
+    metaLanguage: meta ? meta.language : null,
+    metaTags: meta ? meta.tags : null,
+    metaPipelineTag: meta ? meta.pipelineTag : null,
+    metaModelIndexJson: meta ? modelIndexToJson(meta.modelIndex) : null,
+    metaRawJson: meta ? meta.rawJson : null,
+    arxivIds: r.arxivIds,
+    paperIds: r.papers.map((p) => p.id),
+    paperTitles: r.papers.map((p) => p.title),
+    paperAbstracts: r.papers.map((p) => p.abstract),
+    problemStages: r.problems.map((p) => p.stage),
+    problemCodes: r.problems.map((p) => p.code),
+    problemMessages: r.problems.map((p) => p.message),
+  };
 }
 
 class CellError extends Error {
@@ -191,20 +156,20 @@ function modelIndexToJson(rows: readonly ModelIndexResult[]): string {
   );
 }
 
-function encodeColumn(def: ColumnDef, values: unknown[]): Data {
-  const type = CORPUS_SCHEMA.fields.find((f) => f.name === def.name)!.type;
-  switch (def.kind) {
-    case "utf8":
-      return encodeUtf8(values, def.nullable, type as Utf8);
-    case "float64":
+function encodeColumn(column: CorpusColumn, values: unknown[]): Data {
+  const type = CORPUS_SCHEMA.fields.find((f) => f.name === column.name)!.type;
+  const nullable = column.nullable ?? false;
+  switch (column.type) {
+    case "string":
+      return encodeUtf8(values, nullable, type as Utf8);
+    case "float":
       return encodeFloat64(values, type as Float64);
-    case "int32":
+    case "int":
       return encodeInt32(values, type as Int32);
     case "bool":
       return encodeBool(values, type as Bool);
-    case "list":
-    case "list?":
-      return encodeList(values, def.nullable, def.kind === "list?", type as List<Utf8>);
+    case "string[]":
+      return encodeList(values, nullable, column.nullableItems ?? false, type as List<Utf8>);
   }
 }
 
@@ -327,76 +292,48 @@ function encodeList(values: unknown[], nullable: boolean, itemsNullable: boolean
 /** Decode one record batch (as written by {@link recordsToBatch}) back into records. */
 export function batchToRecords(batch: RecordBatch, where: string): ModelRecord[] {
   const n = batch.numRows;
-  const col = (name: string): Data => columnData(batch, name, where);
-  const id = readUtf8(col("id"));
-  const author = readUtf8(col("author"));
-  const createdAt = readUtf8(col("createdAt"));
-  const lastModified = readUtf8(col("lastModified"));
-  const downloads = readFloat64(col("downloads"));
-  const likes = readFloat64(col("likes"));
-  const pipelineTag = readUtf8(col("pipelineTag"));
-  const libraryName = readUtf8(col("libraryName"));
-  const tags = readList(col("tags"));
-  const cardStatus = readUtf8(col("cardStatus"));
-  const cardText = readUtf8(col("cardText"));
-  const cardBodyFrom = readInt32(col("cardBodyFrom"));
-  const cardBody = readUtf8(col("cardBody"));
-  const hasCardMeta = readBool(col("hasCardMeta"));
-  const metaLicense = readList(col("metaLicense"));
-  const metaDatasets = readList(col("metaDatasets"));
-  const metaBaseModel = readList(col("metaBaseModel"));
-  const metaLanguage = readList(col("metaLanguage"));
-  const metaTags = readList(col("metaTags"));
-  const metaPipelineTag = readUtf8(col("metaPipelineTag"));
-  const metaModelIndexJson = readUtf8(col("metaModelIndexJson"));
-  const metaRawJson = readUtf8(col("metaRawJson"));
-  const arxivIds = readList(col("arxivIds"));
-  const paperIds = readList(col("paperIds"));
-  const paperTitles = readList(col("paperTitles"));
-  const paperAbstracts = readList(col("paperAbstracts"));
-  const problemStages = readList(col("problemStages"));
-  const problemCodes = readList(col("problemCodes"));
-  const problemMessages = readList(col("problemMessages"));
+  const c = {} as { [K in keyof StoredRow]: StoredRow[K][] };
+  for (const column of CORPUS_TABLE) (c as Record<string, unknown[]>)[column.name] = decodeColumn(columnData(batch, column.name, where), column);
 
   const records: ModelRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const modelId = id[i]!;
-    const status = cardStatus[i]!;
+    const modelId = c.id[i]!;
+    const status = c.cardStatus[i]!;
     if (!STATUS_SET.has(status)) throw new Error(`${where}: model ${JSON.stringify(modelId)} has unknown cardStatus ${JSON.stringify(status)}`);
-    const text = cardText[i]!;
-    const from = cardBodyFrom[i]!;
+    const text = c.cardText[i]!;
+    const from = c.cardBodyFrom[i]!;
     let cardMeta: CardMetadata | null = null;
-    if (hasCardMeta[i]) {
+    if (c.hasCardMeta[i]) {
       cardMeta = {
-        license: metaLicense[i] as string[],
-        datasets: metaDatasets[i] as string[],
-        baseModel: metaBaseModel[i] as string[],
-        language: metaLanguage[i] as string[],
-        tags: metaTags[i] as string[],
-        pipelineTag: metaPipelineTag[i]!,
-        modelIndex: JSON.parse(metaModelIndexJson[i] ?? "[]") as ModelIndexResult[],
-        rawJson: metaRawJson[i] ?? "{}",
+        license: c.metaLicense[i]!,
+        datasets: c.metaDatasets[i]!,
+        baseModel: c.metaBaseModel[i]!,
+        language: c.metaLanguage[i]!,
+        tags: c.metaTags[i]!,
+        pipelineTag: c.metaPipelineTag[i]!,
+        modelIndex: JSON.parse(c.metaModelIndexJson[i] ?? "[]") as ModelIndexResult[],
+        rawJson: c.metaRawJson[i] ?? "{}",
       };
     }
-    const ids = paperIds[i]!;
-    const papers: ArxivPaper[] = ids.map((paperId, k) => ({ id: paperId!, title: paperTitles[i]![k] ?? null, abstract: paperAbstracts[i]![k] ?? null }));
-    const stages = problemStages[i]!;
-    const problems: Problem[] = stages.map((stage, k) => ({ stage: stage as ProblemStage, code: problemCodes[i]![k]!, message: problemMessages[i]![k]! }));
+    const ids = c.paperIds[i]!;
+    const papers: ArxivPaper[] = ids.map((paperId, k) => ({ id: paperId, title: c.paperTitles[i]![k] ?? null, abstract: c.paperAbstracts[i]![k] ?? null }));
+    const stages = c.problemStages[i]!;
+    const problems: Problem[] = stages.map((stage, k) => ({ stage, code: c.problemCodes[i]![k]!, message: c.problemMessages[i]![k]! }));
     records[i] = {
       id: modelId,
-      author: author[i]!,
-      createdAt: createdAt[i]!,
-      lastModified: lastModified[i]!,
-      downloads: downloads[i]!,
-      likes: likes[i]!,
-      pipelineTag: pipelineTag[i]!,
-      libraryName: libraryName[i]!,
-      tags: tags[i] as string[],
-      cardStatus: status as CardStatus,
+      author: c.author[i]!,
+      createdAt: c.createdAt[i]!,
+      lastModified: c.lastModified[i]!,
+      downloads: c.downloads[i]!,
+      likes: c.likes[i]!,
+      pipelineTag: c.pipelineTag[i]!,
+      libraryName: c.libraryName[i]!,
+      tags: c.tags[i]!,
+      cardStatus: status,
       cardText: text,
-      cardBody: from !== null && text !== null ? text.slice(from) : cardBody[i]!,
+      cardBody: from !== null && text !== null ? text.slice(from) : c.cardBody[i]!,
       cardMeta,
-      arxivIds: arxivIds[i] as string[],
+      arxivIds: c.arxivIds[i]!,
       papers,
       problems,
     };
@@ -408,36 +345,7 @@ export function batchToRecords(batch: RecordBatch, where: string): ModelRecord[]
  * One value of each corpus column as {@link batchColumns} returns it. `cardBody` is the real body
  * (resolved from cardText when stored as an offset); the internal `cardBodyFrom` is not exposed.
  */
-export interface CorpusColumnValues {
-  id: string;
-  author: string | null;
-  createdAt: string | null;
-  lastModified: string | null;
-  downloads: number | null;
-  likes: number | null;
-  pipelineTag: string | null;
-  libraryName: string | null;
-  tags: string[];
-  cardStatus: CardStatus;
-  cardText: string | null;
-  cardBody: string | null;
-  hasCardMeta: boolean;
-  metaLicense: string[] | null;
-  metaDatasets: string[] | null;
-  metaBaseModel: string[] | null;
-  metaLanguage: string[] | null;
-  metaTags: string[] | null;
-  metaPipelineTag: string | null;
-  metaModelIndexJson: string | null;
-  metaRawJson: string | null;
-  arxivIds: string[];
-  paperIds: string[];
-  paperTitles: (string | null)[];
-  paperAbstracts: (string | null)[];
-  problemStages: ProblemStage[];
-  problemCodes: string[];
-  problemMessages: string[];
-}
+export type CorpusColumnValues = Omit<StoredRow, "cardBodyFrom">;
 
 export type CorpusColumnName = keyof CorpusColumnValues;
 export type CorpusColumns<K extends CorpusColumnName> = { [P in K]: CorpusColumnValues[P][] };
@@ -453,12 +361,27 @@ export function batchColumns<K extends CorpusColumnName>(batch: RecordBatch, nam
       out[name] = body.map((b, i) => (from[i] !== null && text[i] !== null ? text[i]!.slice(from[i]!) : b));
       continue;
     }
-    const def = COLUMN_DEFS.find((c) => c.name === name);
-    if (!def || name === ("cardBodyFrom" as string)) throw new Error(`${where}: no corpus column "${name}"`);
-    const data = columnData(batch, name, where);
-    out[name] = def.kind === "utf8" ? readUtf8(data) : def.kind === "float64" ? readFloat64(data) : def.kind === "int32" ? readInt32(data) : def.kind === "bool" ? readBool(data) : readList(data);
+    const column = CORPUS_TABLE.find((c) => c.name === name);
+    if (!column || name === ("cardBodyFrom" as string)) throw new Error(`${where}: no corpus column "${name}"`);
+    out[name] = decodeColumn(columnData(batch, name, where), column);
   }
   return out as CorpusColumns<K>;
+}
+
+/** The values of one column, by its declared type (the buffers are read directly, see columnData). */
+function decodeColumn(data: Data, column: CorpusColumn): unknown[] {
+  switch (column.type) {
+    case "string":
+      return readUtf8(data);
+    case "float":
+      return readFloat64(data);
+    case "int":
+      return readInt32(data);
+    case "bool":
+      return readBool(data);
+    case "string[]":
+      return readList(data);
+  }
 }
 
 const EXPECTED_TYPES = new Map(CORPUS_SCHEMA.fields.map((f) => [f.name, String(f.type)]));

@@ -3,89 +3,70 @@
  * each pipeline stage should conclude. Written as `<corpus>/ground-truth.arrow` (Arrow IPC file,
  * one record batch per corpus shard, so a 1.53M-model Hub streams it).
  *
- * Columns (src/evaluate reads them with GROUND_TRUTH_SPEC):
- * - id, index: model id and its position in the generation order (0-based).
- * - createdAt: ISO time; near-copies are always later than their original.
- * - role: what the model is for (profiles.ts ROLES): no-card, empty-card, plain, outlier-only,
- *   trap, trap-abstract, se, se-abstract, copy.
- * - documentation: the Table VI category it must get (src/search/documentation.ts names): no-card |
- *   empty-card | card-with-se-task | card-without-se-task (card text or metadata matching any task,
- *   outlier hits included, as in the paper).
- * - plantedTasks: task ids whose phrase really occurs in the card text, metadata or an abstract.
- * - plantedSources: where those phrases are: card | metadata | abstract.
- * - plantedEvidence: one entry per planted occurrence, `taskId|source|kept or excluded|family|surface`
- *   (surface = the exact characters planted; family = trap / outlier family, empty for true SE).
- * - abstractOnly: every planted phrase is in an abstract (the paper's abstract-only matches).
- * - outlierOnly: planted occurrences exist and Table III removes all of them.
- * - keptTasks: planted tasks with at least one occurrence Table III keeps (the candidate's tasks).
- * - candidateActivities: activities of keptTasks (what the model is a candidate for after 5.1).
- * - traps: trap and outlier families planted (phrases.ts kinds), incl. `regex-code-generation`.
- * - duplicateOf: for near-copies, the id of the original (earliest card); else null.
- * - isSe, seActivities, seTasks: whether the model truly serves SE, for which activities, through
- *   which of its tasks (the LLM check's target). Copies inherit their original's values.
- * - expectedFinal: isSe and not a near-copy (what the whole funnel should keep).
- * - language: natural language of the card prose (en, de, fr, es, zh, ja).
- * - crlf, malformedYaml: the card uses CRLF line ends / has front matter the parser must reject.
- * - reportsBenchmarks, reportsEnergy: a markdown benchmark table / energy report is in the card.
+ * Columns: GROUND_TRUTH_SPEC below (src/evaluate reads them).
  */
 import { RecordBatchFileWriter } from "apache-arrow";
 import { streamToFileAtomic } from "../util/atomic";
 import type { DocumentationCategory } from "../paper/reported";
-import { readRows, rowsToTable, type TableSpec } from "../util/arrow-table";
-
-export interface GroundTruthRow {
-  id: string;
-  index: number;
-  createdAt: string;
-  role: string;
-  documentation: DocumentationCategory;
-  plantedTasks: string[];
-  plantedSources: string[];
-  plantedEvidence: string[];
-  abstractOnly: boolean;
-  outlierOnly: boolean;
-  keptTasks: string[];
-  candidateActivities: string[];
-  traps: string[];
-  duplicateOf: string | null;
-  isSe: boolean;
-  seActivities: string[];
-  seTasks: string[];
-  expectedFinal: boolean;
-  language: string;
-  crlf: boolean;
-  malformedYaml: boolean;
-  reportsBenchmarks: boolean;
-  reportsEnergy: boolean;
-}
+import { col, defineTable, readRows, rowsToTable, type RowOf } from "../util/arrow-table";
 
 export const GROUND_TRUTH_FILE = "ground-truth.arrow";
 
-export const GROUND_TRUTH_SPEC: TableSpec<GroundTruthRow> = [
-  { name: "id", type: "string" },
-  { name: "index", type: "int" },
-  { name: "createdAt", type: "string" },
-  { name: "role", type: "string" },
-  { name: "documentation", type: "string" },
-  { name: "plantedTasks", type: "string[]" },
-  { name: "plantedSources", type: "string[]" },
-  { name: "plantedEvidence", type: "string[]" },
-  { name: "abstractOnly", type: "bool" },
-  { name: "outlierOnly", type: "bool" },
-  { name: "keptTasks", type: "string[]" },
-  { name: "candidateActivities", type: "string[]" },
-  { name: "traps", type: "string[]" },
-  { name: "duplicateOf", type: "string", nullable: true },
-  { name: "isSe", type: "bool" },
-  { name: "seActivities", type: "string[]" },
-  { name: "seTasks", type: "string[]" },
-  { name: "expectedFinal", type: "bool" },
-  { name: "language", type: "string" },
-  { name: "crlf", type: "bool" },
-  { name: "malformedYaml", type: "bool" },
-  { name: "reportsBenchmarks", type: "bool" },
-  { name: "reportsEnergy", type: "bool" },
-];
+export const GROUND_TRUTH_SPEC = defineTable({
+  /** Model id. */
+  id: col.string(),
+  /** Position in the generation order (0-based). */
+  index: col.int(),
+  /** ISO time; near-copies are always later than their original. */
+  createdAt: col.string(),
+  /** What the model is for (profiles.ts ROLES): no-card, empty-card, plain, outlier-only, trap, trap-abstract, se, se-abstract, copy. */
+  role: col.string(),
+  /**
+   * The Table VI category it must get (src/search/documentation.ts): card text or metadata matching
+   * any task, outlier hits included, as in the paper.
+   */
+  documentation: col.string<DocumentationCategory>(),
+  /** Task ids whose phrase really occurs in the card text, metadata or an abstract. */
+  plantedTasks: col.strings(),
+  /** Where those phrases are: card | metadata | abstract. */
+  plantedSources: col.strings(),
+  /**
+   * One entry per planted occurrence, `taskId|source|kept or excluded|family|surface` (surface = the
+   * exact characters planted; family = trap / outlier family, empty for true SE).
+   */
+  plantedEvidence: col.strings(),
+  /** Every planted phrase is in an abstract (the paper's abstract-only matches). */
+  abstractOnly: col.bool(),
+  /** Planted occurrences exist and Table III removes all of them. */
+  outlierOnly: col.bool(),
+  /** Planted tasks with at least one occurrence Table III keeps (the candidate's tasks). */
+  keptTasks: col.strings(),
+  /** Activities of keptTasks (what the model is a candidate for after 5.1). */
+  candidateActivities: col.strings(),
+  /** Trap and outlier families planted (phrases.ts kinds), incl. `regex-code-generation`. */
+  traps: col.strings(),
+  /** For near-copies, the id of the original (earliest card); else null. */
+  duplicateOf: col.string({ nullable: true }),
+  /** Whether the model truly serves SE (the LLM check's target); copies inherit their original's values. */
+  isSe: col.bool(),
+  /** The activities it serves SE for. */
+  seActivities: col.strings(),
+  /** Which of its tasks serve SE. */
+  seTasks: col.strings(),
+  /** isSe and not a near-copy (what the whole funnel should keep). */
+  expectedFinal: col.bool(),
+  /** Natural language of the card prose (en, de, fr, es, zh, ja). */
+  language: col.string(),
+  /** The card uses CRLF line ends. */
+  crlf: col.bool(),
+  /** The card has front matter the parser must reject. */
+  malformedYaml: col.bool(),
+  /** A markdown benchmark table is in the card. */
+  reportsBenchmarks: col.bool(),
+  /** An energy report is in the card. */
+  reportsEnergy: col.bool(),
+});
+export type GroundTruthRow = RowOf<typeof GROUND_TRUTH_SPEC>;
 
 /** Parsed `plantedEvidence` entry. */
 export interface PlantedEvidence {

@@ -13,7 +13,7 @@
  * Plus "before-judge": the candidates of filter/unique.arrow taken as yes, which is what the run would
  * say without a relevance check.
  */
-import type { Outcome, Verdict } from "../judges/candidate";
+import type { Outcome, Verdict } from "../run/tables";
 import { outcomeOf } from "../judges/outcome";
 import { binaryScores } from "../validate/agreement";
 

@@ -6,46 +6,40 @@
  * - outliers: models the Table III rules removed vs models whose every planted occurrence is an outlier
  *   hit (`outlierOnly`); and the (model, task) pairs kept vs `keptTasks`;
  * - near-duplicates: (original, variant) pairs vs `duplicateOf`;
- * - final: (model, activity) pairs of `se-models.arrow` (after the relevance check) or, before that check
- *   has run, of `filter/unique.arrow`, vs the true SE activities of models that are not copies.
+ * - final: (model, activity) pairs of the SE models table (after the relevance check) or, before that
+ *   check has run, of the unique table, vs the true SE activities of models that are not copies.
  *
  * Pure scoring over rows; `scoreRun` is the I/O edge.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { GROUND_TRUTH_FILE, type GroundTruthRow } from "../demo/ground-truth";
+import { hasRunTable, readRunTable, scanRunTable } from "../run/files";
+import { RUN_FILES, runLayout } from "../run/layout";
+import type { CandidateModel, NearDuplicatePair, SeModelRow, TaskMatch } from "../run/tables";
 import { ACTIVITY_CODES, taskById, type Taxonomy } from "../taxonomy/taxonomy";
 import { alignColumns } from "../util/format";
-import { readArrowFile, readRows, type TableSpec } from "../util/arrow-table";
+import { col, defineTable, scanRows, writeRows, type RowOf } from "../util/arrow-table";
 
 export const EVALUATION_STAGES = ["search", "outliers-removed", "outliers-kept", "near-duplicates", "final"] as const;
 export type EvaluationStage = (typeof EVALUATION_STAGES)[number];
 
-export interface ScoreRow {
-  stage: EvaluationStage;
+/** The run's evaluation table (`runLayout(run).evaluation`): written by `score` and by nothing else, so declared here. */
+export const SCORES = defineTable({
+  stage: col.string<EvaluationStage>(),
   /** "all" or an activity code. */
-  activity: string;
+  activity: col.string(),
   /** What is counted: "model-task", "model", "pair" or "model-activity". */
-  unit: string;
-  truePositives: number;
-  falsePositives: number;
-  falseNegatives: number;
+  unit: col.string(),
+  truePositives: col.int(),
+  falsePositives: col.int(),
+  falseNegatives: col.int(),
   /** Null when nothing was predicted. */
-  precision: number | null;
+  precision: col.float({ nullable: true }),
   /** Null when there was nothing to find. */
-  recall: number | null;
-}
-
-export const SCORE_COLUMNS: TableSpec<ScoreRow> = [
-  { name: "stage", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "unit", type: "string" },
-  { name: "truePositives", type: "int" },
-  { name: "falsePositives", type: "int" },
-  { name: "falseNegatives", type: "int" },
-  { name: "precision", type: "float", nullable: true },
-  { name: "recall", type: "float", nullable: true },
-];
+  recall: col.float({ nullable: true }),
+});
+export type ScoreRow = RowOf<typeof SCORES>;
 
 /** Compare a predicted set with a true set of keys. */
 export function score(stage: EvaluationStage, activity: string, unit: string, predicted: ReadonlySet<string>, truth: ReadonlySet<string>): ScoreRow {
@@ -68,14 +62,14 @@ export function score(stage: EvaluationStage, activity: string, unit: string, pr
 /** What a run predicted, as plain rows (read by {@link readRunPredictions}). */
 export interface RunPredictions {
   /** Distinct (model, task id, activity) found by the search. */
-  matches: Array<{ modelId: string; taskId: string; activity: string }>;
+  matches: Array<Pick<TaskMatch, "modelId" | "taskId" | "activity">>;
   /** Models with at least one match. */
   matched: string[];
-  candidates: Array<{ id: string; activities: string[]; taskIds: string[] }>;
-  nearDuplicates: Array<{ original: string; variant: string }>;
+  candidates: Array<Pick<CandidateModel, "id" | "activities" | "taskIds">>;
+  nearDuplicates: Array<Pick<NearDuplicatePair, "original" | "variant">>;
   /** The final list and where it came from. */
-  final: Array<{ id: string; activities: string[] }>;
-  finalSource: "se-models.arrow" | "filter/unique.arrow";
+  final: Array<Pick<SeModelRow, "id" | "activities">>;
+  finalSource: (typeof RUN_FILES)["seModels" | "unique"];
 }
 
 const key = (...parts: string[]) => parts.join("\u0000");
@@ -135,65 +129,35 @@ export function scoreStages(predictions: RunPredictions, truth: Iterable<TruthFa
 
 /** Ground-truth facts streamed batch by batch from the Arrow file (a paper-sized truth has 1.5M rows). */
 export function* readTruthFacts(path: string): Generator<TruthFacts> {
-  const table = readArrowFile(path);
-  const list = (value: unknown): string[] => (value === null || value === undefined ? [] : Array.from(value as Iterable<string>));
-  for (const batch of table.batches) {
-    const column = (name: string) => {
-      const vector = batch.getChild(name);
-      if (!vector) throw new Error(`${path}: no column "${name}"`);
-      return vector;
-    };
-    const [id, plantedTasks, outlierOnly, keptTasks, duplicateOf, expectedFinal, seActivities] = [
-      "id",
-      "plantedTasks",
-      "outlierOnly",
-      "keptTasks",
-      "duplicateOf",
-      "expectedFinal",
-      "seActivities",
-    ].map(column);
-    for (let i = 0; i < batch.numRows; i++) {
-      yield {
-        id: id!.get(i),
-        plantedTasks: list(plantedTasks!.get(i)),
-        outlierOnly: outlierOnly!.get(i),
-        keptTasks: list(keptTasks!.get(i)),
-        duplicateOf: duplicateOf!.get(i) ?? null,
-        expectedFinal: expectedFinal!.get(i),
-        seActivities: list(seActivities!.get(i)),
-      };
-    }
+  const columns = ["id", "plantedTasks", "outlierOnly", "keptTasks", "duplicateOf", "expectedFinal", "seActivities"] as const;
+  for (const row of scanRows<GroundTruthRow, (typeof columns)[number]>(path, columns)) {
+    yield { ...row, plantedTasks: row.plantedTasks ?? [], keptTasks: row.keptTasks ?? [], seActivities: row.seActivities ?? [] };
   }
 }
 
 /** Read what a run directory predicted (only the columns scoring needs). */
 export function readRunPredictions(runDir: string): RunPredictions {
-  const need = (path: string, hint: string) => {
-    if (!existsSync(path)) throw new Error(`missing ${path}: ${hint}`);
-    return path;
-  };
-  const matchesTable = readArrowFile(need(join(runDir, "search", "matches.arrow"), "run the funnel first"));
   const seen = new Set<string>();
   const matches: RunPredictions["matches"] = [];
-  for (const batch of matchesTable.batches) {
-    const [modelId, taskId, activity] = ["modelId", "taskId", "activity"].map((n) => batch.getChild(n)!);
-    for (let i = 0; i < batch.numRows; i++) {
-      const k = key(modelId!.get(i), taskId!.get(i));
-      if (seen.has(k)) continue;
-      seen.add(k);
-      matches.push({ modelId: modelId!.get(i), taskId: taskId!.get(i), activity: activity!.get(i) });
-    }
+  for (const match of scanRunTable(runDir, "matches", ["modelId", "taskId", "activity"])) {
+    const k = key(match.modelId, match.taskId);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    matches.push(match);
   }
   const matched = [...new Set(matches.map((m) => m.modelId))];
-  const candidates = readRows<{ id: string; activities: string[]; taskIds: string[] }>(need(join(runDir, "filter", "candidates.arrow"), "run the funnel first"));
-  const nearDuplicates = readRows<{ original: string; variant: string }>(need(join(runDir, "filter", "near-duplicates.arrow"), "run the funnel first"));
-  const seModels = join(runDir, "se-models.arrow");
-  const finalSource = existsSync(seModels) ? "se-models.arrow" : "filter/unique.arrow";
-  const final = readRows<{ id: string; activities: string[] | null }>(existsSync(seModels) ? seModels : join(runDir, "filter", "unique.arrow")).map((r) => ({
-    id: r.id,
-    activities: r.activities ?? [],
-  }));
-  return { matches, matched, candidates, nearDuplicates, final, finalSource };
+  const candidates = readRunTable(runDir, "candidates", ["id", "activities", "taskIds"]);
+  const nearDuplicates = readRunTable(runDir, "nearDuplicates", ["original", "variant"]);
+  const finalTable = hasRunTable(runDir, "seModels") ? "seModels" : "unique";
+  const final = readRunTable(runDir, finalTable, ["id", "activities"]).map((r) => ({ id: r.id, activities: r.activities ?? [] }));
+  return { matches, matched, candidates, nearDuplicates, final, finalSource: RUN_FILES[finalTable] };
+}
+
+/** Write the scores into the run directory (`score`). */
+export async function writeEvaluation(runDir: string, rows: readonly ScoreRow[]): Promise<string> {
+  const path = runLayout(runDir).evaluation;
+  await writeRows(path, rows, SCORES);
+  return path;
 }
 
 export interface RunScore {

@@ -4,8 +4,8 @@ import type { BaseModelQuarterRow } from "../analyse/base-models";
 import type { BenchmarkRow } from "../analyse/benchmarks";
 import type { CooccurrenceRow } from "../analyse/cooccurrence";
 import type { DatasetRow } from "../analyse/datasets";
-import { UNCERTAIN_STAGE, type FunnelRow } from "../analyse/funnel";
-import type { DocumentationSummaryRow } from "../search/documentation";
+import { UNCERTAIN_STAGE, type FunnelReportRow } from "../analyse/funnel";
+import type { DocumentationSummaryRow } from "../run/tables";
 import type { QuarterlyRow } from "../analyse/growth";
 import type { LicenseRow } from "../analyse/licenses";
 import type { ActivityMlTaskRow } from "../analyse/ml-tasks";
@@ -377,7 +377,7 @@ export function documentationFigure(rows: readonly DocumentationSummaryRow[]): F
 }
 
 /** RQ1.2: the pipeline funnel (overall rows), with the paper's counts in hover text. */
-export function pipelineFunnel(rows: readonly FunnelRow[]): FigureSpec {
+export function pipelineFunnel(rows: readonly FunnelReportRow[]): FigureSpec {
   // The uncertain count is not a stage of the funnel; the caption gives it.
   const overall = rows.filter((r) => r.activity === null && r.stage !== UNCERTAIN_STAGE);
   const uncertain = rows.find((r) => r.activity === null && r.stage === UNCERTAIN_STAGE);

@@ -1,9 +1,10 @@
 /**
- * The replication report: one index.html linking every table (CSV, Arrow) and figure (HTML, PNG,
+ * The replication report: one index page linking every table (CSV, Arrow) and figure (HTML, PNG,
  * SVG), with the tables printed inline so paper figures sit beside this run's. Static HTML only
  * (no script), so it reads anywhere; deterministic for the same inputs.
  */
 import { PAPER_SNAPSHOT } from "../paper/reported";
+import { REPLICATION_FILES } from "../run/layout";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { escapeHtml } from "./html";
 import type { FigureSpec } from "./spec";
@@ -97,7 +98,7 @@ figure img{max-width:100%;border:1px solid #eee}
   if (input.problems.length > 0) {
     parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);
     for (const p of input.problems.slice(0, 200)) parts.push(`<li>${escapeHtml(p)}</li>`);
-    if (input.problems.length > 200) parts.push(`<li>... and ${input.problems.length - 200} more (see problems.txt)</li>`);
+    if (input.problems.length > 200) parts.push(`<li>... and ${input.problems.length - 200} more (see ${REPLICATION_FILES.problems})</li>`);
     parts.push("</ul>");
   }
   parts.push("</body>\n</html>\n");

@@ -15,12 +15,12 @@ import type { RunAnalyses } from "../analyse/all";
 import { buildCatalogue, type Catalogue } from "../analyse/catalogue";
 import { loadRunEvidence } from "../analyse/evidence";
 import type { RunData } from "../analyse/run-data";
+import { REPLICATION_FILES, replicationLayout, RUN_FILES } from "../run/layout";
 import type { Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { escapeHtml, scriptJson } from "./html";
 import { SYNTHETIC_BANNER } from "./report";
 
-export const SELECTION_PAGE = "selection.html";
 const CLIENT_FILE = "selection-client.js";
 
 /** The client script, beside this module in src/ and in dist/ (the build copies it, scripts/copy-assets.mjs). */
@@ -58,7 +58,7 @@ export function selectionPageHtml(catalogue: Catalogue, options: SelectionPageOp
   const models = catalogue.models.length.toLocaleString("en-US");
   const corpus = `${options.corpusLabel ? `${options.corpusLabel}: ` : ""}${catalogue.corpus.records.toLocaleString("en-US")} models, created by ${catalogue.corpus.createdBy}${catalogue.synthetic ? ", SYNTHETIC" : ""}`;
   const banner = catalogue.synthetic ? `<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>\n` : "";
-  const back = options.reportHref === null ? "" : ` <a href="${escapeHtml(options.reportHref ?? "index.html")}">Back to the replication report</a>`;
+  const back = options.reportHref === null ? "" : ` <a href="${escapeHtml(options.reportHref ?? REPLICATION_FILES.index)}">Back to the replication report</a>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -103,7 +103,7 @@ ${banner}<header>
 <section class="notes" aria-labelledby="notes-title">
 <h2 id="notes-title">How the facts are read</h2>
 <ul>
-<li>Activities and tasks: the run's final SE models (<code>se-models.arrow</code>), after the task search, the outlier rules, the near-identical check and the relevance check.</li>
+<li>Activities and tasks: the run's final SE models (<code>${RUN_FILES.seModels}</code>), after the task search, the outlier rules, the near-identical check and the relevance check.</li>
 <li>Programming language: declared in the card metadata or tags, or named in the card prose outside code blocks (the walk-through's test); Go, C, R and Swift count only when declared.</li>
 <li>Licence groups: a model is in every group one of its declared licences falls in; "other" holds OpenRAIL, Llama-style and custom licences and Creative Commons without NC or SA.</li>
 <li>Energy use: <code>co2_eq_emissions</code> in the metadata, or an energy or carbon section of the card with a figure in it.</li>
@@ -122,7 +122,7 @@ ${banner}<header>
 `;
 }
 
-/** Read the evidence, build the catalogue and write `<outDir>/selection.html`; returns its path. */
+/** Read the evidence, build the catalogue and write the selection page into `outDir`; returns its path. */
 export async function writeSelectionPage(
   outDir: string,
   data: RunData,
@@ -132,7 +132,7 @@ export async function writeSelectionPage(
 ): Promise<string> {
   const evidence = loadRunEvidence(data.runDir, data.seModels, data.verdicts);
   const catalogue = buildCatalogue(data, analyses, taxonomy, evidence);
-  const path = join(outDir, SELECTION_PAGE);
+  const path = replicationLayout(outDir).selection;
   await writeFileAtomic(path, selectionPageHtml(catalogue, options));
   return path;
 }

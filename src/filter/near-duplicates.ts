@@ -31,7 +31,8 @@
  */
 import { rowDot, tfidfVectors, type TfidfMatrix } from "./tfidf";
 import { PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
-import type { TableSpec } from "../util/arrow-table";
+import type { NearDuplicateStats } from "../run/run-info";
+import type { NearDuplicatePair } from "../run/tables";
 import { compareCodeUnits } from "../util/text";
 
 export const DEFAULT_SIMILARITY_THRESHOLD = PAPER_SIMILARITY_THRESHOLD;
@@ -46,31 +47,10 @@ export interface CardText {
   text: string;
 }
 
-export interface NearDuplicatePair {
-  original: string;
-  variant: string;
-  similarity: number;
-}
-
 export interface NearDuplicateProblem {
   id: string;
   code: "created-at-invalid";
   message: string;
-}
-
-export interface NearDuplicateStats {
-  cards: number;
-  /** Cards with at least one token. */
-  nonEmpty: number;
-  /** Distinct non-zero vectors after collapsing identical ones. */
-  distinctVectors: number;
-  vocabulary: number;
-  /** Pairs of distinct vectors that shared a prefix term. */
-  candidates: number;
-  /** Candidates that survived the bound and were verified exactly. */
-  verified: number;
-  /** Pairs of distinct vectors at or above the threshold. */
-  similarVectorPairs: number;
 }
 
 export interface NearDuplicateResult {
@@ -81,13 +61,6 @@ export interface NearDuplicateResult {
   problems: NearDuplicateProblem[];
   stats: NearDuplicateStats;
 }
-
-/** Column spec of `filter/near-duplicates.arrow`. */
-export const NEAR_DUPLICATES_SPEC: TableSpec<NearDuplicatePair> = [
-  { name: "original", type: "string" },
-  { name: "variant", type: "string" },
-  { name: "similarity", type: "float" },
-];
 
 /** Similar pairs between classes of identical vectors. */
 export interface SimilarityJoin {

@@ -24,9 +24,7 @@
  */
 import type { ModelRecord } from "../corpus/record";
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import type { TableSpec } from "../util/arrow-table";
-import type { TaskMatch } from "../search/match";
-import { TASK_MATCH_COLUMNS } from "../search/match";
+import type { CandidateModel, Occurrence, TaskMatch } from "../run/tables";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 
 /** What a rule sees of one occurrence. */
@@ -122,16 +120,6 @@ export const OUTLIER_RULES: readonly OutlierRule[] = [
 export type OutlierTasks = Readonly<Record<string, OutlierFamily>>;
 export const DEFAULT_OUTLIER_TASKS: OutlierTasks = { debugging: "debug", logging: "log", coding: "coding" };
 
-export interface Occurrence extends TaskMatch {
-  /** The first Table III rule that excludes this occurrence, or null when it stands. */
-  excludedBy: string | null;
-}
-
-export const OCCURRENCE_COLUMNS: TableSpec<Occurrence> = [
-  ...(TASK_MATCH_COLUMNS as TableSpec<Occurrence>),
-  { name: "excludedBy", type: "string", nullable: true },
-];
-
 /** The model carries the exact tag `code` in its Hub tags or its card-metadata tags. */
 export function hasCodeTag(record: ModelRecord): boolean {
   const isCode = (tag: string): boolean => tag.trim().toLowerCase() === "code";
@@ -154,21 +142,6 @@ export function applyOutlierRules(record: ModelRecord, matches: readonly TaskMat
     return { ...match, excludedBy };
   });
 }
-
-/** A model left after the outlier rules, with the activities and tasks of its surviving occurrences. */
-export interface CandidateModel {
-  id: string;
-  activities: string[];
-  tasks: string[];
-  taskIds: string[];
-}
-
-export const CANDIDATE_COLUMNS: TableSpec<CandidateModel> = [
-  { name: "id", type: "string" },
-  { name: "activities", type: "string[]" },
-  { name: "tasks", type: "string[]" },
-  { name: "taskIds", type: "string[]" },
-];
 
 /**
  * Models with at least one surviving occurrence, in first-seen order; activities in the paper's order

@@ -15,7 +15,8 @@
 import { promises as fs, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ActivityCode } from "../taxonomy/taxonomy";
-import type { RecordedVerdict, Usage } from "./candidate";
+import type { RecordedVerdict } from "../run/tables";
+import type { Usage } from "./candidate";
 import { sha256Hex } from "./card-text";
 import { errorMessage } from "../util/text";
 

@@ -5,6 +5,7 @@
  * model's record plus the tasks of that activity it matched, each with the text around the match.
  */
 import type { ModelRecord } from "../corpus/record";
+import { identityFromLabel, type JudgeIdentity, type Verdict } from "../run/tables";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 
 /** One matched occurrence of a task, with its surrounding text (from the search stage's TaskMatch). */
@@ -36,55 +37,10 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
+export type { Outcome } from "../run/tables";
+
 /** Judge label: `offline-rules/v3`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
 export type JudgeLabel = string;
-
-/**
- * Which judge decided a verdict and with which sampling settings: recorded beside every verdict, so
- * a verdict can be traced to its backend, model, temperature and seed. `backend` is `offline` for the
- * rule judge, `gemini`, `openai` or `ollama` for an LLM, `jury` for a majority vote; null means not
- * applicable (the rules have no model) or not sent (the backend's own default applies).
- */
-export interface JudgeIdentity {
-  backend: string;
-  model: string | null;
-  temperature: number | null;
-  seed: number | null;
-}
-
-/** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
-export type RecordedVerdict = Verdict & JudgeIdentity;
-
-/**
- * A judge's decided answer on one pair. "uncertain" means the evidence is too thin or conflicting to
- * decide: the pair is not counted as an SE model, is counted apart in the funnel and the report, and
- * can be sent on to a human sheet (`pilot export --uncertain`) or an LLM judge (`judge --only-uncertain`).
- */
-export const OUTCOMES = ["relevant", "not-relevant", "uncertain"] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/**
- * A verdict on one candidate. `relevant` is null exactly when `error` says why no verdict exists, or
- * when a judge abstains without saying more (read through `outcomeOf` in outcome.ts). The offline
- * judge writes an uncertain pair as `relevant: false, outcome: "uncertain"`, so it never counts as SE.
- * Judges that only answer yes or no may leave `outcome`, `reasons` and `evidence` out: the relevance
- * stage fills them in (`completeVerdict` in outcome.ts).
- */
-export interface Verdict {
-  id: string;
-  activity: ActivityCode;
-  relevant: boolean | null;
-  rationale: string;
-  judge: JudgeLabel;
-  promptHash: string;
-  error: string | null;
-  /** Null exactly when `error` is set. */
-  outcome?: Outcome | null;
-  /** Machine-readable codes of what decided the outcome, e.g. "activity-evidence", "thin-card". */
-  reasons?: string[];
-  /** The evidence items the judge weighed, as a JSON array (empty for judges that report none). */
-  evidence?: string;
-}
 
 /** Token usage of one call, as the API reports it (zeros for judges that call nothing). */
 export interface Usage {
@@ -123,15 +79,6 @@ export function addUsage(a: Usage, b: Usage): Usage {
 export function identityOf(judge: Pick<RelevanceJudge, "label" | "identity">): JudgeIdentity {
   if (judge.identity) return judge.identity;
   return identityFromLabel(judge.label);
-}
-
-/** Backend and model from a judge label, for judges and old verdict files that do not say more. */
-export function identityFromLabel(label: string): JudgeIdentity {
-  if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
-  const colon = label.indexOf(":");
-  return colon > 0
-    ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null }
-    : { backend: label, model: null, temperature: null, seed: null };
 }
 
 /** Distinct task phrases of a candidate, in first-seen order. */

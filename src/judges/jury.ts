@@ -2,9 +2,9 @@
  * A jury: three or more judges vote on each (model, activity) pair, and the strict majority of all
  * jurors decides. A juror that failed (an error) or abstained counts as no vote, so a pair is decided
  * only when more than half of the whole jury agrees; otherwise the pair's verdict is an error saying
- * how the votes fell. Each juror's own verdict is kept beside the jury's (filter/jury-verdicts.arrow).
+ * how the votes fell. Each juror's own verdict is kept beside the jury's (the run's jury verdicts table).
  */
-import type { RecordedVerdict } from "./candidate";
+import type { RecordedVerdict } from "../run/tables";
 import { outcomeOf } from "./outcome";
 
 export const MIN_JURORS = 3;

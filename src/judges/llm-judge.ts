@@ -14,7 +14,8 @@
  */
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import { RetriesExhausted, SharedPause, withRetries, type RetryPolicy } from "../util/retry";
-import { NO_USAGE, addUsage, matchedTasks, type Candidate, type JudgeIdentity, type Judgement, type RelevanceJudge, type Usage } from "./candidate";
+import type { JudgeIdentity } from "../run/tables";
+import { NO_USAGE, addUsage, matchedTasks, type Candidate, type Judgement, type RelevanceJudge, type Usage } from "./candidate";
 import { buildCardDocument, type ExcerptOptions } from "./card-text";
 import { buildCallPrompt, type ActivityPrompt, type CallPrompt } from "./prompt";
 import { parseVerdictText } from "./verdict-schema";

@@ -3,10 +3,9 @@
  *
  * A judge that may abstain (the offline rules v3 say "uncertain" when the evidence is thin or
  * conflicting) marks it with an `outcome` field or, equivalently, with `relevant: null` and no error.
- * Selections such as `judge --only-uncertain` and `pilot export --uncertain` read the outcome through
- * here, so they work with either form.
+ * Selections such as `judge --only-uncertain` read the outcome through here, so they work with either form.
  */
-import type { Outcome, Verdict } from "./candidate";
+import type { Outcome, Verdict } from "../run/tables";
 
 export type VerdictOutcome = "relevant" | "not-relevant" | "uncertain" | "error";
 

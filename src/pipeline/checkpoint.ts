@@ -1,18 +1,18 @@
 /**
  * Shard checkpoints for a resumable funnel (`resume: true`): each searched shard's output is kept in
- * `<run>/.shards/` under a key that covers the shard file and every setting that shapes the output, so a
- * rerun after an interruption skips the shards already done and still writes byte-identical tables.
+ * the run's shards folder (`runLayout(run).shards`) under a key that covers the shard file and every
+ * setting that shapes the output, so a rerun after an interruption skips the shards already done and
+ * still writes byte-identical tables.
  * The folder is removed when the run completes.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ShardEntry } from "../corpus/store";
+import { runLayout } from "../run/layout";
 import { writeFileAtomicSync } from "../util/atomic";
 import type { ShardOutput } from "./shard";
 import { errorMessage } from "../util/text";
-
-export const CHECKPOINT_DIR = ".shards";
 
 export interface ShardCheckpoints {
   has(index: number): boolean;
@@ -27,7 +27,7 @@ export interface ShardCheckpoints {
  * aliases, outlier tasks); the shard is identified by its file name, record count, size and mtime.
  */
 export function openShardCheckpoints(runDir: string, corpusDir: string, shards: readonly ShardEntry[], settings: unknown): ShardCheckpoints {
-  const dir = join(runDir, CHECKPOINT_DIR);
+  const dir = runLayout(runDir).shards;
   const settingsDigest = JSON.stringify(settings);
   const keyOf = shards.map((shard) => {
     const stat = statSync(join(corpusDir, shard.file));

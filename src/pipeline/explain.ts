@@ -6,9 +6,9 @@
  * needs the whole corpus and is not part of it.
  */
 import type { ModelRecord } from "../corpus/record";
-import { applyOutlierRules, modelsAfterOutliers, type CandidateModel, type Occurrence, type OutlierTasks } from "../filter/outliers";
+import { applyOutlierRules, modelsAfterOutliers, type OutlierTasks } from "../filter/outliers";
 import type { Preparer } from "../prepare/preparer";
-import type { DocumentationRow } from "../search/documentation";
+import type { CandidateModel, DocumentationRow, Occurrence } from "../run/tables";
 import type { FieldProblem } from "../search/fields";
 import { searchRecord } from "../search/match";
 import type { CompiledTaxonomy } from "../search/phrases";

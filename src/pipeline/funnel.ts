@@ -1,15 +1,13 @@
 /**
  * The streaming funnel: corpus -> task search -> Table III outlier rules -> near-identical cards, written
- * as a run directory (docs/architecture.md):
- *
- *   search/matches.arrow, search/documentation.arrow, filter/occurrences.arrow (one record batch per shard)
- *   filter/candidates.arrow, filter/near-duplicates.arrow, filter/unique.arrow
- *   funnel.arrow, problems.arrow, run.json
+ * as a run directory (src/run, docs/architecture.md): the matches, documentation and occurrences tables
+ * (one record batch per shard), the candidates, near-duplicates and unique tables, the funnel and
+ * problems tables, and the run description.
  *
  * The corpus is read one shard at a time; only one compact row per candidate (ids, tasks, card body) stays
  * in memory until the near-identical check. With `workers` > 1, shards are searched in worker threads and
  * their results written in shard order, so the files are byte-identical whatever the worker count (only
- * run.json's `timings` and `workers` differ).
+ * the run description's `timings` and `workers` differ).
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -17,42 +15,25 @@ import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
-import {
-  DEFAULT_SIMILARITY_THRESHOLD,
-  findNearDuplicates,
-  NEAR_DUPLICATES_SPEC,
-  checkThreshold,
-  type NearDuplicateResult,
-  type NearDuplicateStats,
-} from "../filter/near-duplicates";
+import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, checkThreshold, type NearDuplicateResult } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
-import { CANDIDATE_COLUMNS, DEFAULT_OUTLIER_TASKS, OCCURRENCE_COLUMNS, type CandidateModel, type OutlierTasks } from "../filter/outliers";
+import { DEFAULT_OUTLIER_TASKS, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import { DOCUMENTATION_COLUMNS, summariseDocumentation, type DocumentationRow, type DocumentationSummaryRow } from "../search/documentation";
-import { TASK_MATCH_COLUMNS } from "../search/match";
+import { summariseDocumentation } from "../search/documentation";
 import { compileTaxonomy } from "../search/phrases";
 import { ACTIVITY_CODES, loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
-import { writeFileAtomic } from "../util/atomic";
-import { readArrowFile, writeRows } from "../util/arrow-table";
 import { createProgress, type ProgressOptions } from "../util/progress";
 import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
-import {
-  addActivityCounts,
-  emptyActivityCounts,
-  FUNNEL_COLUMNS,
-  funnelRows,
-  type ActivityCounts,
-  type FunnelCounts,
-  type FunnelRow,
-} from "../run/funnel-table";
+import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
+import { runLayout } from "../run/layout";
+import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo } from "../run/run-info";
+import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
+import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
-import { countActivities, decodeBatches, matchBatches, processShard, PROBLEM_COLUMNS, type CandidateCard, type ShardOutput } from "./shard";
-import { errorMessage } from "../util/text";
-
-export const RUN_FORMAT = "hf-se-atlas-run";
+import { countActivities, decodeBatches, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
 
 export interface FunnelOptions {
   corpusDir: string;
@@ -68,19 +49,8 @@ export interface FunnelOptions {
   /** Worker threads for the search; default 2 on a multi-core machine for corpora of 4+ shards, else 1 (inline; always inline from the TypeScript sources). */
   workers?: number;
   progress?: ProgressOptions["mode"];
-  /** Keep each searched shard in <out>/.shards and skip shards already there (an interrupted run resumes). */
+  /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
-}
-
-export interface OutlierSummary {
-  occurrences: number;
-  outlierOccurrences: number;
-  /** Share of occurrences that belong to the outlier tasks, before the rules (paper: 89.01%). */
-  share: number;
-  paperShare: number;
-  byTask: Record<string, number>;
-  /** Occurrences removed by a Table III rule. */
-  excluded: number;
 }
 
 export interface FunnelResult {
@@ -90,7 +60,7 @@ export interface FunnelResult {
   rows: FunnelRow[];
   documentation: DocumentationSummaryRow[];
   outliers: OutlierSummary;
-  nearDuplicates: NearDuplicateStats & { threshold: number; pairs: number };
+  nearDuplicates: RunInfo["nearDuplicates"];
   problems: number;
   /** Worker threads used for the search (1 = inline). */
   workers: number;
@@ -128,11 +98,12 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     : null;
 
   // Stage 1: search + outlier rules, shard by shard.
+  const layout = runLayout(runDir);
   const writers = {
-    matches: openArrowStream(join(runDir, "search", "matches.arrow"), TASK_MATCH_COLUMNS),
-    documentation: openArrowStream(join(runDir, "search", "documentation.arrow"), DOCUMENTATION_COLUMNS),
-    occurrences: openArrowStream(join(runDir, "filter", "occurrences.arrow"), OCCURRENCE_COLUMNS),
-    problems: openArrowStream(join(runDir, "problems.arrow"), PROBLEM_COLUMNS),
+    matches: openArrowStream(layout.matches, runTableSpec("matches")),
+    documentation: openArrowStream(layout.documentation, runTableSpec("documentation")),
+    occurrences: openArrowStream(layout.occurrences, runTableSpec("occurrences")),
+    problems: openArrowStream(layout.problems, runTableSpec("problems")),
   };
   const candidates: CandidateCard[] = [];
   const counts = { models: 0, matched: emptyActivityCounts(), afterOutliers: emptyActivityCounts() };
@@ -211,20 +182,20 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   stageStart = process.hrtime.bigint();
   const problems = writers.problems.rowsWritten;
   await Promise.all(Object.values(writers).map((w) => w.close()));
-  await writeRows(join(runDir, "filter", "candidates.arrow"), candidateRows, CANDIDATE_COLUMNS);
-  await writeRows(join(runDir, "filter", "near-duplicates.arrow"), near.pairs, NEAR_DUPLICATES_SPEC);
-  await writeRows(join(runDir, "filter", "unique.arrow"), uniqueRows, CANDIDATE_COLUMNS);
+  await writeRunTable(runDir, "candidates", candidateRows);
+  await writeRunTable(runDir, "nearDuplicates", near.pairs);
+  await writeRunTable(runDir, "unique", uniqueRows);
   const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
   const rows = funnelRows(funnelCounts);
-  await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
-  const documentation = summariseDocumentation(documentationRows(join(runDir, "search", "documentation.arrow")));
+  await writeRunTable(runDir, "funnel", rows);
+  const documentation = summariseDocumentation(scanRunTable(runDir, "documentation"));
   timings.writeSeconds = secondsSince(stageStart);
   timings.totalSeconds = secondsSince(started);
 
   const nearDuplicates = { ...near.stats, threshold, pairs: near.pairs.length };
-  const runJson = {
+  const runInfo: RunInfo = {
     format: RUN_FORMAT,
-    version: 1,
+    version: RUN_VERSION,
     corpus: {
       dir: portablePath(options.corpusDir),
       records: manifest.records,
@@ -242,7 +213,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     workers,
     timings,
   };
-  await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(runJson, null, 2)}\n`);
+  await writeRunInfo(runDir, runInfo);
   checkpoints?.clear();
   return {
     runDir,
@@ -260,34 +231,24 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
 }
 
 /**
- * For the relevance check (LLM stage): add the "relevant" stage to a run's funnel.arrow, keeping the
- * counts the funnel wrote in run.json. Returns the new rows.
+ * For the relevance check (LLM stage): add the "relevant" stage to a run's funnel table, keeping the
+ * counts the funnel wrote in the run description. Returns the new rows.
  */
 export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts, uncertain?: ActivityCounts): Promise<FunnelRow[]> {
-  const run = readFunnelRun(runDir);
-  if (typeof run === "string") throw new Error(run);
-  const rows = funnelRows({ ...run.counts, relevant, ...(uncertain ? { uncertain } : {}) });
-  await writeRows(join(runDir, "funnel.arrow"), rows, FUNNEL_COLUMNS);
+  const rows = funnelRows({ ...readRunInfo(runDir).counts, relevant, ...(uncertain ? { uncertain } : {}) });
+  await writeRunTable(runDir, "funnel", rows);
   return rows;
 }
 
 /** True when `runDir` was written by {@link runFunnel} (so its funnel can take the relevance stage). */
 export function isFunnelRun(runDir: string): boolean {
-  return typeof readFunnelRun(runDir) !== "string";
-}
-
-/** The funnel's own description of a run, or why `runDir` has none. */
-function readFunnelRun(runDir: string): { counts: FunnelCounts } | string {
-  const path = join(runDir, "run.json");
-  if (!existsSync(path)) return `missing ${path}: run the funnel first`;
-  let run: { format?: string; counts?: FunnelCounts };
   try {
-    run = JSON.parse(readFileSync(path, "utf8")) as typeof run;
+    readRunInfo(runDir);
+    return true;
   } catch (error) {
-    return `${path} is not valid JSON (${errorMessage(error)})`;
+    if (error instanceof RunFileError) return false;
+    throw error;
   }
-  if (run?.format !== RUN_FORMAT || !run.counts) return `${path} is not a funnel run description (format ${JSON.stringify(run?.format)})`;
-  return { counts: run.counts };
 }
 
 /** Pairs the judge left uncertain as funnel counts: models with one overall, pairs per activity. */
@@ -322,32 +283,6 @@ function nearDuplicateStage(candidates: readonly CandidateCard[], threshold: num
   const unique = emptyActivityCounts();
   for (const row of uniqueRows) countActivities(unique, row.activities);
   return { near, candidateRows, uniqueRows, unique };
-}
-
-/** Documentation rows read column-wise from the Arrow file (no per-row objects kept). */
-function* documentationRows(path: string): Generator<DocumentationRow> {
-  const table = readArrowFile(path);
-  for (const batch of table.batches) {
-    const column = (name: string) => batch.getChild(name)!;
-    const [modelId, category, card, meta, abstract, hasAbstract] = [
-      "modelId",
-      "category",
-      "matchedInCard",
-      "matchedInMetadata",
-      "matchedInAbstract",
-      "hasAbstract",
-    ].map(column);
-    for (let i = 0; i < batch.numRows; i++) {
-      yield {
-        modelId: modelId!.get(i),
-        category: category!.get(i),
-        matchedInCard: card!.get(i),
-        matchedInMetadata: meta!.get(i),
-        matchedInAbstract: abstract!.get(i),
-        hasAbstract: hasAbstract!.get(i),
-      };
-    }
-  }
 }
 
 /** Shard outputs kept from an interrupted run (see checkpoint.ts); all no-ops without `resume`. */
@@ -451,7 +386,7 @@ function taxonomyDigest(taxonomy: Taxonomy): string {
   }
 }
 
-/** Paths in run.json relative to the working directory when inside it, so runs compare across checkouts. */
+/** Paths in the run description relative to the working directory when inside it, so runs compare across checkouts. */
 function portablePath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith("..") || rel === "" ? path : rel.split("\\").join("/");

@@ -4,7 +4,8 @@
  * pairs the offline rules leave uncertain (`--only-uncertain`). Keys come from the environment only
  * (GEMINI_API_KEY, OPENAI_API_KEY, OLLAMA_API_KEY) and go nowhere but the request headers.
  */
-import type { JudgeIdentity, RelevanceJudge } from "../judges/candidate";
+import type { RelevanceJudge } from "../judges/candidate";
+import type { JudgeIdentity } from "../run/tables";
 import type { ExcerptOptions } from "../judges/card-text";
 import { isSelfHosted, pricingFor, type Pricing } from "../judges/cost";
 import { DEFAULT_GEMINI_MODEL, GeminiJudge } from "../judges/gemini";

@@ -17,9 +17,10 @@ import { CHARS_PER_TOKEN, ESTIMATED_ANSWER_TOKENS, costOf, estimateTokens, type 
 import { JudgeUnusable, LlmJudge } from "../judges/llm-judge";
 import { DEFAULT_OLLAMA_NUM_CTX, OllamaBackend } from "../judges/ollama";
 import { outcomeOf } from "../judges/outcome";
+import { runLayout } from "../run/layout";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { isFree, pricingOf, serverOf, type JudgeSpec } from "./judge-panel";
-import { candidateBatches, defaultCacheDir, isLlmJudge, loadStageInputs, panelOf, recorded, verdictCacheKey, type RelevanceCheckOptions } from "./relevance";
+import { candidateBatches, isLlmJudge, loadStageInputs, panelOf, recorded, verdictCacheKey, type RelevanceCheckOptions } from "./relevance";
 
 /** A fixed boundary for estimates: the same length as a real one, so the counts are exact and repeatable. */
 const ESTIMATE_BOUNDARY = "0".repeat(24);
@@ -82,7 +83,7 @@ export async function planRelevanceCheck(options: PlanOptions): Promise<Relevanc
   const inputs = loadStageInputs(options.runDir, options.taxonomy);
   // A dry run needs no key: only self-hosted judges are called (for the warm-up).
   const panel = panelOf(options, inputs.taxonomy, { requireKeys: false });
-  const cache = panel.jurors.some(isLlmJudge) ? VerdictCache.open(options.cacheDir ?? defaultCacheDir(options.runDir)) : null;
+  const cache = panel.jurors.some(isLlmJudge) ? VerdictCache.open(options.cacheDir ?? runLayout(options.runDir).verdictCache) : null;
   const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, 0])) as Record<ActivityCode, number>;
   const plans = panel.jurors.map((judge, i) => emptyPlan(judge, panel.specs[i]!, options));
   const pending: Candidate[][] = panel.jurors.map(() => []);

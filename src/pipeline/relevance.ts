@@ -1,10 +1,10 @@
 /**
- * The relevance check over a run directory: every (model, activity) pair of filter/unique.arrow is
- * judged, verdicts go to filter/verdicts.arrow, and models with at least one relevant activity go to
- * se-models.arrow. I/O lives here; the judges are pure apart from their API calls.
+ * The relevance check over a run directory: every (model, activity) pair of the unique table is
+ * judged, verdicts go to the verdicts table, and models with at least one relevant activity go to the
+ * SE models table (src/run). I/O lives here; the judges are pure apart from their API calls.
  *
  * The panel (judge-panel.ts) is one judge, or a jury of three or more whose jurors' own verdicts go
- * to filter/jury-verdicts.arrow; with `onlyUncertain` the offline rules judge first and only the pairs
+ * to the jury verdicts table; with `onlyUncertain` the offline rules judge first and only the pairs
  * they leave uncertain go to the panel. Every verdict names the judge that decided it, its backend,
  * model, prompt hash, temperature and seed. LLM verdicts are cached per backend, model and settings.
  * Each verdict's outcome (relevant, not relevant, uncertain) is written beside it, with the judge's
@@ -12,26 +12,14 @@
  * are not SE models and are counted apart.
  * A judge that cannot work at all (retired model, refused key, no server) stops the run at once.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { readCorpusBatches } from "../corpus/store";
-import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
-import { writeRows } from "../util/arrow-table";
+import { readEvidence, readUniqueModels, writeRunTable, type UniqueModel } from "../run/files";
+import { runLayout } from "../run/layout";
+import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict } from "../run/tables";
+import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, taskActivityLookup, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type ProgressOptions } from "../util/progress";
-import {
-  NO_USAGE,
-  addUsage,
-  identityOf,
-  matchedTasks,
-  type Candidate,
-  type JudgeIdentity,
-  type RecordedVerdict,
-  type RelevanceJudge,
-  type TaskEvidence,
-  type Usage,
-  type Verdict,
-} from "../judges/candidate";
+import { NO_USAGE, addUsage, identityOf, matchedTasks, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage } from "../judges/candidate";
 import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
 import { costOf, type Pricing } from "../judges/cost";
@@ -39,15 +27,12 @@ import { majorityVerdict } from "../judges/jury";
 import type { TransportOptions } from "../judges/llm-judge";
 import { completeVerdict, outcomeOf } from "../judges/outcome";
 import { mapPool } from "../util/concurrency";
-import { readEvidence, readUnique, SE_MODEL_COLUMNS, taskActivityLookup, VERDICT_COLUMNS, type SeModelRow, type UniqueRow } from "../judges/stage-tables";
 import { buildJudge, buildPanel, keyOf, panelLabel, pricingOf, serverOf, type Backend, type BuildOptions, type JudgeSpec, type Panel } from "./judge-panel";
 
 export { loadActivityPrompts } from "./judge-panel";
 
 /** `auto`: Gemini when GEMINI_API_KEY is set, the offline rules otherwise. */
 export type JudgeChoice = "auto" | Backend;
-
-export const JURY_VERDICTS_FILE = "jury-verdicts.arrow";
 
 export interface RelevanceCheckOptions {
   runDir: string;
@@ -63,7 +48,7 @@ export interface RelevanceCheckOptions {
   jury?: JudgeSpec[];
   /** Judge with the offline rules first; send only their uncertain pairs to the judge or jury. */
   onlyUncertain?: boolean;
-  /** Where the verdict cache lives (default <runDir>/../.cache/llm, shared by runs). */
+  /** Where the verdict cache lives (default beside the run directory, shared by runs: `runLayout(run).verdictCache`). */
   cacheDir?: string;
   /** Pairs in flight at once (default 4; a jury asks its jurors in parallel). */
   concurrency?: number;
@@ -210,7 +195,7 @@ export function recorded(verdict: Verdict, identity: JudgeIdentity): RecordedVer
 
 /** What the relevance stage reads from a run directory. */
 export interface StageInputs {
-  unique: UniqueRow[];
+  unique: UniqueModel[];
   evidence: ReturnType<typeof readEvidence>;
   taxonomy: Taxonomy;
   /** Pairs to judge (every valid activity of every unique model). */
@@ -218,16 +203,14 @@ export interface StageInputs {
 }
 
 export function loadStageInputs(runDir: string, taxonomy?: Taxonomy): StageInputs {
-  const uniquePath = join(runDir, "filter", "unique.arrow");
-  if (!existsSync(uniquePath)) throw new Error(`no ${uniquePath}: run the funnel (outliers and near-duplicates) first`);
-  const unique = readUnique(uniquePath);
+  const unique = readUniqueModels(runDir);
   const evidence = readEvidence(runDir, new Set(unique.map((u) => u.id)));
   return { unique, evidence, taxonomy: taxonomy ?? loadTaxonomy(), total: unique.reduce((n, u) => n + validActivities(u).length, 0) };
 }
 
 /**
  * The candidates of a run, one corpus shard at a time, in corpus order. `seen` collects the ids found,
- * so the caller can record the models of unique.arrow that the corpus lacks.
+ * so the caller can record the models of the unique table that the corpus lacks.
  */
 export async function* candidateBatches(inputs: StageInputs, corpusDir: string, seen: Set<string>): AsyncGenerator<Candidate[]> {
   const uniqueById = new Map(inputs.unique.map((u) => [u.id, u]));
@@ -270,16 +253,12 @@ export function isLlmJudge(judge: RelevanceJudge): boolean {
   return LLM_BACKENDS.has(identityOf(judge).backend);
 }
 
-export function defaultCacheDir(runDir: string): string {
-  return join(runDir, "..", ".cache", "llm");
-}
-
 export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
-  const filterDir = join(options.runDir, "filter");
+  const layout = runLayout(options.runDir);
   const inputs = loadStageInputs(options.runDir, options.taxonomy);
   const { unique, taxonomy } = inputs;
   const panel = panelOf(options, taxonomy);
-  const cache = panel.jurors.some(isLlmJudge) ? VerdictCache.open(options.cacheDir ?? defaultCacheDir(options.runDir)) : null;
+  const cache = panel.jurors.some(isLlmJudge) ? VerdictCache.open(options.cacheDir ?? layout.verdictCache) : null;
   const concurrency = options.concurrency ?? 4;
 
   const members = [...panel.jurors, ...(panel.screen ? [panel.screen] : [])];
@@ -348,7 +327,7 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
     await cache?.flush();
   }
 
-  // Models listed in unique.arrow but absent from the corpus: recorded as errors, never dropped.
+  // Models listed in the unique table but absent from the corpus: recorded as errors, never dropped.
   const primary = panel.jurors.length === 1 ? panel.jurors[0]! : null;
   const missingIdentity = primary ? identityOf(primary) : panel.juryIdentity!;
   const missingLabel = primary
@@ -384,12 +363,12 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   // Jurors in jury order within each pair (the sort is stable).
   const juryVerdicts = unique.flatMap((row) => (votesById.get(row.id) ?? []).slice().sort(byActivityOrder).map(completeVerdict));
   const seRows = seModelsOf(unique, verdicts, taxonomy);
-  const verdictsPath = join(filterDir, "verdicts.arrow");
-  const seModelsPath = join(options.runDir, "se-models.arrow");
-  const juryVerdictsPath = panel.jurors.length > 1 ? join(filterDir, JURY_VERDICTS_FILE) : null;
-  await writeRows(verdictsPath, verdicts, VERDICT_COLUMNS);
-  if (juryVerdictsPath) await writeRows(juryVerdictsPath, juryVerdicts, VERDICT_COLUMNS);
-  await writeRows(seModelsPath, seRows, SE_MODEL_COLUMNS);
+  const verdictsPath = layout.verdicts;
+  const seModelsPath = layout.seModels;
+  const juryVerdictsPath = panel.jurors.length > 1 ? layout.juryVerdicts : null;
+  await writeRunTable(options.runDir, "verdicts", verdicts);
+  if (juryVerdictsPath) await writeRunTable(options.runDir, "juryVerdicts", juryVerdicts);
+  await writeRunTable(options.runDir, "seModels", seRows);
 
   const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<
     ActivityCode,
@@ -448,7 +427,7 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
     juryVerdictsPath,
   };
   await writeFileAtomic(
-    join(filterDir, "relevance.json"),
+    layout.relevance,
     `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined, juryVerdictsPath: undefined }, null, 2)}\n`,
   );
   return result;
@@ -463,8 +442,8 @@ export function mostlyFailed(result: Pick<RelevanceCheckResult, "candidates" | "
   return `${result.errors} of ${result.candidates} verdicts of ${result.judge} are errors (first: ${result.firstError ?? "?"})`;
 }
 
-/** se-models.arrow rows: activities judged relevant, and the tasks of those activities. */
-export function seModelsOf(unique: readonly UniqueRow[], verdicts: readonly Verdict[], taxonomy: Taxonomy): SeModelRow[] {
+/** The SE models table's rows: activities judged relevant, and the tasks of those activities. */
+export function seModelsOf(unique: readonly UniqueModel[], verdicts: readonly Verdict[], taxonomy: Taxonomy): SeModelRow[] {
   const relevant = new Map<string, Set<string>>();
   for (const v of verdicts) if (v.relevant === true) (relevant.get(v.id) ?? relevant.set(v.id, new Set()).get(v.id)!).add(v.activity);
   const activityOfTask = taskActivityLookup(taxonomy);
@@ -482,13 +461,13 @@ export function seModelsOf(unique: readonly UniqueRow[], verdicts: readonly Verd
   return rows;
 }
 
-function validActivities(row: UniqueRow): ActivityCode[] {
+function validActivities(row: UniqueModel): ActivityCode[] {
   const codes = row.activities.map((a) => activityCodeOf(a)).filter((a): a is ActivityCode => a !== null);
   return ACTIVITY_CODES.filter((a) => codes.includes(a));
 }
 
 /** Without match rows, the unique row's task names still tell the judge what was found. */
-function fallbackEvidence(row: UniqueRow, activity: ActivityCode, taxonomy: Taxonomy): TaskEvidence[] {
+function fallbackEvidence(row: UniqueModel, activity: ActivityCode, taxonomy: Taxonomy): TaskEvidence[] {
   const activityOfTask = taskActivityLookup(taxonomy);
   return row.tasks
     .filter((t) => activityOfTask(t) === activity)

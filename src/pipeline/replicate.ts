@@ -1,30 +1,25 @@
 /**
  * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
- * table (CSV + Arrow), every figure (HTML + PNG + SVG) and an index.html report into one folder.
- *
- * Layout of <out>:
- *   run/                the run directory the pipeline stages write (see docs/architecture.md)
- *   tables/<name>.csv   and <name>.arrow, one pair per analysis table
- *   figures/<id>.html   (+ .png, .svg when Chromium is available; plotly.min.js beside them)
- *   problems.txt        every row the analyses could not use, naming the model and reason
- *   replication.json    what was written, and why static images were skipped if they were
- *   selection.html      the model-selection walk-through (Fig. 10) as one self-contained page
- *   index.html          the report
+ * table (CSV + Arrow), every figure (HTML + PNG + SVG), the model-selection walk-through (Fig. 10) as
+ * one self-contained page, and a report into one folder, laid out as `replicationLayout`
+ * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
+ * manifest of what was written, the selection page and the report's index page.
  */
-import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData } from "../analyse/run-data";
-import { judgeStatements } from "../analyse/judge-agreement";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
 import { reportHtml, SYNTHETIC_BANNER, type ReportFigure, type ReportTable } from "../figures/report";
-import { SELECTION_PAGE, writeSelectionPage } from "../figures/selection-page";
+import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
 import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
+import { judgeStatements } from "../analyse/judge-agreement";
+import { hasRunTable } from "../run/files";
+import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
@@ -62,7 +57,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   log(`wrote ${tables.length} tables`);
   for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
-  const figureDir = join(options.outDir, "figures");
+  const out = replicationLayout(options.outDir);
+  const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
   const specs = figuresOf(analyses);
   const pages: string[] = [];
@@ -87,9 +83,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     errors: images[i]!.errors,
   }));
 
-  await writeFileAtomic(join(options.outDir, "problems.txt"), analyses.problems.map((p) => `${p}\n`).join(""));
+  await writeFileAtomic(out.problems, analyses.problems.map((p) => `${p}\n`).join(""));
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
-  log(`wrote ${SELECTION_PAGE}`);
+  log(`wrote ${REPLICATION_FILES.selection}`);
   const facts: Array<[string, string]> = [
     [
       "corpus",
@@ -103,7 +99,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
-  const indexPath = join(options.outDir, "index.html");
+  const indexPath = out.index;
   await writeFileAtomic(
     indexPath,
     reportHtml({
@@ -114,11 +110,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       figures,
       staticSkipped,
       problems: analyses.problems,
-      selectionPage: SELECTION_PAGE,
+      selectionPage: REPLICATION_FILES.selection,
     }),
   );
   await writeFileAtomic(
-    join(options.outDir, "replication.json"),
+    out.manifest,
     `${JSON.stringify(
       {
         synthetic: analyses.synthetic,
@@ -136,12 +132,12 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   return { analyses, indexPath, tables, figures, staticSkipped };
 }
 
-/** Each table as tables/<name>.csv and tables/<name>.arrow; returns hrefs relative to `outDir`. */
+/** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
 export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
+  const layout = replicationLayout(outDir);
   const written: ReportTable[] = [];
   for (const table of tables) {
-    const csv = `tables/${table.name}.csv`;
-    const arrow = `tables/${table.name}.arrow`;
+    const { csv, arrow } = layout.tableFiles(table.name);
     await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
     await writeRows(join(outDir, arrow), table.rows, table.spec);
     written.push({ table, csv, arrow });
@@ -166,9 +162,9 @@ export interface ReplicateOptions {
 
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
-  /** Search + outlier rules + near-duplicates: writes the run directory up to filter/unique.arrow and funnel.arrow. */
+  /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
   funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
-  /** LLM (or offline) relevance check: writes filter/verdicts.arrow and se-models.arrow. */
+  /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
 
@@ -182,8 +178,6 @@ export function describeSelection(selection: RelevanceSelection): string {
   if (specs.length === 1 && specs[0]!.backend === "offline") return "offline rules";
   return panelLabel(specs.map(labelOf), selection.onlyUncertain ? "offline rules" : null);
 }
-
-export const RUN_SUBDIR = "run";
 
 export function defaultStages(): PipelineStages {
   return {
@@ -206,11 +200,11 @@ export function defaultStages(): PipelineStages {
   };
 }
 
-/** Run the whole pipeline on a corpus, then write the report (tables, figures, index.html). */
+/** Run the whole pipeline on a corpus, then write the report (tables, figures, index page). */
 export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
-  const runDir = join(options.outDir, RUN_SUBDIR);
+  const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
   log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
   await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
@@ -236,7 +230,7 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
  * replicate when there is none yet. Returns the run directory.
  */
 export async function ensureReplication(options: ReplicateOptions): Promise<string> {
-  const runDir = join(options.outDir, RUN_SUBDIR);
-  if (!existsSync(join(runDir, "se-models.arrow"))) await replicate({ ...options, offline: options.offline ?? true });
+  const runDir = replicationLayout(options.outDir).run;
+  if (!hasRunTable(runDir, "seModels")) await replicate({ ...options, offline: options.offline ?? true });
   return runDir;
 }

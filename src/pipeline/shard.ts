@@ -6,29 +6,15 @@
  */
 import { tableFromIPC, tableToIPC, type RecordBatch } from "apache-arrow";
 import type { ModelRecord } from "../corpus/record";
-import { applyOutlierRules, modelsAfterOutliers, OCCURRENCE_COLUMNS, type CandidateModel, type Occurrence, type OutlierTasks } from "../filter/outliers";
+import { applyOutlierRules, modelsAfterOutliers, type OutlierTasks } from "../filter/outliers";
 import type { Preparer } from "../prepare/preparer";
-import { DOCUMENTATION_COLUMNS, documentationRowOf, type DocumentationRow } from "../search/documentation";
-import { searchRecord, TASK_MATCH_COLUMNS } from "../search/match";
+import { documentationRowOf } from "../search/documentation";
+import { searchRecord } from "../search/match";
 import type { CompiledTaxonomy } from "../search/phrases";
 import { emptyActivityCounts, type ActivityCounts } from "../run/funnel-table";
+import { DOCUMENTATION, MATCHES, OCCURRENCES, type CandidateModel, type DocumentationRow, type Occurrence, type ProblemRow } from "../run/tables";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
-import { rowsToTable, type TableSpec } from "../util/arrow-table";
-
-/** One problem with one model, from any stage (`problems.arrow`). */
-export interface ProblemRow {
-  modelId: string;
-  stage: string;
-  code: string;
-  message: string;
-}
-
-export const PROBLEM_COLUMNS: TableSpec<ProblemRow> = [
-  { name: "modelId", type: "string" },
-  { name: "stage", type: "string" },
-  { name: "code", type: "string" },
-  { name: "message", type: "string" },
-];
+import { columnNames, rowsToTable, type TableSpec } from "../util/arrow-table";
 
 /** A model left after the outlier rules, with what the near-identical check reads. */
 export interface CandidateCard extends CandidateModel {
@@ -126,8 +112,8 @@ export function processShard(index: number, records: readonly ModelRecord[], con
   }
   return {
     index,
-    occurrencesIpc: encodeRows(occurrences, OCCURRENCE_COLUMNS),
-    documentationIpc: encodeRows(documentation, DOCUMENTATION_COLUMNS),
+    occurrencesIpc: encodeRows(occurrences, OCCURRENCES),
+    documentationIpc: encodeRows(documentation, DOCUMENTATION),
     candidates,
     problems,
     counts,
@@ -143,8 +129,8 @@ export function decodeBatches(bytes: Uint8Array): RecordBatch[] {
   return tableFromIPC(bytes).batches;
 }
 
-/** Occurrence batches without the `excludedBy` column: the rows of search/matches.arrow. */
+/** Occurrence batches without the `excludedBy` column: the rows of the matches table. */
 export function matchBatches(occurrenceBatches: readonly RecordBatch[]): RecordBatch[] {
-  const names = TASK_MATCH_COLUMNS.map((c) => c.name);
+  const names = columnNames(MATCHES);
   return occurrenceBatches.map((batch) => batch.select(names));
 }

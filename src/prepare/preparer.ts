@@ -27,7 +27,7 @@ export interface PreparedText {
 export interface Preparer {
   readonly policy: LemmaPolicy;
   readonly hyphens: HyphenPolicy;
-  /** Human-readable data origin (WordNet files and exception lists), for run.json. */
+  /** Human-readable data origin (WordNet files and exception lists), for the run description. */
   readonly origin: string;
   prepare(text: string): PreparedText;
 }

@@ -51,7 +51,7 @@ export interface WordnetData {
   lemmas: Record<WordnetPos, ReadonlySet<string>>;
   /** Inflected form -> base forms, from the exception lists. */
   exceptions: Record<WordnetPos, ReadonlyMap<string, readonly string[]>>;
-  /** Where the data came from, for run.json. */
+  /** Where the data came from, for the run description. */
   origin: string;
 }
 

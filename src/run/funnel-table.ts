@@ -4,7 +4,7 @@
  */
 import { PAPER_FUNNEL, PAPER_PILOTS } from "../paper/reported";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
-import type { TableSpec } from "../util/arrow-table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { fmt, alignColumns } from "../util/format";
 
 /** Models per activity and overall at one stage of the funnel. */
@@ -23,21 +23,16 @@ export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 export const FUNNEL_ACTIVITIES = ["all", ...ACTIVITY_CODES] as const;
 
-export interface FunnelRow {
-  stage: FunnelStage;
+/** `funnel.arrow`: models left after each stage, overall and per activity. */
+export const FUNNEL = defineTable({
+  stage: col.string<FunnelStage>(),
   /** "all" or an activity code. */
-  activity: string;
-  models: number;
+  activity: col.string(),
+  models: col.int(),
   /** The paper's count for this cell; null where it reports none. */
-  paperModels: number | null;
-}
-
-export const FUNNEL_COLUMNS: TableSpec<FunnelRow> = [
-  { name: "stage", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "models", type: "int" },
-  { name: "paperModels", type: "int", nullable: true },
-];
+  paperModels: col.int({ nullable: true }),
+});
+export type FunnelRow = RowOf<typeof FUNNEL>;
 
 /** The paper's funnel (RQ1.2) and Table IV (unique models per activity). */
 export function paperFigure(stage: FunnelStage, activity: string): number | null {

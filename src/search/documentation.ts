@@ -12,28 +12,8 @@
  */
 import type { ModelRecord } from "../corpus/record";
 import { PAPER_TABLE_VI, type DocumentationCategory, type DocumentationSummaryKey } from "../paper/reported";
-import type { TableSpec } from "../util/arrow-table";
+import type { DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import { hasReadableCard } from "./fields";
-
-
-export interface DocumentationRow {
-  modelId: string;
-  category: DocumentationCategory;
-  matchedInCard: boolean;
-  matchedInMetadata: boolean;
-  matchedInAbstract: boolean;
-  /** At least one linked paper has an abstract. */
-  hasAbstract: boolean;
-}
-
-export const DOCUMENTATION_COLUMNS: TableSpec<DocumentationRow> = [
-  { name: "modelId", type: "string" },
-  { name: "category", type: "string" },
-  { name: "matchedInCard", type: "bool" },
-  { name: "matchedInMetadata", type: "bool" },
-  { name: "matchedInAbstract", type: "bool" },
-  { name: "hasAbstract", type: "bool" },
-];
 
 export function documentationRowOf(record: ModelRecord, matches: readonly { source: string }[]): DocumentationRow {
   const matchedInCard = matches.some((m) => m.source === "card");
@@ -56,26 +36,6 @@ export function documentationRowOf(record: ModelRecord, matches: readonly { sour
     hasAbstract: record.papers.some((p) => p.abstract !== null && p.abstract.trim() !== ""),
   };
 }
-
-export interface DocumentationSummaryRow {
-  key: DocumentationSummaryKey;
-  label: string;
-  models: number;
-  /** Share of all models, in percent. */
-  percent: number;
-  /** The paper's figure; null where the paper gives none. */
-  paperModels: number | null;
-  paperPercent: number | null;
-}
-
-export const DOCUMENTATION_SUMMARY_COLUMNS: TableSpec<DocumentationSummaryRow> = [
-  { name: "key", type: "string" },
-  { name: "label", type: "string" },
-  { name: "models", type: "int" },
-  { name: "percent", type: "float" },
-  { name: "paperModels", type: "int", nullable: true },
-  { name: "paperPercent", type: "float", nullable: true },
-];
 
 export const DOCUMENTATION_SUMMARY_ORDER: readonly DocumentationSummaryKey[] = [
   "no-card",

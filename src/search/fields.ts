@@ -22,12 +22,10 @@
  *   paper and does not search it; the SE signals (src/signals/) read it as evidence of purpose.
  */
 import type { ModelRecord } from "../corpus/record";
+import type { MatchSource } from "../run/tables";
 import { parseCardLayout, type CardLayout, type CardUnit } from "./markdown";
 import { frontMatterProvenance, hubTagProvenance, type Provenance } from "./provenance";
 import { errorMessage } from "../util/text";
-
-export type MatchSource = "card" | "metadata" | "abstract" | "model-id";
-export const MATCH_SOURCES: readonly MatchSource[] = ["card", "metadata", "abstract", "model-id"];
 
 export interface SearchField {
   source: MatchSource;

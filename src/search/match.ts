@@ -14,58 +14,16 @@
  * card, the headings above it.
  */
 import type { ModelRecord } from "../corpus/record";
-import type { TableSpec } from "../util/arrow-table";
 import type { PreparedText, Preparer } from "../prepare/preparer";
 import type { CompiledTaxonomy } from "./phrases";
-import { searchFieldsOf, type FieldProblem, type MatchSource, type SearchFieldOptions } from "./fields";
-import { documentationRowOf, type DocumentationRow } from "./documentation";
+import type { DocumentationRow, TaskMatch } from "../run/tables";
+import { searchFieldsOf, type FieldProblem, type SearchFieldOptions } from "./fields";
+import { documentationRowOf } from "./documentation";
 import { provenanceOfSpan } from "./markdown";
-import type { Provenance } from "./provenance";
 import { errorMessage } from "../util/text";
 
 /** Raw characters of context kept on each side of an occurrence. */
 export const CONTEXT_CHARS = 40;
-
-export interface TaskMatch {
-  modelId: string;
-  taskId: string;
-  task: string;
-  activity: string;
-  source: MatchSource;
-  /** Which text: "body", "tags[3]", "meta.datasets[0]", "pipeline_tag", "arxiv:2101.00001". */
-  field: string;
-  /** The kind of place the match stands in: "card.prose", "meta.widget", "abstract", ... */
-  provenance: Provenance;
-  /** In the card: the headings above the match, "Title > Intended uses" ("" before any heading); "" elsewhere. */
-  section: string;
-  /** Index of the first matched token in the searched text (for the card body: in its Markdown unit). */
-  tokenIndex: number;
-  /** UTF-16 offsets of the match in the field's raw text (for the card: in the card body). */
-  charStart: number;
-  charEnd: number;
-  /** The raw matched text, e.g. "Code Generation" or "debugging". */
-  raw: string;
-  /** Up to CONTEXT_CHARS raw characters before and after the match. */
-  before: string;
-  after: string;
-}
-
-export const TASK_MATCH_COLUMNS: TableSpec<TaskMatch> = [
-  { name: "modelId", type: "string" },
-  { name: "taskId", type: "string" },
-  { name: "task", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "source", type: "string" },
-  { name: "field", type: "string" },
-  { name: "provenance", type: "string" },
-  { name: "section", type: "string" },
-  { name: "tokenIndex", type: "int" },
-  { name: "charStart", type: "int" },
-  { name: "charEnd", type: "int" },
-  { name: "raw", type: "string" },
-  { name: "before", type: "string" },
-  { name: "after", type: "string" },
-];
 
 export interface SearchResult {
   matches: TaskMatch[];

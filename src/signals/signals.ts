@@ -20,7 +20,7 @@
  */
 import type { ModelRecord } from "../corpus/record";
 import type { Preparer } from "../prepare/preparer";
-import type { MatchSource } from "../search/fields";
+import type { MatchSource } from "../run/tables";
 import { searchRecord } from "../search/match";
 import type { CompiledTaxonomy } from "../search/phrases";
 import type { Provenance } from "../search/provenance";

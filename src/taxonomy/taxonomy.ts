@@ -199,6 +199,22 @@ export function taskById(taxonomy: Taxonomy): Map<string, SeTask> {
   return new Map(taxonomy.tasks.map((t) => [t.id, t]));
 }
 
+const lookupCache = new WeakMap<Taxonomy, (task: string) => ActivityCode | null>();
+/** The activity of a task given by id or name (memoised per taxonomy). */
+export function taskActivityLookup(taxonomy: Taxonomy): (task: string) => ActivityCode | null {
+  let lookup = lookupCache.get(taxonomy);
+  if (!lookup) {
+    const byKey = new Map<string, ActivityCode>();
+    for (const t of taxonomy.tasks) {
+      byKey.set(t.id, t.activity);
+      byKey.set(t.name, t.activity);
+    }
+    lookup = (task) => byKey.get(task) ?? byKey.get(task.toLowerCase()) ?? null;
+    lookupCache.set(taxonomy, lookup);
+  }
+  return lookup;
+}
+
 /** Lowercase and collapse white space, so "Code  Generation" and "code generation" are one phrase. */
 export function normalisePhrase(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, " ");

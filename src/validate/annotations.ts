@@ -6,9 +6,9 @@
  * - the same scores against a synthetic corpus's ground truth.
  */
 import { PAPER_HELD_OUT_KAPPA, PAPER_KAPPA } from "../paper/reported";
-import type { Verdict } from "../judges/candidate";
+import type { Verdict } from "../run/tables";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
-import type { TableSpec } from "../util/arrow-table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { binaryScores, cohenKappa, kappaBand } from "./agreement";
 import type { PilotRow, SampleSet } from "./sample";
 import type { HumanLabel } from "./sheet";
@@ -73,31 +73,21 @@ export function consolidateLabels(plan: readonly PilotRow[], labels: readonly Hu
   return { labels: out, missingPrimary, incompleteReliability, interAnnotator };
 }
 
-export interface AgreementRow {
+/** The agreement tables under the run's `validate/` folder (judge vs humans, judge vs ground truth). */
+export const AGREEMENT = defineTable({
   /** An activity code, or `all` for the pooled row. */
-  scope: string;
-  set: string;
-  pairs: number;
-  kappa: number | null;
-  band: string;
-  precision: number | null;
-  recall: number | null;
+  scope: col.string(),
+  set: col.string(),
+  pairs: col.int(),
+  kappa: col.float({ nullable: true }),
+  band: col.string(),
+  precision: col.float({ nullable: true }),
+  recall: col.float({ nullable: true }),
   /** Verdicts left out because the judge recorded an error for them. */
-  judgeErrors: number;
-  paperKappa: number | null;
-}
-
-export const AGREEMENT_COLUMNS: TableSpec<AgreementRow> = [
-  { name: "scope", type: "string" },
-  { name: "set", type: "string" },
-  { name: "pairs", type: "int" },
-  { name: "kappa", type: "float", nullable: true },
-  { name: "band", type: "string" },
-  { name: "precision", type: "float", nullable: true },
-  { name: "recall", type: "float", nullable: true },
-  { name: "judgeErrors", type: "int" },
-  { name: "paperKappa", type: "float", nullable: true },
-];
+  judgeErrors: col.int(),
+  paperKappa: col.float({ nullable: true }),
+});
+export type AgreementRow = RowOf<typeof AGREEMENT>;
 
 interface Reference {
   id: string;

@@ -6,7 +6,7 @@
  * only one side has are counted, not compared. Every disagreement is listed with both rationales.
  */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
-import type { TableSpec } from "../util/arrow-table";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { kappaBand, kappaOf, type Contingency } from "./agreement";
 
 /** One rater's label on one pair; `relevant` null when it gave none (`error` says why, if it failed). */
@@ -20,72 +20,44 @@ export interface PairLabel {
   error: string | null;
 }
 
-export interface ComparisonRow {
+export const COMPARISONS = defineTable({
   /** An activity code, or `all` for the pooled row. */
-  scope: string;
-  set: string;
+  scope: col.string(),
+  set: col.string(),
   /** Pairs both sides decided. */
-  pairs: number;
-  bothRelevant: number;
+  pairs: col.int(),
+  bothRelevant: col.int(),
   /** A relevant, B not. */
-  onlyA: number;
+  onlyA: col.int(),
   /** A not, B relevant. */
-  onlyB: number;
-  neither: number;
-  observed: number | null;
-  kappa: number | null;
-  band: string;
+  onlyB: col.int(),
+  neither: col.int(),
+  observed: col.float({ nullable: true }),
+  kappa: col.float({ nullable: true }),
+  band: col.string(),
   /** Shared pairs that A (or B) left undecided. */
-  undecidedA: number;
-  undecidedB: number;
+  undecidedA: col.int(),
+  undecidedB: col.int(),
   /** Pairs only one side has. */
-  missingInB: number;
-  missingInA: number;
+  missingInB: col.int(),
+  missingInA: col.int(),
   /** The paper's kappa for this row, where it reports one (Table V, held-out test). */
-  paperKappa: number | null;
-}
+  paperKappa: col.float({ nullable: true }),
+});
+export type ComparisonRow = RowOf<typeof COMPARISONS>;
 
-export const COMPARISON_COLUMNS: TableSpec<ComparisonRow> = [
-  { name: "scope", type: "string" },
-  { name: "set", type: "string" },
-  { name: "pairs", type: "int" },
-  { name: "bothRelevant", type: "int" },
-  { name: "onlyA", type: "int" },
-  { name: "onlyB", type: "int" },
-  { name: "neither", type: "int" },
-  { name: "observed", type: "float", nullable: true },
-  { name: "kappa", type: "float", nullable: true },
-  { name: "band", type: "string" },
-  { name: "undecidedA", type: "int" },
-  { name: "undecidedB", type: "int" },
-  { name: "missingInB", type: "int" },
-  { name: "missingInA", type: "int" },
-  { name: "paperKappa", type: "float", nullable: true },
-];
-
-export interface Disagreement {
-  id: string;
-  activity: string;
-  set: string;
-  a: string;
-  aRelevant: boolean;
-  aRationale: string;
-  b: string;
-  bRelevant: boolean;
-  bRationale: string;
-}
-
-export const DISAGREEMENT_COLUMNS: TableSpec<Disagreement> = [
-  { name: "id", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "set", type: "string" },
-  { name: "a", type: "string" },
-  { name: "aRelevant", type: "bool" },
-  { name: "aRationale", type: "string" },
-  { name: "b", type: "string" },
-  { name: "bRelevant", type: "bool" },
-  { name: "bRationale", type: "string" },
-];
+export const DISAGREEMENTS = defineTable({
+  id: col.string(),
+  activity: col.string(),
+  set: col.string(),
+  a: col.string(),
+  aRelevant: col.bool(),
+  aRationale: col.string(),
+  b: col.string(),
+  bRelevant: col.bool(),
+  bRationale: col.string(),
+});
+export type Disagreement = RowOf<typeof DISAGREEMENTS>;
 
 export interface Comparison {
   rows: ComparisonRow[];

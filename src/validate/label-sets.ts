@@ -4,20 +4,21 @@
  * a run's pilot sheets (primary annotator, majority of three on the reliability subset).
  */
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
-import type { RecordedVerdict } from "../judges/candidate";
-import { readVerdicts } from "../judges/stage-tables";
+import { basename, join } from "node:path";
+import { readVerdicts } from "../run/files";
+import { RUN_FILES, runLayout } from "../run/layout";
+import type { RecordedVerdict } from "../run/tables";
 import { consolidateLabels } from "./annotations";
 import type { PairLabel } from "./compare";
 import { readAllLabels, readPlan } from "./pilot-files";
 import type { SampleSet } from "./sample";
 
-/** The verdicts file a spec names: a run directory (its filter/verdicts.arrow), a folder holding verdicts.arrow, or a file. */
+/** The verdicts file a spec names: a run directory (its verdicts table), a folder holding that file, or a file. */
 export function verdictsPathOf(spec: string): string {
   if (!existsSync(spec)) throw new Error(`no such run directory or verdicts file: ${spec}`);
   if (!statSync(spec).isDirectory()) return spec;
-  for (const candidate of [join(spec, "filter", "verdicts.arrow"), join(spec, "verdicts.arrow")]) if (existsSync(candidate)) return candidate;
-  throw new Error(`${spec} holds no filter/verdicts.arrow: run \`hf-se-atlas judge --run ${spec}\` first`);
+  for (const candidate of [runLayout(spec).verdicts, join(spec, basename(RUN_FILES.verdicts))]) if (existsSync(candidate)) return candidate;
+  throw new Error(`${spec} holds no ${RUN_FILES.verdicts}: run \`hf-se-atlas judge --run ${spec}\` first`);
 }
 
 export function verdictLabels(verdicts: readonly RecordedVerdict[]): PairLabel[] {
@@ -31,7 +32,7 @@ export interface VerdictSet {
   labels: PairLabel[];
 }
 
-/** A verdict set; `judge` keeps one judge's verdicts (e.g. one juror of filter/jury-verdicts.arrow). */
+/** A verdict set; `judge` keeps one judge's verdicts (e.g. one juror of a jury's verdicts table). */
 export function loadVerdictSet(spec: string, judge?: string): VerdictSet {
   const path = verdictsPathOf(spec);
   const all = readVerdicts(path);

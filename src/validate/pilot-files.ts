@@ -1,64 +1,61 @@
 /**
- * The pilot's files in a run directory (I/O edge of src/validate):
- *   validate/pilot-plan.arrow         the samples (PilotRow)
- *   validate/sheets/<annotator>.csv   exported sheets
- *   validate/labels/<annotator>.arrow imported, validated labels
- *   validate/agreement.arrow          judge vs humans (pilot per activity, held-out pooled)
- *   validate/agreement-ground-truth.arrow  judge vs a synthetic corpus's ground truth
+ * The pilot's files in a run directory (I/O edge of src/validate), at the paths `runLayout(run).validate`
+ * gives: the pilot plan (PILOT_PLAN), one exported sheet (CSV) and one table of imported labels
+ * (HUMAN_LABELS) per annotator, and the agreement tables (AGREEMENT): judge vs humans, and judge vs a
+ * synthetic corpus's ground truth. Their declarations live in this folder, the only one that reads them.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readEvidence, readUnique, taskActivityLookup } from "../judges/stage-tables";
-import { ACTIVITY_CODES, activityCodeOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
-import { readRows, writeRows, type TableSpec } from "../util/arrow-table";
-import type { PilotRow, PopulationUnit } from "./sample";
-import { HUMAN_LABEL_COLUMNS, type HumanLabel } from "./sheet";
-
-export const PILOT_ROW_COLUMNS: TableSpec<PilotRow> = [
-  { name: "id", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "set", type: "string" },
-  { name: "tasks", type: "string[]" },
-  { name: "reliability", type: "bool" },
-];
-
-export const validateDir = (runDir: string) => join(runDir, "validate");
-export const planPath = (runDir: string) => join(validateDir(runDir), "pilot-plan.arrow");
-export const labelsPath = (runDir: string, annotator: string) => join(validateDir(runDir), "labels", `${annotator}.arrow`);
-export const sheetPath = (runDir: string, annotator: string) => join(validateDir(runDir), "sheets", `${annotator}.csv`);
+import { readEvidence, readUniqueModels } from "../run/files";
+import { runLayout } from "../run/layout";
+import { ACTIVITY_CODES, activityCodeOf, taskActivityLookup, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
+import { readRows, writeRows } from "../util/arrow-table";
+import { AGREEMENT, type AgreementRow } from "./annotations";
+import { PILOT_PLAN, type PilotRow, type PopulationUnit } from "./sample";
+import { HUMAN_LABELS, type HumanLabel } from "./sheet";
 
 export function readPlan(runDir: string): PilotRow[] {
-  const path = planPath(runDir);
+  const path = runLayout(runDir).validate.plan;
   if (!existsSync(path)) throw new Error(`no pilot plan at ${path}: run \`hf-se-atlas pilot sample --run ${runDir}\` first`);
-  return readRows(path, PILOT_ROW_COLUMNS);
+  return readRows(path, PILOT_PLAN);
 }
 
-export async function writePlan(runDir: string, rows: readonly PilotRow[]): Promise<void> {
-  await writeRows(planPath(runDir), rows, PILOT_ROW_COLUMNS);
+export async function writePlan(runDir: string, rows: readonly PilotRow[]): Promise<string> {
+  const path = runLayout(runDir).validate.plan;
+  await writeRows(path, rows, PILOT_PLAN);
+  return path;
 }
 
 export async function writeLabels(runDir: string, annotator: string, labels: readonly HumanLabel[]): Promise<string> {
-  const path = labelsPath(runDir, annotator);
-  await writeRows(path, labels, HUMAN_LABEL_COLUMNS);
+  const path = runLayout(runDir).validate.labels(annotator);
+  await writeRows(path, labels, HUMAN_LABELS);
   return path;
 }
 
 /** Every annotator's imported labels. */
 export function readAllLabels(runDir: string): HumanLabel[] {
-  const dir = join(validateDir(runDir), "labels");
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".arrow"))
+  const { labelsDir, annotatorOfLabels } = runLayout(runDir).validate;
+  if (!existsSync(labelsDir)) return [];
+  return readdirSync(labelsDir)
+    .filter((f) => annotatorOfLabels(f) !== null)
     .sort()
-    .flatMap((f) => readRows(join(dir, f), HUMAN_LABEL_COLUMNS));
+    .flatMap((f) => readRows(join(labelsDir, f), HUMAN_LABELS));
+}
+
+/** Write an agreement table: against the human labels (`pilot kappa`) or a synthetic corpus's ground truth (`judge`). */
+export async function writeAgreement(runDir: string, reference: "humans" | "ground-truth", rows: readonly AgreementRow[]): Promise<string> {
+  const { agreement, agreementGroundTruth } = runLayout(runDir).validate;
+  const path = reference === "humans" ? agreement : agreementGroundTruth;
+  await writeRows(path, rows, AGREEMENT);
+  return path;
 }
 
 /**
- * Each activity's population: the models of filter/unique.arrow listed under it, with their tasks
+ * Each activity's population: the models of the run's unique table listed under it, with their tasks
  * of that activity (from the occurrences when available, else from the row's task names).
  */
 export function populationsOf(runDir: string, taxonomy: Taxonomy): Map<ActivityCode, PopulationUnit[]> {
-  const unique = readUnique(join(runDir, "filter", "unique.arrow"));
+  const unique = readUniqueModels(runDir);
   const evidence = readEvidence(runDir, new Set(unique.map((u) => u.id)));
   const activityOf = taskActivityLookup(taxonomy);
   const out = new Map<ActivityCode, PopulationUnit[]>(ACTIVITY_CODES.map((a) => [a, []]));

@@ -4,6 +4,7 @@
  */
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
+import { col, defineTable, type RowOf } from "../util/arrow-table";
 import { SeededRandom } from "../util/random";
 import { cochranSampleSize, type SampleSizeOptions } from "./cochran";
 import { compareCodeUnits } from "../util/text";
@@ -55,15 +56,16 @@ export function drawStratifiedSample(population: readonly PopulationUnit[], size
 
 export type SampleSet = "pilot" | "holdout";
 
-/** One row of a pilot plan (written to <run>/validate/pilot.arrow). */
-export interface PilotRow {
-  id: string;
-  activity: ActivityCode;
-  set: SampleSet;
-  tasks: string[];
+/** The pilot plan, one row per sampled (model, activity) (the run's `validate.plan`, src/validate/pilot-files.ts). */
+export const PILOT_PLAN = defineTable({
+  id: col.string(),
+  activity: col.string<ActivityCode>(),
+  set: col.string<SampleSet>(),
+  tasks: col.strings(),
   /** True when this row is also in the reliability subset given to the second and third annotators. */
-  reliability: boolean;
-}
+  reliability: col.bool(),
+});
+export type PilotRow = RowOf<typeof PILOT_PLAN>;
 
 export interface PilotPlanOptions {
   seed: number | string;

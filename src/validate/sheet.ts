@@ -6,35 +6,25 @@ import type { ModelRecord } from "../corpus/record";
 import type { TaskEvidence } from "../judges/candidate";
 import { excerptBody } from "../judges/card-text";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
-import { rowsToCsv, type TableSpec } from "../util/arrow-table";
+import { col, defineTable, rowsToCsv, type RowOf } from "../util/arrow-table";
 import { parseCsv } from "./csv";
 import type { PilotRow, SampleSet } from "./sample";
 
-export interface SheetRow {
-  id: string;
-  activity: string;
-  set: string;
-  hub_url: string;
-  matched_tasks: string[];
-  evidence: string;
-  card_excerpt: string;
+/** An annotation sheet (CSV): what the annotator sees, and the two columns they fill. */
+export const SHEET = defineTable({
+  id: col.string(),
+  activity: col.string(),
+  set: col.string(),
+  hub_url: col.string(),
+  matched_tasks: col.strings(),
+  evidence: col.string(),
+  card_excerpt: col.string(),
   /** Filled by the annotator: yes or no. */
-  relevant: string;
+  relevant: col.string(),
   /** Filled by the annotator: why. */
-  rationale: string;
-}
-
-export const SHEET_COLUMNS: TableSpec<SheetRow> = [
-  { name: "id", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "set", type: "string" },
-  { name: "hub_url", type: "string" },
-  { name: "matched_tasks", type: "string[]" },
-  { name: "evidence", type: "string" },
-  { name: "card_excerpt", type: "string" },
-  { name: "relevant", type: "string" },
-  { name: "rationale", type: "string" },
-];
+  rationale: col.string(),
+});
+export type SheetRow = RowOf<typeof SHEET>;
 
 export const EXCERPT_CHARS = 1_500;
 
@@ -70,27 +60,19 @@ export function sheetRows(
 }
 
 export function sheetCsv(rows: readonly SheetRow[]): string {
-  return rowsToCsv(rows, SHEET_COLUMNS);
+  return rowsToCsv(rows, SHEET);
 }
 
-/** One human label read from a sheet. */
-export interface HumanLabel {
-  id: string;
-  activity: ActivityCode;
-  set: SampleSet;
-  annotator: string;
-  relevant: boolean;
-  rationale: string;
-}
-
-export const HUMAN_LABEL_COLUMNS: TableSpec<HumanLabel> = [
-  { name: "id", type: "string" },
-  { name: "activity", type: "string" },
-  { name: "set", type: "string" },
-  { name: "annotator", type: "string" },
-  { name: "relevant", type: "bool" },
-  { name: "rationale", type: "string" },
-];
+/** One human label read from a sheet (the run's `validate.labels(annotator)`). */
+export const HUMAN_LABELS = defineTable({
+  id: col.string(),
+  activity: col.string<ActivityCode>(),
+  set: col.string<SampleSet>(),
+  annotator: col.string(),
+  relevant: col.bool(),
+  rationale: col.string(),
+});
+export type HumanLabel = RowOf<typeof HUMAN_LABELS>;
 
 export class SheetError extends Error {
   constructor(

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ingestJsonl } from "../../src/corpus/ingest";
 import { pairDecisions, pairScores, type PairDecision, type PairLabel, type PairScores } from "../../src/evaluate/pairs";
 import type { RelevanceJudge } from "../../src/judges/candidate";
-import { readUnique, readVerdicts } from "../../src/judges/stage-tables";
+import { readUniqueModels, readVerdicts, runTablePath } from "../../src/run/files";
 import { runFunnel } from "../../src/pipeline/funnel";
 import { runRelevanceCheck } from "../../src/pipeline/relevance";
 
@@ -29,8 +29,8 @@ export async function evaluateOnDump(
   await ingestJsonl(dumpPath, corpusDir);
   await runFunnel({ corpusDir, outDir: runDir, workers: 1, progress: "silent" });
   await runRelevanceCheck({ runDir, corpusDir, judge: "offline", progress: "silent", judgeInstance });
-  const unique = readUnique(join(runDir, "filter", "unique.arrow"));
-  const verdicts = readVerdicts(join(runDir, "filter", "verdicts.arrow"));
+  const unique = readUniqueModels(runDir);
+  const verdicts = readVerdicts(runTablePath(runDir, "verdicts"));
   const decisions = pairDecisions(labels, unique, verdicts);
   return { decisions, scores: (["before-judge", "judge", "end-to-end"] as const).map((s) => pairScores(decisions, s)), runDir, corpusDir };
 }

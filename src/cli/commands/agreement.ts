@@ -1,13 +1,13 @@
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { PAPER_HELD_OUT_KAPPA, PAPER_KAPPA } from "../../paper/reported";
 import type { ActivityCode } from "../../taxonomy/taxonomy";
 import { rowsToCsv, writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";
-import { COMPARISON_COLUMNS, DISAGREEMENT_COLUMNS, compareLabels, type Comparison, type ComparisonRow, type Disagreement } from "../../validate/compare";
+import { COMPARISONS, DISAGREEMENTS, compareLabels, type Comparison, type ComparisonRow, type Disagreement } from "../../validate/compare";
 import { humanLabelSets, loadVerdictSet } from "../../validate/label-sets";
-import { validateDir } from "../../validate/pilot-files";
+import { comparisonFiles, RUN_FILES, runLayout } from "../../run/layout";
 import { integerAtLeast } from "../options";
 
 interface AgreementFlags {
@@ -55,20 +55,16 @@ function oneLine(text: string): string {
 function outDirOf(flags: AgreementFlags, aSpec: string): string {
   if (flags.out) return flags.out;
   const runDir = flags.run ?? (existsSync(aSpec) && statSync(aSpec).isDirectory() ? aSpec : null);
-  return runDir ? validateDir(runDir) : dirname(aSpec);
+  return runDir ? runLayout(runDir).validate.dir : dirname(aSpec);
 }
 
 async function writeComparison(outDir: string, name: string, comparison: Comparison): Promise<string[]> {
-  const files = [
-    join(outDir, `agreement-${name}.arrow`),
-    join(outDir, `agreement-${name}.csv`),
-    join(outDir, `disagreements-${name}.arrow`),
-    join(outDir, `disagreements-${name}.csv`),
-  ];
-  await writeRows(files[0]!, comparison.rows, COMPARISON_COLUMNS);
-  await writeFileAtomic(files[1]!, rowsToCsv(comparison.rows, COMPARISON_COLUMNS));
-  await writeRows(files[2]!, comparison.disagreements, DISAGREEMENT_COLUMNS);
-  await writeFileAtomic(files[3]!, rowsToCsv(comparison.disagreements, DISAGREEMENT_COLUMNS));
+  const paths = comparisonFiles(outDir, name);
+  const files = [paths.agreement, paths.agreementCsv, paths.disagreements, paths.disagreementsCsv];
+  await writeRows(files[0]!, comparison.rows, COMPARISONS);
+  await writeFileAtomic(files[1]!, rowsToCsv(comparison.rows, COMPARISONS));
+  await writeRows(files[2]!, comparison.disagreements, DISAGREEMENTS);
+  await writeFileAtomic(files[3]!, rowsToCsv(comparison.disagreements, DISAGREEMENTS));
   return files;
 }
 
@@ -78,21 +74,21 @@ export function register(program: Command): void {
     .description(
       "agreement of two verdict sets, or of a verdict set with the human pilot labels, per activity (Table V for any judge): Cohen's kappa, confusion table, disagreements with both rationales",
     )
-    .option("--a <run|file>", "first verdict set: a run directory (filter/verdicts.arrow) or a verdicts .arrow file")
+    .option("--a <run|file>", `first verdict set: a run directory (${RUN_FILES.verdicts}) or a verdicts .arrow file`)
     .option("--b <run|file>", "second verdict set")
-    .option("--a-judge <label>", "keep only this judge's verdicts of --a (e.g. one juror of filter/jury-verdicts.arrow)")
+    .option("--a-judge <label>", `keep only this judge's verdicts of --a (e.g. one juror of ${RUN_FILES.juryVerdicts})`)
     .option("--b-judge <label>", "keep only this judge's verdicts of --b")
-    .option("--run <dir>", "run directory: its verdicts are --a, and its validate/ folder holds the human labels")
+    .option("--run <dir>", `run directory: its verdicts are --a, and its ${RUN_FILES.validate}/ folder holds the human labels`)
     .option("--humans", "compare --a (or --run) with the human labels of the run's pilot sheets (pilot per activity, held-out pooled)")
     .option("--primary <name>", "the annotator who labelled every row", "A")
-    .option("--out <dir>", "where the tables go (default: the run's validate/ folder, else beside --a)")
+    .option("--out <dir>", `where the tables go (default: the run's ${RUN_FILES.validate}/ folder, else beside --a)`)
     .option("--name <name>", "file name part: agreement-<name>.arrow/.csv, disagreements-<name>.arrow/.csv (default judges or humans)")
     .option("--show <n>", "disagreements printed (all are in the table)", integerAtLeast("--show", 0), 20)
     .addHelpText(
       "after",
       "\nExamples:\n" +
         "  hf-se-atlas agreement --a out/run-gemini --b out/run-ollama\n" +
-        "  hf-se-atlas agreement --a out/run/filter/jury-verdicts.arrow --a-judge ollama:qwen2.5:7b-instruct --b out/run/filter/jury-verdicts.arrow --b-judge gemini:gemini-3.8-flash\n" +
+        `  hf-se-atlas agreement --a out/run/${RUN_FILES.juryVerdicts} --a-judge ollama:qwen2.5:7b-instruct --b out/run/${RUN_FILES.juryVerdicts} --b-judge gemini:gemini-3.8-flash\n` +
         "  hf-se-atlas agreement --run out/run --humans",
     )
     .action(async (flags: AgreementFlags) => {
@@ -111,7 +107,7 @@ export function register(program: Command): void {
         const runDir = flags.run ?? aSpec;
         const sets = humanLabelSets(runDir, flags.primary);
         if (sets.length === 0)
-          throw new Error(`no human labels in ${validateDir(runDir)}: fill and import the pilot sheets first (hf-se-atlas pilot export/import)`);
+          throw new Error(`no human labels in ${runLayout(runDir).validate.dir}: fill and import the pilot sheets first (hf-se-atlas pilot export/import)`);
         const parts = sets.map(({ set, labels }) =>
           compareLabels(a.labels, labels, {
             set,
@@ -123,7 +119,7 @@ export function register(program: Command): void {
           }),
         );
         comparison = { rows: parts.flatMap((p) => p.rows), disagreements: parts.flatMap((p) => p.disagreements) };
-        title = `A = ${a.name} (${a.path}) vs B = human labels (${validateDir(runDir)})`;
+        title = `A = ${a.name} (${a.path}) vs B = human labels (${runLayout(runDir).validate.dir})`;
         notes.push(...sets.map((s) => `  ${s.set}: ${s.summary}`));
       } else {
         const b = loadVerdictSet(flags.b!, flags.bJudge);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { runFunnel, type FunnelResult } from "../../pipeline/funnel";
 import { formatFunnel } from "../../run/funnel-table";
+import { RUN_FILES } from "../../run/layout";
 import { alignColumns, fmt, percent } from "../../util/format";
 import { isLemmaPolicy, LEMMA_POLICIES, type LemmaPolicy } from "../../prepare/lemmatize";
 import { register as registerScore, scoreAndReport } from "./score";
@@ -38,7 +39,7 @@ export function funnelReport(result: FunnelResult): string {
       ]),
     ]),
     "",
-    `${fmt(result.problems)} problems recorded in problems.arrow; ${result.timings.totalSeconds} s.`,
+    `${fmt(result.problems)} problems recorded in ${RUN_FILES.problems}; ${result.timings.totalSeconds} s.`,
     "",
   ];
   return lines.filter((line, i) => i > 0 || line !== "").join("\n");
@@ -55,7 +56,7 @@ export function register(program: Command): void {
     .option("--threshold <x>", "cosine similarity threshold for near-identical cards", "0.99")
     .option("--aliases", "also search each task's aliases", false)
     .option("--workers <n>", "worker threads for the search (default: 2 for large corpora on 2+ cores, else 1)")
-    .option("--resume", "keep searched shards in <out>/.shards and skip those already there (continue an interrupted run)", false)
+    .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);

@@ -1,19 +1,20 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { MANIFEST_FILE } from "../../corpus/store";
 import { PAPER_FUNNEL } from "../../paper/reported";
 import { GROUND_TRUTH_FILE, readGroundTruth } from "../../demo/ground-truth";
-import { readVerdicts } from "../../judges/stage-tables";
 import { mostlyFailed, runRelevanceCheck, type RelevanceCheckResult } from "../../pipeline/relevance";
 import { planRelevanceCheck, type RelevancePlan } from "../../pipeline/relevance-plan";
-import { AGREEMENT_COLUMNS, agreementRows, groundTruthReference, type AgreementRow } from "../../validate/annotations";
-import { validateDir } from "../../validate/pilot-files";
-import { writeRows } from "../../util/arrow-table";
+import { readVerdicts } from "../../run/files";
+import { RUN_FILES } from "../../run/layout";
+import { recordedCorpusDir, RunFileError } from "../../run/run-info";
+import { agreementRows, groundTruthReference, type AgreementRow } from "../../validate/annotations";
+import { writeAgreement } from "../../validate/pilot-files";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
 import { isFunnelRun, recordRelevantCounts, relevantCountsOf, uncertainCountsOf } from "../../pipeline/funnel";
 import { integerAtLeast, positiveInt } from "../options";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
-import { errorMessage } from "../../util/text";
 
 interface JudgeOptions extends JudgeFlags {
   run: string;
@@ -27,27 +28,20 @@ interface JudgeOptions extends JudgeFlags {
   maxCardChars?: string;
 }
 
-/** The corpus a run was made from: `--corpus`, else run.json's `corpus` (a path or {dir|path}). */
+/** The corpus a run was made from: `--corpus`, else the one its run description names. */
 export function corpusDirOf(runDir: string, explicit?: string): string {
   if (explicit) return resolve(explicit);
-  const runJson = join(runDir, "run.json");
-  if (existsSync(runJson)) {
-    let config: { corpus?: unknown; config?: { corpus?: unknown } } | null;
-    try {
-      config = JSON.parse(readFileSync(runJson, "utf8")) as typeof config;
-    } catch (error) {
-      throw new Error(`${runJson} is not valid JSON (${errorMessage(error)}): fix it or pass --corpus <dir>`, { cause: error });
-    }
-    for (const value of [config?.corpus, config?.config?.corpus]) {
-      const v = value as { dir?: unknown; path?: unknown } | null | undefined;
-      const path = typeof value === "string" ? value : typeof v?.dir === "string" ? v.dir : typeof v?.path === "string" ? v.path : null;
-      if (path === null) continue;
-      // The funnel writes paths relative to the working directory it ran in; fall back to the run directory.
-      const candidates = [resolve(path), resolve(runDir, path)];
-      return candidates.find((c) => existsSync(join(c, "manifest.json"))) ?? candidates[0]!;
-    }
+  let path: string | null;
+  try {
+    path = recordedCorpusDir(runDir);
+  } catch (error) {
+    if (error instanceof RunFileError) throw new Error(`${error.message}: fix it or pass --corpus <dir>`, { cause: error });
+    throw error;
   }
-  throw new Error(`cannot tell which corpus ${runDir} came from (no corpus in run.json): pass --corpus <dir>`);
+  if (path === null) throw new Error(`cannot tell which corpus ${runDir} came from (no corpus in ${RUN_FILES.runInfo}): pass --corpus <dir>`);
+  // The funnel writes paths relative to the working directory it ran in; fall back to the run directory.
+  const candidates = [resolve(path), resolve(runDir, path)];
+  return candidates.find((c) => existsSync(join(c, MANIFEST_FILE))) ?? candidates[0]!;
 }
 
 function number(value: string | undefined, name: string): number | undefined {
@@ -72,7 +66,7 @@ export function formatRelevance(result: RelevanceCheckResult): string {
     );
   }
   if (result.uncertain > 0)
-    lines.push(`  uncertain pairs are not counted as SE; send them to people (pilot export --uncertain) or to an LLM judge (judge --only-uncertain)`);
+    lines.push("  uncertain pairs are not counted as SE; send them to people (pilot export --uncertain) or to an LLM judge (judge --only-uncertain)");
   lines.push(`  SE models: ${result.seModels} (paper, whole Hub: ${PAPER_FUNNEL.seModels.toLocaleString("en-US")}) -> ${result.seModelsPath}`);
   if (Object.keys(result.decidedBy).length > 1) {
     lines.push(
@@ -158,9 +152,11 @@ export function formatAgreement(rows: readonly AgreementRow[], title: string): s
 export function register(program: Command): void {
   const command = program
     .command("judge")
-    .description("LLM relevance check (paper 5.3): judge every (model, activity) of filter/unique.arrow; writes filter/verdicts.arrow and se-models.arrow")
-    .requiredOption("--run <dir>", "run directory (holds filter/unique.arrow)")
-    .option("--corpus <dir>", "corpus the run was made from (default: from run.json)");
+    .description(
+      `LLM relevance check (paper 5.3): judge every (model, activity) of ${RUN_FILES.unique}; writes ${RUN_FILES.verdicts} and ${RUN_FILES.seModels}`,
+    )
+    .requiredOption("--run <dir>", `run directory (holds ${RUN_FILES.unique})`)
+    .option("--corpus <dir>", `corpus the run was made from (default: from ${RUN_FILES.runInfo})`);
   addJudgeOptions(command)
     .option(
       "--dry-run",
@@ -205,14 +201,14 @@ export function register(program: Command): void {
       const failed = mostlyFailed(result);
       // No silent success: the verdicts are written for inspection, but the command fails.
       if (failed) throw new Error(`${failed}; verdicts written to ${result.verdictsPath}`);
-      // A run written by the funnel gets its last stage, so funnel.arrow reads end to end.
+      // A run written by the funnel gets its last stage, so its funnel table reads end to end.
       if (isFunnelRun(options.run)) await recordRelevantCounts(options.run, relevantCountsOf(result), uncertainCountsOf(result));
       // A synthetic corpus knows the answer: report the judge's agreement with it.
       const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
       if (existsSync(truthPath)) {
         const verdicts = readVerdicts(result.verdictsPath);
         const rows = agreementRows(verdicts, groundTruthReference(verdicts, readGroundTruth(truthPath)), "ground-truth");
-        await writeRows(join(validateDir(options.run), "agreement-ground-truth.arrow"), rows, AGREEMENT_COLUMNS);
+        await writeAgreement(options.run, "ground-truth", rows);
         process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);
       } else {
         process.stdout.write(

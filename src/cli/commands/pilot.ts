@@ -1,30 +1,23 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { PAPER_PILOTS } from "../../paper/reported";
 import { readCorpusBatches } from "../../corpus/store";
 import type { ModelRecord } from "../../corpus/record";
-import { pairKey, readEvidence, readUnique, readVerdicts, uncertainPairs } from "../../judges/stage-tables";
+import { pairKey, readEvidence, readUniqueModels, readVerdicts, uncertainPairs } from "../../run/files";
+import { RUN_FILES, runLayout } from "../../run/layout";
 import { activityCodeOf, loadTaxonomy } from "../../taxonomy/taxonomy";
-import { writeRows } from "../../util/arrow-table";
 import { writeFileAtomic } from "../../util/atomic";
-import { AGREEMENT_COLUMNS, agreementRows, consolidateLabels } from "../../validate/annotations";
-import { planPath, populationsOf, readAllLabels, readPlan, sheetPath, validateDir, writeLabels, writePlan } from "../../validate/pilot-files";
+import { agreementRows, consolidateLabels } from "../../validate/annotations";
+import { populationsOf, readAllLabels, readPlan, writeAgreement, writeLabels, writePlan } from "../../validate/pilot-files";
 import { planPilots, type PilotRow } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
 
-function integer(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-}
-
-/** Sheet rows for the pairs the judge left uncertain, in unique.arrow order (set "uncertain"). */
+/** Sheet rows for the pairs the judge left uncertain, in the unique table's order (set "uncertain"). */
 function uncertainPlan(runDir: string): Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> {
   const pairs = uncertainPairs(runDir);
   const rows: Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> = [];
-  for (const u of readUnique(join(runDir, "filter", "unique.arrow"))) {
+  for (const u of readUniqueModels(runDir)) {
     for (const activity of u.activities) {
       const code = activityCodeOf(activity);
       if (code && pairs.has(pairKey(u.id, code))) rows.push({ id: u.id, activity: code, set: "uncertain", tasks: u.tasks });
@@ -33,13 +26,19 @@ function uncertainPlan(runDir: string): Array<Pick<PilotRow, "id" | "activity" |
   return rows;
 }
 
+function integer(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
 export function register(program: Command): void {
   const pilot = program.command("pilot").description("pilot studies of the relevance judge (paper 5.3-5.4): samples, annotation sheets, Cohen's kappa");
 
   pilot
     .command("sample")
     .description("draw the per-activity pilot samples (Cochran, 95%/5%, every task represented) and a held-out set")
-    .requiredOption("--run <dir>", "run directory (holds filter/unique.arrow)")
+    .requiredOption("--run <dir>", `run directory (holds ${RUN_FILES.unique})`)
     .option("--seed <n>", "random seed", "2025")
     .option("--holdout <n>", "models per activity in the held-out generalization set", "30")
     .option("--reliability <fraction>", "share re-labelled by two more annotators", "0.1")
@@ -51,8 +50,8 @@ export function register(program: Command): void {
         holdoutSize: integer(o.holdout, "--holdout"),
         reliabilityFraction: Number(o.reliability),
       });
-      await writePlan(o.run, rows);
-      process.stdout.write(`pilot plan -> ${planPath(o.run)}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
+      const planPath = await writePlan(o.run, rows);
+      process.stdout.write(`pilot plan -> ${planPath}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
         process.stdout.write(
@@ -67,7 +66,7 @@ export function register(program: Command): void {
     .description("write an annotation sheet (CSV) for one annotator")
     .requiredOption("--run <dir>", "run directory")
     .requiredOption("--annotator <name>", "annotator name, e.g. A (primary), B, C")
-    .option("--corpus <dir>", "corpus (default: from run.json)")
+    .option("--corpus <dir>", `corpus (default: from ${RUN_FILES.runInfo})`)
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
     .option("--set <set>", "pilot, holdout or all", "all")
     .option("--uncertain", 'instead of the pilot plan: every pair the relevance judge left uncertain (set "uncertain")')
@@ -83,7 +82,7 @@ export function register(program: Command): void {
       const records = new Map<string, ModelRecord>();
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
       const missing = [...wanted].filter((id) => !records.has(id));
-      const out = o.out ?? sheetPath(o.run, o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
+      const out = o.out ?? runLayout(o.run).validate.sheet(o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
       await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
       if (missing.length > 0)
@@ -113,10 +112,10 @@ export function register(program: Command): void {
   pilot
     .command("kappa")
     .description("Cohen's kappa of the judge's verdicts against the human labels (Table V and the held-out test)")
-    .requiredOption("--run <dir>", "run directory (holds filter/verdicts.arrow and validate/)")
+    .requiredOption("--run <dir>", `run directory (holds ${RUN_FILES.verdicts} and ${RUN_FILES.validate}/)`)
     .option("--primary <name>", "the annotator who labelled every row", "A")
     .action(async (o: { run: string; primary: string }) => {
-      const verdictsPath = join(o.run, "filter", "verdicts.arrow");
+      const verdictsPath = runLayout(o.run).verdicts;
       if (!existsSync(verdictsPath)) throw new Error(`no ${verdictsPath}: run \`hf-se-atlas judge --run ${o.run}\` first`);
       const verdicts = readVerdicts(verdictsPath);
       const consolidated = consolidateLabels(readPlan(o.run), readAllLabels(o.run), o.primary);
@@ -124,7 +123,7 @@ export function register(program: Command): void {
         const reference = consolidated.labels.filter((l) => l.set === set);
         return reference.length > 0 ? agreementRows(verdicts, reference, set) : [];
       });
-      await writeRows(join(validateDir(o.run), "agreement.arrow"), rows, AGREEMENT_COLUMNS);
+      await writeAgreement(o.run, "humans", rows);
       const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
       process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
       process.stdout.write(

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { replicate, writeReport } from "../../pipeline/replicate";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
+import { REPLICATION_FILES } from "../../run/layout";
 
 interface ReplicateFlags extends JudgeFlags {
   corpus: string;
@@ -12,7 +13,7 @@ interface ReplicateFlags extends JudgeFlags {
 export function register(program: Command): void {
   const command = program
     .command("replicate")
-    .description("run the whole pipeline on a corpus (the SYNTHETIC demo by default) and write every table, figure and an index.html report")
+    .description(`run the whole pipeline on a corpus (the SYNTHETIC demo by default) and write every table, figure and an ${REPLICATION_FILES.index} report`)
     .option("--corpus <dir>", "corpus directory", "data/demo")
     .option("--out <dir>", "output folder", "out/replication");
   // The same judge selection as `judge` (--offline keeps the rules even when GEMINI_API_KEY is set).

@@ -1,14 +1,14 @@
-import { join } from "node:path";
 import type { Command } from "commander";
-import { formatScores, SCORE_COLUMNS, scoreRun, type RunScore } from "../../evaluate/score";
+import { GROUND_TRUTH_FILE } from "../../demo/ground-truth";
+import { formatScores, scoreRun, writeEvaluation, type RunScore } from "../../evaluate/score";
+import { RUN_FILES } from "../../run/layout";
 import { loadTaxonomy } from "../../taxonomy/taxonomy";
-import { writeRows } from "../../util/arrow-table";
 
-/** Score a run, write `<run>/evaluation.arrow`, and return the text to print (null without ground truth). */
+/** Score a run, write its evaluation table, and return the text to print (null without ground truth). */
 export async function scoreAndReport(runDir: string, corpusDir: string, taxonomyPath?: string): Promise<{ score: RunScore; text: string } | null> {
   const result = scoreRun(runDir, corpusDir, loadTaxonomy(taxonomyPath));
   if (result === null) return null;
-  await writeRows(join(runDir, "evaluation.arrow"), result.rows, SCORE_COLUMNS);
+  await writeEvaluation(runDir, result.rows);
   const text = [
     `Precision / recall against ${result.groundTruth} (final = ${result.finalSource})`,
     formatScores(result.rows),
@@ -20,13 +20,13 @@ export async function scoreAndReport(runDir: string, corpusDir: string, taxonomy
 export function register(program: Command): void {
   program
     .command("score")
-    .description("precision and recall of each funnel stage against a synthetic corpus's ground truth (writes <run>/evaluation.arrow)")
+    .description(`precision and recall of each funnel stage against a synthetic corpus's ground truth (writes <run>/${RUN_FILES.evaluation})`)
     .option("--run <dir>", "run directory written by `funnel`", "out/demo")
-    .option("--corpus <dir>", "corpus directory holding ground-truth.arrow", "data/demo")
+    .option("--corpus <dir>", `corpus directory holding ${GROUND_TRUTH_FILE}`, "data/demo")
     .option("--taxonomy <file>", "taxonomy JSON (default: the shipped taxonomy/se-tasks.json)")
     .action(async (options: { run: string; corpus: string; taxonomy?: string }) => {
       const scored = await scoreAndReport(options.run, options.corpus, options.taxonomy);
-      if (scored === null) throw new Error(`${options.corpus} has no ground-truth.arrow: scoring needs a synthetic corpus with its ground truth`);
+      if (scored === null) throw new Error(`${options.corpus} has no ${GROUND_TRUTH_FILE}: scoring needs a synthetic corpus with its ground truth`);
       process.stdout.write(scored.text);
     });
 }

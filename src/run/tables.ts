@@ -1,0 +1,169 @@
+/**
+ * The stage tables of a run directory, each declared once (columns in file order, Arrow types,
+ * nullability); every row type is inferred from its declaration.
+ *
+ * Why here: a stage table is written by one layer and read by several (the funnel writes the matches;
+ * the judges, the evaluation, the analyses and the notebooks read them), so its declaration sits in the
+ * lowest layer that reads and writes run files, with the vocabulary of its columns (Table VI's
+ * categories come from the paper, below). The funnel table and its counts are in funnel-table.ts.
+ * Tables that a single layer writes and reads stay with that layer: the pilot's tables in
+ * src/validate, the evaluation table in src/evaluate, the analysis tables in src/analyse.
+ */
+import type { DocumentationCategory, DocumentationSummaryKey } from "../paper/reported";
+import type { ActivityCode } from "../taxonomy/taxonomy";
+import { col, defineTable, extendTable, type RowOf } from "../util/arrow-table";
+
+/** Where a task occurrence was found ("model-id" only when the search is asked to read the id). */
+export const MATCH_SOURCES = ["card", "metadata", "abstract", "model-id"] as const;
+export type MatchSource = (typeof MATCH_SOURCES)[number];
+
+/** `search/matches.arrow`: one row per task occurrence, with its evidence. */
+export const MATCHES = defineTable({
+  modelId: col.string(),
+  taskId: col.string(),
+  task: col.string(),
+  activity: col.string(),
+  source: col.string<MatchSource>(),
+  /** Which text: "body", "tags[3]", "meta.datasets[0]", "pipeline_tag", "arxiv:2101.00001". */
+  field: col.string(),
+  /** The kind of place: "card.prose", "card.heading", "meta.widget", "abstract", ... (src/search/provenance.ts). */
+  provenance: col.string(),
+  /** In the card: the headings above the match, "Title > Intended uses" ("" before any heading); "" elsewhere. */
+  section: col.string(),
+  /** Index of the first matched token in the searched text (for the card body: in its Markdown unit). */
+  tokenIndex: col.int(),
+  /** UTF-16 offsets of the match in the field's raw text (for the card: in the card body, src/search/markdown.ts). */
+  charStart: col.int(),
+  charEnd: col.int(),
+  /** The raw matched text, e.g. "Code Generation" or "debugging". */
+  raw: col.string(),
+  /** Up to CONTEXT_CHARS (src/search/match.ts) raw characters before and after the match. */
+  before: col.string(),
+  after: col.string(),
+});
+export type TaskMatch = RowOf<typeof MATCHES>;
+
+/** `filter/occurrences.arrow`: the matches, each with the Table III rule that excluded it. */
+export const OCCURRENCES = extendTable(MATCHES, {
+  /** The first Table III rule that excludes this occurrence, or null when it stands. */
+  excludedBy: col.string({ nullable: true }),
+});
+export type Occurrence = RowOf<typeof OCCURRENCES>;
+
+/** `search/documentation.arrow`: one row per model. */
+export const DOCUMENTATION = defineTable({
+  modelId: col.string(),
+  category: col.string<DocumentationCategory>(),
+  matchedInCard: col.bool(),
+  matchedInMetadata: col.bool(),
+  matchedInAbstract: col.bool(),
+  /** At least one linked paper has an abstract. */
+  hasAbstract: col.bool(),
+});
+export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
+
+/** Table VI counted from the documentation table (kept in run.json; the analyses' Table VI). */
+export const DOCUMENTATION_SUMMARY = defineTable({
+  key: col.string<DocumentationSummaryKey>(),
+  label: col.string(),
+  models: col.int(),
+  /** Share of all models, in percent. */
+  percent: col.float(),
+  /** The paper's figure; null where the paper gives none. */
+  paperModels: col.int({ nullable: true }),
+  paperPercent: col.float({ nullable: true }),
+});
+export type DocumentationSummaryRow = RowOf<typeof DOCUMENTATION_SUMMARY>;
+
+/**
+ * `filter/candidates.arrow` (models left after the outlier rules) and `filter/unique.arrow` (left after
+ * near-identical cards): the activities and tasks of each model's surviving occurrences.
+ */
+export const CANDIDATES = defineTable({
+  id: col.string(),
+  activities: col.strings(),
+  tasks: col.strings(),
+  taskIds: col.strings(),
+});
+export type CandidateModel = RowOf<typeof CANDIDATES>;
+
+/** `filter/near-duplicates.arrow`: one row per variant, grouped by original. */
+export const NEAR_DUPLICATES = defineTable({
+  original: col.string(),
+  variant: col.string(),
+  similarity: col.float(),
+});
+export type NearDuplicatePair = RowOf<typeof NEAR_DUPLICATES>;
+
+/**
+ * A judge's decided answer on one pair. "uncertain": the evidence is too thin or conflicting to decide;
+ * the pair is not counted as an SE model and is counted apart.
+ */
+export const VERDICT_OUTCOMES = ["relevant", "not-relevant", "uncertain"] as const;
+export type Outcome = (typeof VERDICT_OUTCOMES)[number];
+
+/**
+ * `filter/verdicts.arrow` (and `filter/jury-verdicts.arrow`, the jurors' own): one row per verdict on a
+ * (model, activity), naming the judge that decided it and how. `relevant` is null exactly when `error`
+ * says why no verdict exists, or when a judge abstains without saying more; the offline rules write an
+ * uncertain pair as `relevant: false, outcome: "uncertain"`.
+ */
+export const VERDICTS = defineTable({
+  id: col.string(),
+  activity: col.string<ActivityCode>(),
+  relevant: col.bool({ nullable: true }),
+  rationale: col.string(),
+  /** `offline-rules/v3`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
+  judge: col.string(),
+  promptHash: col.string(),
+  error: col.string({ nullable: true }),
+  /** `offline` for the rule judge, `gemini`, `openai` or `ollama` for an LLM, `jury` for a majority vote. */
+  backend: col.string(),
+  /** The LLM; null when not applicable (the rules have no model). */
+  model: col.string({ nullable: true }),
+  /** Sampling settings sent; null when not applicable or not sent (the backend's own default applies). */
+  temperature: col.float({ nullable: true }),
+  seed: col.int({ nullable: true }),
+  /** relevant, not-relevant or uncertain; null exactly when `error` is set. */
+  outcome: col.string<Outcome>({ nullable: true }),
+  /** Machine-readable codes of what decided the outcome ("activity-evidence", "thin-card", ...); null: none given. */
+  reasons: col.strings({ nullable: true }),
+  /** The evidence items the judge weighed, as a JSON array; null: none given. */
+  evidence: col.string({ nullable: true }),
+});
+/** A row of the verdict tables as stored. */
+export type VerdictRow = RowOf<typeof VERDICTS>;
+/** What a judge may add to its decision; the relevance stage fills in what it leaves out before writing. */
+type VerdictDetail = "outcome" | "reasons" | "evidence";
+/** A verdict plus who decided it and how (its outcome, reasons and evidence when the judge gave them). */
+export type RecordedVerdict = Omit<VerdictRow, VerdictDetail> & Partial<Pick<VerdictRow, VerdictDetail>>;
+/** Which judge decided a verdict and with which sampling settings, so a verdict can be traced to them. */
+export type JudgeIdentity = Pick<VerdictRow, "backend" | "model" | "temperature" | "seed">;
+/** A verdict on one candidate as a judge gives it (the relevance stage adds the judge's identity). */
+export type Verdict = Omit<RecordedVerdict, keyof JudgeIdentity>;
+
+/** Backend and model from a judge label, for judges and older verdict files that do not say more. */
+export function identityFromLabel(label: string): JudgeIdentity {
+  if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
+  const colon = label.indexOf(":");
+  return colon > 0
+    ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null }
+    : { backend: label, model: null, temperature: null, seed: null };
+}
+
+/** `se-models.arrow`: the final SE models, with the activities judged relevant and their tasks. */
+export const SE_MODELS = defineTable({
+  id: col.string(),
+  activities: col.strings(),
+  tasks: col.strings(),
+});
+export type SeModelRow = RowOf<typeof SE_MODELS>;
+
+/** `problems.arrow`: one problem with one model, from any stage. */
+export const PROBLEMS = defineTable({
+  modelId: col.string(),
+  stage: col.string(),
+  code: col.string(),
+  message: col.string(),
+});
+export type ProblemRow = RowOf<typeof PROBLEMS>;
