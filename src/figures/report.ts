@@ -6,6 +6,7 @@
 import { PAPER_SNAPSHOT } from "../paper/reported";
 import { REPLICATION_FILES } from "../run/layout";
 import type { AnyAnalysisTable } from "../analyse/table";
+import { TABLE_I_OMITTED } from "../analyse/method-tables";
 import { escapeHtml } from "./html";
 import type { FigureSpec } from "./spec";
 
@@ -54,7 +55,7 @@ export function reportHtml(input: ReportInput): string {
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px;color:#222;max-width:1200px}
 .banner{background:#b00020;color:#fff;padding:10px 14px;font-weight:bold;font-size:1.1em}
 table{border-collapse:collapse;margin:8px 0 4px;font-size:13px}
-th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;max-width:520px}
 td.num{text-align:right}
 th.paper,td.paper{background:#f3f3f3;color:#555;font-style:italic}
 .note{color:#555;font-size:13px;margin:2px 0}
@@ -79,21 +80,19 @@ figure img{max-width:100%;border:1px solid #eee}
   const isHeadline = (t: ReportTable) => t.table.name.startsWith("headline");
   for (const t of input.tables.filter(isHeadline)) parts.push(...tableSection(t, maxRows));
 
+  // The method: Fig. 1 and Tables I-III, as the paper presents them before its results.
+  const isMethodFigure = (f: ReportFigure) => METHOD_FIGURES.includes(f.spec.id);
+  const isMethodTable = (t: ReportTable) => METHOD_TABLES.some((prefix) => t.table.name.startsWith(prefix));
+  parts.push('<h2 id="method">Method</h2>');
+  for (const f of input.figures.filter(isMethodFigure)) parts.push(...figureSection(f));
+  parts.push(`<section id="table-table1-related-work"><h3>Table I: related work</h3><p class="note">${escapeHtml(TABLE_I_OMITTED)}</p></section>`);
+  for (const t of input.tables.filter(isMethodTable)) parts.push(...tableSection(t, maxRows));
+
   parts.push("<h2>Figures</h2>");
-  for (const f of input.figures) {
-    const links = [`<a href="${escapeHtml(f.html)}">interactive</a>`];
-    if (f.png) links.push(`<a href="${escapeHtml(f.png)}">PNG</a>`);
-    if (f.svg) links.push(`<a href="${escapeHtml(f.svg)}">SVG</a>`);
-    parts.push(`<figure id="${escapeHtml(f.spec.id)}">`);
-    parts.push(`<h3>${escapeHtml(f.spec.title)}</h3>`);
-    if (f.png) parts.push(`<img src="${escapeHtml(f.png)}" alt="${escapeHtml(f.spec.title)}" width="${f.spec.width}">`);
-    parts.push(`<figcaption>${escapeHtml(f.spec.caption)} (${links.join(" | ")})</figcaption>`);
-    for (const e of f.errors) parts.push(`<p class="warn">Browser reported: ${escapeHtml(e)}</p>`);
-    parts.push("</figure>");
-  }
+  for (const f of input.figures.filter((f) => !isMethodFigure(f))) parts.push(...figureSection(f));
 
   parts.push("<h2>Tables</h2>");
-  for (const t of input.tables.filter((t) => !isHeadline(t))) parts.push(...tableSection(t, maxRows));
+  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t))) parts.push(...tableSection(t, maxRows));
 
   if (input.problems.length > 0) {
     parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);
@@ -103,6 +102,24 @@ figure img{max-width:100%;border:1px solid #eee}
   }
   parts.push("</body>\n</html>\n");
   return parts.join("\n");
+}
+
+/** Figures and tables the report shows under "Method" (Fig. 1, Tables II and III), by id / name prefix. */
+export const METHOD_FIGURES: readonly string[] = ["fig1-pipeline"];
+export const METHOD_TABLES: readonly string[] = ["table2-", "table3-"];
+
+function figureSection(f: ReportFigure): string[] {
+  const links = [`<a href="${escapeHtml(f.html)}">interactive</a>`];
+  if (f.png) links.push(`<a href="${escapeHtml(f.png)}">PNG</a>`);
+  if (f.svg) links.push(`<a href="${escapeHtml(f.svg)}">SVG</a>`);
+  return [
+    `<figure id="${escapeHtml(f.spec.id)}">`,
+    `<h3>${escapeHtml(f.spec.title)}</h3>`,
+    ...(f.png ? [`<img src="${escapeHtml(f.png)}" alt="${escapeHtml(f.spec.title)}" width="${f.spec.width}">`] : []),
+    `<figcaption>${escapeHtml(f.spec.caption)} (${links.join(" | ")})</figcaption>`,
+    ...f.errors.map((e) => `<p class="warn">Browser reported: ${escapeHtml(e)}</p>`),
+    "</figure>",
+  ];
 }
 
 function tableSection({ table, csv, arrow }: ReportTable, maxRows: number): string[] {
