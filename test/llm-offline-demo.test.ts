@@ -55,19 +55,19 @@ beforeAll(async () => {
 
 /*
  * offline-rules/v3 judges what a card says the model is for; it no longer checks the generator's own
- * trap list, so the synthetic corpus is not scored perfectly any more (measured: kappa 0.956 overall,
- * SD 0.72, QA 0.97, SM 0.94, SI 1.00). The misses are traps the generator plants inside a code
- * model's intended-use text ("ideal for rapid prototyping" on a coding assistant), which v3 reads in
- * their software sense, and true SD tasks named once without software words around them (left
- * uncertain). The floors sit a little under the measured run.
+ * trap list, so the synthetic corpus is not scored perfectly any more (measured on this sample: kappa
+ * 0.972 overall, precision 1.000, recall 0.980; SI 0.90, QA 0.90, SM 0.92, RE and SD 1.00). The misses
+ * are true SE pairs whose only evidence is an abstract or an ambiguous task word with nothing about
+ * software in its sentence: v3 leaves them uncertain, which counts as "not SE" here. The floors sit a
+ * little under the measured run.
  */
 describe("offline judge vs the demo ground truth", () => {
   test("agreement stays high overall and in every activity with enough pairs", () => {
     const all = rows.find((r) => r.scope === "all")!;
     expect(all.pairs).toBeGreaterThan(300);
-    expect(all.kappa!).toBeGreaterThanOrEqual(0.93);
-    expect(all.precision!).toBeGreaterThanOrEqual(0.95);
+    expect(all.kappa!).toBeGreaterThanOrEqual(0.95);
+    expect(all.precision!).toBeGreaterThanOrEqual(0.97);
     expect(all.recall!).toBeGreaterThanOrEqual(0.95);
-    for (const row of rows.filter((r) => r.scope !== "all" && r.pairs >= 15)) expect(row.kappa!, `kappa for ${row.scope}`).toBeGreaterThanOrEqual(0.65);
+    for (const row of rows.filter((r) => r.scope !== "all" && r.pairs >= 15)) expect(row.kappa!, `kappa for ${row.scope}`).toBeGreaterThanOrEqual(0.85);
   });
 });

@@ -9,9 +9,9 @@
  * the judge). Uncertain pairs count as "not SE" and are printed apart.
  *
  * The floors sit a little under a measured run of offline-rules/v3 (judge scope: dev 90 pairs,
- * precision 0.964, recall 1.000, kappa 0.974; holdout 45 pairs, 1.000 / 1.000 / 1.000 with 1 pair
- * uncertain; end-to-end recall dev 0.360, holdout 0.429). They catch a judge that falls back towards
- * the v2 rules (precision 0.16, kappa 0.18 on real cards) and a search that loses matches.
+ * precision, recall and kappa 1.000 with 1 pair uncertain; holdout 45 pairs, 1.000 / 1.000 / 1.000
+ * with 1 pair uncertain; end-to-end recall dev 0.360, holdout 0.429). They catch a judge that falls
+ * back towards the v2 rules (precision 0.16, kappa 0.18 on real cards) and a search that loses matches.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

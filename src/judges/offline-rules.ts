@@ -310,7 +310,6 @@ export function decideOffline(
       const strong = data.softwareWords.strong.filter((w) => hasWord(sentence, w));
       const weak = data.softwareWords.weak.filter((w) => hasWord(sentence, w));
       const workflow = data.modelWorkflowWords.filter((w) => hasWord(sentence, w));
-      const purposeful = item.sectionClass === "opening" || item.sectionClass === "purpose";
       // A tag is the author's own word for the model: on a software model it keeps its software meaning.
       const tagged = item.provenance === "meta.tags" || item.provenance === "meta.pipeline-tag";
       if (strong.length > 0) {
@@ -321,7 +320,6 @@ export function decideOffline(
         item.note = `ambiguous task in a sentence about the model itself (${workflow.slice(0, 3).join(", ")})`;
       } else if (weak.length > 0 && softwareSoFar >= SOFTWARE_AT)
         item.note = `ambiguous task, software words around it (${weak.slice(0, 3).join(", ")}) on a software model`;
-      else if (softwareSoFar >= 2 * SOFTWARE_AT && purposeful) item.note = "ambiguous task in the purpose text of a model that clearly works on software";
       else if (softwareSoFar >= SOFTWARE_AT && tagged) item.note = "ambiguous task tagged by the author of a software model";
       else if (softwareSoFar >= SOFTWARE_AT) {
         item.weight = round(item.weight * 0.5);
