@@ -96,7 +96,9 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     selection: runSelection(candidates),
     problems: [...data.problems, ...taxonomyMismatch(data.runInfo, taxonomy)],
   };
-  return { ...analyses, headline: headlineTable(analyses, data.manifest.records) };
+  // The models the run searched (fewer than the corpus under a snapshot cut-off).
+  const searched = (data.runInfo?.counts as { models?: unknown } | undefined)?.models;
+  return { ...analyses, headline: headlineTable(analyses, typeof searched === "number" ? searched : data.manifest.records) };
 }
 
 /** The judge prompts, whose criteria Table II quotes; null when they cannot be read (Table II says so). */

@@ -19,6 +19,7 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelRecord } from "../corpus/record";
+import { createdUpTo, parseUntil } from "../corpus/snapshot";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type Progress, type ProgressOptions } from "../util/progress";
 import { SeededRandom } from "../util/random";
@@ -37,6 +38,8 @@ export interface CollectOptions {
   arxivUrl?: string;
   /** ISO date or timestamp; only models created strictly after it are collected. */
   since?: string | null;
+  /** Snapshot cut-off (YYYY-MM-DD, the whole day, or an ISO timestamp): models created after it are skipped. */
+  until?: string | null;
   /** Take only the first N listed models. */
   limit?: number | null;
   /** Continue an unfinished crawl from its checkpoint. */
@@ -71,6 +74,8 @@ export interface CollectSummary {
   skippedExisting: number;
   /** Ids already in the corpus whose lastModified differs from the listing's. */
   updated: string[];
+  /** Listed models created after the `until` cut-off (not collected). */
+  afterUntil: number;
   cardStatus: Record<string, number>;
   arxiv: { requests: number; resolved: number; missing: number; failed: number };
   http: { requests: number; retries: number; givenUp: number };
@@ -83,13 +88,14 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   const since = options.since ? normaliseSince(options.since) : null;
   const sinceMs = since === null ? null : Date.parse(since);
   const limit = options.limit ?? null;
+  const until = options.until ? parseUntil(options.until) : null;
   if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive integer, got ${limit}`);
   const batchSize = options.batchSize ?? 2000;
   const log = options.log ?? (() => undefined);
   mkdirSync(options.outDir, { recursive: true });
   removeStaleTempFiles(options.outDir);
 
-  const settings = { hubUrl, since, limit };
+  const settings = { hubUrl, since, limit, until: until?.iso ?? null };
   const previous = readCheckpoint(options.outDir);
   let checkpoint: CollectCheckpoint = { format: "hf-se-atlas-collect-checkpoint", version: 1, ...settings, nextPageUrl: null, listed: 0, written: 0, finished: false };
   let resumed = false;
@@ -145,6 +151,10 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
         if (sinceMs !== null && createdAtOrBefore(item, sinceMs)) {
           stoppedBy = "since";
           break pages;
+        }
+        if (until && typeof item.createdAt === "string" && createdUpTo(item.createdAt, until) === false) {
+          summary.afterUntil++;
+          continue; // newer than the snapshot: the listing goes on to older models
         }
         summary.listed++;
         if (existing.has(item.id)) {
@@ -241,6 +251,7 @@ function emptySummary(outDir: string, started: number): CollectSummary {
     written: 0,
     skippedExisting: 0,
     updated: [],
+    afterUntil: 0,
     cardStatus: {},
     arxiv: { requests: 0, resolved: 0, missing: 0, failed: 0 },
     http: { requests: 0, retries: 0, givenUp: 0 },

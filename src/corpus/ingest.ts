@@ -32,6 +32,7 @@ import { streamToFileAtomic } from "../util/atomic";
 import type { Progress } from "../util/progress";
 import { extractArxivIds, metadataFromMapping, parseCard, type UnreadableCardStatus } from "./card";
 import { authorOf, type ModelRecord, type Problem } from "./record";
+import { createdUpTo, type SnapshotCutoff } from "./snapshot";
 import { openCorpusWriter, type CorpusManifest } from "./store";
 import { errorMessage } from "../util/text";
 
@@ -179,6 +180,8 @@ export interface IngestOptions {
   synthetic?: boolean;
   createdBy?: string;
   progress?: Progress;
+  /** Keep only models created up to this cut-off (undated models are kept and counted). */
+  until?: SnapshotCutoff | null;
 }
 
 export interface IngestReport {
@@ -199,6 +202,9 @@ export interface IngestReport {
   inputError: string | null;
   problemsPath: string;
   manifest: CorpusManifest;
+  /** With `until`: models created after the cut-off (left out), and undated models kept. */
+  afterUntil: number;
+  undatedKept: number;
 }
 
 /**
@@ -222,6 +228,8 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
   let duplicates = 0;
   let recordsWithProblems = 0;
   let inputError: string | null = null;
+  let afterUntil = 0;
+  let undatedKept = 0;
 
   await streamToFileAtomic(problemsPath, async (out) => {
     const report = (entry: IngestProblemLine) => {
@@ -256,6 +264,11 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
         return report({ line: lines, id: record.id, reason: `duplicate id ${record.id}: the first occurrence was kept` });
       }
       seen.add(record.id);
+      if (options.until) {
+        const kept = createdUpTo(record.createdAt, options.until);
+        if (kept === false) return void afterUntil++;
+        if (kept === null) undatedKept++;
+      }
       if (record.problems.length > 0) recordsWithProblems++;
       await writer.add(record);
     };
@@ -292,8 +305,9 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
       inputError,
       problemsFile: INGEST_PROBLEMS_FILE,
     },
+    ...(options.until ? { snapshot: { until: options.until.iso, afterUntil, undatedKept } } : {}),
   });
-  return { lines, records: manifest.records, problemLines, duplicates, recordsWithProblems, inputError, problemsPath, manifest };
+  return { lines, records: manifest.records, problemLines, duplicates, recordsWithProblems, inputError, problemsPath, manifest, afterUntil, undatedKept };
 }
 
 /** The dump as a UTF-8 text stream; `.gz` files are decompressed on the fly. */

@@ -303,3 +303,35 @@ export async function* readCorpusColumns<K extends CorpusColumnName>(dir: string
     if (batch) yield batchColumns(batch, names, join(dir, shard.file));
   }
 }
+
+/**
+ * Rewrite every record of a corpus in place, safely: each shard is read, transformed and written as a
+ * NEW shard file beside the old ones; only when all are written does the manifest switch to them (one
+ * atomic rename), and then the old shard files go. A crash before the switch leaves the old corpus
+ * whole (the unlisted new files are removed by the next rewrite); `extra` is merged into the manifest.
+ */
+export async function rewriteCorpus(
+  dir: string,
+  transform: (records: ModelRecord[], shard: ShardEntry) => ModelRecord[] | Promise<ModelRecord[]>,
+  extra: Record<string, unknown> = {},
+): Promise<CorpusManifest> {
+  const before = await readManifest(dir);
+  await removeUnlistedShards(dir, before);
+  let next = nextShardIndex(before.shards);
+  const shards: ShardEntry[] = [];
+  try {
+    for (const shard of before.shards) {
+      const records = await transform(await readShard(dir, shard), shard);
+      const file = shardFileName(next++);
+      await writeFileAtomic(join(dir, file), encodeShard(records));
+      shards.push({ file, records: records.length });
+    }
+  } catch (error) {
+    await Promise.all(shards.map((s) => fs.rm(join(dir, s.file), { force: true })));
+    throw error;
+  }
+  const manifest: CorpusManifest = { ...before, ...extra, records: shards.reduce((sum, s) => sum + s.records, 0), shards };
+  await writeManifest(dir, manifest);
+  await removeUnlistedShards(dir, manifest);
+  return manifest;
+}

@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
+import type { SnapshotCutoff } from "../corpus/snapshot";
 import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, checkThreshold, type NearDuplicateResult } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
@@ -21,7 +22,7 @@ import { DEFAULT_OUTLIER_TASKS, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import { summariseDocumentation } from "../search/documentation";
+import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { compileTaxonomy } from "../search/phrases";
 import { ACTIVITY_CODES, loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { createProgress, type ProgressOptions } from "../util/progress";
@@ -29,9 +30,9 @@ import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import { runLayout } from "../run/layout";
-import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo } from "../run/run-info";
+import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo, type SnapshotSummary } from "../run/run-info";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
-import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
+import type { CandidateModel, DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import { countActivities, decodeBatches, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
 
@@ -51,7 +52,10 @@ export interface FunnelOptions {
   progress?: ProgressOptions["mode"];
   /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
+  /** Snapshot cut-off: only models created up to it enter the funnel (undated models are kept and counted). */
+  until?: SnapshotCutoff | null;
 }
+
 
 export interface FunnelResult {
   runDir: string;
@@ -66,6 +70,10 @@ export interface FunnelResult {
   workers: number;
   /** Shards taken from checkpoints of an earlier, interrupted run (with `resume`). */
   resumedShards: number;
+  /** The snapshot cut-off applied, or null. */
+  snapshot: SnapshotSummary | null;
+  /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus). */
+  modelsWithoutAbstracts: number;
   timings: Record<string, number>;
 }
 
@@ -76,6 +84,7 @@ export interface WorkerSetup {
   lemmaPolicy: LemmaPolicy;
   includeAliases: boolean;
   outlierTasks: OutlierTasks;
+  until: SnapshotCutoff | null;
 }
 
 export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
@@ -93,9 +102,11 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
   const taxonomySha256 = taxonomyDigest(taxonomy);
+  const until = options.until ?? null;
   const checkpoints = options.resume
-    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks })
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks, ...(until ? { until: until.iso } : {}) })
     : null;
+  const snapshot: SnapshotSummary | null = until ? { until: until.iso, afterUntil: 0, undatedKept: 0 } : null;
 
   // Stage 1: search + outlier rules, shard by shard.
   const layout = runLayout(runDir);
@@ -124,12 +135,16 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     writers.problems.addRows(output.problems);
     for (const c of output.candidates) candidates.push(c);
     counts.models += output.counts.models;
+    if (snapshot) {
+      snapshot.afterUntil += output.counts.afterUntil ?? 0;
+      snapshot.undatedKept += output.counts.undatedKept ?? 0;
+    }
     addActivityCounts(counts.matched, output.counts.matched);
     addActivityCounts(counts.afterOutliers, output.counts.afterOutliers);
     outliers.occurrences += output.counts.occurrences;
     outliers.excluded += output.counts.excludedOccurrences;
     for (const [task, n] of Object.entries(output.counts.outlierTaskOccurrences)) outliers.byTask[task] = (outliers.byTask[task] ?? 0) + n;
-    progress.tick(output.counts.models);
+    progress.tick(output.counts.models + (output.counts.afterUntil ?? 0));
   };
   let stageStart = process.hrtime.bigint();
   let resumedShards = 0;
@@ -146,7 +161,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     try {
       if (workers === 1) {
         const preparer = createPreparer({ policy: lemmaPolicy });
-        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks };
+        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks, until };
         for (const [index, shard] of manifest.shards.entries()) {
           if (cached.has(index)) {
             consume(cached.load(index));
@@ -157,7 +172,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
           consume(output);
         }
       } else {
-        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks }, workers, consume, cached);
+        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, until }, workers, consume, cached);
       }
     } finally {
       progress.stop();
@@ -188,7 +203,14 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
   const rows = funnelRows(funnelCounts);
   await writeRunTable(runDir, "funnel", rows);
-  const documentation = summariseDocumentation(scanRunTable(runDir, "documentation"));
+  let modelsWithoutAbstracts = 0;
+  const countUnresolved = function* (rows: Iterable<DocumentationRow>) {
+    for (const row of rows) {
+      if (row.arxivUnresolved) modelsWithoutAbstracts++;
+      yield row;
+    }
+  };
+  const documentation = summariseDocumentation(countUnresolved(scanRunTable(runDir, "documentation")), documentationLimitsOf(manifest));
   timings.writeSeconds = secondsSince(stageStart);
   timings.totalSeconds = secondsSince(started);
 
@@ -196,13 +218,9 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const runInfo: RunInfo = {
     format: RUN_FORMAT,
     version: RUN_VERSION,
-    corpus: {
-      dir: portablePath(options.corpusDir),
-      records: manifest.records,
-      shards: manifest.shards.length,
-      synthetic: manifest.synthetic,
-      createdBy: manifest.createdBy,
-    },
+    corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
+    snapshot,
+    abstracts: { modelsWithoutAbstracts },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
     config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
     counts: funnelCounts,
@@ -215,19 +233,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   };
   await writeRunInfo(runDir, runInfo);
   checkpoints?.clear();
-  return {
-    runDir,
-    synthetic: manifest.synthetic,
-    counts: funnelCounts,
-    rows,
-    documentation,
-    outliers,
-    nearDuplicates,
-    problems,
-    workers,
-    resumedShards,
-    timings,
-  };
+  return { runDir, synthetic: manifest.synthetic, counts: funnelCounts, rows, documentation, outliers, nearDuplicates, problems, workers, resumedShards, snapshot, modelsWithoutAbstracts, timings };
 }
 
 /**

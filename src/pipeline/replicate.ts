@@ -1,13 +1,16 @@
 /**
  * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
- * table (CSV + Arrow), every figure (HTML + PNG + SVG), the model-selection walk-through (Fig. 10) as
- * one self-contained page, and a report into one folder, laid out as `replicationLayout`
- * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
- * manifest of what was written, the selection page and the report's index page.
+ * table (CSV + Arrow + Parquet), the SE-model catalogue (Parquet + CSV), every figure (HTML + PNG + SVG),
+ * the model-selection walk-through (Fig. 10) as one self-contained page, and a report into one folder,
+ * laid out as `replicationLayout` (src/run/layout.ts) says: the run directory, the tables, the figures,
+ * the analyses' problems, a manifest of what was written, the selection page and the report's index page.
  */
+import { PAPER_SNAPSHOT } from "../paper/reported";
+import { abstractsHint } from "../corpus/arxiv-status";
+import type { SnapshotCutoff } from "../corpus/snapshot";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
-import { loadRunData } from "../analyse/run-data";
+import { loadRunData, type RunData } from "../analyse/run-data";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -23,6 +26,10 @@ import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
+import { writeParquetRows } from "../util/parquet";
+import { buildCatalogue } from "../analyse/catalogue";
+import { CATALOGUE_COLUMNS, catalogueRows } from "../analyse/catalogue-table";
+import { loadRunEvidence } from "../analyse/evidence";
 
 export interface ReportOptions {
   runDir: string;
@@ -42,6 +49,8 @@ export interface ReportResult {
   tables: ReportTable[];
   figures: ReportFigure[];
   staticSkipped: string | null;
+  /** What the report warns about (also at the top of index.html). */
+  warnings: string[];
 }
 
 const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`);
@@ -54,7 +63,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const data = await loadRunData(options.runDir, options.corpusDir);
   const analyses = analyseRun(data, taxonomy);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
-  log(`wrote ${tables.length} tables`);
+  const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
+  log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
   for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
   const out = replicationLayout(options.outDir);
@@ -86,11 +96,21 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   await writeFileAtomic(out.problems, analyses.problems.map((p) => `${p}\n`).join(""));
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
   log(`wrote ${REPLICATION_FILES.selection}`);
+  const runSnapshot = data.runInfo?.snapshot;
+  const missingAbstracts = data.runInfo?.abstracts?.modelsWithoutAbstracts;
+  const warnings: string[] = [];
+  if (typeof missingAbstracts === "number" && missingAbstracts > 0) {
+    warnings.push(`${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`);
+  }
   const facts: Array<[string, string]> = [
+    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
     [
-      "corpus",
-      `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`,
+      "snapshot",
+      runSnapshot && typeof runSnapshot.until === "string"
+        ? `models created up to ${runSnapshot.until} (--until; the paper's snapshot is ${PAPER_SNAPSHOT}): ${String(runSnapshot.afterUntil)} later models left out, ${String(runSnapshot.undatedKept)} undated kept`
+        : `no cut-off: every model of the corpus (the paper's snapshot is ${PAPER_SNAPSHOT}; use --until to match it)`,
     ],
+    ["SE-model catalogue", `${catalogue.parquet} (Parquet), ${catalogue.csv} (CSV)`],
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
@@ -111,6 +131,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       staticSkipped,
       problems: analyses.problems,
       selectionPage: REPLICATION_FILES.selection,
+      warnings,
     }),
   );
   await writeFileAtomic(
@@ -119,7 +140,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       {
         synthetic: analyses.synthetic,
         seModels: analyses.seModels,
-        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow })),
+        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow, parquet: t.parquet })),
+        catalogue,
+        snapshot: runSnapshot ?? null,
+        warnings,
         figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
         staticSkipped,
         problems: analyses.problems.length,
@@ -129,20 +153,36 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     )}\n`,
   );
   log(`report: ${indexPath}`);
-  return { analyses, indexPath, tables, figures, staticSkipped };
+  for (const warning of warnings) log(`warning: ${warning}`);
+  return { analyses, indexPath, tables, figures, staticSkipped, warnings };
 }
 
-/** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
+/** Each table as CSV, Arrow and Parquet in the tables folder; returns hrefs relative to `outDir`. */
 export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
   const layout = replicationLayout(outDir);
   const written: ReportTable[] = [];
   for (const table of tables) {
-    const { csv, arrow } = layout.tableFiles(table.name);
+    const { csv, arrow, parquet } = layout.tableFiles(table.name);
     await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
     await writeRows(join(outDir, arrow), table.rows, table.spec);
-    written.push({ table, csv, arrow });
+    await writeParquetRows(join(outDir, parquet), table.rows, table.spec);
+    written.push({ table, csv, arrow, parquet });
   }
   return written;
+}
+
+/**
+ * The SE-model catalogue (the selection page's data, one row per SE model: activities, tasks, languages,
+ * licences, base models, counters, energy, benchmarks, rank) as Parquet and CSV in the tables folder;
+ * hrefs relative to `outDir`.
+ */
+export async function writeCatalogue(outDir: string, data: RunData, analyses: RunAnalyses, taxonomy: Taxonomy): Promise<{ parquet: string; csv: string; models: number }> {
+  const rows = catalogueRows(buildCatalogue(data, analyses, taxonomy, loadRunEvidence(data.runDir, data.seModels, data.verdicts)));
+  const parquet = REPLICATION_FILES.catalogueParquet;
+  const csv = REPLICATION_FILES.catalogueCsv;
+  await writeParquetRows(join(outDir, parquet), rows, CATALOGUE_COLUMNS);
+  await writeFileAtomic(join(outDir, csv), rowsToCsv(rows, CATALOGUE_COLUMNS));
+  return { parquet, csv, models: rows.length };
 }
 
 export interface ReplicateOptions {
@@ -154,6 +194,8 @@ export interface ReplicateOptions {
   offline?: boolean;
   /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
   judge?: RelevanceSelection;
+  /** Snapshot cut-off: only models created up to it (recorded in run.json, shown in the report). */
+  until?: SnapshotCutoff | null;
   noStatic?: boolean;
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
@@ -163,7 +205,7 @@ export interface ReplicateOptions {
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; until?: SnapshotCutoff | null }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -181,8 +223,8 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy }) {
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
+    async funnel({ corpusDir, runDir, taxonomy, until }) {
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({
@@ -206,8 +248,8 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
-  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
+  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${options.until ? `, models created up to ${options.until.iso}` : ""}`);
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, until: options.until ?? null });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });

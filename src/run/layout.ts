@@ -102,8 +102,11 @@ export function comparisonFiles(dir: string, name: string): { agreement: string;
 export const REPLICATION_FILES = {
   /** The run directory the pipeline stages write. */
   run: "run",
-  /** `<name>.csv` and `<name>.arrow`, one pair per analysis table. */
+  /** `<name>.csv`, `<name>.arrow` and `<name>.parquet`, one set per analysis table. */
   tables: "tables",
+  /** The SE-model catalogue, one row per SE model (src/analyse/catalogue-table.ts), as Parquet and CSV. */
+  catalogueParquet: "tables/se-models.parquet",
+  catalogueCsv: "tables/se-models.csv",
   /** `<id>.html` (+ .png, .svg when Chromium is available; plotly.min.js beside them). */
   figures: "figures",
   /** Every row the analyses could not use, naming the model and reason. */
@@ -126,7 +129,7 @@ export interface ReplicationLayout {
   selection: string;
   index: string;
   /** One analysis table's files, relative to `dir` (they are also the report's links). */
-  tableFiles(name: string): { csv: string; arrow: string };
+  tableFiles(name: string): { csv: string; arrow: string; parquet: string };
 }
 
 /** Every path of the `replicate` output folder `outDir`. */
@@ -141,6 +144,10 @@ export function replicationLayout(outDir: string): ReplicationLayout {
     manifest: path("manifest"),
     selection: path("selection"),
     index: path("index"),
-    tableFiles: (name) => ({ csv: `${REPLICATION_FILES.tables}/${name}.csv`, arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}` }),
+    tableFiles: (name) => ({
+      csv: `${REPLICATION_FILES.tables}/${name}.csv`,
+      arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}`,
+      parquet: `${REPLICATION_FILES.tables}/${name}.parquet`,
+    }),
   };
 }

@@ -59,6 +59,11 @@ export const DOCUMENTATION = defineTable({
   matchedInAbstract: col.bool(),
   /** At least one linked paper has an abstract. */
   hasAbstract: col.bool(),
+  /**
+   * The model links arXiv ids that were never looked up (a corpus loaded from a dump): its abstracts are
+   * unknown. Nullable so tables written before the column existed still load; null reads as false.
+   */
+  arxivUnresolved: col.bool({ nullable: true }),
 });
 export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
 
@@ -66,12 +71,15 @@ export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
 export const DOCUMENTATION_SUMMARY = defineTable({
   key: col.string<DocumentationSummaryKey>(),
   label: col.string(),
-  models: col.int(),
-  /** Share of all models, in percent. */
-  percent: col.float(),
+  /** Null when the corpus's source cannot tell (see `notInSource`), rather than a misleading 0. */
+  models: col.int({ nullable: true }),
+  /** Share of all models, in percent; null with `models`. */
+  percent: col.float({ nullable: true }),
   /** The paper's figure; null where the paper gives none. */
   paperModels: col.int({ nullable: true }),
   paperPercent: col.float({ nullable: true }),
+  /** Why this row is not counted: "not in the source: ..." (null when counted). */
+  notInSource: col.string({ nullable: true }),
 });
 export type DocumentationSummaryRow = RowOf<typeof DOCUMENTATION_SUMMARY>;
 

@@ -9,6 +9,7 @@ interface CollectFlags {
   hubUrl: string;
   arxivUrl: string;
   since?: string;
+  until?: string;
   limit?: number;
   concurrency: number;
   maxRetries: number;
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option("--hub-url <url>", "Hub endpoint", HUB_URL)
     .option("--arxiv-url <url>", "arXiv API endpoint", ARXIV_API_URL)
     .option("--since <date>", "only models created after this date (YYYY-MM-DD or ISO); merged into an existing corpus")
+    .option("--until <date>", "snapshot cut-off: skip models created after this date (YYYY-MM-DD, the whole day, or ISO)")
     .option("--limit <n>", "take only the first N models of the listing (newest first)", positiveInt("--limit"))
     .option("--concurrency <n>", "README downloads in flight", positiveInt("--concurrency"), 8)
     .option("--max-retries <n>", "attempts per request before a model is recorded as failed", positiveInt("--max-retries"), 5)
@@ -57,6 +59,7 @@ may read). It is never printed or written. The listing is sorted by creation dat
         hubUrl: flags.hubUrl,
         arxivUrl: flags.arxivUrl,
         since: flags.since ?? null,
+        until: flags.until ?? null,
         limit: flags.limit ?? null,
         resume: flags.resume,
         concurrency: flags.concurrency,
@@ -81,7 +84,7 @@ export function formatSummary(summary: CollectSummary): string {
     .join(", ");
   const lines = [
     `collected into ${summary.outDir}${summary.resumed ? " (resumed)" : ""}: listing ended by ${summary.stoppedBy}`,
-    `  listed ${summary.listed}, written ${summary.written}, already in the corpus ${summary.skippedExisting} (${summary.updated.length} modified since)`,
+    `  listed ${summary.listed}, written ${summary.written}, already in the corpus ${summary.skippedExisting} (${summary.updated.length} modified since)${summary.afterUntil > 0 ? `, ${summary.afterUntil} created after --until skipped` : ""}`,
     `  cards: ${statuses || "none written"}`,
     `  arXiv: ${summary.arxiv.requests} requests, ${summary.arxiv.resolved} resolved, ${summary.arxiv.missing} not found, ${summary.arxiv.failed} failed`,
     `  HTTP: ${summary.http.requests} requests, ${summary.http.retries} retries, ${summary.http.givenUp} given up; ${summary.seconds.toFixed(1)} s`,

@@ -1,4 +1,7 @@
+import { PAPER_SNAPSHOT } from "../../paper/reported";
 import type { Command } from "commander";
+import { abstractsHint } from "../../corpus/arxiv-status";
+import { parseUntil } from "../../corpus/snapshot";
 import { runFunnel, type FunnelResult } from "../../pipeline/funnel";
 import { formatFunnel } from "../../run/funnel-table";
 import { RUN_FILES } from "../../run/layout";
@@ -15,6 +18,14 @@ interface FunnelCliOptions {
   aliases: boolean;
   workers?: string;
   resume: boolean;
+  until?: string;
+}
+
+/** Warnings about what the corpus lacks for this run (arXiv abstracts never fetched), one line each. */
+export function funnelWarnings(result: Pick<FunnelResult, "modelsWithoutAbstracts">, corpusDir: string): string[] {
+  return result.modelsWithoutAbstracts > 0
+    ? [`warning: ${fmt(result.modelsWithoutAbstracts)} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(corpusDir)}`]
+    : [];
 }
 
 /** What `funnel` prints: the funnel beside the paper, the outlier share, near-copies, Table VI. */
@@ -23,6 +34,9 @@ export function funnelReport(result: FunnelResult): string {
   const n = result.nearDuplicates;
   const lines = [
     result.synthetic ? "SYNTHETIC corpus: the counts below describe generated data, not the Hugging Face Hub." : "",
+    result.snapshot
+      ? `Snapshot cut-off ${result.snapshot.until}: models created up to then (paper: ${PAPER_SNAPSHOT}); ${fmt(result.snapshot.afterUntil)} later models left out, ${fmt(result.snapshot.undatedKept)} undated kept.`
+      : "",
     `Funnel (ours, paper in parentheses) -> ${result.runDir}`,
     formatFunnel(result.rows),
     "",
@@ -32,17 +46,22 @@ export function funnelReport(result: FunnelResult): string {
     "Table VI: documentation status (paper in parentheses)",
     alignColumns([
       ["", "models", "%"],
-      ...result.documentation.map((row) => [
-        row.label,
-        row.paperModels === null ? fmt(row.models) : `${fmt(row.models)} (${fmt(row.paperModels)})`,
-        row.paperPercent === null ? row.percent.toFixed(2) : `${row.percent.toFixed(2)} (${row.paperPercent.toFixed(2)})`,
-      ]),
+      ...result.documentation.map((row) => {
+        const ours = row.models === null ? "not in the source" : fmt(row.models);
+        const share = row.percent === null ? "-" : row.percent.toFixed(2);
+        return [
+          row.label,
+          row.paperModels === null ? ours : `${ours} (${fmt(row.paperModels)})`,
+          row.paperPercent === null ? share : `${share} (${row.paperPercent.toFixed(2)})`,
+        ];
+      }),
     ]),
+    ...[...new Set(result.documentation.flatMap((row) => (row.notInSource ? [row.notInSource] : [])))].map((why) => `  ${why}`),
     "",
     `${fmt(result.problems)} problems recorded in ${RUN_FILES.problems}; ${result.timings.totalSeconds} s.`,
     "",
   ];
-  return lines.filter((line, i) => i > 0 || line !== "").join("\n");
+  return lines.filter((line, i) => i > 1 || line !== "").join("\n");
 }
 
 export function register(program: Command): void {
@@ -57,6 +76,7 @@ export function register(program: Command): void {
     .option("--aliases", "also search each task's aliases", false)
     .option("--workers <n>", "worker threads for the search (default: 2 for large corpora on 2+ cores, else 1)")
     .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
+    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT})`)
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);
@@ -72,9 +92,11 @@ export function register(program: Command): void {
         similarityThreshold: threshold,
         workers,
         resume: options.resume,
+        until: options.until ? parseUntil(options.until) : null,
       });
       if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
       process.stdout.write(funnelReport(result));
+      for (const warning of funnelWarnings(result, options.corpus)) process.stderr.write(`${warning}\n`);
       const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy);
       if (scored) process.stdout.write(`\n${scored.text}`);
     });

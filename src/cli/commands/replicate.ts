@@ -1,4 +1,6 @@
+import { PAPER_SNAPSHOT } from "../../paper/reported";
 import type { Command } from "commander";
+import { parseUntil } from "../../corpus/snapshot";
 import { replicate, writeReport } from "../../pipeline/replicate";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
 import { REPLICATION_FILES } from "../../run/layout";
@@ -8,6 +10,7 @@ interface ReplicateFlags extends JudgeFlags {
   out: string;
   static: boolean;
   run?: string;
+  until?: string;
 }
 
 export function register(program: Command): void {
@@ -20,11 +23,13 @@ export function register(program: Command): void {
   addJudgeOptions(command)
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
     .option("--run <dir>", "report on an existing run directory instead of running the pipeline")
+    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT})`)
     .action(async (flags: ReplicateFlags) => {
+      if (flags.run && flags.until) throw new Error("--until applies when replicate runs the pipeline; a run given with --run keeps the cut-off it was made with");
       const common = { corpusDir: flags.corpus, outDir: flags.out, noStatic: !flags.static };
       const result = flags.run
         ? await writeReport({ ...common, runDir: flags.run })
-        : await replicate({ ...common, judge: judgeSelectionOf(flags) });
+        : await replicate({ ...common, judge: judgeSelectionOf(flags), until: flags.until ? parseUntil(flags.until) : null });
       process.stdout.write(`${result.indexPath}\n`);
       if (result.staticSkipped) process.stdout.write(`static images skipped: ${result.staticSkipped}\n`);
       if (result.analyses.synthetic) process.stdout.write("SYNTHETIC DATA: the corpus is generated; the numbers test the pipeline, not the Hub.\n");
