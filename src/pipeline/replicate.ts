@@ -19,7 +19,8 @@ import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
-import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
+import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
+import { judgeStatements } from "../analyse/judge-agreement";
 import { hasRunTable } from "../run/files";
 import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
@@ -64,6 +65,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
   log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
+  for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
   const out = replicationLayout(options.outDir);
   const figureDir = out.figures;
@@ -112,6 +114,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
+    ...(analyses.judgeAgreement
+      ? judgeStatements(analyses.judgeAgreement).map((line): [string, string] => ["relevance judge", line])
+      : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
   const indexPath = out.index;
@@ -222,10 +227,17 @@ export function defaultStages(): PipelineStages {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
-      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
+      const result = await runRelevanceCheck({
+        runDir,
+        corpusDir,
+        taxonomy,
+        ...judge,
+        ...(offline ? { judge: "offline" as const, jury: undefined } : {}),
+        progress: process.stderr.isTTY ? undefined : "lines",
+      });
       const failed = mostlyFailed(result);
       if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
-      await recordRelevantCounts(runDir, relevantCountsOf(result));
+      await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
 }
@@ -242,7 +254,15 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
   log("[3/3] analyses, tables, figures, report");
-  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
+  const result = await writeReport({
+    runDir,
+    corpusDir: options.corpusDir,
+    outDir: options.outDir,
+    taxonomy,
+    noStatic: options.noStatic,
+    chromium: options.chromium,
+    log,
+  });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
