@@ -68,10 +68,17 @@ describe("without human labels", () => {
     expect(html).toContain("Agreement with the synthetic ground truth (not Table V)");
   });
 
-  test("the report names the judge that decided", () => {
-    expect(first.analyses.validation.judges.map((j) => j.label)).toEqual(["offline-rules/v2"]);
+  test("the report names the judge that decided, and how well it is known to agree, in one wording", () => {
+    expect(first.analyses.validation.judges.map((j) => j.label)).toEqual(["offline-rules/v3"]);
     const html = readFileSync(first.indexPath, "utf8");
-    expect(html).toMatch(/<th>relevance judge<\/th><td>offline-rules\/v2: the offline rules \(transparent rules, no LLM\), [\d,]+ verdicts<\/td>/);
+    const statement =
+      /offline-rules\/v3 \([\d,]+ pairs: [\d,]+ relevant, [\d,]+ not relevant, [\d,]+ uncertain\); Cohen's kappa [\d.]+ \([a-z ]+\), precision [\d.]+, recall [\d.]+ against synthetic ground truth \(generated, not people\)/;
+    expect(html).toMatch(new RegExp(`<th>relevance judge</th><td>${statement.source}`));
+    // The validation section says the same, then shows the judge-agreement table before Tables IV and V.
+    expect(html).toMatch(new RegExp(`<p id="relevance-judge"><strong>Relevance judge:</strong> ${statement.source}`));
+    const section = html.slice(html.indexOf('id="relevance-check"'), html.indexOf('id="rq1-2-misreadings"'));
+    expect(section.indexOf('id="table-judge-agreement"')).toBeGreaterThan(0);
+    expect(section.indexOf('id="table-judge-agreement"')).toBeLessThan(section.indexOf('id="table-table4-pilot-sizes"'));
   });
 });
 

@@ -18,6 +18,7 @@ import { licensesByActivity, type LicenseRow } from "./licenses";
 import { outlierShareTable, type OutlierMeasureRow } from "./outlier-share";
 import { activityToMlTask, type ActivityMlTaskRow } from "./ml-tasks";
 import { pilotSizes, type PilotSizeRow } from "./pilots";
+import { judgeAgreement, type JudgeAgreementRow } from "./judge-agreement";
 import { misreadingAnalysis, type MisreadingAnalysis } from "./misreadings";
 import { validationAnalysis, type ValidationAnalysis } from "./validation";
 import type { RunData } from "./run-data";
@@ -39,9 +40,12 @@ export interface RunAnalyses {
   funnel: AnalysisTable<FunnelReportRow> | null;
   outliers: AnalysisTable<OutlierMeasureRow> | null;
   pilots: AnalysisTable<PilotSizeRow>;
+  /** Which judge decided the run's pairs and how well it is known to agree (null without verdicts). */
+  judgeAgreement: AnalysisTable<JudgeAgreementRow> | null;
   /**
-   * How well the judge agrees with people (Table V from human labels, the held-out test), or why that is
-   * not measured; and, for a synthetic corpus, its agreement with the synthetic ground truth (named so).
+   * How well the judge agrees with people, per activity as the paper measured it (Table V from human labels,
+   * the held-out test), or why that is not measured; and, for a synthetic corpus, its agreement with the
+   * synthetic ground truth per activity (named so).
    */
   validation: ValidationAnalysis;
   /** RQ1.2: the contextual misreadings the relevance check rejected, per activity, read from the judges' reasons. */
@@ -77,6 +81,9 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     funnel: funnelRows ? funnelTable(funnelRows, seModels) : null,
     outliers: outlierShareTable(data.runInfo),
     pilots: pilotSizes(data.unique),
+    judgeAgreement: data.verdicts
+      ? judgeAgreement(data.verdicts, data.humanLabels, data.groundTruth ? new Map(data.groundTruth.map((g) => [g.id, g.isSe ? g.seActivities : []])) : null)
+      : null,
     validation: validationAnalysis({ runDir: data.runDir, verdicts: data.verdicts, pilot: data.pilot, groundTruth: data.groundTruth }),
     misreadings: misreadingAnalysis(data.verdicts ?? [], data.rejectedOccurrences, { synthetic: data.manifest.synthetic }),
     growth: quarterlyGrowth(seModels, facts),
@@ -111,7 +118,9 @@ export function taxonomyMismatch(runInfo: { taxonomy?: Pick<RunInfo["taxonomy"],
   const same = used.name === taxonomy.name && used.version === taxonomy.version && used.tasks === taxonomy.tasks.length;
   return same
     ? []
-    : [`${RUN_FILES.runInfo}: the run searched taxonomy ${used.name} ${used.version} (${used.tasks} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`];
+    : [
+        `${RUN_FILES.runInfo}: the run searched taxonomy ${used.name} ${used.version} (${used.tasks} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`,
+      ];
 }
 
 /** Every table of an analysis, in report order (for writing CSV/Arrow and the index). */
@@ -124,6 +133,7 @@ export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
     analyses.funnel,
     analyses.outliers,
     analyses.pilots,
+    analyses.judgeAgreement,
     analyses.validation.tableV,
     analyses.validation.heldOut,
     analyses.validation.syntheticAgreement,
@@ -146,5 +156,8 @@ export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
 }
 
 export function activityTotalsRecord(analyses: RunAnalyses): Record<ActivityCode, number> {
-  return Object.fromEntries(ACTIVITY_CODES.map((a) => [a, analyses.activityTotals.rows.find((r) => r.activity === a)?.models ?? 0])) as Record<ActivityCode, number>;
+  return Object.fromEntries(ACTIVITY_CODES.map((a) => [a, analyses.activityTotals.rows.find((r) => r.activity === a)?.models ?? 0])) as Record<
+    ActivityCode,
+    number
+  >;
 }

@@ -311,6 +311,10 @@ export interface PairOccurrence {
   before: string;
   after: string;
   section?: string;
+  /** Offsets of the phrase in the card body (card occurrences only). */
+  at?: readonly [number, number];
+  /** A few sentences of the card around the phrase, when the card was read: the kind's context is looked for there. */
+  wide?: string;
 }
 
 export type ReadFrom = "offline rule" | "reason codes and context" | "keyword map (approximate)" | "none";
@@ -323,7 +327,7 @@ export interface Classified {
 }
 
 const keyOf = (id: string, activity: string) => `${id}\u0000${activity}`;
-const contextOf = (o: PairOccurrence) => `${o.section ?? ""} ${o.before}${o.raw}${o.after}`.replace(/\s+/g, " ");
+const contextOf = (o: PairOccurrence) => `${o.section ?? ""} ${o.wide ?? `${o.before}${o.raw}${o.after}`}`.replace(/\s+/g, " ");
 const kindsFor = (activity: string) => MISREADING_KINDS.filter((k) => k.activity === activity);
 const GENERIC = MISREADING_KINDS.filter((k) => k.activity === null);
 

@@ -16,6 +16,7 @@ import { factsOf, type ModelFacts, type SeModel } from "./facts";
 import { consolidateLabels } from "../validate/annotations";
 import { readAllLabels, readPlan } from "../validate/pilot-files";
 import { errorMessage } from "../util/text";
+import type { ReferenceLabel } from "./judge-agreement";
 import { isRejection, type PairOccurrence } from "./misreadings";
 import type { PilotLabels } from "./validation";
 
@@ -35,8 +36,10 @@ export interface RunData {
   verdicts: Verdict[] | null;
   /** The demo corpus's ground truth, when the corpus ships one. */
   groundTruth: GroundTruthRow[] | null;
-  /** The pilot's human labels (validate/), consolidated; null when the run has none. */
+  /** The pilot's human labels (validate/), consolidated, with their sets and votes; null when the run has none. */
   pilot: PilotLabels | null;
+  /** The same human labels as (model, activity, relevant), every set together (the judge-agreement table); null without. */
+  humanLabels: ReferenceLabel[] | null;
   /** Kept task occurrences of every pair the judge rejected, by `id` + NUL + `activity` (RQ1.2's misreadings). */
   rejectedOccurrences: Map<string, PairOccurrence[]>;
   /** The run description (config, taxonomy, counts), or null when absent or unreadable (see problems). */
@@ -44,6 +47,7 @@ export interface RunData {
   /** Rows that could not be used, each naming the model and the reason. */
   problems: string[];
 }
+
 
 /** The run description; a broken one is recorded as a problem rather than stopping the report. */
 function runInfoOrProblem(runDir: string, problems: string[]): RunInfo | null {
@@ -107,12 +111,20 @@ function rejectedOccurrencesOf(runDir: string, verdicts: readonly Verdict[] | nu
     for (const { activity, evidence } of list) {
       const key = `${id}\u0000${activity}`;
       if (!wanted.has(key)) continue;
-      const section = (evidence as { section?: unknown }).section;
-      const occurrence: PairOccurrence = { task: evidence.task, raw: evidence.raw, before: evidence.before, after: evidence.after, ...(typeof section === "string" ? { section } : {}) };
+      const occurrence: PairOccurrence = { task: evidence.task, raw: evidence.raw, before: evidence.before, after: evidence.after };
+      if (evidence.section) occurrence.section = evidence.section;
+      if (evidence.source === "card" && typeof evidence.charStart === "number" && typeof evidence.charEnd === "number") occurrence.at = [evidence.charStart, evidence.charEnd];
       (out.get(key) ?? out.set(key, []).get(key)!).push(occurrence);
     }
   }
   return out;
+}
+
+/** Characters of the card kept either side of a rejected phrase (a few sentences). */
+const WIDE_CHARS = 200;
+
+function widerContext(body: string, [start, end]: readonly [number, number]): string {
+  return body.slice(Math.max(0, start - WIDE_CHARS), Math.min(body.length, end + WIDE_CHARS));
 }
 
 export async function loadRunData(runDir: string, corpusDir: string): Promise<RunData> {
@@ -122,13 +134,24 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
   const unique = seModelsFromRows(readRunTable(runDir, "unique", ["id", "activities", "tasks"]), RUN_FILES.unique, problems);
   const wanted = new Set(seModels.map((m) => m.id));
   const facts = new Map<string, ModelFacts>();
+  const verdicts = readRunTableIfPresent(runDir, "verdicts");
+  const rejectedOccurrences = rejectedOccurrencesOf(runDir, verdicts);
+  const rejectedById = new Map<string, PairOccurrence[]>();
+  for (const [key, list] of rejectedOccurrences) {
+    const id = key.slice(0, key.indexOf("\u0000"));
+    rejectedById.set(id, [...(rejectedById.get(id) ?? []), ...list]);
+  }
   for await (const batch of readCorpusBatches(corpusDir)) {
-    for (const record of batch) if (wanted.has(record.id)) facts.set(record.id, factsOf(record));
+    for (const record of batch) {
+      if (wanted.has(record.id)) facts.set(record.id, factsOf(record));
+      // A rejected phrase's wider surroundings in the card, for reading which misreading it was.
+      for (const o of rejectedById.get(record.id) ?? []) if (o.at && record.cardBody) o.wide = widerContext(record.cardBody, o.at);
+    }
   }
   for (const id of wanted) if (!facts.has(id)) problems.push(`${RUN_FILES.seModels}: model ${id} is not in the corpus ${corpusDir}; its facts are unknown`);
   for (const f of facts.values()) for (const issue of f.issues) problems.push(`corpus: model ${f.id}: ${issue}`);
   const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
-  const verdicts = readRunTableIfPresent(runDir, "verdicts");
+  const pilot = readPilotLabels(runDir, problems);
   return {
     runDir,
     corpusDir,
@@ -139,8 +162,9 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
     documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanDocumentationRows(runDir), documentationLimitsOf(manifest)) : null,
     verdicts,
     groundTruth: existsSync(truthPath) ? readGroundTruth(truthPath) : null,
-    pilot: readPilotLabels(runDir, problems),
-    rejectedOccurrences: rejectedOccurrencesOf(runDir, verdicts),
+    pilot,
+    humanLabels: pilot ? pilot.consolidation.labels.map((l) => ({ id: l.id, activity: l.activity, relevant: l.relevant })) : null,
+    rejectedOccurrences,
     runInfo: runInfoOrProblem(runDir, problems),
     problems,
   };

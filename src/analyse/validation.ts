@@ -62,14 +62,6 @@ const SYNTHETIC_AGREEMENT = defineTable({
 });
 export type SyntheticAgreementRow = RowOf<typeof SYNTHETIC_AGREEMENT>;
 
-/** One line naming a judge: its label, backend and model (or that it is the offline rules), settings and counts. */
-export function describeJudge(j: JudgeSummary): string {
-  const counted = `${j.verdicts.toLocaleString("en-US")} verdicts${j.errors > 0 ? `, ${j.errors.toLocaleString("en-US")} errors` : ""}`;
-  if (j.backend === "offline") return `${j.label}: the offline rules (transparent rules, no LLM), ${counted}`;
-  const settings = `temperature ${j.temperature ?? "default"}, seed ${j.seed ?? "default"}`;
-  return `${j.label}: backend ${j.backend}, model ${j.model ?? "?"} (${settings}), ${counted}`;
-}
-
 export function summariseJudges(verdicts: readonly Verdict[]): JudgeSummary[] {
   const byLabel = new Map<string, JudgeSummary>();
   for (const v of verdicts) {

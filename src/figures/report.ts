@@ -51,7 +51,7 @@ export interface ReportInput {
 
 /** What the report says about the relevance check beside its validation tables. */
 export interface ReportValidation {
-  /** One line per judge that decided the run's pairs (backend and model, or the offline rules' version). */
+  /** One line per judge that decided the run's pairs (its label: backend and model, or the offline rules' version) and how well it is known to agree. */
   judges: string[];
   /** Why Table V is not measured and how to produce the human labels; null when it is there. */
   missing: string | null;
@@ -60,7 +60,7 @@ export interface ReportValidation {
 }
 
 /** Tables of the relevance check's validation (Tables IV and V, the held-out test, the synthetic agreement) and of RQ1.2. */
-export const VALIDATION_TABLES: readonly string[] = ["table4-", "table5-", "agreement-synthetic-"];
+export const VALIDATION_TABLES: readonly string[] = ["judge-agreement", "table4-", "table5-", "agreement-synthetic-"];
 export const MISREADING_TABLES: readonly string[] = ["rq1-2-"];
 
 export function reportHtml(input: ReportInput): string {
@@ -147,9 +147,10 @@ function validationSection(tables: readonly ReportTable[], validation: ReportVal
   const parts = ['<h2 id="relevance-check">The relevance check and its validation (Tables IV and V)</h2>'];
   const judges = validation?.judges ?? [];
   parts.push(
-    `<p id="relevance-judge"><strong>Relevance judge:</strong> ${judges.length > 0 ? judges.map(escapeHtml).join("; ") : "none: the run has no verdicts"}.</p>`,
+    `<p id="relevance-judge"><strong>Relevance judge:</strong> ${judges.length > 0 ? judges.map(escapeHtml).join("<br>") : "none: the run has no verdicts"}</p>`,
   );
   const byPrefix = (prefix: string) => tables.filter((t) => t.table.name.startsWith(prefix));
+  for (const t of byPrefix("judge-agreement")) parts.push(...tableSection(t, maxRows));
   for (const t of byPrefix("table4-")) parts.push(...tableSection(t, maxRows));
   const tableV = byPrefix("table5-");
   for (const t of tableV) parts.push(...tableSection(t, maxRows));

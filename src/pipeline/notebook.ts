@@ -13,7 +13,7 @@ import { analyseRun, type RunAnalyses } from "../analyse/all";
 import { loadRunData, type RunData } from "../analyse/run-data";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { pickTraceExamples, traceModels, type ModelTrace } from "../analyse/trace";
-import { describeJudge } from "../analyse/validation";
+import { judgeStatements } from "../analyse/judge-agreement";
 import { frameHtml, plotlyLoaderOnce, rowsHtml, showFigure } from "../figures/notebook";
 import { analysisTableHtml } from "../figures/report";
 import type { FigureSpec } from "../figures/spec";
@@ -251,7 +251,7 @@ function describeRun(nb: NotebookRun): string {
   const corpus = `${data.manifest.synthetic ? "SYNTHETIC demo corpus" : "corpus"} ${info.corpus.dir}: ${data.manifest.records.toLocaleString("en-US")} models, ${analyses.seModels.toLocaleString("en-US")} SE models`;
   const config = info.config;
   const settings = `taxonomy ${info.taxonomy.name} ${info.taxonomy.version} (${info.taxonomy.tasks} tasks), lemma policy ${config.lemmaPolicy}, near-identical from cosine ${config.similarityThreshold}${config.includeAliases ? ", aliases searched" : ""}${info.snapshot ? `, models created up to ${info.snapshot.until}` : ""}`;
-  const judges = analyses.validation.judges.map(describeJudge).join("; ") || "no relevance judge yet";
+  const judges = analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement).join("; ") : "no relevance judge yet";
   return [corpus, `run ${nb.runDir} (${nb.ownRun ? "made by the notebooks" : "read only"})`, settings, `relevance judge: ${judges}`].join("\n");
 }
 

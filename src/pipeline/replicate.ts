@@ -12,7 +12,7 @@ import type { SnapshotCutoff } from "../corpus/snapshot";
 import { join, relative, resolve } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData, type RunData } from "../analyse/run-data";
-import { describeJudge, paperTableV } from "../analyse/validation";
+import { paperTableV } from "../analyse/validation";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -21,7 +21,8 @@ import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
-import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
+import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
+import { judgeStatements } from "../analyse/judge-agreement";
 import { readRunTableIfPresent } from "../run/files";
 import { REPLICATION_FILES, replicationLayout, runLayout } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError } from "../run/run-info";
@@ -76,6 +77,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const stale = removeStaleTables(options.outDir, [...tables.flatMap((t) => [t.csv, t.arrow, t.parquet ?? ""]), catalogue.csv, catalogue.parquet]);
   if (stale.length > 0) log(`removed ${stale.length} table files of an earlier report that this one does not have (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", ..." : ""})`);
   log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
+  for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
   const out = replicationLayout(options.outDir);
   const figureDir = out.figures;
@@ -124,8 +126,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
-    ...(analyses.validation.judges.length > 0
-      ? analyses.validation.judges.map((j): [string, string] => ["relevance judge", describeJudge(j)])
+    ...(analyses.judgeAgreement
+      ? judgeStatements(analyses.judgeAgreement).map((line): [string, string] => ["relevance judge", line])
       : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
@@ -142,7 +144,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       problems: analyses.problems,
       selectionPage: REPLICATION_FILES.selection,
       warnings,
-      validation: { judges: analyses.validation.judges.map(describeJudge), missing: analyses.validation.missing, paperTableV: paperTableV() },
+      validation: { judges: analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : [], missing: analyses.validation.missing, paperTableV: paperTableV() },
     }),
   );
   await writeFileAtomic(
@@ -273,10 +275,17 @@ export function defaultStages(): PipelineStages {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
-      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
+      const result = await runRelevanceCheck({
+        runDir,
+        corpusDir,
+        taxonomy,
+        ...judge,
+        ...(offline ? { judge: "offline" as const, jury: undefined } : {}),
+        progress: process.stderr.isTTY ? undefined : "lines",
+      });
       const failed = mostlyFailed(result);
       if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
-      await recordRelevantCounts(runDir, relevantCountsOf(result));
+      await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
 }
@@ -296,7 +305,16 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
   log("[3/3] analyses, tables, figures, report");
-  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, createdBy: options.createdBy, log });
+  const result = await writeReport({
+    runDir,
+    corpusDir: options.corpusDir,
+    outDir: options.outDir,
+    taxonomy,
+    noStatic: options.noStatic,
+    chromium: options.chromium,
+    createdBy: options.createdBy,
+    log,
+  });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
