@@ -13,6 +13,7 @@ import { runLayout } from "../src/run/layout";
 import { fileSha256, runTaxonomyPath, settingsMismatch, taxonomySha256 } from "../src/run/run-settings";
 import { defaultTaxonomyPath, loadTaxonomy } from "../src/taxonomy/taxonomy";
 import { runCli } from "./support/cli";
+import { buildFixture } from "./fixtures/analyse/run-fixture";
 
 let root = "";
 let corpus = "";
@@ -112,6 +113,21 @@ describe("replicate --run", () => {
     expect(() => runTaxonomyPath(join(copy, "run"), readRunInfo(join(copy, "run")))).toThrow(
       /changed since .* searched it \(sha256 [0-9a-f]{12}\.\.\. then, [0-9a-f]{12}\.\.\. now\)/,
     );
+  });
+});
+
+describe("replicate --run on a run without a run description (another tool's)", () => {
+  test("needs --corpus, reports with the shipped taxonomy (said in the problems), and refuses settings it cannot check", async () => {
+    const { corpus: fixtureCorpus, run } = await buildFixture(join(root, "fixture"));
+    const withoutCorpus = await runCli("replicate", "--run", run, "--out", join(root, "fixture-out-0"), "--no-static");
+    expect(withoutCorpus.code).toBe(1);
+    expect(withoutCorpus.stderr).toMatch(/is missing: pass --corpus <dir> to say which corpus/);
+    const refused = await runCli("replicate", "--run", run, "--corpus", fixtureCorpus, "--threshold", "0.9", "--out", join(root, "fixture-out-1"), "--no-static");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/settings cannot be checked/);
+    const made = await runCli("replicate", "--run", run, "--corpus", fixtureCorpus, "--out", join(root, "fixture-out-2"), "--no-static");
+    expect(made.code, made.stderr).toBe(0);
+    expect(readFileSync(join(root, "fixture-out-2", "problems.txt"), "utf8")).toMatch(/has no run description: tasks are named with the shipped taxonomy/);
   });
 });
 

@@ -377,7 +377,8 @@ export interface RunReportOptions extends Omit<ReportOptions, "corpusDir" | "tax
 export async function reportOnRun(options: RunReportOptions): Promise<ReportResult> {
   const { runDir, request = {}, judge, ...rest } = options;
   if (!hasRunInfo(runDir)) {
-    if (Object.values(request).some((v) => v !== undefined)) throw new Error(`${runLayout(runDir).runInfo} is missing, so ${runDir}'s settings cannot be checked: drop the settings or rerun the pipeline`);
+    const { corpusDir: _corpus, ...settings } = request;
+    if (Object.values(settings).some((v) => v !== undefined)) throw new Error(`${runLayout(runDir).runInfo} is missing, so ${runDir}'s settings cannot be checked: drop the settings or rerun the pipeline`);
     if (!request.corpusDir) throw new Error(`${runLayout(runDir).runInfo} is missing: pass --corpus <dir> to say which corpus ${runDir} came from`);
     return writeReport({ ...rest, runDir, corpusDir: request.corpusDir });
   }
