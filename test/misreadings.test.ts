@@ -138,7 +138,12 @@ describe("misreadingAnalysis", () => {
     expect(phraseInContext(occ("x", "a ".repeat(50), "Code Review", " b".repeat(50)), 10)).toBe("...a a a a a [Code Review] b b b b b...");
     expect(phraseInContext(null)).toBe("");
     // The search cut "your" to "ur": the fragment goes, and the cut is marked.
-    const cut = occ("software requirement", "ur own checks before merging them.\n\n### ", "Software Requirements", "\n\n- Python 3.10\n- accelerate\n- sentencep");
+    const cut = occ(
+      "software requirement",
+      "ur own checks before merging them.\n\n### ",
+      "Software Requirements",
+      "\n\n- Python 3.10\n- accelerate\n- sentencep",
+    );
     expect(phraseInContext(cut)).toBe("...own checks before merging them. ### [Software Requirements] - Python 3.10 - accelerate -...");
     expect(phraseInContext(occ("x", "Use it for ", "sentiment analysis", "."))).toBe("Use it for [sentiment analysis].");
   });

@@ -122,7 +122,18 @@ describe("replicate --run on a run without a run description (another tool's)", 
     const withoutCorpus = await runCli("replicate", "--run", run, "--out", join(root, "fixture-out-0"), "--no-static");
     expect(withoutCorpus.code).toBe(1);
     expect(withoutCorpus.stderr).toMatch(/is missing: pass --corpus <dir> to say which corpus/);
-    const refused = await runCli("replicate", "--run", run, "--corpus", fixtureCorpus, "--threshold", "0.9", "--out", join(root, "fixture-out-1"), "--no-static");
+    const refused = await runCli(
+      "replicate",
+      "--run",
+      run,
+      "--corpus",
+      fixtureCorpus,
+      "--threshold",
+      "0.9",
+      "--out",
+      join(root, "fixture-out-1"),
+      "--no-static",
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/settings cannot be checked/);
     const made = await runCli("replicate", "--run", run, "--corpus", fixtureCorpus, "--out", join(root, "fixture-out-2"), "--no-static");
