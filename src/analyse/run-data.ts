@@ -9,6 +9,7 @@ import { GROUND_TRUTH_FILE, readGroundTruth, type GroundTruthRow } from "../demo
 import { hasRunTable, readRunTable, readRunTableIfPresent, scanRunTable } from "../run/files";
 import { RUN_FILES } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError, type RunInfo } from "../run/run-info";
+import { verifyRun } from "../run/state";
 import type { DocumentationSummaryRow, Verdict } from "../run/tables";
 import { summariseDocumentation } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
@@ -70,8 +71,15 @@ export function seModelsFromRows(rows: readonly ModelListRow[], file: string, pr
   return models;
 }
 
+/**
+ * Load a run for the analyses. A run the funnel described is checked first (src/run/state.ts): refused
+ * when a stage did not finish rewriting it, when its files are not the ones run.json records, when its
+ * verdicts were given on other candidates, or when `corpusDir` is not the corpus it was made from.
+ */
 export async function loadRunData(runDir: string, corpusDir: string): Promise<RunData> {
   const problems: string[] = [];
+  const check = verifyRun(runDir, "relevance", { corpusDir });
+  if (check.info && check.unchecked) problems.push(check.unchecked);
   const manifest = await readManifest(corpusDir);
   const seModels = seModelsFromRows(readRunTable(runDir, "seModels"), RUN_FILES.seModels, problems);
   const unique = seModelsFromRows(readRunTable(runDir, "unique", ["id", "activities", "tasks"]), RUN_FILES.unique, problems);

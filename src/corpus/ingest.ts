@@ -32,7 +32,8 @@ import { streamToFileAtomic } from "../util/atomic";
 import type { Progress } from "../util/progress";
 import { extractArxivIds, metadataFromMapping, parseCard, type UnreadableCardStatus } from "./card";
 import { authorOf, type ModelRecord, type Problem } from "./record";
-import { openCorpusWriter, type CorpusManifest } from "./store";
+import { lockCorpus, openCorpusWriter, type CorpusManifest } from "./store";
+import { removeLeftovers } from "../util/leftovers";
 import { errorMessage } from "../util/text";
 
 export const INGEST_PROBLEMS_FILE = "ingest-problems.jsonl";
@@ -210,6 +211,17 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
     throw new Error(`cannot read dump ${inputPath}: ${error.message}`);
   });
   if (!stat.isFile()) throw new Error(`cannot read dump ${inputPath}: not a file`);
+  // One writer per corpus directory: a second ingest (or a crawl) into it fails at once, naming this one.
+  const lock = lockCorpus(corpusDir);
+  try {
+    return await ingestOwned(inputPath, corpusDir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function ingestOwned(inputPath: string, corpusDir: string, options: IngestOptions): Promise<IngestReport> {
+  removeLeftovers(corpusDir, 0);
   const writer = await openCorpusWriter(corpusDir, {
     shardSize: options.shardSize,
     synthetic: options.synthetic ?? false,

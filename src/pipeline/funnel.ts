@@ -10,11 +10,11 @@
  * the run description's `timings` and `workers` differ).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
-import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
+import { corpusFingerprint, incompleteCorpus, readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, checkThreshold, type NearDuplicateResult } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
 import { DEFAULT_OUTLIER_TASKS, type OutlierTasks } from "../filter/outliers";
@@ -29,7 +29,9 @@ import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import { runLayout } from "../run/layout";
-import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo } from "../run/run-info";
+import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, type OutlierSummary, type RunInfo } from "../run/run-info";
+import { beginFunnelRewrite, finishFunnelRewrite, lockRun, updateRunFiles } from "../run/state";
+import { removeLeftovers } from "../util/leftovers";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
 import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
@@ -51,6 +53,8 @@ export interface FunnelOptions {
   progress?: ProgressOptions["mode"];
   /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
+  /** Run on a corpus whose crawl did not finish (its manifest says `complete: false`); refused otherwise. */
+  allowIncomplete?: boolean;
 }
 
 export interface FunnelResult {
@@ -67,6 +71,10 @@ export interface FunnelResult {
   /** Shards taken from checkpoints of an earlier, interrupted run (with `resume`). */
   resumedShards: number;
   timings: Record<string, number>;
+  /** Why the corpus is not whole (a crawl that did not finish, allowed with `allowIncomplete`), else null. */
+  incompleteCorpus: string | null;
+  /** Where the pilot's files of the replaced candidates went (`superseded/.../validate`), if they moved. */
+  supersededValidate: string | null;
 }
 
 /** What a worker needs to build its own preparer and compiled taxonomy. */
@@ -78,7 +86,21 @@ export interface WorkerSetup {
   outlierTasks: OutlierTasks;
 }
 
+/**
+ * Run the funnel into `options.outDir`, owning it meanwhile (a second writer fails at once). The old run
+ * stays whole while the corpus is searched; only then is it rewritten (run.json marked `writing`, the
+ * relevance check's files removed), and run.json is written last with every table's fingerprint.
+ */
 export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
+  const lock = lockRun(options.outDir);
+  try {
+    return await funnelOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
   const started = process.hrtime.bigint();
   const timings: Record<string, number> = {};
   const lemmaPolicy = options.lemmaPolicy ?? DEFAULT_LEMMA_POLICY;
@@ -87,11 +109,17 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   checkThreshold(threshold);
   const includeAliases = options.includeAliases ?? false;
   const manifest = await readManifest(options.corpusDir);
+  const incomplete = incompleteCorpus(options.corpusDir, manifest);
+  if (incomplete && !options.allowIncomplete) throw new Error(`${incomplete}; finish it (collect --resume) or pass --allow-incomplete`);
+  const corpusPrint = corpusFingerprint(options.corpusDir);
   const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
   const workers = options.workers ?? defaultWorkers(manifest);
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
+  // What killed writers left here (temporary files), and shard checkpoints a run without --resume does not use.
+  removeLeftovers(runDir);
+  if (!options.resume) rmSync(runLayout(runDir).shards, { recursive: true, force: true });
   const taxonomySha256 = taxonomyDigest(taxonomy);
   const checkpoints = options.resume
     ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks })
@@ -178,8 +206,15 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   }
   const { near, candidateRows, uniqueRows, unique } = stage2;
 
-  // Outputs.
+  // Outputs: from here on the old run is being replaced.
   stageStart = process.hrtime.bigint();
+  let previousCandidates: string | null;
+  try {
+    previousCandidates = await beginFunnelRewrite(runDir);
+  } catch (error) {
+    await Promise.all(Object.values(writers).map((w) => w.abort()));
+    throw error;
+  }
   const problems = writers.problems.rowsWritten;
   await Promise.all(Object.values(writers).map((w) => w.close()));
   await writeRunTable(runDir, "candidates", candidateRows);
@@ -193,10 +228,18 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   timings.totalSeconds = secondsSince(started);
 
   const nearDuplicates = { ...near.stats, threshold, pairs: near.pairs.length };
-  const runInfo: RunInfo = {
+  const runInfo: Omit<RunInfo, "state" | "fingerprint"> = {
     format: RUN_FORMAT,
     version: RUN_VERSION,
-    corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
+    corpus: {
+      dir: portablePath(options.corpusDir),
+      records: manifest.records,
+      shards: manifest.shards.length,
+      synthetic: manifest.synthetic,
+      createdBy: manifest.createdBy,
+      complete: incomplete === null,
+      ...(incomplete === null ? {} : { cursor: manifest.cursor ?? null }),
+    },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
     config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
     counts: funnelCounts,
@@ -207,9 +250,23 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     workers,
     timings,
   };
-  await writeRunInfo(runDir, runInfo);
+  const supersededValidate = await finishFunnelRewrite(runDir, runInfo, { corpus: corpusPrint, taxonomy: taxonomySha256 }, previousCandidates);
   checkpoints?.clear();
-  return { runDir, synthetic: manifest.synthetic, counts: funnelCounts, rows, documentation, outliers, nearDuplicates, problems, workers, resumedShards, timings };
+  return {
+    runDir,
+    synthetic: manifest.synthetic,
+    counts: funnelCounts,
+    rows,
+    documentation,
+    outliers,
+    nearDuplicates,
+    problems,
+    workers,
+    resumedShards,
+    timings,
+    incompleteCorpus: incomplete,
+    supersededValidate,
+  };
 }
 
 /**
@@ -218,7 +275,12 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
  */
 export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts): Promise<FunnelRow[]> {
   const rows = funnelRows({ ...readRunInfo(runDir).counts, relevant });
-  await writeRunTable(runDir, "funnel", rows);
+  const lock = lockRun(runDir);
+  try {
+    await updateRunFiles(runDir, "relevance", ["funnel"], () => writeRunTable(runDir, "funnel", rows));
+  } finally {
+    lock.release();
+  }
   return rows;
 }
 

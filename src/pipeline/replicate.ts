@@ -5,6 +5,7 @@
  * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
  * manifest of what was written, the selection page and the report's index page.
  */
+import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData } from "../analyse/run-data";
@@ -16,6 +17,9 @@ import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
+import { incompleteCorpus } from "../corpus/store";
+import { acquireLock } from "../util/lock";
+import { removeLeftovers } from "../util/leftovers";
 import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
 import { hasRunTable } from "../run/files";
 import { REPLICATION_FILES, replicationLayout } from "../run/layout";
@@ -41,21 +45,63 @@ export interface ReportResult {
   tables: ReportTable[];
   figures: ReportFigure[];
   staticSkipped: string | null;
+  /** Why the relevance check failed (most verdicts are errors), as the report says; null when it did not. */
+  relevanceFailure: string | null;
+  /** Why the corpus is not whole (a crawl that did not finish), as the report says; null when it is. */
+  incompleteCorpus: string | null;
+}
+
+/** The relevance check of a replicate run failed; the report was written and says so. */
+export class RelevanceCheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RelevanceCheckFailed";
+  }
 }
 
 const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`);
 
-/** Analyse an existing run directory and write tables, figures and the report into `outDir`. */
+/** Own the `replicate` output folder while writing it (one writer at a time; see src/util/lock.ts). */
+function lockReplication(outDir: string) {
+  return acquireLock(replicationLayout(outDir).lock, { what: "replication folder" });
+}
+
+/**
+ * Analyse an existing run directory and write tables, figures and the report into `outDir`, owning it
+ * meanwhile. The run is checked against its run.json first (refused when a stage did not finish or its
+ * files disagree); the previous report's files are removed before the new ones are written, and the
+ * manifest (`replication.json`) is written last. A run whose verdicts are mostly errors, or whose corpus
+ * is an unfinished crawl, gets a report that says so at the top (`relevanceFailure`, `incompleteCorpus`).
+ */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  const lock = lockReplication(options.outDir);
+  try {
+    return await writeReportOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   log(`loading run ${options.runDir} and corpus ${options.corpusDir}`);
   const data = await loadRunData(options.runDir, options.corpusDir);
+  const out = replicationLayout(options.outDir);
+  // Nothing of an earlier report may stand beside this one: its tables, figures and pages go first.
+  for (const path of out.reportOutputs) rmSync(path, { recursive: true, force: true });
+  removeLeftovers(options.outDir, 0);
   const analyses = analyseRun(data, taxonomy);
+  const relevanceFailure = relevanceFailureOf(data.verdicts);
+  const incomplete = incompleteCorpus(options.corpusDir, data.manifest);
+  const warnings = [
+    ...(relevanceFailure ? [`RELEVANCE CHECK FAILED: ${relevanceFailure}. The SE models below rest on the few verdicts that are not errors; judge the run again.`] : []),
+    ...(incomplete ? [`INCOMPLETE CORPUS: ${incomplete}. The numbers cover only the models collected so far.`] : []),
+  ];
+  for (const warning of warnings) log(warning);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   log(`wrote ${tables.length} tables`);
 
-  const out = replicationLayout(options.outDir);
   const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
   const specs = figuresOf(analyses);
@@ -85,7 +131,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
   log(`wrote ${REPLICATION_FILES.selection}`);
   const facts: Array<[string, string]> = [
-    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
+    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""}${incomplete ? ", INCOMPLETE crawl" : ""})`],
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
@@ -94,7 +140,17 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   const indexPath = out.index;
   await writeFileAtomic(
     indexPath,
-    reportHtml({ title: "hf-se-atlas replication report", synthetic: analyses.synthetic, facts, tables, figures, staticSkipped, problems: analyses.problems, selectionPage: REPLICATION_FILES.selection }),
+    reportHtml({
+      title: "hf-se-atlas replication report",
+      synthetic: analyses.synthetic,
+      facts,
+      tables,
+      figures,
+      staticSkipped,
+      problems: analyses.problems,
+      selectionPage: REPLICATION_FILES.selection,
+      warnings,
+    }),
   );
   await writeFileAtomic(
     out.manifest,
@@ -106,13 +162,23 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
         figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
         staticSkipped,
         problems: analyses.problems.length,
+        ...(relevanceFailure ? { relevanceFailure } : {}),
+        ...(incomplete ? { incompleteCorpus: incomplete } : {}),
       },
       null,
       2,
     )}\n`,
   );
   log(`report: ${indexPath}`);
-  return { analyses, indexPath, tables, figures, staticSkipped };
+  return { analyses, indexPath, tables, figures, staticSkipped, relevanceFailure, incompleteCorpus: incomplete };
+}
+
+/** "N of M verdicts of J are errors (first: ...)" when more than half of a run's verdicts are errors. */
+function relevanceFailureOf(verdicts: ReadonlyArray<{ judge: string; error: string | null }> | null): string | null {
+  if (!verdicts) return null;
+  const errors = verdicts.filter((v) => v.error !== null);
+  const judge = [...new Set(verdicts.map((v) => v.judge))].join(", ");
+  return mostlyFailed({ candidates: verdicts.length, errors: errors.length, firstError: errors[0]?.error ?? null, judge });
 }
 
 /** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
@@ -141,12 +207,14 @@ export interface ReplicateOptions {
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
   log?: (line: string) => void;
+  /** Run on a corpus whose crawl did not finish; the report says so. */
+  allowIncomplete?: boolean;
 }
 
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; allowIncomplete?: boolean }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -164,32 +232,52 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy }) {
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
+    async funnel({ corpusDir, runDir, taxonomy, allowIncomplete }) {
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, allowIncomplete, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
       const failed = mostlyFailed(result);
-      if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
+      if (failed) throw new RelevanceCheckFailed(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
       await recordRelevantCounts(runDir, relevantCountsOf(result));
     },
   };
 }
 
-/** Run the whole pipeline on a corpus, then write the report (tables, figures, index page). */
+/**
+ * Run the whole pipeline on a corpus, then write the report (tables, figures, index page), owning the
+ * output folder meanwhile. When the relevance check's verdicts are mostly errors, the report is still
+ * written (it says so at the top) and then a {@link RelevanceCheckFailed} is thrown.
+ */
 export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
+  const lock = lockReplication(options.outDir);
+  try {
+    return await replicateOwned(options, stages);
+  } finally {
+    lock.release();
+  }
+}
+
+async function replicateOwned(options: ReplicateOptions, stages: PipelineStages): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
   log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, ...(options.allowIncomplete ? { allowIncomplete: true } : {}) });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
-  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
+  let failure: RelevanceCheckFailed | null = null;
+  try {
+    await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
+  } catch (error) {
+    if (!(error instanceof RelevanceCheckFailed)) throw error;
+    failure = error;
+  }
   log("[3/3] analyses, tables, figures, report");
   const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (failure) throw new RelevanceCheckFailed(`${failure.message}; the report ${result.indexPath} says so`);
   return result;
 }
 

@@ -5,6 +5,7 @@ import { RUN_FILES } from "../../run/layout";
 import { alignColumns, fmt, percent } from "../../util/format";
 import { isLemmaPolicy, LEMMA_POLICIES, type LemmaPolicy } from "../../prepare/lemmatize";
 import { register as registerScore, scoreAndReport } from "./score";
+import { withRunLock } from "../../run/state";
 
 interface FunnelCliOptions {
   corpus: string;
@@ -15,6 +16,7 @@ interface FunnelCliOptions {
   aliases: boolean;
   workers?: string;
   resume: boolean;
+  allowIncomplete: boolean;
 }
 
 /** What `funnel` prints: the funnel beside the paper, the outlier share, near-copies, Table VI. */
@@ -23,6 +25,9 @@ export function funnelReport(result: FunnelResult): string {
   const n = result.nearDuplicates;
   const lines = [
     result.synthetic ? "SYNTHETIC corpus: the counts below describe generated data, not the Hugging Face Hub." : "",
+    result.incompleteCorpus
+      ? `INCOMPLETE corpus (allowed with --allow-incomplete): ${result.incompleteCorpus}; the counts cover only the models collected so far.`
+      : "",
     `Funnel (ours, paper in parentheses) -> ${result.runDir}`,
     formatFunnel(result.rows),
     "",
@@ -42,7 +47,8 @@ export function funnelReport(result: FunnelResult): string {
     `${fmt(result.problems)} problems recorded in ${RUN_FILES.problems}; ${result.timings.totalSeconds} s.`,
     "",
   ];
-  return lines.filter((line, i) => i > 0 || line !== "").join("\n");
+  const headerLines = 2;
+  return lines.filter((line, i) => i >= headerLines || line !== "").join("\n");
 }
 
 export function register(program: Command): void {
@@ -57,27 +63,38 @@ export function register(program: Command): void {
     .option("--aliases", "also search each task's aliases", false)
     .option("--workers <n>", "worker threads for the search (default: 2 for large corpora on 2+ cores, else 1)")
     .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
+    .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so", false)
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${options.threshold}")`);
       const workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
-      const result = await runFunnel({
-        corpusDir: options.corpus,
-        outDir: options.out,
-        taxonomyPath: options.taxonomy,
-        lemmaPolicy: options.lemmaPolicy as LemmaPolicy,
-        includeAliases: options.aliases,
-        similarityThreshold: threshold,
-        workers,
-        resume: options.resume,
-      });
-      if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
-      process.stdout.write(funnelReport(result));
-      const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy);
-      if (scored) process.stdout.write(`\n${scored.text}`);
+      const result = await withRunLock(options.out, () => funnelAndScore(options, threshold, workers));
+      process.stdout.write(result);
     });
   // `score` lives beside `funnel` in the command list.
   registerScore(program);
+}
+
+/** The funnel, then (on a synthetic corpus) its score, both written while the run directory is owned. */
+async function funnelAndScore(options: FunnelCliOptions, threshold: number, workers: number | undefined): Promise<string> {
+  const result = await runFunnel({
+    corpusDir: options.corpus,
+    outDir: options.out,
+    taxonomyPath: options.taxonomy,
+    lemmaPolicy: options.lemmaPolicy as LemmaPolicy,
+    includeAliases: options.aliases,
+    similarityThreshold: threshold,
+    workers,
+    resume: options.resume,
+    allowIncomplete: options.allowIncomplete,
+  });
+  if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
+  if (result.supersededValidate)
+    process.stderr.write(
+      `funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`,
+    );
+  const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy, { verify: false });
+  return funnelReport(result) + (scored ? `\n${scored.text}` : "");
 }

@@ -8,6 +8,7 @@ interface ReplicateFlags extends JudgeFlags {
   out: string;
   static: boolean;
   run?: string;
+  allowIncomplete?: boolean;
 }
 
 export function register(program: Command): void {
@@ -20,12 +21,15 @@ export function register(program: Command): void {
   addJudgeOptions(command)
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
     .option("--run <dir>", "report on an existing run directory instead of running the pipeline")
+    .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so")
     .action(async (flags: ReplicateFlags) => {
       const common = { corpusDir: flags.corpus, outDir: flags.out, noStatic: !flags.static };
       const result = flags.run
         ? await writeReport({ ...common, runDir: flags.run })
-        : await replicate({ ...common, judge: judgeSelectionOf(flags) });
+        : await replicate({ ...common, judge: judgeSelectionOf(flags), allowIncomplete: flags.allowIncomplete });
       process.stdout.write(`${result.indexPath}\n`);
+      // No silent success: a report on verdicts that are mostly errors is written, says so, and fails the command.
+      if (result.relevanceFailure) throw new Error(`relevance check: ${result.relevanceFailure}; the report ${result.indexPath} says so`);
       if (result.staticSkipped) process.stdout.write(`static images skipped: ${result.staticSkipped}\n`);
       if (result.analyses.synthetic) process.stdout.write("SYNTHETIC DATA: the corpus is generated; the numbers test the pipeline, not the Hub.\n");
     });
