@@ -119,13 +119,22 @@ describe("output-directory lock", () => {
     mkdirSync(dir, { recursive: true });
     const lockPath = join(dir, ".hf-se-atlas.lock");
     const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
-    const remote = { format: "hf-se-atlas-lock", pid: deadPid, host: "other-host.example", command: "hf-se-atlas collect --out x", startedAt: "2026-01-01T00:00:00.000Z", token: "abc" };
+    const remote = {
+      format: "hf-se-atlas-lock",
+      pid: deadPid,
+      host: "other-host.example",
+      command: "hf-se-atlas collect --out x",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      token: "abc",
+    };
     writeFileSync(lockPath, JSON.stringify(remote));
     expect(() => acquireLock(lockPath)).toThrow(
       `${dir} is locked: pid ${deadPid} on other-host.example is writing this directory (hf-se-atlas collect --out x, since 2026-01-01T00:00:00.000Z); wait for it to finish, or remove ${lockPath} if that process is gone`,
     );
     writeFileSync(lockPath, "not a lock");
-    expect(() => acquireLock(lockPath)).toThrow(`${dir} is locked by ${lockPath}, which is unreadable; remove it if no hf-se-atlas command is writing this directory`);
+    expect(() => acquireLock(lockPath)).toThrow(
+      `${dir} is locked by ${lockPath}, which is unreadable; remove it if no hf-se-atlas command is writing this directory`,
+    );
   });
 
   test("a process takes its own lock again; only the last release removes it, and never someone else's lock", () => {
@@ -158,7 +167,11 @@ describe("output-directory lock", () => {
     mkdirSync(join(dir, "filter"), { recursive: true });
     const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
     const child = await holder(join(scratch, "leftovers-holder", ".hf-se-atlas.lock"), "holder");
-    const dead = [join(dir, `.run.json.tmp-${deadPid}-0123abcd`), join(dir, "filter", `.unique.arrow.tmp-${deadPid}-89abcdef`), join(dir, `.hf-se-atlas.lock.stale-${deadPid}-00ff00ff`)];
+    const dead = [
+      join(dir, `.run.json.tmp-${deadPid}-0123abcd`),
+      join(dir, "filter", `.unique.arrow.tmp-${deadPid}-89abcdef`),
+      join(dir, `.hf-se-atlas.lock.stale-${deadPid}-00ff00ff`),
+    ];
     const live = join(dir, "filter", `.verdicts.arrow.tmp-${child.pid}-0123abcd`);
     for (const path of [...dead, live, join(dir, "filter", "unique.arrow")]) writeFileSync(path, "x");
     expect(removeLeftovers(dir).sort()).toEqual(dead.slice().sort());

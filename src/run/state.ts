@@ -167,6 +167,11 @@ async function supersedeValidate(runDir: string, previous: string | null, curren
   return target.validate;
 }
 
+/** The fingerprints of the funnel's own tables in a run description. */
+function funnelTablesOf(info: RunInfo): Partial<Record<FingerprintedFile, string>> {
+  return Object.fromEntries(Object.entries(info.fingerprint?.tables ?? {}).filter(([file]) => (FUNNEL_FILES as readonly string[]).includes(file)));
+}
+
 /**
  * Start rewriting a run's relevance stage: a funnel run's run.json is marked `writing` (its funnel part
  * stays valid) and the previous check's files go. Returns the run description (null for a run directory
@@ -175,8 +180,7 @@ async function supersedeValidate(runDir: string, previous: string | null, curren
 export async function beginRelevanceRewrite(runDir: string, info: RunInfo | null): Promise<void> {
   if (info?.state) {
     const { relevance: _old, ...rest } = info;
-    const funnelTables = Object.fromEntries(Object.entries(info.fingerprint?.tables ?? {}).filter(([file]) => (FUNNEL_FILES as readonly string[]).includes(file)));
-    await writeRunInfo(runDir, { ...rest, state: "writing", writing: "relevance", fingerprint: { ...info.fingerprint!, tables: funnelTables } });
+    await writeRunInfo(runDir, { ...rest, state: "writing", writing: "relevance", fingerprint: { ...info.fingerprint!, tables: funnelTablesOf(info) } });
   }
   removeRelevanceFiles(runDir);
 }
@@ -185,8 +189,14 @@ export async function beginRelevanceRewrite(runDir: string, info: RunInfo | null
 export async function finishRelevanceRewrite(runDir: string, info: RunInfo | null, record: Omit<RelevanceRecord, "candidates">): Promise<void> {
   if (!info?.state || !info.fingerprint) return;
   const { writing: _writing, relevance: _old, ...rest } = info;
-  const tables = { ...info.fingerprint.tables, ...hashRunFiles(runDir, RELEVANCE_FILES) };
-  await writeRunInfo(runDir, { ...rest, state: "complete", fingerprint: { ...info.fingerprint, tables }, relevance: { candidates: info.fingerprint.tables.unique ?? "", ...record } });
+  // The previous check's entries go with its files: only the funnel's tables and this check's files are recorded.
+  const tables = { ...funnelTablesOf(info), ...hashRunFiles(runDir, RELEVANCE_FILES) };
+  await writeRunInfo(runDir, {
+    ...rest,
+    state: "complete",
+    fingerprint: { ...info.fingerprint, tables },
+    relevance: { candidates: info.fingerprint.tables.unique ?? "", ...record },
+  });
 }
 
 /**
@@ -198,7 +208,11 @@ export async function updateRunFiles(runDir: string, stage: RunStage, files: rea
   if (!info.state || !info.fingerprint) return write();
   await writeRunInfo(runDir, { ...info, state: "writing", writing: stage });
   await write();
-  await writeRunInfo(runDir, { ...info, state: "complete", fingerprint: { ...info.fingerprint, tables: { ...info.fingerprint.tables, ...hashRunFiles(runDir, files) } } });
+  await writeRunInfo(runDir, {
+    ...info,
+    state: "complete",
+    fingerprint: { ...info.fingerprint, tables: { ...info.fingerprint.tables, ...hashRunFiles(runDir, files) } },
+  });
 }
 
 /**
@@ -244,7 +258,11 @@ export function verifyRun(runDir: string, need: RunStage, options: { corpusDir?:
     if (error instanceof RunFileError) return { info: null, unchecked: error.message };
     throw error;
   }
-  if (!info.state) return { info, unchecked: `${layout.runInfo} predates fingerprints (an older hf-se-atlas wrote it): its files were not checked; rerun funnel to check them` };
+  if (!info.state)
+    return {
+      info,
+      unchecked: `${layout.runInfo} predates fingerprints (an older hf-se-atlas wrote it): its files were not checked; rerun funnel to check them`,
+    };
   const fingerprint = info.fingerprint;
   if (!fingerprint || typeof fingerprint.tables !== "object" || fingerprint.tables === null) {
     throw new RunFileError(layout.runInfo, `${layout.runInfo} is not a funnel run description: "fingerprint" is missing or malformed`);
@@ -255,12 +273,15 @@ export function verifyRun(runDir: string, need: RunStage, options: { corpusDir?:
     const present = existsSync(path);
     if (recorded === undefined) {
       if (present && stage === "relevance") {
-        throw new RunMismatchError(`${path} is not part of run ${runDir} (${RUN_FILES.runInfo} does not record it: left from an earlier run?); ${rerunHint(stage)}`);
+        throw new RunMismatchError(
+          `${path} is not part of run ${runDir} (${RUN_FILES.runInfo} does not record it: left from an earlier run?); ${rerunHint(stage)}`,
+        );
       }
       return;
     }
     if (!present) throw new RunMismatchError(`missing ${path}, which ${layout.runInfo} records; ${rerunHint(stage)}`);
-    if (sha256File(path) !== recorded) throw new RunMismatchError(`${path} does not match ${layout.runInfo} (changed or replaced after the run was written); ${rerunHint(stage)}`);
+    if (sha256File(path) !== recorded)
+      throw new RunMismatchError(`${path} does not match ${layout.runInfo} (changed or replaced after the run was written); ${rerunHint(stage)}`);
   };
   if (fingerprint.tables.unique === undefined) throw new RunMismatchError(`${layout.runInfo} records no ${RUN_FILES.unique}; ${rerunHint("funnel")}`);
   for (const file of FUNNEL_FILES) check(file, "funnel");

@@ -207,8 +207,16 @@ function readLock(path: string): LockFile | "missing" | "unreadable" {
   }
   try {
     const value = JSON.parse(text) as Partial<LockFile> | null;
-    if (value?.format !== LOCK_FORMAT || typeof value.pid !== "number" || typeof value.host !== "string" || typeof value.token !== "string") return "unreadable";
-    return { format: LOCK_FORMAT, pid: value.pid, host: value.host, command: String(value.command ?? "?"), startedAt: String(value.startedAt ?? "?"), token: value.token };
+    if (value?.format !== LOCK_FORMAT || typeof value.pid !== "number" || typeof value.host !== "string" || typeof value.token !== "string")
+      return "unreadable";
+    return {
+      format: LOCK_FORMAT,
+      pid: value.pid,
+      host: value.host,
+      command: String(value.command ?? "?"),
+      startedAt: String(value.startedAt ?? "?"),
+      token: value.token,
+    };
   } catch {
     return "unreadable";
   }
