@@ -82,7 +82,12 @@ describe("replicate on the demo corpus", () => {
 
   test("the headline table puts each of the paper's findings beside the run's", () => {
     const rows = result.analyses.headline.rows;
-    expect(rows.length).toBeGreaterThanOrEqual(14);
+    expect(rows.length).toBeGreaterThanOrEqual(19);
+    // The demo is made to follow the paper: every finding with a pattern to compare shows it.
+    expect(rows.filter((r) => r.samePattern === false).map((r) => `${r.finding}: run ${r.run}, paper ${r.paper}`)).toEqual([]);
+    expect(rows.filter((r) => r.samePattern === true).length).toBeGreaterThanOrEqual(17);
+    // No share of benchmark-reporting models is presented as the paper's (the paper gives none).
+    expect(rows.some((r) => /reporting benchmarks/.test(r.finding))).toBe(false);
     const row = (finding: string) => rows.find((r) => r.finding === finding)!;
     expect(row("SE models after every stage")).toMatchObject({ run: String(result.analyses.seModels), paper: "2205", samePattern: null });
     expect(row("SE models among all models").paper).toBe("0.14%");
@@ -96,7 +101,8 @@ describe("replicate on the demo corpus", () => {
   test("the report is labelled synthetic and links every table and figure", () => {
     const html = readFileSync(result.indexPath, "utf8");
     expect(html).toContain('id="synthetic-banner"');
-    expect(result.figures).toHaveLength(12);
+    expect(result.figures).toHaveLength(13);
+    expect(result.figures.map((f) => f.spec.id)).toContain("fig1-pipeline");
     for (const t of result.tables) expect(existsSync(join(out, t.csv)) && existsSync(join(out, t.arrow)), t.table.name).toBe(true);
     for (const f of result.figures) expect(html).toContain(`href="${f.html}"`);
     const figurePage = readFileSync(join(out, result.figures[0]!.html), "utf8");

@@ -174,6 +174,20 @@ describe("RQ2.4 base models and RQ2.5 datasets, licences", () => {
     ]);
     expect(top.notes[0]).toContain("3 of 4 SE models declare a base_model");
   });
+  test("a base model the paper names is listed with its real rank even below the top N", () => {
+    const records = [
+      record("d1", { createdAt: "2023-11-02T00:00:00Z", meta: { baseModel: ["x/y"] } }),
+      record("d2", { createdAt: "2024-02-02T00:00:00Z", meta: { baseModel: ["x/y"] } }),
+      record("d3", { createdAt: "2024-02-03T00:00:00Z", meta: { baseModel: ["a/b"] } }),
+      record("d4", { createdAt: "2024-03-03T00:00:00Z", meta: { baseModel: ["meta-llama/Llama-2-7b-hf"] } }),
+    ];
+    const { top, overTime } = topBaseModels(["d1", "d2", "d3", "d4"].map((id) => se(id, ["SI"])), factsMap(records), 1);
+    expect(top.rows.map((r) => [r.rank, r.baseModel, r.paper])).toEqual([
+      [1, "x/y", null],
+      [3, "meta-llama/Llama-2-7b-hf", 9],
+    ]);
+    expect(new Set(overTime.rows.map((r) => r.baseModel))).toEqual(new Set(["x/y", "meta-llama/Llama-2-7b-hf"]));
+  });
   test("top datasets per activity mark reuse and say which activities name none", () => {
     const records = [
       record("1", { meta: { datasets: ["codeparrot/github-code-clean", "b"] } }),
@@ -248,7 +262,9 @@ describe("RQ2.5 benchmarks in card tables", () => {
     const result = benchmarkReporting([se("1", ["SI"]), se("2", ["SI"]), se("3", ["SI"]), se("4", ["SM"])], factsMap(records));
     expect(result.top.rows.find((r) => r.benchmark === "MMLU")).toMatchObject({ models: 1, allSeModels: 2, paper: 31 });
     const all = result.shares.rows[0]!;
-    expect(all).toMatchObject({ activity: "all SE models", models: 4, reportingBenchmarks: 3, share: 0.75, paperShare: 0.096 });
+    expect(all).toEqual({ activity: "all SE models", models: 4, reportingBenchmarks: 3, share: 0.75 });
+    // The paper reports no such share: nothing may stand beside the run's as if it did.
+    expect(result.shares.spec.map((c) => c.name).filter((n) => /^paper/i.test(n))).toEqual([]);
     expect(result.shares.rows.find((r) => r.activity === "SI")!.share).toBeCloseTo(2 / 3);
   });
 });

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { REPLICATION_FILES, RUN_FILES } from "../src/run/layout";
 
 const root = join(__dirname, "..");
 const depcruise = join(root, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
@@ -58,6 +59,15 @@ describe("owners", () => {
     const numbers = ["1533973", "113558", "14962", "7797", "2205", "478125", "938815", "112259", "0.8901"];
     const pattern = new RegExp(`(?<![\\d.])(${numbers.map((n) => n.replace(".", "\\.").split("").join("_?").replace("\\_?.", "\\.")).join("|")})(?![\\d])`);
     const offenders = files.filter((f) => !f.path.startsWith("src/paper/") && pattern.test(f.text.replace(/,(?=\d{3})/g, ""))).map((f) => `${f.path}: ${pattern.exec(f.text.replace(/,(?=\d{3})/g, ""))![0]}`);
+    expect(offenders).toEqual([]);
+  });
+
+  test("run-file names are spelled only in src/run (as string literals anywhere else they would be a second owner)", () => {
+    const names = [...Object.values(RUN_FILES), ...Object.values(REPLICATION_FILES)].map((name) => name.split("/").pop()!).filter((name) => name.includes("."));
+    expect(names).toContain("run.json");
+    expect(names).toContain("verdicts.arrow");
+    const literal = new RegExp(`["'\`/](${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})["'\`]`);
+    const offenders = files.filter((f) => !f.path.startsWith("src/run/") && literal.test(f.text)).map((f) => `${f.path}: ${literal.exec(f.text)![1]}`);
     expect(offenders).toEqual([]);
   });
 });

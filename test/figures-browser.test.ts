@@ -77,6 +77,65 @@ describe.skipIf(missing !== null)("figures in headless Chromium", () => {
     }
   }, BROWSER_TIMEOUT);
 
+  /** Open a saved figure page and wait until it has drawn (and run its after-draw step). */
+  async function open(id: string): Promise<import("playwright-core").Page> {
+    const f = report.figures.find((x) => x.spec.id === id)!;
+    expect(f, id).toBeDefined();
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(join(root, "out", f.html)).href);
+    await page.waitForFunction(() => (window as unknown as { __figureReady?: boolean }).__figureReady === true, undefined, { timeout: 30_000 });
+    return page;
+  }
+
+  test("Fig. 2: the right axis's title does not overlap its tick labels", async () => {
+    const page = await open("fig2-quarterly-growth");
+    const boxes = await page.evaluate(() => {
+      const box = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      };
+      return { title: [...document.querySelectorAll(".g-y2title text")].map(box), ticks: [...document.querySelectorAll(".y2tick text")].map(box) };
+    });
+    await page.close();
+    expect(boxes.title).toHaveLength(1);
+    expect(boxes.ticks.length).toBeGreaterThan(1);
+    const t = boxes.title[0]!;
+    const overlapping = boxes.ticks.filter((k) => k.left < t.right && t.left < k.right && k.top < t.bottom && t.top < k.bottom);
+    expect(overlapping).toEqual([]);
+  }, BROWSER_TIMEOUT);
+
+  test("Fig. 3: one bar per task, all of them", async () => {
+    const page = await open("fig3-models-per-task");
+    const bars = await page.locator(".main-svg .bars .point").count();
+    await page.close();
+    expect(bars).toBe(report.analyses.tasks.rows.length);
+  }, BROWSER_TIMEOUT);
+
+  test("Fig. 4: the static SVG labels every flow with its count", () => {
+    const f = report.figures.find((x) => x.spec.id === "fig4-activity-ml-task")!;
+    const svg = readFileSync(join(root, "out", f.svg!), "utf8");
+    const texts = [...svg.matchAll(/class="annotation-text"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+    const flows = report.analyses.mlTasks.rows.map((r) => `${r.pipelineTag}: ${r.models.toLocaleString("en-US")}`);
+    expect(flows.length).toBeGreaterThan(2);
+    expect([...texts].sort()).toEqual([...flows].sort());
+  });
+
+  test("Fig. 6: one panel per base model, no two lines in one panel", async () => {
+    const page = await open("fig6-top-base-models");
+    const perPanel = await page.evaluate(() => [...document.querySelectorAll(".cartesianlayer .subplot")].map((p) => p.querySelectorAll(".js-line").length));
+    await page.close();
+    const bases = new Set(report.analyses.baseModels.overTime.rows.map((r) => r.baseModel)).size;
+    expect(bases).toBeGreaterThan(0);
+    expect(perPanel.filter((n) => n > 0)).toEqual(Array.from({ length: bases }, () => 1));
+  }, BROWSER_TIMEOUT);
+
+  test("Fig. 1: one box per funnel stage, drawn", async () => {
+    const page = await open("fig1-pipeline");
+    const boxes = await page.locator(".main-svg .shapelayer path").count();
+    await page.close();
+    expect(boxes).toBe(report.analyses.funnel!.rows.filter((r) => r.activity === null).length);
+  }, BROWSER_TIMEOUT);
+
   test("PNGs are not blank: many distinct colours and a non-white share of pixels", async () => {
     const page = await browser.newPage();
     for (const f of report.figures) {

@@ -22,7 +22,7 @@ import {
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readManifest } from "../src/corpus/store";
 import { generateDemoHub } from "../src/demo/generator";
@@ -118,7 +118,7 @@ describe.skipIf(!(built || process.env.CI) || !fifos)("separate writer processes
     );
     expect(b.stdout).toBe("");
     // B wrote nothing: the directory holds only A's lock (its tables are still temporary files).
-    expect(files(run).filter((f) => !f.includes(".tmp-"))).toEqual([".hf-se-atlas.lock"]);
+    expect(files(run).filter((f) => !f.includes(".tmp-"))).toEqual([basename(lockPath)]);
 
     // Let A read the manifest; the real file replaces the pipe before A sees its end.
     const fd = await openWriter(pipe, a.child);
@@ -197,7 +197,7 @@ describe.skipIf(!(built || process.env.CI) || !fifos)("separate writer processes
 
     // Nothing was replaced yet: the old run (verdicts included) is whole and still reads.
     const left = files(run);
-    expect(left.filter((f) => !f.includes(".tmp-") && f !== ".hf-se-atlas.lock")).toEqual([...before.keys()]);
+    expect(left.filter((f) => !f.includes(".tmp-") && f !== basename(runLayout(run).lock))).toEqual([...before.keys()]);
     for (const [f, bytes] of before) expect(readFileSync(join(run, f)).equals(bytes), f).toBe(true);
     expect(lockHolder(runLayout(run).lock)?.pid).toBe(killed.child.pid);
     expect(verifyRun(run, "relevance", { corpusDir: corpus }).unchecked).toBeNull();

@@ -53,7 +53,7 @@ const exited = (child: ChildProcess) =>
 describe("output-directory lock", () => {
   test("a second writer fails at once with one line naming the holder; the lock goes when the holder exits", async () => {
     const dir = join(scratch, "run-a");
-    const lockPath = join(dir, ".hf-se-atlas.lock");
+    const lockPath = join(dir, ".writer.lock");
     const child = await holder(lockPath, "hf-se-atlas funnel --out run-a");
     const owner = lockHolder(lockPath);
     expect(owner).toMatchObject({ pid: child.pid, host: hostname(), command: "hf-se-atlas funnel --out run-a" });
@@ -85,7 +85,7 @@ describe("output-directory lock", () => {
 
   test.skipIf(process.platform === "win32")("SIGTERM and SIGINT release the lock, and the holder still dies of the signal", async () => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      const lockPath = join(scratch, `run-${signal}`, ".hf-se-atlas.lock");
+      const lockPath = join(scratch, `run-${signal}`, ".writer.lock");
       const child = await holder(lockPath, `hf-se-atlas judge (${signal})`);
       expect(existsSync(lockPath)).toBe(true);
       child.kill(signal);
@@ -96,7 +96,7 @@ describe("output-directory lock", () => {
 
   test("a lock whose process is dead is taken over with a notice naming it; kill -9 leaves nothing else", async () => {
     const dir = join(scratch, "run-stale");
-    const lockPath = join(dir, ".hf-se-atlas.lock");
+    const lockPath = join(dir, ".writer.lock");
     const child = await holder(lockPath, "hf-se-atlas replicate --out run-stale");
     const before = lockHolder(lockPath)!;
     child.kill("SIGKILL");
@@ -117,7 +117,7 @@ describe("output-directory lock", () => {
   test("a lock held on another host cannot be checked: refused, with how to remove it", () => {
     const dir = join(scratch, "run-remote");
     mkdirSync(dir, { recursive: true });
-    const lockPath = join(dir, ".hf-se-atlas.lock");
+    const lockPath = join(dir, ".writer.lock");
     const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
     const remote = {
       format: "hf-se-atlas-lock",
@@ -138,7 +138,7 @@ describe("output-directory lock", () => {
   });
 
   test("a process takes its own lock again; only the last release removes it, and never someone else's lock", () => {
-    const lockPath = join(scratch, "run-nested", ".hf-se-atlas.lock");
+    const lockPath = join(scratch, "run-nested", ".writer.lock");
     const outer = acquireLock(lockPath);
     const inner = acquireLock(lockPath);
     inner.release();
@@ -153,7 +153,7 @@ describe("output-directory lock", () => {
   });
 
   test("credentials in the command line never reach the lock file", () => {
-    const lockPath = join(scratch, "run-secret", ".hf-se-atlas.lock");
+    const lockPath = join(scratch, "run-secret", ".writer.lock");
     setLockCommand("hf-se-atlas judge --base-url https://user:s3cret-key@llm.example/v1?api_key=s3cret-key --run x");
     const lock = acquireLock(lockPath);
     const text = readFileSync(lockPath, "utf8");
@@ -166,11 +166,11 @@ describe("output-directory lock", () => {
     const dir = join(scratch, "leftovers");
     mkdirSync(join(dir, "filter"), { recursive: true });
     const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
-    const child = await holder(join(scratch, "leftovers-holder", ".hf-se-atlas.lock"), "holder");
+    const child = await holder(join(scratch, "leftovers-holder", ".writer.lock"), "holder");
     const dead = [
       join(dir, `.run.json.tmp-${deadPid}-0123abcd`),
       join(dir, "filter", `.unique.arrow.tmp-${deadPid}-89abcdef`),
-      join(dir, `.hf-se-atlas.lock.stale-${deadPid}-00ff00ff`),
+      join(dir, `.writer.lock.stale-${deadPid}-00ff00ff`),
     ];
     const live = join(dir, "filter", `.verdicts.arrow.tmp-${child.pid}-0123abcd`);
     for (const path of [...dead, live, join(dir, "filter", "unique.arrow")]) writeFileSync(path, "x");

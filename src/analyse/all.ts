@@ -12,6 +12,8 @@ import type { SelectionCandidate } from "./selection";
 import { readFunnel, funnelTable, type FunnelReportRow } from "./funnel";
 import { activityTotals, quarterlyGrowth, type ActivityTotalRow, type QuarterlyRow } from "./growth";
 import { headlineTable, type HeadlineRow } from "./headline";
+import { inclusionCriteriaTable, outlierRulesTable, removedByRule, type CriterionRow, type OutlierRuleRow } from "./method-tables";
+import { loadPromptTemplates, type PromptTemplate } from "../judges/prompt";
 import { licensesByActivity, type LicenseRow } from "./licenses";
 import { outlierShareTable, type OutlierMeasureRow } from "./outlier-share";
 import { activityToMlTask, type ActivityMlTaskRow } from "./ml-tasks";
@@ -26,6 +28,10 @@ export interface RunAnalyses {
   seModels: number;
   /** The paper's findings beside this run's (filled last, from the other tables). */
   headline: AnalysisTable<HeadlineRow>;
+  /** Table II (our wording): the inclusion criteria, step by step and per activity. */
+  criteria: AnalysisTable<CriterionRow>;
+  /** Table III: the outlier rules with this run's removals. */
+  outlierRules: AnalysisTable<OutlierRuleRow>;
   activityTotals: AnalysisTable<ActivityTotalRow>;
   documentation: AnalysisTable<DocumentationSummaryRow> | null;
   funnel: AnalysisTable<FunnelReportRow> | null;
@@ -64,6 +70,8 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
   const analyses: Omit<RunAnalyses, "headline"> = {
     synthetic: data.manifest.synthetic,
     seModels: seModels.length,
+    criteria: inclusionCriteriaTable({ taxonomyTasks: taxonomy.tasks.length, templates: promptTemplatesOrNull() }),
+    outlierRules: outlierRulesTable(removedByRule(data.runDir)),
     activityTotals: activityTotals(seModels),
     documentation: data.documentation ? documentationTable(data.documentation) : null,
     funnel: funnelRows ? funnelTable(funnelRows, seModels) : null,
@@ -81,7 +89,18 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     selection: runSelection(candidates),
     problems: [...data.problems, ...taxonomyMismatch(data.runInfo, taxonomy)],
   };
-  return { ...analyses, headline: headlineTable(analyses, data.manifest.records) };
+  // The models the run searched (fewer than the corpus under a snapshot cut-off).
+  const searched = (data.runInfo?.counts as { models?: unknown } | undefined)?.models;
+  return { ...analyses, headline: headlineTable(analyses, typeof searched === "number" ? searched : data.manifest.records) };
+}
+
+/** The judge prompts, whose criteria Table II quotes; null when they cannot be read (Table II says so). */
+function promptTemplatesOrNull(): Map<ActivityCode, PromptTemplate> | null {
+  try {
+    return loadPromptTemplates();
+  } catch {
+    return null;
+  }
 }
 
 /** The analyses should name tasks with the taxonomy the run searched for; say so when they differ. */
@@ -98,6 +117,8 @@ export function taxonomyMismatch(runInfo: { taxonomy?: Pick<RunInfo["taxonomy"],
 export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
   const tables: Array<AnyAnalysisTable | null> = [
     analyses.headline,
+    analyses.criteria,
+    analyses.outlierRules,
     analyses.documentation,
     analyses.funnel,
     analyses.outliers,

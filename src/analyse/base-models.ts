@@ -45,17 +45,21 @@ export function topBaseModels(
       else derived.set(base, [quarter]);
     }
   }
-  const ranked = countBy([...derived].flatMap(([base, quarters]) => quarters.map(() => base))).slice(0, limit);
+  // The top `limit`, plus any base model the paper names that falls below them (with its real rank).
+  const all = countBy([...derived].flatMap(([base, quarters]) => quarters.map(() => base)));
+  const shown = new Set(all.slice(0, limit).map(([base]) => base));
+  for (const base of Object.keys(PAPER_BASE_MODELS)) if (derived.has(base)) shown.add(base);
+  const ranked = all.map((entry, i) => [entry, i + 1] as const).filter(([[base]]) => shown.has(base));
   const datedOf = (base: string) => derived.get(base)!.filter((q): q is string => q !== null).sort();
-  const dated = ranked.flatMap(([base]) => datedOf(base)).sort();
+  const dated = ranked.flatMap(([[base]]) => datedOf(base)).sort();
   const range = dated.length > 0 ? quarterRange(dated[0]!, dated[dated.length - 1]!) : [];
   const top: BaseModelRow[] = [];
   const series: BaseModelQuarterRow[] = [];
-  for (const [i, [base, models]] of ranked.entries()) {
+  for (const [[base, models], rank] of ranked) {
     const quarters = datedOf(base);
     const perQuarter = new Map(countBy(quarters));
     const first = quarters[0] ?? null;
-    top.push({ rank: i + 1, baseModel: base, models, firstQuarter: first, paper: PAPER_BASE_MODELS[base] ?? null });
+    top.push({ rank, baseModel: base, models, firstQuarter: first, paper: PAPER_BASE_MODELS[base] ?? null });
     let cumulative = 0;
     for (const quarter of range) {
       if (first === null || quarter < first) continue;
@@ -70,7 +74,7 @@ export function topBaseModels(
   return {
     top: {
       name: "fig6-top-base-models",
-      title: `Top ${limit} base models by number of SE models derived from them`,
+      title: `Top ${limit} base models by number of SE models derived from them (and those the paper names)`,
       rows: top,
       spec: TOP_BASE_MODELS,
       notes,

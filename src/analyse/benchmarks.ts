@@ -7,7 +7,7 @@
  */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_BENCHMARKS, PAPER_BENCHMARK_SHARE } from "../paper/reported";
+import { PAPER_BENCHMARKS } from "../paper/reported";
 import { countBy, share, type AnalysisTable } from "./table";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
 
@@ -146,7 +146,6 @@ const BENCHMARK_SHARES = defineTable({
   models: col.int(),
   reportingBenchmarks: col.int(),
   share: col.float(),
-  paperShare: col.float({ nullable: true }),
 });
 export type BenchmarkShareRow = RowOf<typeof BENCHMARK_SHARES>;
 
@@ -176,14 +175,11 @@ export function benchmarkReporting(
     allSeModels: allCounts.get(benchmark) ?? 0,
     paper: activity === "SI" ? (PAPER_BENCHMARKS[benchmark] ?? null) : null,
   }));
-  const shareRow = (label: string, models: readonly SeModel[], paperShare: number | null): BenchmarkShareRow => {
+  const shareRow = (label: string, models: readonly SeModel[]): BenchmarkShareRow => {
     const reporting = models.filter((m) => perModel.get(m.id)!.length > 0).length;
-    return { activity: label, models: models.length, reportingBenchmarks: reporting, share: share(reporting, models.length), paperShare };
+    return { activity: label, models: models.length, reportingBenchmarks: reporting, share: share(reporting, models.length) };
   };
-  const shares = [
-    shareRow("all SE models", seModels, PAPER_BENCHMARK_SHARE),
-    ...ACTIVITY_CODES.map((a) => shareRow(a, seModels.filter((m) => m.activities.includes(a)), null)),
-  ];
+  const shares = [shareRow("all SE models", seModels), ...ACTIVITY_CODES.map((a) => shareRow(a, seModels.filter((m) => m.activities.includes(a))))];
   return {
     top: {
       name: "fig9-top-benchmarks",
@@ -197,7 +193,7 @@ export function benchmarkReporting(
       title: "Share of SE models whose card reports benchmarks in a table",
       rows: shares,
       spec: BENCHMARK_SHARES,
-      notes: [],
+      notes: ["The paper counts benchmarks in SI cards (Fig. 9) but reports no share of models that report any, so this table has no paper column."],
     },
     perModel,
   };

@@ -1,7 +1,7 @@
 /** RQ2.3 (Fig. 5): how often two activities share a model, among models with more than one activity. */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { SeModel } from "./facts";
-import { PAPER_SD_ALSO_SI } from "../paper/reported";
+import { PAPER_SD_ALSO_SI, PAPER_STRONGEST_PAIR } from "../paper/reported";
 import { share, type AnalysisTable } from "./table";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
 
@@ -41,6 +41,6 @@ export function activityCooccurrence(seModels: readonly SeModel[]): AnalysisTabl
     title: "Activity co-occurrence among cross-activity SE models",
     rows,
     spec: COOCCURRENCE,
-    notes: [`${crossActivity} of ${seModels.length} SE models serve more than one activity. The paper reports SI-SM as the strongest pair.`],
+    notes: [`${crossActivity} of ${seModels.length} SE models serve more than one activity. The paper reports ${PAPER_STRONGEST_PAIR.join("-")} as the strongest pair.`],
   };
 }

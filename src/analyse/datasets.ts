@@ -1,7 +1,7 @@
 /** RQ2.5 (Fig. 7): the training datasets most SE models name, top N per activity. */
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import type { ModelFacts, SeModel } from "./facts";
-import { PAPER_DATASETS } from "../paper/reported";
+import { PAPER_ACTIVITIES_WITHOUT_DATASETS, PAPER_DATASETS } from "../paper/reported";
 import { countBy, type AnalysisTable } from "./table";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
 
@@ -46,9 +46,10 @@ export function topDatasetsPerActivity(
       });
     }
   }
+  const paperSilent = `the paper finds none for ${PAPER_ACTIVITIES_WITHOUT_DATASETS.join(", ")}`;
   const notes = silent.length
-    ? [`No SE model of ${silent.join(", ")} names a training dataset (the paper finds none for RE).`]
-    : ["Every activity has at least one SE model naming a training dataset (the paper finds none for RE)."];
+    ? [`No SE model of ${silent.join(", ")} names a training dataset (${paperSilent}).`]
+    : [`Every activity has at least one SE model naming a training dataset (${paperSilent}).`];
   return {
     name: "fig7-top-datasets",
     title: `Top ${perActivity} training datasets per activity`,

@@ -4,6 +4,7 @@ import type { ModelFacts, SeModel } from "./facts";
 import { totalsBy, type AnalysisTable } from "./table";
 import { compareText } from "../util/text";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
+import { PAPER_SD_ML_TASKS, PAPER_TOP_ML_TASK } from "../paper/reported";
 
 export const NO_PIPELINE_TAG = "(no pipeline tag)";
 
@@ -33,9 +34,9 @@ export function activityToMlTask(
   );
   const notes: string[] = [];
   const top = totalsBy(rows.map((r) => [r.pipelineTag, r.models] as const))[0];
-  if (top) notes.push(`Most frequent ML task: ${top[0]} (${top[1]} activity links); the paper reports text-generation.`);
+  if (top) notes.push(`Most frequent ML task: ${top[0]} (${top[1]} activity links); the paper reports ${PAPER_TOP_ML_TASK}.`);
   const sdTags = rows.filter((r) => r.activity === "SD").map((r) => r.pipelineTag);
-  notes.push(`SD links to ${sdTags.length} ML task(s)${sdTags.length ? ` (${sdTags.join(", ")})` : ""}; the paper reports text-generation only.`);
+  notes.push(`SD links to ${sdTags.length} ML task(s)${sdTags.length ? ` (${sdTags.join(", ")})` : ""}; the paper reports ${PAPER_SD_ML_TASKS.join(", ")} only.`);
   return {
     name: "fig4-activity-ml-task",
     title: "SE activity to ML task (pipeline tag) flows",

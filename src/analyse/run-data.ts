@@ -6,12 +6,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpusBatches, readManifest, type CorpusManifest } from "../corpus/store";
 import { GROUND_TRUTH_FILE, readGroundTruth, type GroundTruthRow } from "../demo/ground-truth";
-import { hasRunTable, readRunTable, readRunTableIfPresent, scanRunTable } from "../run/files";
+import { hasRunTable, readRunTable, readRunTableIfPresent, scanDocumentationRows } from "../run/files";
 import { RUN_FILES } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError, type RunInfo } from "../run/run-info";
 import { verifyRun } from "../run/state";
 import type { DocumentationSummaryRow, Verdict } from "../run/tables";
-import { summariseDocumentation } from "../search/documentation";
+import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { factsOf, type ModelFacts, type SeModel } from "./facts";
 
@@ -98,7 +98,7 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
     seModels,
     unique,
     facts,
-    documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanRunTable(runDir, "documentation")) : null,
+    documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanDocumentationRows(runDir), documentationLimitsOf(manifest)) : null,
     verdicts: readRunTableIfPresent(runDir, "verdicts"),
     groundTruth: existsSync(truthPath) ? readGroundTruth(truthPath) : null,
     runInfo: runInfoOrProblem(runDir, problems),

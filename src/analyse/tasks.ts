@@ -4,6 +4,7 @@ import type { SeModel } from "./facts";
 import { preview, type AnalysisTable } from "./table";
 import { compareText } from "../util/text";
 import { col, defineTable, type RowOf } from "../util/arrow-table";
+import { PAPER_TOP_TASK } from "../paper/reported";
 
 const MODELS_PER_TASK = defineTable({
   taskId: col.string(),
@@ -32,10 +33,10 @@ export function modelsPerTask(seModels: readonly SeModel[], taxonomy: Taxonomy):
   }
   const rows = [...counts.values()].sort((a, b) => b.models - a.models || compareText(a.taskId, b.taskId));
   const notes: string[] = [];
-  const generation = counts.get("si.code-generation")?.models ?? rows.find((r) => r.task === "code generation")?.models;
-  const coding = rows.find((r) => r.task === "coding")?.models;
+  const generation = rows.find((r) => r.task === PAPER_TOP_TASK.task)?.models;
+  const coding = rows.find((r) => r.task === PAPER_TOP_TASK.over)?.models;
   if (generation !== undefined && coding !== undefined && coding > 0) {
-    notes.push(`code generation / coding = ${(generation / coding).toFixed(2)} (the paper reports more than 2).`);
+    notes.push(`${PAPER_TOP_TASK.task} / ${PAPER_TOP_TASK.over} = ${(generation / coding).toFixed(2)} (the paper reports more than ${PAPER_TOP_TASK.factor}).`);
   }
   if (unknown.size > 0) {
     notes.push(`${unknown.size} task keys are not in taxonomy ${taxonomy.version} and are not counted: ${preview([...unknown].sort())}.`);

@@ -38,5 +38,16 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code));
+  let settled = false;
+  // Node exits with 0 when nothing is left to wait for, even if the command's promise never settled
+  // (a stream that stopped feeding a failed write, a worker that vanished): that is never a success.
+  process.once("beforeExit", () => {
+    if (settled) return;
+    process.stderr.write("hf-se-atlas: error: the command stopped before finishing (an operation it was waiting for never completed); its outputs are incomplete\n");
+    process.exit(1);
+  });
+  main().then((code) => {
+    settled = true;
+    process.exit(code);
+  });
 }

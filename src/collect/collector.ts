@@ -16,10 +16,10 @@
  * failed, with the reason in `problems`); only a listing that fails after its retries stops the
  * crawl, and a rerun with `resume` picks it up.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelRecord } from "../corpus/record";
-import { writeFileAtomic } from "../util/atomic";
+import { createdUpTo, parseUntil } from "../corpus/snapshot";
+import { ensureDirectorySync, writeFileAtomic } from "../util/atomic";
 import { createProgress, type Progress, type ProgressOptions } from "../util/progress";
 import { SeededRandom } from "../util/random";
 import { ARXIV_API_URL, ARXIV_BATCH_SIZE, ARXIV_DELAY_MS, ArxivResolver, arxivHttpOptions } from "./arxiv";
@@ -29,6 +29,7 @@ import { removeLeftovers } from "../util/leftovers";
 import { createHttpClient, type HttpClient, type RetryEvent } from "./http";
 import { fetchReadme, listModelPages, type HubModelJson } from "./hub";
 import { attachPapers, recordFromListing } from "./records";
+import { errorMessage } from "../util/text";
 
 export const HUB_URL = "https://huggingface.co";
 
@@ -38,6 +39,8 @@ export interface CollectOptions {
   arxivUrl?: string;
   /** ISO date or timestamp; only models created strictly after it are collected. */
   since?: string | null;
+  /** Snapshot cut-off (YYYY-MM-DD, the whole day, or an ISO timestamp): models created after it are skipped. */
+  until?: string | null;
   /** Take only the first N listed models. */
   limit?: number | null;
   /** Continue an unfinished crawl from its checkpoint. */
@@ -72,6 +75,10 @@ export interface CollectSummary {
   skippedExisting: number;
   /** Ids already in the corpus whose lastModified differs from the listing's. */
   updated: string[];
+  /** Listed models created after the `until` cut-off (not collected). */
+  afterUntil: number;
+  /** Listed models no record could be made of (e.g. a control character in the id), with the reason. */
+  refused: Array<{ id: string; reason: string }>;
   cardStatus: Record<string, number>;
   arxiv: { requests: number; resolved: number; missing: number; failed: number };
   http: { requests: number; retries: number; givenUp: number };
@@ -98,13 +105,14 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
   const since = options.since ? normaliseSince(options.since) : null;
   const sinceMs = since === null ? null : Date.parse(since);
   const limit = options.limit ?? null;
+  const until = options.until ? parseUntil(options.until) : null;
   if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive integer, got ${limit}`);
   const batchSize = options.batchSize ?? 2000;
   const log = options.log ?? (() => undefined);
-  mkdirSync(options.outDir, { recursive: true });
+  ensureDirectorySync(options.outDir);
   removeStaleTempFiles(options.outDir);
 
-  const settings = { hubUrl, since, limit };
+  const settings = { hubUrl, since, limit, until: until?.iso ?? null };
   const previous = readCheckpoint(options.outDir);
   let checkpoint: CollectCheckpoint = { format: "hf-se-atlas-collect-checkpoint", version: 1, ...settings, nextPageUrl: null, listed: 0, written: 0, finished: false };
   let resumed = false;
@@ -136,7 +144,10 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
 
   const flush = async (nextPageUrl: string | null, finished: boolean) => {
     startProgress().setTotal(takenThisRun.size);
-    const records = await buildRecords(pending, hubUrl, hubHttp, arxiv, () => startProgress().tick());
+    const records = await buildRecords(pending, hubUrl, hubHttp, arxiv, () => startProgress().tick(), (id, reason) => {
+      summary.refused.push({ id, reason });
+      log(`refused ${JSON.stringify(id)}: ${reason}`);
+    });
     if (records.length > 0) await appendToCorpus(options.outDir, records);
     for (const record of records) {
       existing.set(record.id, record.lastModified);
@@ -162,6 +173,10 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
         if (sinceMs !== null && createdAtOrBefore(item, sinceMs)) {
           stoppedBy = "since";
           break pages;
+        }
+        if (until && typeof item.createdAt === "string" && createdUpTo(item.createdAt, until) === false) {
+          summary.afterUntil++;
+          continue; // newer than the snapshot: the listing goes on to older models
         }
         summary.listed++;
         if (existing.has(item.id)) {
@@ -211,14 +226,28 @@ async function writeReport(outDir: string, summary: CollectSummary): Promise<voi
 }
 
 /** README downloads run concurrently (bounded by the HTTP client); records keep listing order. */
-async function buildRecords(items: HubModelJson[], hubUrl: string, http: HttpClient, arxiv: ArxivResolver, onCard: () => void): Promise<ModelRecord[]> {
-  const records = await Promise.all(
+async function buildRecords(
+  items: HubModelJson[],
+  hubUrl: string,
+  http: HttpClient,
+  arxiv: ArxivResolver,
+  onCard: () => void,
+  onRefused: (id: string, reason: string) => void,
+): Promise<ModelRecord[]> {
+  const built = await Promise.all(
     items.map(async (item) => {
       const readme = await fetchReadme(http, hubUrl, item.id);
       onCard();
-      return recordFromListing(item, readme, `${hubUrl}/api/models (${item.id})`);
+      try {
+        return recordFromListing(item, readme, `${hubUrl}/api/models (${item.id})`);
+      } catch (error) {
+        // A listing item no record can be made of (e.g. a control character in its id) is reported, not fatal.
+        onRefused(item.id, errorMessage(error));
+        return null;
+      }
     }),
   );
+  const records = built.filter((record): record is ModelRecord => record !== null);
   await arxiv.resolve(records.flatMap((record) => record.arxivIds));
   return records.map((record) => attachPapers(record, (id) => arxiv.resolution(id)));
 }
@@ -245,6 +274,8 @@ function emptySummary(outDir: string, started: number): CollectSummary {
     written: 0,
     skippedExisting: 0,
     updated: [],
+    afterUntil: 0,
+    refused: [],
     cardStatus: {},
     arxiv: { requests: 0, resolved: 0, missing: 0, failed: 0 },
     http: { requests: 0, retries: 0, givenUp: 0 },

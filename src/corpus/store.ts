@@ -17,7 +17,7 @@
 import { promises as fs, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RecordBatch, Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { writeFileAtomic } from "../util/atomic";
+import { ensureDirectory, writeFileAtomic } from "../util/atomic";
 import { sha256 } from "../util/hash";
 import { acquireLock, type HeldLock } from "../util/lock";
 import { batchColumns, batchToRecords, recordsToBatch, type CorpusColumnName, type CorpusColumns } from "./arrow-schema";
@@ -28,7 +28,7 @@ export const CORPUS_FORMAT = "hf-se-atlas-corpus";
 export const CORPUS_VERSION = 1;
 export const MANIFEST_FILE = "manifest.json";
 /** The writer that owns a corpus directory while it writes (src/util/lock.ts); gone when it is done. */
-export const CORPUS_LOCK_FILE = ".hf-se-atlas.lock";
+export const CORPUS_LOCK_FILE = ".hf-se-atlas-corpus.lock";
 export const DEFAULT_SHARD_SIZE = 5000;
 const SHARD_NAME = /^models-(\d{5,})\.arrow$/;
 const ARROW_MAGIC = Buffer.from("ARROW1");
@@ -82,7 +82,7 @@ export function shardFileName(index: number): string {
 export async function openCorpusWriter(dir: string, options: CorpusWriterOptions = {}): Promise<CorpusWriter> {
   const shardSize = options.shardSize ?? DEFAULT_SHARD_SIZE;
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`shard size must be a positive integer, got ${shardSize}`);
-  await fs.mkdir(dir, { recursive: true });
+  await ensureDirectory(dir);
   const manifestPath = join(dir, MANIFEST_FILE);
   let previous: CorpusManifest | null = null;
   if (options.append) {
@@ -347,4 +347,36 @@ export async function* readCorpusColumns<K extends CorpusColumnName>(dir: string
     const batch = await readShardBatch(dir, shard);
     if (batch) yield batchColumns(batch, names, join(dir, shard.file));
   }
+}
+
+/**
+ * Rewrite every record of a corpus in place, safely: each shard is read, transformed and written as a
+ * NEW shard file beside the old ones; only when all are written does the manifest switch to them (one
+ * atomic rename), and then the old shard files go. A crash before the switch leaves the old corpus
+ * whole (the unlisted new files are removed by the next rewrite); `extra` is merged into the manifest.
+ */
+export async function rewriteCorpus(
+  dir: string,
+  transform: (records: ModelRecord[], shard: ShardEntry) => ModelRecord[] | Promise<ModelRecord[]>,
+  extra: Record<string, unknown> = {},
+): Promise<CorpusManifest> {
+  const before = await readManifest(dir);
+  await removeUnlistedShards(dir, before);
+  let next = nextShardIndex(before.shards);
+  const shards: ShardEntry[] = [];
+  try {
+    for (const shard of before.shards) {
+      const records = await transform(await readShard(dir, shard), shard);
+      const file = shardFileName(next++);
+      await writeFileAtomic(join(dir, file), encodeShard(records));
+      shards.push({ file, records: records.length });
+    }
+  } catch (error) {
+    await Promise.all(shards.map((s) => fs.rm(join(dir, s.file), { force: true })));
+    throw error;
+  }
+  const manifest: CorpusManifest = { ...before, ...extra, records: shards.reduce((sum, s) => sum + s.records, 0), shards };
+  await writeManifest(dir, manifest);
+  await removeUnlistedShards(dir, manifest);
+  return manifest;
 }

@@ -14,7 +14,7 @@ import { lockCorpus, openCorpusWriter } from "../corpus/store";
 import { writeFileAtomic } from "../util/atomic";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { GROUND_TRUTH_FILE, openGroundTruthWriter, type GroundTruthRow } from "./ground-truth";
-import { generateModel } from "./model";
+import { estimateCardIdf, generateModel } from "./model";
 import { buildPlan } from "./plan";
 import { renderDemoReadme } from "./readme";
 import { PAPER, ROLES, type DemoProfile, type Role } from "./profiles";
@@ -22,7 +22,7 @@ import { compareCodeUnits } from "../util/text";
 
 export const DEFAULT_DEMO_SEED = 20250324;
 export const DEFAULT_DEMO_MODELS = 5600;
-export const DEMO_GENERATOR_VERSION = "hf-se-atlas demo generator v1";
+export const DEMO_GENERATOR_VERSION = "hf-se-atlas demo generator v2";
 export const DEMO_SUMMARY_FILE = "demo.json";
 export const DEMO_README_FILE = "README.md";
 
@@ -56,6 +56,8 @@ export interface DemoSummary {
   uniquePerActivity: Record<ActivityCode, number>;
   finalPerActivity: Record<ActivityCode, number>;
   traps: Record<string, number>;
+  /** Near-miss cards (rewritten from an earlier card, below the similarity threshold). */
+  nearMisses: number;
   malformedYaml: number;
   crlf: number;
   nonEnglish: number;
@@ -77,7 +79,7 @@ async function generateOwned(options: DemoOptions): Promise<DemoSummary> {
   if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be a non-negative integer (got ${options.seed})`);
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`shardSize must be a positive integer (got ${shardSize})`);
   const plan = buildPlan(options.seed, options.profile, options.models);
-  const ctx = { seed: options.seed, profile: options.profile, plan };
+  const ctx = { seed: options.seed, profile: options.profile, plan, idf: estimateCardIdf(options.seed, options.profile, plan) };
   await fs.mkdir(options.outDir, { recursive: true });
 
   const corpus = await openCorpusWriter(options.outDir, {
@@ -132,6 +134,7 @@ function emptySummary(options: DemoOptions, shardSize: number): DemoSummary {
     uniquePerActivity: perActivity(),
     finalPerActivity: perActivity(),
     traps: {},
+    nearMisses: 0,
     malformedYaml: 0,
     crlf: 0,
     nonEnglish: 0,
@@ -157,6 +160,7 @@ function count(s: DemoSummary, t: GroundTruthRow): void {
     for (const a of t.seActivities) s.finalPerActivity[a as ActivityCode]++;
   }
   for (const trap of t.traps) s.traps[trap] = (s.traps[trap] ?? 0) + 1;
+  if (t.nearMissOf !== null) s.nearMisses++;
   if (t.malformedYaml) s.malformedYaml++;
   if (t.crlf) s.crlf++;
   if (t.language !== "en") s.nonEnglish++;

@@ -8,7 +8,7 @@
 import { RecordBatchFileWriter } from "apache-arrow";
 import { streamToFileAtomic } from "../util/atomic";
 import type { DocumentationCategory } from "../paper/reported";
-import { col, defineTable, readRows, rowsToTable, type RowOf } from "../util/arrow-table";
+import { col, defineTable, readArrowFile, rowsToTable, tableToRows, type RowOf } from "../util/arrow-table";
 
 export const GROUND_TRUTH_FILE = "ground-truth.arrow";
 
@@ -47,6 +47,11 @@ export const GROUND_TRUTH_SPEC = defineTable({
   traps: col.strings(),
   /** For near-copies, the id of the original (earliest card); else null. */
   duplicateOf: col.string({ nullable: true }),
+  /**
+   * For near-miss cards, the id of the earlier card they were rewritten from (similar, but below the 0.99
+   * threshold: step 5.2 must keep both); else null. Not a duplicate: it counts on its own. Added in v2.
+   */
+  nearMissOf: col.string({ nullable: true }),
   /** Whether the model truly serves SE (the LLM check's target); copies inherit their original's values. */
   isSe: col.bool(),
   /** The activities it serves SE for. */
@@ -83,9 +88,16 @@ export function parseEvidence(entry: string): PlantedEvidence {
   return { taskId, source: source as PlantedEvidence["source"], excluded: kept === "excluded", family: family || null, surface: surface.join("|") };
 }
 
+/** Columns added after generator v1; a ground truth written before them reads them as null. */
+const LATER_COLUMNS = ["nearMissOf"] as const;
+
 /** Read a whole ground-truth table (fine for the demo corpus; a paper-sized one is ~1.5M rows). */
 export function readGroundTruth(path: string): GroundTruthRow[] {
-  return readRows(path, GROUND_TRUTH_SPEC);
+  const table = readArrowFile(path);
+  const missing = LATER_COLUMNS.filter((name) => table.getChild(name) === null);
+  if (missing.length === 0) return tableToRows(table, GROUND_TRUTH_SPEC);
+  const spec = GROUND_TRUTH_SPEC.filter((c) => !(missing as readonly string[]).includes(c.name));
+  return tableToRows(table, spec).map((row) => ({ ...Object.fromEntries(missing.map((name) => [name, null])), ...row }) as GroundTruthRow);
 }
 
 export interface GroundTruthWriter {

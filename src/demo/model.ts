@@ -37,15 +37,19 @@ import {
   PAPER,
   QUARTERS,
   ROLES,
+  SIMILARITY_TARGETS,
   SI_QUARTER_WEIGHTS,
   STEADY_QUARTER_WEIGHTS,
   type DemoProfile,
   type Role,
 } from "./profiles";
+import { aimSimilarity, estimateIdf, type IdfEstimate } from "./similarity";
 import {
   AUTHORS,
   BENCHMARKS,
+  COPY_NOTES,
   COPY_SUFFIXES,
+  FORK_CHANGES,
   DOMAINS,
   LICENSES,
   NAME_STEMS,
@@ -57,6 +61,7 @@ import {
   PROGRAMMING_LANGUAGE_WEIGHTS,
   SE_BASE_MODELS,
   SE_DATASETS,
+  SE_DATASET_SHARE,
   SE_LICENSE_WEIGHTS,
   SE_NAME_STEMS,
   SE_NO_LICENSE_WEIGHT,
@@ -68,7 +73,42 @@ export interface GenerationContext {
   seed: number;
   profile: DemoProfile;
   plan: HubPlan;
+  /** Document frequencies of the candidate cards, for aiming copy and near-miss edits (estimateCardIdf). */
+  idf: CardIdf;
 }
+
+/** Two estimates of one idf, each erring on its own safe side (see estimateCardIdf). */
+export interface CardIdf {
+  copies: IdfEstimate;
+  nearMisses: IdfEstimate;
+}
+
+/**
+ * The idf the funnel's near-identical check will see, estimated before generation: the bodies of every
+ * card that will be a candidate (trap and SE cards, and the plain cards of abstract-only models), each
+ * counted once for itself, once per near-copy and once per near miss made from it. Near misses and copies
+ * are not drafted here (they need this estimate). The edit phrases' words err on each side's safe side:
+ * for copies they count as unseen (rarest: a copy can only end up more similar than aimed); for near
+ * misses each fork change counts as used by 8% of the near misses (commoner: a near miss can only end
+ * up less similar than aimed).
+ */
+export function estimateCardIdf(seed: number, profile: DemoProfile, plan: HubPlan): CardIdf {
+  const none = estimateIdf([]);
+  const ctx: GenerationContext = { seed, profile, plan, idf: { copies: none, nearMisses: none } };
+  const candidateRoles = new Set<Role>(["trap", "trap-abstract", "se", "se-abstract"]);
+  const bodies: Array<readonly [string, number]> = [];
+  let nearMisses = 0;
+  for (let i = 0; i < plan.models; i++) {
+    if (plan.nearMissOf[i]! >= 0) nearMisses++;
+    if (!candidateRoles.has(ROLES[plan.roles[i]!]!) || plan.nearMissOf[i]! >= 0) continue;
+    bodies.push([draftModel(ctx, i).card?.body ?? "", 1 + plan.copies[i]! + plan.nearMissSource[i]!]);
+  }
+  const forkEdits = FORK_CHANGES.map((c) => [c, nearMisses * EXPECTED_PIECE_USE] as const);
+  return { copies: estimateIdf(bodies), nearMisses: estimateIdf(bodies, forkEdits) };
+}
+
+/** Share of the near misses assumed to use each fork change (for the df estimate of its words only). */
+const EXPECTED_PIECE_USE = 0.08;
 
 export interface GeneratedModel {
   record: ModelRecord;
@@ -103,11 +143,17 @@ const ORIGINAL_MARGIN_MS = 60 * DAY_MS;
 /** Share of trap / se cards that also link an abstract with an SE task: the paper's 1,031 card-and-abstract matches over the 6,498 unique card matches plus their 7,165 copies (copies inherit the link). */
 const ALSO_IN_ABSTRACT = 1031 / (6498 + 7165);
 /** Share of true SE cards that also carry a trap for another activity (reconstruction; not in the paper). */
-const INCIDENTAL_TRAP_SHARE = 0.15;
+const INCIDENTAL_TRAP_SHARE = 0.2;
 
 export function generateModel(ctx: GenerationContext, index: number): GeneratedModel {
   const draft = draftModel(ctx, index);
-  return finish(draft, index, ctx.plan.originalOf[index]! >= 0 ? draftModel(ctx, ctx.plan.originalOf[index]!).id : null);
+  const idOf = (other: number) => (other >= 0 ? draftModel(ctx, other).id : null);
+  return finish(draft, index, idOf(ctx.plan.originalOf[index]!), idOf(ctx.plan.nearMissOf[index]!));
+}
+
+/** The model has near-copies or near-miss cards made from it, so it must leave room before the snapshot. */
+function hasDerivedCards(ctx: GenerationContext, index: number): boolean {
+  return ctx.plan.copies[index]! > 0 || ctx.plan.nearMissSource[index] === 1;
 }
 
 function rngFor(ctx: GenerationContext, index: number, label = "model"): SeededRandom {
@@ -128,10 +174,10 @@ function draftModel(ctx: GenerationContext, index: number): Draft {
       return outlierDraft(ctx, index, random);
     case "trap":
     case "trap-abstract":
-      return trapDraft(ctx, index, random, role);
+      return ctx.plan.nearMissOf[index]! >= 0 ? nearMissDraft(ctx, index, random, role) : trapDraft(ctx, index, random, role);
     case "se":
     case "se-abstract":
-      return seDraft(ctx, index, random, role);
+      return ctx.plan.nearMissOf[index]! >= 0 ? nearMissDraft(ctx, index, random, role) : seDraft(ctx, index, random, role);
     case "copy":
       return copyDraft(ctx, index, random);
   }
@@ -425,7 +471,7 @@ function trapFamiliesFor(ctx: GenerationContext, index: number, random: SeededRa
 }
 
 function trapDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
-  const hasCopies = ctx.plan.copies[index]! > 0;
+  const hasCopies = hasDerivedCards(ctx, index);
   const d = baseDraft(modelId(index, random, false), role, drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, hasCopies, 0.02));
   if (role === "trap-abstract") {
     const trap = random.pick(TRAP_ABSTRACTS);
@@ -451,6 +497,9 @@ function trapDraft(ctx: GenerationContext, index: number, random: SeededRandom, 
   }
   if (random.bool(0.15)) addIncidentalOutlier(d, random, slots, extras);
   fillPlainCard(d, domain, random, slots, false, extras);
+  // A card with requirements wording names no training dataset: were the check to take it for RE, the
+  // paper's "no RE model names a dataset" (Fig. 7) would not hold for reasons of the judge, not the data.
+  if (families.some((f) => f.activity === "RE") && d.card?.frontMatter) d.card.frontMatter.datasets = [];
   if (random.bool(ALSO_IN_ABSTRACT)) {
     const trap = random.pick(TRAP_ABSTRACTS);
     linkPaper(d, index, random, trap.text, { taskId: trap.taskId, surface: trap.surface, family: trap.kind });
@@ -472,9 +521,9 @@ function addIncidentalOutlier(d: Draft, random: SeededRandom, slots: Record<stri
 
 function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
   const regex = role === "se" && ctx.plan.forced[index] === 1;
-  const activities = regex ? (["SI"] as ActivityCode[]) : random.weighted(ACTIVITY_SETS[ctx.profile].map((s) => s.set), ACTIVITY_SETS[ctx.profile].map((s) => s.weight));
+  const activities = regex ? (["SI"] as ActivityCode[]) : [...ACTIVITY_SETS[ctx.profile][ctx.plan.activitySet[index]!]!.set];
   const primary = activities[0]!;
-  const hasCopies = ctx.plan.copies[index]! > 0;
+  const hasCopies = hasDerivedCards(ctx, index);
   const createdAt = drawCreatedAt(random, primary === "SI" ? SI_QUARTER_WEIGHTS : STEADY_QUARTER_WEIGHTS, hasCopies, 0);
   const d = baseDraft(modelId(index, random, true), role, createdAt);
   d.isSe = true;
@@ -503,8 +552,10 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   const createdMs = Date.parse(createdAt);
   const bases = SE_BASE_MODELS[primary].filter((b) => Date.parse(`${b.released}T00:00:00Z`) < createdMs);
   const base = bases.length > 0 && random.bool(0.75) ? random.weighted(bases, bases.map((b) => b.weight)) : null;
-  const datasetPool = SE_DATASETS[primary].filter((x) => !x.alone || activities.length === 1);
-  const datasets = datasetPool.length > 0 && random.bool(0.35) ? uniq([random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id, ...(random.bool(0.3) ? [random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id] : [])]) : [];
+  // Datasets from the pool of the model's rarest activity (its last one other than SI, else SI).
+  const datasetActivity = [...activities].reverse().find((a) => a !== "SI") ?? "SI";
+  const datasetPool = SE_DATASETS[datasetActivity].filter((x) => !x.alone || activities.length === 1);
+  const datasets = datasetPool.length > 0 && random.bool(SE_DATASET_SHARE[datasetActivity]) ? uniq([random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id, ...(random.bool(0.3) ? [random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id] : [])]) : [];
   const pipelineTag = pipelineTagFor(activities, random);
 
   const fm = emptyFrontMatter();
@@ -542,7 +593,9 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   sections.push("## Model description", "", [base ? `Fine-tuned from [${base.id}](https://huggingface.co/${base.id}).` : `Trained from scratch with ${random.int(1, 15)}00M parameters.`, `The context window is ${random.pick([2, 4, 8, 16, 32])}k tokens.`, ...context.slice(1)].join(" "), "");
   if (paragraphs.length > 1) sections.push("## Intended uses & limitations", "", paragraphs.slice(1).join(" "), "");
   sections.push(random.pick(["Generated output can be wrong or insecure; read it before you use it.", "Outputs are suggestions: run your own checks before merging them.", "The model may invent functions that do not exist in your libraries."]), "");
-  if (cardEvidence && !regex && random.bool(INCIDENTAL_TRAP_SHARE)) {
+  // Only on cards naming no dataset: were the check to accept the trap's activity, the card's datasets
+  // would enter that activity's Fig. 7 row for reasons of the judge, not of the data.
+  if (cardEvidence && !regex && datasets.length === 0 && random.bool(INCIDENTAL_TRAP_SHARE)) {
     const options = TRAP_FAMILIES.filter((f) => CODE_CARD_TRAP_KINDS.has(f.kind) && !activities.includes(f.activity));
     const family = random.pick(options);
     const surface = random.pick(family.surfaces);
@@ -606,14 +659,11 @@ function pickProgrammingLanguages(random: SeededRandom): string[] {
   return uniq([first, second]);
 }
 
+/** Each benchmark independently with its share; a table lists at least two (the most common first). */
 function pickBenchmarks(random: SeededRandom): { name: string; metric: string; value: number }[] {
-  const count = random.int(2, 6);
-  const out: { name: string; metric: string; value: number }[] = [];
-  for (let i = 0; i < count * 3 && out.length < count; i++) {
-    const b = random.weighted(BENCHMARKS, BENCHMARKS.map((x) => x.weight));
-    if (!out.some((o) => o.name === b.name)) out.push({ name: b.name, metric: b.metric, value: 20 + random.next() * 60 });
-  }
-  return out;
+  const picked = BENCHMARKS.filter((b) => random.bool(b.share));
+  for (const b of BENCHMARKS) if (picked.length < 2 && !picked.includes(b)) picked.push(b);
+  return picked.map((b) => ({ name: b.name, metric: b.metric, value: 20 + random.next() * 60 }));
 }
 
 function uniq<T>(items: readonly T[]): T[] {
@@ -623,46 +673,86 @@ function uniq<T>(items: readonly T[]): T[] {
 // ---------------------------------------------------------------------------------------------
 // Near-copies: the original's card, re-published later under another id
 
+/** A time after `originalMs` and before the snapshot (up to 300 days later). */
+function laterThan(originalMs: number, random: SeededRandom): string {
+  const room = SNAPSHOT_MS - originalMs;
+  return isoAt(originalMs + 3_600_000 + random.next() * Math.min(room - 7_200_000, 300 * DAY_MS));
+}
+
 function copyDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
   const originalIndex = ctx.plan.originalOf[index]!;
   const original = draftModel(ctx, originalIndex);
-  const originalMs = Date.parse(original.createdAt);
-  const room = SNAPSHOT_MS - originalMs;
-  const createdAt = isoAt(originalMs + 3_600_000 + random.next() * Math.min(room - 7_200_000, 300 * DAY_MS));
+  const createdAt = laterThan(Date.parse(original.createdAt), random);
   const suffix = random.pick(COPY_SUFFIXES);
   const originalName = original.id.slice(original.id.indexOf("/") + 1);
   const id = `${random.pick(AUTHORS)}/${originalName}-${suffix}-${index}`;
   const d: Draft = { ...original, id, role: "copy", createdAt, planted: original.planted.map((p) => ({ ...p })), traps: [...original.traps], papers: original.papers.map((p) => ({ ...p })) };
   const card = original.card!;
   const fm: FrontMatterSpec | null = card.frontMatter ? { ...card.frontMatter, baseModel: [original.id], tags: [...card.frontMatter.tags, suffix.toLowerCase()] } : null;
-  d.card = { ...card, frontMatter: fm, body: perturbBody(card.body, random), lineEnding: random.bool(0.15) ? "\r\n" : card.lineEnding };
+  d.card = { ...card, frontMatter: fm, body: perturbBody(card.body, random, ctx.idf.copies), lineEnding: random.bool(0.15) ? "\r\n" : card.lineEnding };
   d.hubTags = original.hubTags.filter((t) => t.startsWith("arxiv:"));
   return d;
 }
 
 /**
- * Re-publication noise that keeps the TF-IDF vector unchanged (case, emphasis, whitespace), so a
- * copy stays at cosine 1.0 with its original under any lowercasing word tokenizer.
+ * Re-publication noise. Some copies change only what the TF-IDF vector ignores (case, emphasis,
+ * whitespace: similarity 1.0); the others also get a short note under the title, aimed at a similarity
+ * drawn from SIMILARITY_TARGETS.edited, so the near-copies spread over [0.99, 1.0].
  */
-function perturbBody(body: string, random: SeededRandom): string {
+function perturbBody(body: string, random: SeededRandom, idf: IdfEstimate): string {
+  let out: string;
   switch (random.int(0, 4)) {
     case 0:
-      return body;
+      out = body;
+      break;
     case 1:
-      return body.replace(/^# (.*)$/m, (_, title: string) => `# ${title.toUpperCase()}`);
+      out = body.replace(/^# (.*)$/m, (_, title: string) => `# ${title.toUpperCase()}`);
+      break;
     case 2:
-      return `${body.trimEnd()}\n\n\n`;
+      out = `${body.trimEnd()}\n\n\n`;
+      break;
     case 3:
-      return body.replace(/^# (.*)$/m, (_, title: string) => `# **${title}**`);
+      out = body.replace(/^# (.*)$/m, (_, title: string) => `# **${title}**`);
+      break;
     default:
-      return body.replace(/\n\n/g, "\n\n\n");
+      out = body.replace(/\n\n/g, "\n\n\n");
   }
+  if (random.bool(SIMILARITY_TARGETS.unchangedCopyShare)) return out;
+  const [low, high] = SIMILARITY_TARGETS.edited;
+  const target = low + random.next() * (high - low);
+  const withNote = (pieces: readonly string[]) => (pieces.length === 0 ? out : out.replace(/^(# .*)$/m, (title: string) => `${title}\n\n> ${pieces.join(" ")}`));
+  return withNote(aimSimilarity(body, withNote, COPY_NOTES, { target, floor: low }, idf, random).pieces);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Near misses: a later card rewritten from an earlier one, similar but below the threshold
+
+/**
+ * A trap or SE model whose card forks an earlier card of the same role: fine-tuned from its source (its
+ * base_model), the source's card kept with a closing paragraph of its own changes aimed at a similarity drawn from
+ * SIMILARITY_TARGETS.nearMiss (below 0.99). It keeps the source's evidence and what the model is for,
+ * so it counts where its source counts; only step 5.2 could wrongly drop it.
+ */
+function nearMissDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
+  const source = draftModel(ctx, ctx.plan.nearMissOf[index]!);
+  const createdAt = laterThan(Date.parse(source.createdAt), random);
+  const id = modelId(index, random, source.isSe);
+  const d: Draft = { ...source, id, role, createdAt, planted: source.planted.map((p) => ({ ...p })), traps: [...source.traps], papers: source.papers.map((p) => ({ ...p })) };
+  const card = source.card!;
+  const fm: FrontMatterSpec | null = card.frontMatter ? { ...card.frontMatter, baseModel: [source.id], tags: [...card.frontMatter.tags] } : null;
+  const [low, high] = SIMILARITY_TARGETS.nearMiss;
+  const target = low + random.next() * (high - low);
+  const withChanges = (pieces: readonly string[]) => (pieces.length === 0 ? card.body : `${card.body.trimEnd()}\n\n${pieces.join(" ")}\n`);
+  const { pieces } = aimSimilarity(card.body, withChanges, FORK_CHANGES, { target, floor: low - 0.01, ceiling: high }, ctx.idf.nearMisses, random);
+  d.card = { ...card, frontMatter: fm, body: withChanges(pieces) };
+  d.hubTags = source.hubTags.filter((t) => t.startsWith("arxiv:"));
+  return d;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Rendering into a ModelRecord plus its ground truth
 
-function finish(d: Draft, index: number, duplicateOf: string | null): GeneratedModel {
+function finish(d: Draft, index: number, duplicateOf: string | null, nearMissOf: string | null): GeneratedModel {
   const random = new SeededRandom(`finish:${d.id}`);
   const cardText = d.card ? renderCard(d.card) : null;
   const fm = d.card?.malformed === null ? d.card.frontMatter : null;
@@ -700,10 +790,10 @@ function finish(d: Draft, index: number, duplicateOf: string | null): GeneratedM
     papers: d.papers.filter((p) => parsed.arxivIds.includes(p.id)),
     problems: parsed.problems,
   };
-  return { record, truth: truthRow(d, index, record, duplicateOf) };
+  return { record, truth: truthRow(d, index, record, duplicateOf, nearMissOf) };
 }
 
-function truthRow(d: Draft, index: number, record: ModelRecord, duplicateOf: string | null): GroundTruthRow {
+function truthRow(d: Draft, index: number, record: ModelRecord, duplicateOf: string | null, nearMissOf: string | null): GroundTruthRow {
   const plantedTasks = uniq(d.planted.map((p) => p.taskId)).sort();
   const keptTasks = uniq(d.planted.filter((p) => !p.excluded).map((p) => p.taskId)).sort();
   const cardSe = d.planted.some((p) => p.source !== "abstract");
@@ -722,6 +812,7 @@ function truthRow(d: Draft, index: number, record: ModelRecord, duplicateOf: str
     candidateActivities: uniq(keptTasks.map(activityOfTask)).sort(byActivity),
     traps: uniq(d.traps),
     duplicateOf,
+    nearMissOf,
     isSe: d.isSe,
     seActivities: d.seActivities,
     seTasks: d.seTasks,

@@ -32,8 +32,8 @@ export interface TaskChoice {
 /** True SE tasks per activity with how often SE models of that activity mention them (Fig. 3 shape). */
 export const SE_TASKS: Record<ActivityCode, readonly TaskChoice[]> = {
   SI: [
-    { id: "si.code-generation", name: "code generation", weight: 40 },
-    { id: "si.coding", name: "coding", weight: 15 },
+    { id: "si.code-generation", name: "code generation", weight: 48 },
+    { id: "si.coding", name: "coding", weight: 13 },
     { id: "si.code-completion", name: "code completion", weight: 9 },
     { id: "si.code-summarization", name: "code summarization", weight: 4 },
     { id: "si.program-synthesis", name: "program synthesis", weight: 3 },

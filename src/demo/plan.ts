@@ -5,7 +5,7 @@
  */
 import { SeededRandom } from "../util/random";
 import { OUTLIER_FAMILIES, TRAP_FAMILIES } from "./phrases";
-import { ROLES, roleCounts, type DemoProfile, type Role } from "./profiles";
+import { ACTIVITY_SETS, apportion, NEAR_MISS_SHARE, ROLES, roleCounts, type DemoProfile, type Role } from "./profiles";
 
 export interface HubPlan {
   models: number;
@@ -21,7 +21,18 @@ export interface HubPlan {
   originalOf: Int32Array;
   /** Number of near-copies of each model (0 for most). */
   copies: Int32Array;
+  /**
+   * For `se` / `se-abstract` models: the index into ACTIVITY_SETS[profile] of the activities it serves
+   * (apportioned exactly over those models); NO_SET for every other role. Near misses take their source's.
+   */
+  activitySet: Uint8Array;
+  /** For near-miss cards (a `trap` or `se` card rewritten from an earlier one): the source index; -1 otherwise. */
+  nearMissOf: Int32Array;
+  /** 1 when some near-miss card was rewritten from this model. */
+  nearMissSource: Uint8Array;
 }
+
+export const NO_SET = 255;
 
 /** Fraction of all copies in the two giant clusters (paper: one SDXL card x715, one Llama card x290, of 7,165). */
 export const GIANT_CLUSTERS: ReadonlyArray<{ share: number; trapKind: string }> = [
@@ -71,11 +82,49 @@ export function buildPlan(seed: number, profile: DemoProfile, models: number): H
   const ses = indicesOf("se");
   if (ses.length > 0) forced[ses[0]!] = 1;
 
+  // Activity sets: exact shares over the SE models, in a seeded order; the RegEx model serves SI only.
+  const activitySet = new Uint8Array(models).fill(NO_SET);
+  const sets = ACTIVITY_SETS[profile];
+  const seModels = random.shuffle([...ses, ...indicesOf("se-abstract")]);
+  const perSet = apportion(Object.fromEntries(sets.map((s, k) => [String(k), s.weight])), seModels.length);
+  let filled = 0;
+  sets.forEach((_, k) => {
+    for (let c = 0; c < perSet[String(k)]!; c++) activitySet[seModels[filled++]!] = k;
+  });
+  const siOnly = sets.findIndex((s) => s.set.length === 1 && s.set[0] === "SI");
+  if (ses.length > 0 && activitySet[ses[0]!] !== siOnly) {
+    // Swap sets with an SI-only model so the apportioned counts stay exact.
+    const other = seModels.find((i) => i !== ses[0] && activitySet[i] === siOnly);
+    if (other !== undefined) activitySet[other] = activitySet[ses[0]!]!;
+    activitySet[ses[0]!] = siOnly;
+  }
+
+  // Near misses: later trap / SE cards rewritten from an earlier card of the same role (SE: an SI-only
+  // source, so the activity shares move little). They are never copied themselves.
+  const nearMissOf = new Int32Array(models).fill(-1);
+  const nearMissSource = new Uint8Array(models);
+  const freeTraps = traps.slice(TRAP_FAMILIES.length);
+  const planNearMisses = (pool: number[], share: number) => {
+    const wanted = Math.round(share * pool.length);
+    const shuffled = random.shuffle(pool);
+    // The first half of the shuffled pool are sources, the second half near misses, so no card is both.
+    const sources = shuffled.slice(0, Math.ceil(shuffled.length / 2));
+    const misses = shuffled.slice(Math.ceil(shuffled.length / 2)).slice(0, Math.min(wanted, sources.length));
+    misses.forEach((miss, k) => {
+      const source = sources[k]!;
+      nearMissOf[miss] = source;
+      nearMissSource[source] = 1;
+      activitySet[miss] = activitySet[source]!;
+    });
+  };
+  const seSources = ses.slice(1).filter((i) => activitySet[i] === siOnly);
+  planNearMisses(seSources, (NEAR_MISS_SHARE[profile] * ses.length) / Math.max(1, seSources.length));
+  planNearMisses(freeTraps.slice(GIANT_CLUSTERS.length), (NEAR_MISS_SHARE[profile] * traps.length) / Math.max(1, freeTraps.length - GIANT_CLUSTERS.length));
+
   // Near-copies: two giant clusters on trap cards, then small clusters (1-6 copies) on random originals.
   const copyIndices = random.shuffle(indicesOf("copy"));
   if (copyIndices.length > 0) {
-    const freeTraps = traps.slice(TRAP_FAMILIES.length);
-    let pool = random.shuffle([...ses.slice(1), ...freeTraps.slice(GIANT_CLUSTERS.length)]);
+    let pool = random.shuffle([...ses.slice(1), ...freeTraps.slice(GIANT_CLUSTERS.length)].filter((i) => nearMissOf[i]! < 0));
     // Small Hubs: any trap or SE card may be copied (every family stays forced on its first model);
     // with none at all, the first copy slot becomes the trap card the others copy (roles are counted
     // from the ground truth, so the summary still says what was made).
@@ -106,5 +155,5 @@ export function buildPlan(seed: number, profile: DemoProfile, models: number): H
       assign(original, 1 + Math.min(5, Math.floor(-Math.log(1 - random.next()) * 1.2)));
     }
   }
-  return { models, roleCounts: counts, roles, forced, originalOf, copies };
+  return { models, roleCounts: counts, roles, forced, originalOf, copies, activitySet, nearMissOf, nearMissSource };
 }

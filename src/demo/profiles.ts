@@ -8,7 +8,8 @@
  * Facts come from the paper; where it gives no number (e.g. final per-activity counts) the value is
  * our reconstruction and says so.
  */
-import { PAPER_FUNNEL, PAPER_PILOTS, PAPER_SNAPSHOT, PAPER_TABLE_VI } from "../paper/reported";
+import { PAPER_BENCHMARKS, PAPER_FUNNEL, PAPER_PILOTS, PAPER_SNAPSHOT, PAPER_TABLE_VI } from "../paper/reported";
+import { TOP_BENCHMARK_SHARE } from "./vocabulary";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 
 export type DemoProfile = "demo" | "paper";
@@ -79,21 +80,22 @@ function paperRoleCounts(): Record<Role, number> {
 }
 
 /**
- * Demo-profile role weights per 10,000 models. The non-SE part (60%) keeps the paper's ratio
- * no-card : empty : plain; the matched part (40%) is enriched (share of all models vs the paper's:
- * outlier-only x1.9, copies x13, traps x25, true SE x90; README.md of a generated Hub prints the
- * exact factors), so that per-activity figures have data.
+ * Demo-profile role weights per 10,000 models. The non-SE part (55%) keeps the paper's ratio
+ * no-card : empty : plain; the matched part (45%) is enriched (share of all models vs the paper's:
+ * outlier-only x1.8, copies x14, traps x25, true SE x150; README.md of a generated Hub prints the
+ * exact factors), so that per-activity figures have data while SI can still lead SM by more than
+ * the paper's 20x.
  */
 const DEMO_ROLE_WEIGHTS: Record<Role, number> = {
-  "no-card": 2018,
-  "empty-card": 20,
-  plain: 3962 - 170,
-  "outlier-only": 1200,
-  trap: 900 - 70,
+  "no-card": 1850,
+  "empty-card": 18,
+  plain: 3632 - 170,
+  "outlier-only": 1150,
+  trap: 830 - 70,
   "trap-abstract": 70,
-  se: 1300 - 100,
+  se: 1880 - 100,
   "se-abstract": 100,
-  copy: 600,
+  copy: 640,
 };
 
 /** Rounded role counts for `models` models (largest-remainder, so they sum to `models`). */
@@ -119,9 +121,10 @@ export function apportion<K extends string>(weights: Record<K, number>, total: n
 }
 
 /**
- * Activity sets of true SE models (weights). Paper profile, our reconstruction of the shares the
- * paper reports qualitatively: SI in ~93% of SE models and >20x SM; SI-SM the strongest pair, then
- * SI-QA and SI-SD; ~73% of SD models also SI; RE sparse and mostly alone.
+ * Activity sets of true SE models (weights; the planner apportions them exactly, so a Hub has these
+ * proportions up to rounding). Paper profile, our reconstruction of the shares the paper reports
+ * qualitatively: SI in ~93% of SE models and >20x SM; SI-SM the strongest pair, then SI-QA and SI-SD;
+ * ~73% of SD models also SI; RE sparse and mostly alone.
  */
 export const ACTIVITY_SETS: Record<DemoProfile, ReadonlyArray<{ set: ActivityCode[]; weight: number }>> = {
   paper: [
@@ -138,22 +141,42 @@ export const ACTIVITY_SETS: Record<DemoProfile, ReadonlyArray<{ set: ActivityCod
     { set: ["RE", "SI"], weight: 3 },
     { set: ["SD", "SI", "QA"], weight: 2 },
   ],
-  // Demo: the four minor activities enriched about 2.5x so each has tens of models; SI still dominates.
+  // Demo: the paper's shape at demo size. SI leads SM about 39x (the paper: more than 20x), leaving room
+  // for the relevance check's mistakes; SM next, then QA; SD and RE least (13 and 8 per 1,000 SE models,
+  // enough for every per-activity figure); SI-SM the strongest pair; 9 of 12.5 SD models also SI (72%).
   demo: [
-    { set: ["SI"], weight: 700 },
-    { set: ["SI", "SM"], weight: 60 },
-    { set: ["SI", "QA"], weight: 40 },
-    { set: ["SD", "SI"], weight: 34 },
-    { set: ["SI", "QA", "SM"], weight: 12 },
-    { set: ["SM"], weight: 25 },
-    { set: ["QA"], weight: 40 },
-    { set: ["SD"], weight: 11 },
-    { set: ["RE"], weight: 30 },
-    { set: ["RE", "SD"], weight: 5 },
-    { set: ["RE", "SI"], weight: 7 },
-    { set: ["SD", "SI", "QA"], weight: 5 },
+    { set: ["SI"], weight: 905 },
+    { set: ["SI", "SM"], weight: 14 },
+    { set: ["SI", "QA"], weight: 7 },
+    { set: ["SD", "SI"], weight: 8 },
+    { set: ["SI", "QA", "SM"], weight: 3 },
+    { set: ["SM"], weight: 7 },
+    { set: ["QA"], weight: 9 },
+    { set: ["SD"], weight: 3.5 },
+    { set: ["RE"], weight: 6.5 },
+    { set: ["RE", "SI"], weight: 1.5 },
+    { set: ["SD", "SI", "QA"], weight: 1 },
   ],
 };
+
+/**
+ * Near-miss cards: trap and SE models whose card was rewritten from an earlier card of the same kind
+ * (a fork with its own changes), similar to it but below the 0.99 threshold, so step 5.2 must keep both.
+ * Share of trap + SE models; the paper gives no number (our choice).
+ */
+export const NEAR_MISS_SHARE: Record<DemoProfile, number> = { paper: 0.01, demo: 0.025 };
+
+/**
+ * Target cosine similarities of the generator's edits, under its estimate of the funnel's TF-IDF
+ * (similarity.ts; test/demo-generator.test.ts checks the real values). Copies: most get a light edit
+ * aimed between the `edited` bounds, the rest only changes TF-IDF ignores (case, emphasis, whitespace:
+ * similarity 1.0). Near misses: aimed between the `nearMiss` bounds, just below the 0.99 threshold.
+ */
+export const SIMILARITY_TARGETS = {
+  unchangedCopyShare: 0.35,
+  edited: [0.992, 0.999],
+  nearMiss: [0.96, 0.98],
+} as const;
 
 /** Quarters from 2020 Q1 to 2025 Q1 (the snapshot quarter), as labels `YYYY-Qn`. */
 export const QUARTERS: readonly string[] = (() => {
@@ -177,9 +200,24 @@ export const STEADY_QUARTER_WEIGHTS: readonly number[] = QUARTERS.map((_, i) => 
 export const LEGACY_CREATED_AT = "2022-03-02T23:29:04.000Z";
 
 /**
- * Share of true SI models that put a markdown benchmark table in their card. The paper found tables
- * only in SI cards and 9.6% of all SE models reporting one; SI is ~93% of SE models, hence 0.103.
+ * Share of true SI models that put a markdown benchmark table in their card. The paper gives no such
+ * share; it counts benchmarks in SI cards (HumanEval 38, MMLU 31, HellaSwag 31). Paper profile: the
+ * share at which HumanEval, listed in a `TOP_BENCHMARK_SHARE` of tables (vocabulary.ts), is expected in
+ * 38 SI cards of a paper-sized Hub. Demo: enriched so Fig. 9 has about a hundred tables.
  */
-export const BENCHMARK_SHARE: Record<DemoProfile, number> = { paper: 0.103, demo: 0.15 };
+export const BENCHMARK_SHARE: Record<DemoProfile, number> = {
+  paper: paperBenchmarkShare(),
+  demo: 0.12,
+};
+
+function paperBenchmarkShare(): number {
+  const sets = ACTIVITY_SETS.paper;
+  const total = sets.reduce((n, s) => n + s.weight, 0);
+  const si = sets.filter((s) => s.set.includes("SI")).reduce((n, s) => n + s.weight, 0);
+  const paperSiModels = (PAPER.final * si) / total;
+  const [, topCount] = Object.entries(PAPER_BENCHMARKS).sort((a, b) => b[1] - a[1])[0]!;
+  return topCount / (TOP_BENCHMARK_SHARE * paperSiModels);
+}
+
 /** Share of true SE models that report energy use (metadata or a section); not given by the paper. */
 export const ENERGY_SHARE: Record<DemoProfile, number> = { paper: 0.04, demo: 0.1 };

@@ -4,7 +4,8 @@
  */
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import type { DemoSummary } from "./generator";
-import { PAPER, ROLES, roleCounts } from "./profiles";
+import { PAPER_SI_OVER_NEXT, PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
+import { BENCHMARK_SHARE, ENERGY_SHARE, PAPER, ROLES, roleCounts, SIMILARITY_TARGETS } from "./profiles";
 
 function scaleRows(s: DemoSummary): string[] {
   const paper = roleCounts("paper", PAPER.models);
@@ -17,10 +18,19 @@ function scaleRows(s: DemoSummary): string[] {
 
 const pct = (n: number, of: number): string => (of > 0 ? `${((100 * n) / of).toFixed(2)}%` : "-");
 const int = (n: number): string => n.toLocaleString("en-US");
+const pct100 = (x: number): string => `${Math.round(100 * x)}%`;
+
+/** "29.1x SM" from the true SE models per activity. */
+function leadText(s: DemoSummary): string {
+  const ranked = ACTIVITY_CODES.map((a) => [a, s.finalPerActivity[a]] as const).sort((x, y) => y[1] - x[1]);
+  const [first, second] = ranked;
+  return first && second && second[1] > 0 ? `${(first[1] / second[1]).toFixed(1)}x ${second[0]}` : "(n/a)";
+}
 
 export function renderDemoReadme(s: DemoSummary): string {
   const d = s.documentation;
   const f = s.funnel;
+  const nonSe = d["no-card"] + d["empty-card"] + d["card-without-se-task"] - s.abstractOnly;
   const command = `hf-se-atlas demo generate --seed ${s.seed} --models ${s.models} --profile ${s.profile} --out <dir>${s.shardSize !== 5000 ? ` --shard-size ${s.shardSize}` : ""}`;
   const row = (label: string, here: number, paper: number, of = s.models, paperOf = PAPER.models) =>
     `| ${label} | ${int(here)} | ${pct(here, of)} | ${int(paper)} | ${pct(paper, paperOf)} |`;
@@ -81,6 +91,9 @@ export function renderDemoReadme(s: DemoSummary): string {
     ...ACTIVITY_CODES.map((a) => `| ${a} | ${int(s.uniquePerActivity[a])} | ${int(PAPER.tableIV[a])} | ${int(s.finalPerActivity[a])} |`),
     "",
     `Roles: ${Object.entries(s.roles).map(([r, n]) => `${r} ${int(n)}`).join(", ")}.`,
+    `Near-identical cards: ${int(s.roles.copy)} copies, about ${pct100(1 - SIMILARITY_TARGETS.unchangedCopyShare)} of them lightly edited so their similarity to the`,
+    `original spreads over [${PAPER_SIMILARITY_THRESHOLD}, 1.0]; ${int(s.nearMisses)} near-miss cards rewritten from an earlier card fall just below ${PAPER_SIMILARITY_THRESHOLD}`,
+    "and must be kept (`nearMissOf` in the ground truth).",
     `Odd cards: ${int(s.malformedYaml)} with malformed YAML front matter (the parser reports them), ${int(s.crlf)} with CRLF line ends, ${int(s.nonEnglish)} not in English.`,
     "",
     "Trap and outlier families planted (models carrying each):",
@@ -93,16 +106,17 @@ export function renderDemoReadme(s: DemoSummary): string {
       ? "Nothing: the `paper` profile uses the paper's counts as proportions (Table VI, the funnel, abstract-only matches)."
       : [
           "The `demo` profile keeps the paper's ratio between no card, empty card and card without SE task for the",
-          "60% of models that match nothing, and enriches the 40% that match, so that every figure has data.",
+          `${pct(nonSe, s.models)} of models that match nothing, and enriches the ${pct(s.models - nonSe, s.models)} that match, so that every figure has data.`,
           "Scale factor = share of all models here / share in the paper:",
           "",
           "| role | here | paper | factor |",
           "|---|---:|---:|---:|",
           ...scaleRows(s),
           "",
-          "Among true SE models the four minor activities are enriched about 2.5x, so SI leads by about 10x",
-          "instead of the paper's >20x over SM. Benchmark tables appear in 15% of SI models (paper 9.6%), energy",
-          "reports in 10%. The `paper` profile (`--profile paper`) keeps every share as published.",
+          `Among true SE models SI leads the next activity ${leadText(s)} (the paper: more than ${PAPER_SI_OVER_NEXT}x SM), which leaves`,
+          "room for the relevance check's mistakes; RE and SD are the least covered, SI-SM the strongest pair.",
+          `Benchmark tables appear in ${pct100(BENCHMARK_SHARE.demo)} of SI models (our choice: the paper gives no share), energy`,
+          `reports in ${pct100(ENERGY_SHARE.demo)}. The \`paper\` profile (\`--profile paper\`) keeps every share the paper publishes.`,
         ].join("\n"),
     "",
     "Where the paper gives no number (final per-activity counts, quarters other than 2023 Q1/Q2 and 2024 Q2,",

@@ -6,6 +6,7 @@
  * (after lemmatization), because task phrases are planted only by phrases.ts, where the ground
  * truth records them. test/demo-generator.test.ts checks this on generated cards.
  */
+import { PAPER_BENCHMARKS } from "../paper/reported";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 
 const SYLLABLES = ["ka", "ro", "mi", "ta", "ve", "lo", "su", "ne", "ri", "da", "zo", "pe", "li", "ma", "to", "qu", "an", "el", "or", "is"];
@@ -27,6 +28,47 @@ export const AUTHORS: readonly string[] = (() => {
 export const NAME_STEMS = ["aurora", "nimbus", "falcon", "heron", "quartz", "cobalt", "maple", "zephyr", "orca", "lumen", "tundra", "vortex", "sable", "ember", "atlas", "juniper", "kestrel", "onyx", "pixel", "river"];
 export const SE_NAME_STEMS = ["coder", "codewright", "pycraft", "stackmate", "devpilot", "patchsmith", "specsmith", "uiforge", "scriptling", "compilo", "bytesage", "repo-whisper"];
 export const SIZES = ["125m", "350m", "1b", "1.3b", "3b", "7b", "8b", "13b", "14b", "33b"];
+/**
+ * Short notes a re-publisher adds to a copied card. Mostly words every card has (the usage snippet's
+ * "transformers pipeline", "model", "the"), so one note moves the TF-IDF similarity by a fraction of a
+ * percent: the generator adds a few to most near-copies, spreading them over [0.99, 1.0).
+ */
+export const COPY_NOTES: readonly string[] = [
+  "Use this model with the transformers pipeline.",
+  "This is the model.",
+  "The model is on the Hub.",
+  "Load it with transformers.",
+  "Same model.",
+  "See the usage below.",
+  "It is the model for the pipeline.",
+  "Quantized.",
+  "From the original.",
+  "Use it with the pipeline.",
+  "Unofficial upload.",
+  "For the model card, see below.",
+];
+
+/**
+ * What a fork changes in a card it rewrote from another model's (near-miss cards): short clauses, so
+ * the generator can stop just below the 0.99 threshold while most of the card stays the source's.
+ */
+export const FORK_CHANGES: readonly string[] = [
+  "Trained for longer.",
+  "Lower learning rate.",
+  "Doubled warmup.",
+  "Shorter answers.",
+  "A stricter chat template.",
+  "Smaller batch size.",
+  "Longer context.",
+  "Deduplicated training mix.",
+  "Preference tuning after the supervised stage.",
+  "Greedy decoding is most stable.",
+  "Same licence as the parent.",
+  "Questions go to the community tab.",
+  "Scores of the parent do not carry over.",
+  "Trained on eight rented accelerators.",
+];
+
 export const COPY_SUFFIXES = ["GGUF", "AWQ", "GPTQ", "4bit", "8bit", "mlx", "exl2", "i1-GGUF", "merged", "onnx"];
 
 export const PROGRAMMING_LANGUAGES = ["python", "java", "javascript", "typescript", "c++", "go", "rust", "c#", "php", "sql"];
@@ -44,11 +86,12 @@ export interface BaseModel {
 }
 
 export const SE_BASE_MODELS: Record<ActivityCode, readonly BaseModel[]> = {
-  // SI weights put the paper's Fig. 6 examples in range at paper scale (Atlas-Flash ~36 models in
-  // its first quarter, Llama-2-7b-hf ~9 over two years).
+  // SI weights reproduce the paper's Fig. 6 examples in order: Atlas-Flash, out since 2025-01-10, is the
+  // base of most SI fine-tunes made after it (paper: 36 in its first quarter); Llama-2-7b-hf stays a rare
+  // base of SE models over two years (paper: 9).
   SI: [
-    { id: "Spestly/Atlas-Flash-7B-Preview", released: "2025-01-10", weight: 80 },
-    { id: "meta-llama/Llama-2-7b-hf", released: "2023-07-18", weight: 2 },
+    { id: "Spestly/Atlas-Flash-7B-Preview", released: "2025-01-10", weight: 260 },
+    { id: "meta-llama/Llama-2-7b-hf", released: "2023-07-18", weight: 1.2 },
     { id: "codellama/CodeLlama-7b-hf", released: "2023-08-24", weight: 14 },
     { id: "codellama/CodeLlama-13b-Instruct-hf", released: "2023-08-24", weight: 8 },
     { id: "deepseek-ai/deepseek-coder-6.7b-instruct", released: "2023-11-01", weight: 16 },
@@ -68,7 +111,6 @@ export const SE_BASE_MODELS: Record<ActivityCode, readonly BaseModel[]> = {
     { id: "Qwen/Qwen2.5-Coder-7B-Instruct", released: "2024-09-18", weight: 5 },
     { id: "Tesslate/Tessa-T1-7B", released: "2025-02-20", weight: 4 },
     { id: "deepseek-ai/deepseek-coder-6.7b-instruct", released: "2023-11-01", weight: 3 },
-    { id: "meta-llama/Llama-2-7b-hf", released: "2023-07-18", weight: 2 },
   ],
   QA: [
     { id: "microsoft/codebert-base", released: "2020-06-01", weight: 8 },
@@ -82,7 +124,6 @@ export const SE_BASE_MODELS: Record<ActivityCode, readonly BaseModel[]> = {
     { id: "microsoft/codebert-base", released: "2020-06-01", weight: 4 },
     { id: "deepseek-ai/deepseek-coder-6.7b-instruct", released: "2023-11-01", weight: 4 },
     { id: "bigcode/starcoder2-3b", released: "2024-02-28", weight: 3 },
-    { id: "meta-llama/Llama-2-7b-hf", released: "2023-07-18", weight: 2 },
   ],
   RE: [
     { id: "bert-base-uncased", released: "2019-01-01", weight: 6 },
@@ -94,6 +135,8 @@ export const SE_BASE_MODELS: Record<ActivityCode, readonly BaseModel[]> = {
 /**
  * Training datasets per activity (Fig. 7): none for RE, as in the paper. `alone`: used only by
  * models of that single activity (the paper sees airoboros-2.2 only for SI, UIGEN only for SD).
+ * A model draws from the pool of its rarest activity (its last activity other than SI, else SI), so
+ * SI-QA models name QA datasets and the top 3 of each activity stay the activity's own.
  */
 export const SE_DATASETS: Record<ActivityCode, ReadonlyArray<{ id: string; weight: number; alone?: boolean }>> = {
   SI: [
@@ -113,11 +156,14 @@ export const SE_DATASETS: Record<ActivityCode, ReadonlyArray<{ id: string; weigh
   ],
   SM: [
     { id: "bigcode/commitpackft", weight: 6 },
-    { id: "codeparrot/github-code-clean", weight: 2 },
-    { id: "mhhmm/typescript-instruct-20k", weight: 2 },
+    { id: "mhhmm/typescript-instruct-20k", weight: 3 },
+    { id: "google/code_x_glue_cc_code_refinement", weight: 2 },
   ],
   RE: [],
 };
+
+/** Share of SE models naming a training dataset, by the activity whose pool they draw from (SD: every SD-only model). */
+export const SE_DATASET_SHARE: Record<ActivityCode, number> = { RE: 0, SD: 1, SI: 0.35, QA: 0.5, SM: 0.5 };
 
 export const LICENSES = ["apache-2.0", "mit", "llama2", "other", "cc-by-nc-4.0", "llama3", "bigcode-openrail-m", "openrail", "agpl-3.0", "gpl-3.0", "cc-by-4.0", "bsd-3-clause", "bsd-2-clause", "cc-by-sa-4.0"];
 /** SI weights follow Fig. 8 (apache-2.0 857, mit 278); a license is absent for the rest. */
@@ -126,29 +172,41 @@ export const SE_NO_LICENSE_WEIGHT = 180;
 export const PLAIN_LICENSE_WEIGHTS = [400, 200, 20, 80, 60, 20, 0, 60, 5, 10, 50, 10, 5, 20];
 export const PLAIN_NO_LICENSE_WEIGHT = 350;
 
-/** Benchmarks seen in tables of SI cards (Fig. 9), weights in the paper's order. */
-export const BENCHMARKS: ReadonlyArray<{ name: string; weight: number; metric: string }> = [
-  { name: "HumanEval", weight: 38, metric: "pass@1" },
-  { name: "MMLU", weight: 31, metric: "acc" },
-  { name: "HellaSwag", weight: 31, metric: "acc_norm" },
-  { name: "ARC-Challenge", weight: 28, metric: "acc_norm" },
-  { name: "TruthfulQA", weight: 26, metric: "mc2" },
-  { name: "Winogrande", weight: 25, metric: "acc" },
-  { name: "GSM8K", weight: 24, metric: "acc" },
-  { name: "MBPP", weight: 22, metric: "pass@1" },
-  { name: "HumanEval+", weight: 12, metric: "pass@1" },
-  { name: "MBPP+", weight: 10, metric: "pass@1" },
-  { name: "MultiPL-E", weight: 9, metric: "pass@1" },
-  { name: "MATH", weight: 8, metric: "acc" },
-  { name: "BBH", weight: 8, metric: "acc" },
-  { name: "BigCodeBench", weight: 7, metric: "pass@1" },
-  { name: "IFEval", weight: 7, metric: "acc" },
-  { name: "LiveCodeBench", weight: 6, metric: "pass@1" },
-  { name: "DS-1000", weight: 6, metric: "pass@1" },
-  { name: "GPQA", weight: 6, metric: "acc" },
-  { name: "MuSR", weight: 5, metric: "acc" },
-  { name: "APPS", weight: 5, metric: "pass@1" },
-  { name: "CRUXEval", weight: 4, metric: "pass@1" },
+/** Share of benchmark tables in SI cards that list the paper's most reported benchmark (HumanEval). */
+export const TOP_BENCHMARK_SHARE = 0.9;
+
+/** The paper's Fig. 9 benchmarks share the top share in proportion to the counts it reports (38 : 31 : 31). */
+function paperShare(name: keyof typeof PAPER_BENCHMARKS): number {
+  const top = Math.max(...Object.values(PAPER_BENCHMARKS));
+  return (TOP_BENCHMARK_SHARE * PAPER_BENCHMARKS[name]!) / top;
+}
+
+/**
+ * Benchmarks seen in tables of SI cards (Fig. 9), each with the share of benchmark tables that list
+ * it: the paper's three first and in its proportions, the rest (our reconstruction) clearly below.
+ */
+export const BENCHMARKS: ReadonlyArray<{ name: string; share: number; metric: string }> = [
+  { name: "HumanEval", share: paperShare("HumanEval"), metric: "pass@1" },
+  { name: "MMLU", share: paperShare("MMLU"), metric: "acc" },
+  { name: "HellaSwag", share: paperShare("HellaSwag"), metric: "acc_norm" },
+  { name: "ARC-Challenge", share: 0.5, metric: "acc_norm" },
+  { name: "TruthfulQA", share: 0.45, metric: "mc2" },
+  { name: "Winogrande", share: 0.4, metric: "acc" },
+  { name: "GSM8K", share: 0.4, metric: "acc" },
+  { name: "MBPP", share: 0.38, metric: "pass@1" },
+  { name: "HumanEval+", share: 0.2, metric: "pass@1" },
+  { name: "MBPP+", share: 0.17, metric: "pass@1" },
+  { name: "MultiPL-E", share: 0.15, metric: "pass@1" },
+  { name: "MATH", share: 0.12, metric: "acc" },
+  { name: "BBH", share: 0.12, metric: "acc" },
+  { name: "BigCodeBench", share: 0.1, metric: "pass@1" },
+  { name: "IFEval", share: 0.1, metric: "acc" },
+  { name: "LiveCodeBench", share: 0.08, metric: "pass@1" },
+  { name: "DS-1000", share: 0.08, metric: "pass@1" },
+  { name: "GPQA", share: 0.08, metric: "acc" },
+  { name: "MuSR", share: 0.06, metric: "acc" },
+  { name: "APPS", share: 0.06, metric: "pass@1" },
+  { name: "CRUXEval", share: 0.05, metric: "pass@1" },
 ];
 
 /** An ordinary ML domain: what its cards look like when no SE task is involved. */

@@ -14,10 +14,12 @@ import {
   selectionFunnel,
   tasksFigure,
 } from "./builders";
+import { pipelineDiagram } from "./pipeline-diagram";
 import type { FigureSpec } from "./spec";
 
 export function figuresOf(analyses: RunAnalyses): FigureSpec[] {
   const figures: FigureSpec[] = [];
+  if (analyses.funnel) figures.push(pipelineDiagram(analyses.funnel.rows));
   if (analyses.documentation) figures.push(documentationFigure(analyses.documentation.rows));
   if (analyses.funnel) figures.push(pipelineFunnel(analyses.funnel.rows));
   figures.push(
@@ -26,7 +28,7 @@ export function figuresOf(analyses: RunAnalyses): FigureSpec[] {
     mlTaskSankey(analyses.mlTasks.rows),
     cooccurrenceNetwork(analyses.cooccurrence.rows, activityTotalsRecord(analyses)),
     cooccurrenceHeatmap(analyses.cooccurrence.rows),
-    baseModelsFigure(analyses.baseModels.overTime.rows),
+    baseModelsFigure(analyses.baseModels.overTime.rows, analyses.baseModels.top.rows),
     datasetsFigure(analyses.datasets.rows),
     licensesHeatmap(analyses.licenses.rows),
     benchmarksFigure(analyses.benchmarks.top.rows),

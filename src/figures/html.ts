@@ -3,10 +3,10 @@
  * report must open offline), and each page marks `window.__figureReady` when plotly has drawn,
  * so the static exporter and browser tests know when to look.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic";
-import type { FigureSpec } from "./spec";
+import { ensureDirectorySync, writeFileAtomic, writeFileAtomicSync } from "../util/atomic";
+import type { AfterDraw, FigureSpec } from "./spec";
 
 export const PLOTLY_FILE = "plotly.min.js";
 
@@ -38,13 +38,48 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
+/**
+ * In-page code for FigureSpec.afterDraw, as script text (plain ES5: it runs in notebooks and saved pages).
+ * "sankey-link-counts": plotly writes no value on sankey flows, so once they are laid out their positions
+ * are read from the drawn paths (plotly's own layout, not a guess) and each flow gets a label
+ * "<target>: <count>" left of its source node, joined to the flow by a thin leader line. Labels start at
+ * their flow's height and are pushed apart to stay legible, within the node and half the padding around
+ * it. Annotations are part of the layout, so PNG and SVG exports (Plotly.toImage) carry them.
+ */
+const AFTER_DRAW_SCRIPTS: Record<AfterDraw, string> = {
+  "sankey-link-counts": `function(gd){
+var size=gd._fullLayout._size, groups=[], byNode={}, gap=13;
+Array.prototype.forEach.call(gd.querySelectorAll(".sankey-link"),function(path){
+  var d=path.__data__; if(!d||!d.link||!d.parent) return;
+  var s=d.link.source, tx=d.parent.translateX, ty=d.parent.translateY, g=byNode[s.index];
+  if(!g){g=byNode[s.index]={x:tx+s.x0, top:ty+s.y0, bottom:ty+s.y1, pad:d.parent.nodePad||0, items:[]}; groups.push(g);}
+  g.items.push({y:ty+d.link.y0, v:d.link.value, to:String(d.link.target.customdata!=null?d.link.target.customdata:d.link.target.label)});
+});
+groups.sort(function(a,b){return a.x-b.x||a.top-b.top;});
+var notes=[];
+groups.forEach(function(g){
+  g.items.sort(function(a,b){return a.y-b.y;});
+  var n=g.items.length, p=[], k, floor=g.top-g.pad/2+gap/2, ceiling=g.bottom+g.pad/2-gap/2;
+  for(k=0;k<n;k++) p[k]=Math.max(g.items[k].y, k>0?p[k-1]+gap:floor);
+  if(p[n-1]>ceiling){ p[n-1]=Math.max(ceiling, floor+(n-1)*gap); for(k=n-2;k>=0;k--) p[k]=Math.min(p[k],p[k+1]-gap); }
+  g.items.forEach(function(it,k){
+    notes.push({xref:"paper",yref:"paper",x:(g.x-size.l)/size.w,y:1-(it.y-size.t)/size.h,axref:"pixel",ayref:"pixel",ax:-36,ay:p[k]-it.y,
+      text:it.to+": "+it.v.toLocaleString("en-US"),showarrow:true,arrowhead:0,arrowwidth:1,arrowcolor:"#888888",xanchor:"right",yanchor:"middle",
+      font:{size:10,color:"#222222"},captureevents:false});
+  });
+});
+return Plotly.relayout(gd,{annotations:((gd.layout&&gd.layout.annotations)||[]).concat(notes)});
+}`,
+};
+
 /** The div + script that draws one figure; `window.Plotly` must already be loaded. */
 export function figureFragment(spec: FigureSpec, domId = `figure-${spec.id}`): string {
+  const after = spec.afterDraw ? AFTER_DRAW_SCRIPTS[spec.afterDraw] : "function(){}";
   return [
     `<div id="${escapeHtml(domId)}" class="figure" style="width:${spec.width}px;height:${spec.height}px"></div>`,
-    `<script>(function(){var spec=${scriptJson({ data: spec.data, layout: spec.layout })};`,
+    `<script>(function(){var spec=${scriptJson({ data: spec.data, layout: spec.layout })};var after=${after};`,
     `Plotly.newPlot(${JSON.stringify(domId)}, spec.data, spec.layout, {displaylogo:false, responsive:false})`,
-    `.then(function(){window.__figureReady=true;}, function(e){window.__figureError=String(e);console.error(e);});})();</script>`,
+    `.then(function(gd){return after(gd);}).then(function(){window.__figureReady=true;}, function(e){window.__figureError=String(e);console.error(e);});})();</script>`,
   ].join("\n");
 }
 
@@ -75,10 +110,10 @@ ${banner}${figureFragment(spec)}
 
 /** Copy the plotly bundle into `dir` unless an identical copy is already there. */
 export function ensurePlotlyBeside(dir: string): string {
-  mkdirSync(dir, { recursive: true });
   const target = join(dir, PLOTLY_FILE);
+  ensureDirectorySync(dir, target);
   const source = plotlyBundlePath();
-  if (!existsSync(target) || statSync(target).size !== statSync(source).size) copyFileSync(source, target);
+  if (!existsSync(target) || statSync(target).size !== statSync(source).size) writeFileAtomicSync(target, readFileSync(source));
   return target;
 }
 

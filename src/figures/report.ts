@@ -6,6 +6,7 @@
 import { PAPER_SNAPSHOT } from "../paper/reported";
 import { REPLICATION_FILES } from "../run/layout";
 import type { AnyAnalysisTable } from "../analyse/table";
+import { TABLE_I_OMITTED } from "../analyse/method-tables";
 import { escapeHtml } from "./html";
 import type { FigureSpec } from "./spec";
 
@@ -16,6 +17,8 @@ export interface ReportTable {
   table: AnyAnalysisTable;
   csv: string;
   arrow: string;
+  /** The same table as Parquet (DuckDB, pandas and the Hub's viewer open it as is). */
+  parquet?: string;
 }
 
 export interface ReportFigure {
@@ -36,6 +39,8 @@ export interface ReportInput {
   /** Why static images are missing, when they are. */
   staticSkipped: string | null;
   problems: string[];
+  /** Warnings shown at the top (e.g. arXiv abstracts missing from the corpus). */
+  warnings?: string[];
   /** Rows shown per table before "see the CSV". */
   maxRows?: number;
   /** Relative href of the interactive model-selection page, when one was written beside the report. */
@@ -44,7 +49,7 @@ export interface ReportInput {
    * What makes this report's numbers unreliable (a relevance check whose verdicts are mostly errors, a
    * corpus whose crawl did not finish): each shown as a banner at the top.
    */
-  warnings?: readonly string[];
+  alerts?: readonly string[];
 }
 
 export function reportHtml(input: ReportInput): string {
@@ -59,7 +64,7 @@ export function reportHtml(input: ReportInput): string {
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px;color:#222;max-width:1200px}
 .banner{background:#b00020;color:#fff;padding:10px 14px;font-weight:bold;font-size:1.1em}
 table{border-collapse:collapse;margin:8px 0 4px;font-size:13px}
-th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;max-width:520px}
 td.num{text-align:right}
 th.paper,td.paper{background:#f3f3f3;color:#555;font-style:italic}
 .note{color:#555;font-size:13px;margin:2px 0}
@@ -70,7 +75,7 @@ figure img{max-width:100%;border:1px solid #eee}
 </head>
 <body>`);
   if (input.synthetic) parts.push(`<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>`);
-  for (const warning of input.warnings ?? []) parts.push(`<p class="banner warning-banner">${escapeHtml(warning)}</p>`);
+  for (const alert of input.alerts ?? []) parts.push(`<p class="banner alert-banner">${escapeHtml(alert)}</p>`);
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
   parts.push("<table>", ...input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`), "</table>");
   if (input.selectionPage) {
@@ -79,27 +84,26 @@ figure img{max-width:100%;border:1px solid #eee}
     );
   }
   parts.push(`<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of ${PAPER_SNAPSHOT}.</p>`);
+  for (const warning of input.warnings ?? []) parts.push(`<p class="warn">${escapeHtml(warning)}</p>`);
   if (input.staticSkipped) parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
 
   // Headline tables (the paper's findings beside this run) come before the figures.
   const isHeadline = (t: ReportTable) => t.table.name.startsWith("headline");
   for (const t of input.tables.filter(isHeadline)) parts.push(...tableSection(t, maxRows));
 
+  // The method: Fig. 1 and Tables I-III, as the paper presents them before its results.
+  const isMethodFigure = (f: ReportFigure) => METHOD_FIGURES.includes(f.spec.id);
+  const isMethodTable = (t: ReportTable) => METHOD_TABLES.some((prefix) => t.table.name.startsWith(prefix));
+  parts.push('<h2 id="method">Method</h2>');
+  for (const f of input.figures.filter(isMethodFigure)) parts.push(...figureSection(f));
+  parts.push(`<section id="table-table1-related-work"><h3>Table I: related work</h3><p class="note">${escapeHtml(TABLE_I_OMITTED)}</p></section>`);
+  for (const t of input.tables.filter(isMethodTable)) parts.push(...tableSection(t, maxRows));
+
   parts.push("<h2>Figures</h2>");
-  for (const f of input.figures) {
-    const links = [`<a href="${escapeHtml(f.html)}">interactive</a>`];
-    if (f.png) links.push(`<a href="${escapeHtml(f.png)}">PNG</a>`);
-    if (f.svg) links.push(`<a href="${escapeHtml(f.svg)}">SVG</a>`);
-    parts.push(`<figure id="${escapeHtml(f.spec.id)}">`);
-    parts.push(`<h3>${escapeHtml(f.spec.title)}</h3>`);
-    if (f.png) parts.push(`<img src="${escapeHtml(f.png)}" alt="${escapeHtml(f.spec.title)}" width="${f.spec.width}">`);
-    parts.push(`<figcaption>${escapeHtml(f.spec.caption)} (${links.join(" | ")})</figcaption>`);
-    for (const e of f.errors) parts.push(`<p class="warn">Browser reported: ${escapeHtml(e)}</p>`);
-    parts.push("</figure>");
-  }
+  for (const f of input.figures.filter((f) => !isMethodFigure(f))) parts.push(...figureSection(f));
 
   parts.push("<h2>Tables</h2>");
-  for (const t of input.tables.filter((t) => !isHeadline(t))) parts.push(...tableSection(t, maxRows));
+  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t))) parts.push(...tableSection(t, maxRows));
 
   if (input.problems.length > 0) {
     parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);
@@ -111,10 +115,29 @@ figure img{max-width:100%;border:1px solid #eee}
   return parts.join("\n");
 }
 
-function tableSection({ table, csv, arrow }: ReportTable, maxRows: number): string[] {
+/** Figures and tables the report shows under "Method" (Fig. 1, Tables II and III), by id / name prefix. */
+export const METHOD_FIGURES: readonly string[] = ["fig1-pipeline"];
+export const METHOD_TABLES: readonly string[] = ["table2-", "table3-"];
+
+function figureSection(f: ReportFigure): string[] {
+  const links = [`<a href="${escapeHtml(f.html)}">interactive</a>`];
+  if (f.png) links.push(`<a href="${escapeHtml(f.png)}">PNG</a>`);
+  if (f.svg) links.push(`<a href="${escapeHtml(f.svg)}">SVG</a>`);
+  return [
+    `<figure id="${escapeHtml(f.spec.id)}">`,
+    `<h3>${escapeHtml(f.spec.title)}</h3>`,
+    ...(f.png ? [`<img src="${escapeHtml(f.png)}" alt="${escapeHtml(f.spec.title)}" width="${f.spec.width}">`] : []),
+    `<figcaption>${escapeHtml(f.spec.caption)} (${links.join(" | ")})</figcaption>`,
+    ...f.errors.map((e) => `<p class="warn">Browser reported: ${escapeHtml(e)}</p>`),
+    "</figure>",
+  ];
+}
+
+function tableSection({ table, csv, arrow, parquet }: ReportTable, maxRows: number): string[] {
+  const parquetLink = parquet ? ` | <a href="${escapeHtml(parquet)}">Parquet</a>` : "";
   return [
     `<section id="table-${escapeHtml(table.name)}"><h3>${escapeHtml(table.title)}</h3>`,
-    `<p class="note"><a href="${escapeHtml(csv)}">CSV</a> | <a href="${escapeHtml(arrow)}">Arrow</a> | ${table.rows.length} rows</p>`,
+    `<p class="note"><a href="${escapeHtml(csv)}">CSV</a> | <a href="${escapeHtml(arrow)}">Arrow</a>${parquetLink} | ${table.rows.length} rows</p>`,
     tableHtml(table, maxRows),
     ...table.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`),
     "</section>",

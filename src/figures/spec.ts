@@ -17,7 +17,14 @@ export interface FigureSpec {
   /** Static export size in CSS pixels. */
   width: number;
   height: number;
+  /**
+   * Work done in the page once plotly has drawn, before the figure counts as ready (and before any
+   * static export): "sankey-link-counts" labels every sankey flow with its value (html.ts).
+   */
+  afterDraw?: AfterDraw;
 }
+
+export type AfterDraw = "sankey-link-counts";
 
 /** One colour per activity, the same in every figure (colour-blind-safe Okabe-Ito hues). */
 export const ACTIVITY_COLORS: Record<ActivityCode, string> = {
@@ -27,12 +34,6 @@ export const ACTIVITY_COLORS: Record<ActivityCode, string> = {
   QA: "#CC79A7",
   SM: "#0072B2",
 };
-
-/** Fifteen distinguishable colours for figures with many series (plotly's default palette repeats after ten). */
-export const MANY_SERIES_COLORS = [
-  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-  "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#e7ba52", "#7b4173",
-] as const;
 
 export const BASE_LAYOUT: Record<string, unknown> = {
   font: { family: "DejaVu Sans, Arial, sans-serif", size: 12 },

@@ -76,8 +76,26 @@ export const PAPER_FUNNEL = {
 
 /** RQ1.3 (Fig. 2): new Software Implementation models per quarter that the text names. */
 export const PAPER_QUARTERLY_SI: Record<string, number> = { "2023-Q1": 28, "2023-Q2": 142, "2024-Q2": 444 };
-/** SI models outnumber the next activity (SM) by more than this factor. */
+/** RQ1.3 (Fig. 2): the quarter in which new SI models peak (the 444 above). */
+export const PAPER_SI_PEAK_QUARTER = "2024-Q2";
+/** RQ1.3 (Fig. 2): the jump the text names, from one quarter to the next. */
+export const PAPER_SI_JUMP = { from: "2023-Q1", to: "2023-Q2" } as const;
+/** SI models outnumber the next activity by more than this factor. */
 export const PAPER_SI_OVER_NEXT = 20;
+/** RQ1.3: the largest activity and the next one (SI leads SM). */
+export const PAPER_LARGEST_ACTIVITIES: readonly [ActivityCode, ActivityCode] = ["SI", "SM"];
+/** RQ1.3: the two activities with the fewest SE models. */
+export const PAPER_LEAST_COVERED: readonly ActivityCode[] = ["RE", "SD"];
+
+/** RQ2.1 (Fig. 3): the most frequent SE task, and the task it leads by more than a factor. */
+export const PAPER_TOP_TASK = { task: "code generation", over: "coding", factor: 2 } as const;
+
+/** RQ2.2 (Fig. 4): the dominant ML task (pipeline tag), and the only one SD models link to. */
+export const PAPER_TOP_ML_TASK = "text-generation";
+export const PAPER_SD_ML_TASKS: readonly string[] = ["text-generation"];
+
+/** RQ2.3 (Fig. 5): the pair of activities that co-occur most. */
+export const PAPER_STRONGEST_PAIR: readonly [ActivityCode, ActivityCode] = ["SI", "SM"];
 
 /** RQ2.3 (Fig. 5): share of SD models that are also SI. */
 export const PAPER_SD_ALSO_SI = 0.73;
@@ -88,21 +106,28 @@ export const PAPER_BASE_MODELS: Record<string, number> = {
   "Spestly/Atlas-Flash-7B-Preview": 36,
 };
 
-/** RQ2.5 (Fig. 7): dataset -> activity -> models, as named in the text. */
+/**
+ * RQ2.5 (Fig. 7, top 3 datasets per activity): dataset -> the activities under which the figure shows
+ * it -> models. A dataset appears under no activity other than those listed.
+ */
 export const PAPER_DATASETS: Record<string, Partial<Record<ActivityCode, number>>> = {
   "codeparrot/github-code-clean": { SI: 24, QA: 8 },
   "jondurbin/airoboros-2.2": { SI: 29 },
   "Tesslate/UIGEN-T1.5-Dataset": { SD: 3 },
 };
+/** RQ2.5 (Fig. 7): activities none of whose SE models names a training dataset. */
+export const PAPER_ACTIVITIES_WITHOUT_DATASETS: readonly ActivityCode[] = ["RE"];
 
 /** RQ2.5 (Fig. 8): licence counts the text names, per activity. */
 export const PAPER_LICENSES: Partial<Record<ActivityCode, Record<string, number>>> = {
   SI: { "apache-2.0": 857, mit: 278 },
 };
 
-/** RQ2.5 (Fig. 9): benchmark occurrences in SI cards the text names, and the share of SE models reporting any. */
+/**
+ * RQ2.5 (Fig. 9): benchmark occurrences in SI cards the text names, most reported first. The paper gives
+ * no share of SE models that report benchmarks at all, so none is kept here.
+ */
 export const PAPER_BENCHMARKS: Record<string, number> = { HumanEval: 38, MMLU: 31, HellaSwag: 31 };
-export const PAPER_BENCHMARK_SHARE = 0.096;
 
 /** Fig. 10: the model the paper's selection walk-through ends at. */
 export const PAPER_SELECTED_MODEL = "ashwinR/CodeExplainer";

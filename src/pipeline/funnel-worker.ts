@@ -22,7 +22,7 @@ if (parentPort) {
   const setup = workerData as WorkerSetup;
   const preparer = createPreparer({ policy: setup.lemmaPolicy });
   const compiled = compileTaxonomy(setup.taxonomy, preparer, { includeAliases: setup.includeAliases });
-  const context = { compiled, preparer, outlierTasks: setup.outlierTasks };
+  const context = { compiled, preparer, outlierTasks: setup.outlierTasks, until: setup.until };
   port.on("message", (task: ShardTask) => {
     readShard(setup.corpusDir, task.shard)
       .then((records) => {

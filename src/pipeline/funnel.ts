@@ -14,6 +14,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
+import type { SnapshotCutoff } from "../corpus/snapshot";
 import { corpusFingerprint, incompleteCorpus, readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, checkThreshold, type NearDuplicateResult } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
@@ -21,7 +22,7 @@ import { DEFAULT_OUTLIER_TASKS, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import { summariseDocumentation } from "../search/documentation";
+import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { compileTaxonomy } from "../search/phrases";
 import { ACTIVITY_CODES, loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { createProgress, type ProgressOptions } from "../util/progress";
@@ -29,11 +30,11 @@ import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import { runLayout } from "../run/layout";
-import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, type OutlierSummary, type RunInfo } from "../run/run-info";
+import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, type OutlierSummary, type RunInfo, type SnapshotSummary } from "../run/run-info";
 import { beginFunnelRewrite, finishFunnelRewrite, lockRun, updateRunFiles } from "../run/state";
 import { removeLeftovers } from "../util/leftovers";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
-import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
+import type { CandidateModel, DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import { countActivities, decodeBatches, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
 
@@ -55,7 +56,10 @@ export interface FunnelOptions {
   resume?: boolean;
   /** Run on a corpus whose crawl did not finish (its manifest says `complete: false`); refused otherwise. */
   allowIncomplete?: boolean;
+  /** Snapshot cut-off: only models created up to it enter the funnel (undated models are kept and counted). */
+  until?: SnapshotCutoff | null;
 }
+
 
 export interface FunnelResult {
   runDir: string;
@@ -70,6 +74,10 @@ export interface FunnelResult {
   workers: number;
   /** Shards taken from checkpoints of an earlier, interrupted run (with `resume`). */
   resumedShards: number;
+  /** The snapshot cut-off applied, or null. */
+  snapshot: SnapshotSummary | null;
+  /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus). */
+  modelsWithoutAbstracts: number;
   timings: Record<string, number>;
   /** Why the corpus is not whole (a crawl that did not finish, allowed with `allowIncomplete`), else null. */
   incompleteCorpus: string | null;
@@ -84,6 +92,7 @@ export interface WorkerSetup {
   lemmaPolicy: LemmaPolicy;
   includeAliases: boolean;
   outlierTasks: OutlierTasks;
+  until: SnapshotCutoff | null;
 }
 
 /**
@@ -113,17 +122,21 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
   if (incomplete && !options.allowIncomplete) throw new Error(`${incomplete}; finish it (collect --resume) or pass --allow-incomplete`);
   const corpusPrint = corpusFingerprint(options.corpusDir);
   const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
-  const workers = options.workers ?? defaultWorkers(manifest);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
+  const requested = options.workers ?? defaultWorkers(manifest);
+  if (!Number.isInteger(requested) || requested < 1) throw new Error(`workers must be a positive integer (got ${requested})`);
+  // More threads than cores only multiply memory (each holds a lemmatizer and the compiled taxonomy).
+  const workers = Math.min(requested, availableParallelism());
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
   // What killed writers left here (temporary files), and shard checkpoints a run without --resume does not use.
   removeLeftovers(runDir);
   if (!options.resume) rmSync(runLayout(runDir).shards, { recursive: true, force: true });
   const taxonomySha256 = taxonomyDigest(taxonomy);
+  const until = options.until ?? null;
   const checkpoints = options.resume
-    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks })
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks, ...(until ? { until: until.iso } : {}) })
     : null;
+  const snapshot: SnapshotSummary | null = until ? { until: until.iso, afterUntil: 0, undatedKept: 0 } : null;
 
   // Stage 1: search + outlier rules, shard by shard.
   const layout = runLayout(runDir);
@@ -152,12 +165,16 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
     writers.problems.addRows(output.problems);
     for (const c of output.candidates) candidates.push(c);
     counts.models += output.counts.models;
+    if (snapshot) {
+      snapshot.afterUntil += output.counts.afterUntil ?? 0;
+      snapshot.undatedKept += output.counts.undatedKept ?? 0;
+    }
     addActivityCounts(counts.matched, output.counts.matched);
     addActivityCounts(counts.afterOutliers, output.counts.afterOutliers);
     outliers.occurrences += output.counts.occurrences;
     outliers.excluded += output.counts.excludedOccurrences;
     for (const [task, n] of Object.entries(output.counts.outlierTaskOccurrences)) outliers.byTask[task] = (outliers.byTask[task] ?? 0) + n;
-    progress.tick(output.counts.models);
+    progress.tick(output.counts.models + (output.counts.afterUntil ?? 0));
   };
   let stageStart = process.hrtime.bigint();
   let resumedShards = 0;
@@ -174,7 +191,7 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
     try {
       if (workers === 1) {
         const preparer = createPreparer({ policy: lemmaPolicy });
-        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks };
+        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks, until };
         for (const [index, shard] of manifest.shards.entries()) {
           if (cached.has(index)) {
             consume(cached.load(index));
@@ -185,7 +202,7 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
           consume(output);
         }
       } else {
-        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks }, workers, consume, cached);
+        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, until }, workers, consume, cached);
       }
     } finally {
       progress.stop();
@@ -216,14 +233,21 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
     throw error;
   }
   const problems = writers.problems.rowsWritten;
-  await Promise.all(Object.values(writers).map((w) => w.close()));
+  await closeAll(Object.values(writers));
   await writeRunTable(runDir, "candidates", candidateRows);
   await writeRunTable(runDir, "nearDuplicates", near.pairs);
   await writeRunTable(runDir, "unique", uniqueRows);
   const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
   const rows = funnelRows(funnelCounts);
   await writeRunTable(runDir, "funnel", rows);
-  const documentation = summariseDocumentation(scanRunTable(runDir, "documentation"));
+  let modelsWithoutAbstracts = 0;
+  const countUnresolved = function* (rows: Iterable<DocumentationRow>) {
+    for (const row of rows) {
+      if (row.arxivUnresolved) modelsWithoutAbstracts++;
+      yield row;
+    }
+  };
+  const documentation = summariseDocumentation(countUnresolved(scanRunTable(runDir, "documentation")), documentationLimitsOf(manifest));
   timings.writeSeconds = secondsSince(stageStart);
   timings.totalSeconds = secondsSince(started);
 
@@ -240,6 +264,8 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
       complete: incomplete === null,
       ...(incomplete === null ? {} : { cursor: manifest.cursor ?? null }),
     },
+    snapshot,
+    abstracts: { modelsWithoutAbstracts },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
     config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
     counts: funnelCounts,
@@ -263,10 +289,27 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
     problems,
     workers,
     resumedShards,
+    snapshot,
+    modelsWithoutAbstracts,
     timings,
     incompleteCorpus: incomplete,
     supersededValidate,
   };
+}
+
+/**
+ * Close the stage tables one by one; when one cannot be written, the others are abandoned (their
+ * temporary files removed) before the error goes up, so nothing is left half-written or still in flight.
+ */
+async function closeAll(writers: ReadonlyArray<{ close(): Promise<void>; abort(): Promise<void> }>): Promise<void> {
+  for (const [i, writer] of writers.entries()) {
+    try {
+      await writer.close();
+    } catch (error) {
+      await Promise.all(writers.slice(i + 1).map((w) => w.abort()));
+      throw error;
+    }
+  }
 }
 
 /**
@@ -386,8 +429,10 @@ async function searchInWorkers(
           while (idle.length > 0 && dispatch(idle[0]!)) idle.shift();
         });
         worker.on("error", reject);
+        worker.on("messageerror", reject);
+        // Any exit before every shard is in (even a clean one) would leave this promise pending forever.
         worker.on("exit", (code) => {
-          if (code !== 0 && nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code}`));
+          if (nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code} before the search finished`));
         });
         if (!dispatch(worker)) idle.push(worker);
       }

@@ -23,6 +23,7 @@ import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
 import { costOf, type Pricing } from "../judges/cost";
 import { majorityVerdict } from "../judges/jury";
+import { addressesTheJudge } from "../judges/untrusted-text";
 import type { TransportOptions } from "../judges/llm-judge";
 import { outcomeOf } from "../judges/outcome";
 import { mapPool } from "../util/concurrency";
@@ -282,7 +283,9 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
       const decided = await mapPool(candidates, concurrency, async (candidate) => {
         const result = await decide(candidate);
         progress.tick();
-        return result;
+        // A card that talks to its judge keeps its verdict, flagged for a human (pilot sample -> review set).
+        const injectionSuspected = addressesTheJudge(buildCardDocument(candidate.record, candidate.evidence, options.excerpt).text);
+        return { final: { ...result.final, injectionSuspected }, votes: result.votes };
       });
       for (const { final, votes } of decided) {
         (finalById.get(final.id) ?? finalById.set(final.id, []).get(final.id)!).push(final);
@@ -329,8 +332,10 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
   const juryVerdictsPath = panel.jurors.length > 1 ? layout.juryVerdicts : null;
   // Every pair is judged: only now is the previous check replaced.
   await beginRelevanceRewrite(options.runDir, run);
-  await writeRunTable(options.runDir, "verdicts", verdicts);
-  if (juryVerdictsPath) await writeRunTable(options.runDir, "juryVerdicts", juryVerdicts);
+  // Every row says whether its card addressed the judge (null: it did not, or the model was not in the corpus).
+  const withFlag = (v: RecordedVerdict) => ({ ...v, injectionSuspected: v.injectionSuspected ?? null });
+  await writeRunTable(options.runDir, "verdicts", verdicts.map(withFlag));
+  if (juryVerdictsPath) await writeRunTable(options.runDir, "juryVerdicts", juryVerdicts.map(withFlag));
   await writeRunTable(options.runDir, "seModels", seRows);
 
   const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, VerdictCounts>;

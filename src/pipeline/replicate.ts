@@ -1,14 +1,17 @@
 /**
  * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
- * table (CSV + Arrow), every figure (HTML + PNG + SVG), the model-selection walk-through (Fig. 10) as
- * one self-contained page, and a report into one folder, laid out as `replicationLayout`
- * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
- * manifest of what was written, the selection page and the report's index page.
+ * table (CSV + Arrow + Parquet), the SE-model catalogue (Parquet + CSV), every figure (HTML + PNG + SVG),
+ * the model-selection walk-through (Fig. 10) as one self-contained page, and a report into one folder,
+ * laid out as `replicationLayout` (src/run/layout.ts) says: the run directory, the tables, the figures,
+ * the analyses' problems, a manifest of what was written, the selection page and the report's index page.
  */
 import { rmSync } from "node:fs";
+import { PAPER_SNAPSHOT } from "../paper/reported";
+import { abstractsHint } from "../corpus/arxiv-status";
+import type { SnapshotCutoff } from "../corpus/snapshot";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
-import { loadRunData } from "../analyse/run-data";
+import { loadRunData, type RunData } from "../analyse/run-data";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -26,6 +29,10 @@ import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
+import { writeParquetRows } from "../util/parquet";
+import { buildCatalogue } from "../analyse/catalogue";
+import { CATALOGUE_COLUMNS, catalogueRows } from "../analyse/catalogue-table";
+import { loadRunEvidence } from "../analyse/evidence";
 
 export interface ReportOptions {
   runDir: string;
@@ -45,6 +52,8 @@ export interface ReportResult {
   tables: ReportTable[];
   figures: ReportFigure[];
   staticSkipped: string | null;
+  /** What the report warns about (also at the top of index.html). */
+  warnings: string[];
   /** Why the relevance check failed (most verdicts are errors), as the report says; null when it did not. */
   relevanceFailure: string | null;
   /** Why the corpus is not whole (a crawl that did not finish), as the report says; null when it is. */
@@ -94,13 +103,14 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const analyses = analyseRun(data, taxonomy);
   const relevanceFailure = relevanceFailureOf(data.verdicts);
   const incomplete = incompleteCorpus(options.corpusDir, data.manifest);
-  const warnings = [
+  const alerts = [
     ...(relevanceFailure ? [`RELEVANCE CHECK FAILED: ${relevanceFailure}. The SE models below rest on the few verdicts that are not errors; judge the run again.`] : []),
     ...(incomplete ? [`INCOMPLETE CORPUS: ${incomplete}. The numbers cover only the models collected so far.`] : []),
   ];
-  for (const warning of warnings) log(warning);
+  for (const alert of alerts) log(alert);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
-  log(`wrote ${tables.length} tables`);
+  const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
+  log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
 
   const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
@@ -130,8 +140,21 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   await writeFileAtomic(out.problems, analyses.problems.map((p) => `${p}\n`).join(""));
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
   log(`wrote ${REPLICATION_FILES.selection}`);
+  const runSnapshot = data.runInfo?.snapshot;
+  const missingAbstracts = data.runInfo?.abstracts?.modelsWithoutAbstracts;
+  const warnings: string[] = [];
+  if (typeof missingAbstracts === "number" && missingAbstracts > 0) {
+    warnings.push(`${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`);
+  }
   const facts: Array<[string, string]> = [
     ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""}${incomplete ? ", INCOMPLETE crawl" : ""})`],
+    [
+      "snapshot",
+      runSnapshot && typeof runSnapshot.until === "string"
+        ? `models created up to ${runSnapshot.until} (--until; the paper's snapshot is ${PAPER_SNAPSHOT}): ${String(runSnapshot.afterUntil)} later models left out, ${String(runSnapshot.undatedKept)} undated kept`
+        : `no cut-off: every model of the corpus (the paper's snapshot is ${PAPER_SNAPSHOT}; use --until to match it)`,
+    ],
+    ["SE-model catalogue", `${catalogue.parquet} (Parquet), ${catalogue.csv} (CSV)`],
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
@@ -150,6 +173,7 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
       problems: analyses.problems,
       selectionPage: REPLICATION_FILES.selection,
       warnings,
+      alerts,
     }),
   );
   await writeFileAtomic(
@@ -158,7 +182,10 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
       {
         synthetic: analyses.synthetic,
         seModels: analyses.seModels,
-        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow })),
+        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow, parquet: t.parquet })),
+        catalogue,
+        snapshot: runSnapshot ?? null,
+        warnings,
         figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
         staticSkipped,
         problems: analyses.problems.length,
@@ -170,7 +197,8 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
     )}\n`,
   );
   log(`report: ${indexPath}`);
-  return { analyses, indexPath, tables, figures, staticSkipped, relevanceFailure, incompleteCorpus: incomplete };
+  for (const warning of warnings) log(`warning: ${warning}`);
+  return { analyses, indexPath, tables, figures, staticSkipped, warnings, relevanceFailure, incompleteCorpus: incomplete };
 }
 
 /** "N of M verdicts of J are errors (first: ...)" when more than half of a run's verdicts are errors. */
@@ -181,17 +209,32 @@ function relevanceFailureOf(verdicts: ReadonlyArray<{ judge: string; error: stri
   return mostlyFailed({ candidates: verdicts.length, errors: errors.length, firstError: errors[0]?.error ?? null, judge });
 }
 
-/** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
+/** Each table as CSV, Arrow and Parquet in the tables folder; returns hrefs relative to `outDir`. */
 export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
   const layout = replicationLayout(outDir);
   const written: ReportTable[] = [];
   for (const table of tables) {
-    const { csv, arrow } = layout.tableFiles(table.name);
+    const { csv, arrow, parquet } = layout.tableFiles(table.name);
     await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
     await writeRows(join(outDir, arrow), table.rows, table.spec);
-    written.push({ table, csv, arrow });
+    await writeParquetRows(join(outDir, parquet), table.rows, table.spec);
+    written.push({ table, csv, arrow, parquet });
   }
   return written;
+}
+
+/**
+ * The SE-model catalogue (the selection page's data, one row per SE model: activities, tasks, languages,
+ * licences, base models, counters, energy, benchmarks, rank) as Parquet and CSV in the tables folder;
+ * hrefs relative to `outDir`.
+ */
+export async function writeCatalogue(outDir: string, data: RunData, analyses: RunAnalyses, taxonomy: Taxonomy): Promise<{ parquet: string; csv: string; models: number }> {
+  const rows = catalogueRows(buildCatalogue(data, analyses, taxonomy, loadRunEvidence(data.runDir, data.seModels, data.verdicts)));
+  const parquet = REPLICATION_FILES.catalogueParquet;
+  const csv = REPLICATION_FILES.catalogueCsv;
+  await writeParquetRows(join(outDir, parquet), rows, CATALOGUE_COLUMNS);
+  await writeFileAtomic(join(outDir, csv), rowsToCsv(rows, CATALOGUE_COLUMNS));
+  return { parquet, csv, models: rows.length };
 }
 
 export interface ReplicateOptions {
@@ -203,6 +246,8 @@ export interface ReplicateOptions {
   offline?: boolean;
   /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
   judge?: RelevanceSelection;
+  /** Snapshot cut-off: only models created up to it (recorded in run.json, shown in the report). */
+  until?: SnapshotCutoff | null;
   noStatic?: boolean;
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
@@ -214,7 +259,7 @@ export interface ReplicateOptions {
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; allowIncomplete?: boolean }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; until?: SnapshotCutoff | null; allowIncomplete?: boolean }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -232,8 +277,8 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy, allowIncomplete }) {
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, allowIncomplete, progress: process.stderr.isTTY ? undefined : "lines" });
+    async funnel({ corpusDir, runDir, taxonomy, until, allowIncomplete }) {
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, allowIncomplete, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
@@ -263,8 +308,8 @@ async function replicateOwned(options: ReplicateOptions, stages: PipelineStages)
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
-  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, ...(options.allowIncomplete ? { allowIncomplete: true } : {}) });
+  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${options.until ? `, models created up to ${options.until.iso}` : ""}`);
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, until: options.until ?? null, ...(options.allowIncomplete ? { allowIncomplete: true } : {}) });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   let failure: RelevanceCheckFailed | null = null;

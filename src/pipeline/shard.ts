@@ -6,6 +6,7 @@
  */
 import { tableFromIPC, tableToIPC, type RecordBatch } from "apache-arrow";
 import type { ModelRecord } from "../corpus/record";
+import { createdUpTo, type SnapshotCutoff } from "../corpus/snapshot";
 import { applyOutlierRules, modelsAfterOutliers, type OutlierTasks } from "../filter/outliers";
 import type { Preparer } from "../prepare/preparer";
 import { documentationRowOf } from "../search/documentation";
@@ -34,6 +35,9 @@ export interface ShardCounts {
   outlierTaskOccurrences: Record<string, number>;
   /** Occurrences a Table III rule removed. */
   excludedOccurrences: number;
+  /** With a snapshot cut-off: models created after it (left out, not in `models`) and undated models kept. */
+  afterUntil?: number;
+  undatedKept?: number;
 }
 
 /** What one shard gives the funnel. Table rows travel as Arrow IPC stream bytes. */
@@ -55,6 +59,8 @@ export interface ShardContext {
   compiled: CompiledTaxonomy;
   preparer: Preparer;
   outlierTasks: OutlierTasks;
+  /** Snapshot cut-off: records created after it are left out (counted in `afterUntil`). */
+  until?: SnapshotCutoff | null;
 }
 
 /** Count one model: overall, and once under each activity code it has. */
@@ -77,7 +83,19 @@ export function processShard(index: number, records: readonly ModelRecord[], con
     outlierTaskOccurrences: Object.fromEntries(Object.keys(context.outlierTasks).map((task) => [task, 0])),
     excludedOccurrences: 0,
   };
+  if (context.until) {
+    counts.afterUntil = 0;
+    counts.undatedKept = 0;
+  }
   for (const record of records) {
+    if (context.until) {
+      const kept = createdUpTo(record.createdAt, context.until);
+      if (kept === false) {
+        counts.afterUntil!++;
+        continue;
+      }
+      if (kept === null) counts.undatedKept!++;
+    }
     counts.models++;
     for (const p of record.problems) problems.push({ modelId: record.id, stage: p.stage, code: p.code, message: p.message });
     let modelOccurrences: Occurrence[];

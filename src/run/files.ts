@@ -116,6 +116,8 @@ export function readVerdicts(path: string): RecordedVerdict[] {
       model: row.model === undefined ? fallback.model : row.model,
       temperature: row.temperature ?? null,
       seed: row.seed ?? null,
+      // Files written before the flag existed read as "not flagged".
+      injectionSuspected: row.injectionSuspected ?? null,
     };
   });
 }
@@ -167,3 +169,19 @@ export function readEvidence(runDir: string, keep: ReadonlySet<string>): Map<str
   return out;
 }
 
+
+/**
+ * The documentation table row by row, like `scanRunTable(runDir, "documentation")`, except that a run
+ * written before the `arxivUnresolved` column existed still reads: its models count as looked up (false).
+ */
+export function* scanDocumentationRows(runDir: string): Generator<RunTableRow<"documentation">> {
+  const path = runTablePath(runDir, "documentation");
+  if (!existsSync(path)) throw new Error(`missing ${path}: ${RUN_TABLES.documentation.missing}`);
+  const names = columnNames(DOCUMENTATION);
+  const table = readArrowFile(path);
+  const has = new Set(table.schema.fields.map((f) => f.name));
+  const present = names.filter((name) => name !== "arxivUnresolved" || has.has(name));
+  for (const row of scanRows<RunTableRow<"documentation">, (typeof present)[number]>(path, present)) {
+    yield { ...row, arxivUnresolved: (row as Partial<RunTableRow<"documentation">>).arxivUnresolved === true };
+  }
+}

@@ -121,8 +121,11 @@ export function comparisonFiles(dir: string, name: string): { agreement: string;
 export const REPLICATION_FILES = {
   /** The run directory the pipeline stages write. */
   run: "run",
-  /** `<name>.csv` and `<name>.arrow`, one pair per analysis table. */
+  /** `<name>.csv`, `<name>.arrow` and `<name>.parquet`, one set per analysis table. */
   tables: "tables",
+  /** The SE-model catalogue, one row per SE model (src/analyse/catalogue-table.ts), as Parquet and CSV. */
+  catalogueParquet: "tables/se-models.parquet",
+  catalogueCsv: "tables/se-models.csv",
   /** `<id>.html` (+ .png, .svg when Chromium is available; plotly.min.js beside them). */
   figures: "figures",
   /** Every row the analyses could not use, naming the model and reason. */
@@ -137,6 +140,9 @@ export const REPLICATION_FILES = {
   lock: LOCK_FILE,
 } as const;
 
+/** What a report consists of: removed before a report is written again (`run` and `lock` are not). */
+const REPORT_OUTPUTS = ["tables", "figures", "problems", "manifest", "selection", "index"] as const;
+
 export interface ReplicationLayout {
   dir: string;
   run: string;
@@ -150,7 +156,7 @@ export interface ReplicationLayout {
   /** What a report consists of (cleared before a report is written again; `run` and `lock` are not). */
   reportOutputs: string[];
   /** One analysis table's files, relative to `dir` (they are also the report's links). */
-  tableFiles(name: string): { csv: string; arrow: string };
+  tableFiles(name: string): { csv: string; arrow: string; parquet: string };
 }
 
 /** Every path of the `replicate` output folder `outDir`. */
@@ -166,7 +172,11 @@ export function replicationLayout(outDir: string): ReplicationLayout {
     selection: path("selection"),
     index: path("index"),
     lock: path("lock"),
-    reportOutputs: (["tables", "figures", "problems", "manifest", "selection", "index"] as const).map(path),
-    tableFiles: (name) => ({ csv: `${REPLICATION_FILES.tables}/${name}.csv`, arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}` }),
+    reportOutputs: REPORT_OUTPUTS.map(path),
+    tableFiles: (name) => ({
+      csv: `${REPLICATION_FILES.tables}/${name}.csv`,
+      arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}`,
+      parquet: `${REPLICATION_FILES.tables}/${name}.parquet`,
+    }),
   };
 }

@@ -73,6 +73,15 @@ export interface RelevanceRecord {
   errors: number;
 }
 
+/** The snapshot cut-off (`--until`) a run applied. */
+export interface SnapshotSummary {
+  until: string;
+  /** Models of the corpus created after the cut-off (left out). */
+  afterUntil: number;
+  /** Models kept although their creation date is unknown. */
+  undatedKept: number;
+}
+
 export interface RunInfo {
   format: typeof RUN_FORMAT;
   version: typeof RUN_VERSION;
@@ -102,6 +111,10 @@ export interface RunInfo {
   outliers: OutlierSummary;
   nearDuplicates: NearDuplicateStats & { threshold: number; pairs: number };
   documentation: DocumentationSummaryRow[];
+  /** The snapshot cut-off applied (null: none); absent in runs written before `--until` existed. */
+  snapshot?: SnapshotSummary | null;
+  /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus); absent in older runs. */
+  abstracts?: { modelsWithoutAbstracts: number };
   /** Rows of the problems table. */
   problems: number;
   /** Worker threads used for the search (1 = inline). */

@@ -55,6 +55,11 @@ export const DOCUMENTATION = defineTable({
   matchedInAbstract: col.bool(),
   /** At least one linked paper has an abstract. */
   hasAbstract: col.bool(),
+  /**
+   * The model links arXiv ids that were never looked up (a corpus loaded from a dump): its abstracts are
+   * unknown. Nullable so tables written before the column existed still load; null reads as false.
+   */
+  arxivUnresolved: col.bool({ nullable: true }),
 });
 export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
 
@@ -62,12 +67,15 @@ export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
 export const DOCUMENTATION_SUMMARY = defineTable({
   key: col.string<DocumentationSummaryKey>(),
   label: col.string(),
-  models: col.int(),
-  /** Share of all models, in percent. */
-  percent: col.float(),
+  /** Null when the corpus's source cannot tell (see `notInSource`), rather than a misleading 0. */
+  models: col.int({ nullable: true }),
+  /** Share of all models, in percent; null with `models`. */
+  percent: col.float({ nullable: true }),
   /** The paper's figure; null where the paper gives none. */
   paperModels: col.int({ nullable: true }),
   paperPercent: col.float({ nullable: true }),
+  /** Why this row is not counted: "not in the source: ..." (null when counted). */
+  notInSource: col.string({ nullable: true }),
 });
 export type DocumentationSummaryRow = RowOf<typeof DOCUMENTATION_SUMMARY>;
 
@@ -112,9 +120,15 @@ export const VERDICTS = defineTable({
   /** Sampling settings sent; null when not applicable or not sent (the backend's own default applies). */
   temperature: col.float({ nullable: true }),
   seed: col.int({ nullable: true }),
+  /**
+   * Null, or the passage of the card that addresses the judge ("ignore previous instructions", "answer
+   * relevant", ...): the verdict stands but is marked for a human (`pilot sample` queues such pairs in
+   * the `review` set). Set by the relevance stage for every judge; judges themselves leave it out.
+   */
+  injectionSuspected: col.string({ nullable: true }),
 });
 /** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
-export type RecordedVerdict = RowOf<typeof VERDICTS>;
+export type RecordedVerdict = Omit<RowOf<typeof VERDICTS>, "injectionSuspected"> & { injectionSuspected?: string | null };
 /** Which judge decided a verdict and with which sampling settings, so a verdict can be traced to them. */
 export type JudgeIdentity = Pick<RecordedVerdict, "backend" | "model" | "temperature" | "seed">;
 /** A verdict on one candidate as a judge gives it (the relevance stage adds the judge's identity). */

@@ -1,4 +1,8 @@
+import { availableParallelism } from "node:os";
+import { PAPER_SNAPSHOT } from "../../paper/reported";
 import type { Command } from "commander";
+import { abstractsHint } from "../../corpus/arxiv-status";
+import { parseUntil } from "../../corpus/snapshot";
 import { runFunnel, type FunnelResult } from "../../pipeline/funnel";
 import { formatFunnel } from "../../run/funnel-table";
 import { RUN_FILES } from "../../run/layout";
@@ -17,6 +21,14 @@ interface FunnelCliOptions {
   workers?: string;
   resume: boolean;
   allowIncomplete: boolean;
+  until?: string;
+}
+
+/** Warnings about what the corpus lacks for this run (arXiv abstracts never fetched), one line each. */
+export function funnelWarnings(result: Pick<FunnelResult, "modelsWithoutAbstracts">, corpusDir: string): string[] {
+  return result.modelsWithoutAbstracts > 0
+    ? [`warning: ${fmt(result.modelsWithoutAbstracts)} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(corpusDir)}`]
+    : [];
 }
 
 /** What `funnel` prints: the funnel beside the paper, the outlier share, near-copies, Table VI. */
@@ -28,6 +40,9 @@ export function funnelReport(result: FunnelResult): string {
     result.incompleteCorpus
       ? `INCOMPLETE corpus (allowed with --allow-incomplete): ${result.incompleteCorpus}; the counts cover only the models collected so far.`
       : "",
+    result.snapshot
+      ? `Snapshot cut-off ${result.snapshot.until}: models created up to then (paper: ${PAPER_SNAPSHOT}); ${fmt(result.snapshot.afterUntil)} later models left out, ${fmt(result.snapshot.undatedKept)} undated kept.`
+      : "",
     `Funnel (ours, paper in parentheses) -> ${result.runDir}`,
     formatFunnel(result.rows),
     "",
@@ -37,17 +52,22 @@ export function funnelReport(result: FunnelResult): string {
     "Table VI: documentation status (paper in parentheses)",
     alignColumns([
       ["", "models", "%"],
-      ...result.documentation.map((row) => [
-        row.label,
-        row.paperModels === null ? fmt(row.models) : `${fmt(row.models)} (${fmt(row.paperModels)})`,
-        row.paperPercent === null ? row.percent.toFixed(2) : `${row.percent.toFixed(2)} (${row.paperPercent.toFixed(2)})`,
-      ]),
+      ...result.documentation.map((row) => {
+        const ours = row.models === null ? "not in the source" : fmt(row.models);
+        const share = row.percent === null ? "-" : row.percent.toFixed(2);
+        return [
+          row.label,
+          row.paperModels === null ? ours : `${ours} (${fmt(row.paperModels)})`,
+          row.paperPercent === null ? share : `${share} (${row.paperPercent.toFixed(2)})`,
+        ];
+      }),
     ]),
+    ...[...new Set(result.documentation.flatMap((row) => (row.notInSource ? [row.notInSource] : [])))].map((why) => `  ${why}`),
     "",
     `${fmt(result.problems)} problems recorded in ${RUN_FILES.problems}; ${result.timings.totalSeconds} s.`,
     "",
   ];
-  const headerLines = 2;
+  const headerLines = 3;
   return lines.filter((line, i) => i >= headerLines || line !== "").join("\n");
 }
 
@@ -64,37 +84,40 @@ export function register(program: Command): void {
     .option("--workers <n>", "worker threads for the search (default: 2 for large corpora on 2+ cores, else 1)")
     .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
     .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so", false)
+    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT})`)
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${options.threshold}")`);
-      const workers = options.workers === undefined ? undefined : Number(options.workers);
+      let workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
-      const result = await withRunLock(options.out, () => funnelAndScore(options, threshold, workers));
-      process.stdout.write(result);
+      // Each worker holds its own lemmatizer and compiled taxonomy (~100 MB): more threads than cores only cost memory.
+      if (workers !== undefined && workers > availableParallelism()) {
+        process.stderr.write(`funnel: --workers ${workers} capped at ${availableParallelism()}, the number of cores\n`);
+        workers = availableParallelism();
+      }
+      // The run directory is owned from the funnel's tables to the score's.
+      await withRunLock(options.out, async () => {
+        const result = await runFunnel({
+          corpusDir: options.corpus,
+          outDir: options.out,
+          taxonomyPath: options.taxonomy,
+          lemmaPolicy: options.lemmaPolicy as LemmaPolicy,
+          includeAliases: options.aliases,
+          similarityThreshold: threshold,
+          workers,
+          resume: options.resume,
+          until: options.until ? parseUntil(options.until) : null,
+          allowIncomplete: options.allowIncomplete,
+        });
+        if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
+        if (result.supersededValidate) process.stderr.write(`funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`);
+        process.stdout.write(funnelReport(result));
+        for (const warning of funnelWarnings(result, options.corpus)) process.stderr.write(`${warning}\n`);
+        const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy, { verify: false });
+        if (scored) process.stdout.write(`\n${scored.text}`);
+      });
     });
   // `score` lives beside `funnel` in the command list.
   registerScore(program);
-}
-
-/** The funnel, then (on a synthetic corpus) its score, both written while the run directory is owned. */
-async function funnelAndScore(options: FunnelCliOptions, threshold: number, workers: number | undefined): Promise<string> {
-  const result = await runFunnel({
-    corpusDir: options.corpus,
-    outDir: options.out,
-    taxonomyPath: options.taxonomy,
-    lemmaPolicy: options.lemmaPolicy as LemmaPolicy,
-    includeAliases: options.aliases,
-    similarityThreshold: threshold,
-    workers,
-    resume: options.resume,
-    allowIncomplete: options.allowIncomplete,
-  });
-  if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
-  if (result.supersededValidate)
-    process.stderr.write(
-      `funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`,
-    );
-  const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy, { verify: false });
-  return funnelReport(result) + (scored ? `\n${scored.text}` : "");
 }

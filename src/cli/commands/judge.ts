@@ -177,6 +177,10 @@ async function judgeAndRecord(runDir: string, corpusDir: string, common: Paramet
   const failed = mostlyFailed(result);
   // No silent success: the verdicts are written for inspection, but the command fails.
   if (failed) throw new Error(`${failed}; verdicts written to ${result.verdictsPath}`);
+  const flagged = readVerdicts(result.verdictsPath).filter((v) => v.injectionSuspected);
+  if (flagged.length > 0) {
+    process.stdout.write(`  ${flagged.length} verdict(s) on cards that address the judge (e.g. ${flagged[0]!.id}: "${flagged[0]!.injectionSuspected}"): marked injectionSuspected, for a human (pilot sample puts them in the review set)\n`);
+  }
   // A run written by the funnel gets its last stage, so its funnel table reads end to end.
   if (isFunnelRun(runDir)) await recordRelevantCounts(runDir, relevantCountsOf(result));
   // A synthetic corpus knows the answer: report the judge's agreement with it.

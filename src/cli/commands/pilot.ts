@@ -9,7 +9,7 @@ import { loadTaxonomy } from "../../taxonomy/taxonomy";
 import { writeFileAtomic } from "../../util/atomic";
 import { agreementRows, consolidateLabels } from "../../validate/annotations";
 import { populationsOf, readAllLabels, readPlan, writeAgreement, writeLabels, writePlan } from "../../validate/pilot-files";
-import { planPilots } from "../../validate/sample";
+import { planPilots, reviewRows } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
 import { verifyRun, withRunLock } from "../../run/state";
@@ -39,13 +39,17 @@ export function register(program: Command): void {
         holdoutSize: integer(o.holdout, "--holdout"),
         reliabilityFraction: Number(o.reliability),
       });
-      const planPath = await withRunLock(o.run, () => writePlan(o.run, rows));
+      // Pairs whose card addressed the judge go to a human too, as the `review` set.
+      const verdictsPath = runLayout(o.run).verdicts;
+      const review = existsSync(verdictsPath) ? reviewRows(readVerdicts(verdictsPath), rows, populationsOf(o.run, taxonomy)) : [];
+      const planPath = await withRunLock(o.run, () => writePlan(o.run, [...rows, ...review]));
       process.stdout.write(`pilot plan -> ${planPath}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
         process.stdout.write(`  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`);
         if (s.uncoveredTasks.length > 0) process.stdout.write(`      tasks not covered (sample smaller than task count): ${s.uncoveredTasks.join(", ")}\n`);
       }
+      if (review.length > 0) process.stdout.write(`  review: ${review.length} pair(s) whose card addresses the judge (export them with --set review)\n`);
     });
 
   pilot
@@ -55,10 +59,10 @@ export function register(program: Command): void {
     .requiredOption("--annotator <name>", "annotator name, e.g. A (primary), B, C")
     .option("--corpus <dir>", `corpus (default: from ${RUN_FILES.runInfo})`)
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
-    .option("--set <set>", "pilot, holdout or all", "all")
+    .option("--set <set>", "pilot, holdout, review (cards that address the judge) or all", "all")
     .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv)")
     .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; out?: string }) => {
-      if (!["pilot", "holdout", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout or all, got "${o.set}"`);
+      if (!["pilot", "holdout", "review", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout, review or all, got "${o.set}"`);
       const plan = readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
       const wanted = new Set(plan.map((r) => r.id));
       const records = new Map<string, ModelRecord>();

@@ -1,4 +1,6 @@
+import { PAPER_SNAPSHOT } from "../../paper/reported";
 import type { Command } from "commander";
+import { parseUntil } from "../../corpus/snapshot";
 import { replicate, writeReport } from "../../pipeline/replicate";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
 import { REPLICATION_FILES } from "../../run/layout";
@@ -9,6 +11,7 @@ interface ReplicateFlags extends JudgeFlags {
   static: boolean;
   run?: string;
   allowIncomplete?: boolean;
+  until?: string;
 }
 
 export function register(program: Command): void {
@@ -22,11 +25,13 @@ export function register(program: Command): void {
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
     .option("--run <dir>", "report on an existing run directory instead of running the pipeline")
     .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so")
+    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT})`)
     .action(async (flags: ReplicateFlags) => {
+      if (flags.run && flags.until) throw new Error("--until applies when replicate runs the pipeline; a run given with --run keeps the cut-off it was made with");
       const common = { corpusDir: flags.corpus, outDir: flags.out, noStatic: !flags.static };
       const result = flags.run
         ? await writeReport({ ...common, runDir: flags.run })
-        : await replicate({ ...common, judge: judgeSelectionOf(flags), allowIncomplete: flags.allowIncomplete });
+        : await replicate({ ...common, judge: judgeSelectionOf(flags), until: flags.until ? parseUntil(flags.until) : null, allowIncomplete: flags.allowIncomplete });
       process.stdout.write(`${result.indexPath}\n`);
       // No silent success: a report on verdicts that are mostly errors is written, says so, and fails the command.
       if (result.relevanceFailure) throw new Error(`relevance check: ${result.relevanceFailure}; the report ${result.indexPath} says so`);
