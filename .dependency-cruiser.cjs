@@ -12,6 +12,7 @@ const LAYERS = [
   "demo",
   "prepare",
   "search",
+  "signals",
   "filter",
   "judges",
   "validate",

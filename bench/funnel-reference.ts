@@ -1,7 +1,7 @@
 /**
  * Side-by-side check of the funnel's search and Table III stage against the NLTK reference
  * (bench/reference/search.py, Debian python3): the same searchable fields go to both, and the
- * occurrences (model, task, field, token index, excluding rule) are compared one by one.
+ * occurrences (model, task, field, character offset, excluding rule) are compared one by one.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,7 +34,17 @@ export async function benchSearchReference(corpusDir: string, workDir: string): 
   const fieldsPath = join(workDir, "fields.jsonl");
   const lines: string[] = [];
   for await (const batch of readCorpusBatches(corpusDir)) {
-    for (const record of batch) lines.push(JSON.stringify({ id: record.id, hasCodeTag: hasCodeTag(record), fields: searchFieldsOf(record) }));
+    for (const record of batch) {
+      // Card units are rendered Markdown: the reference gets each unit's body offsets and reads the
+      // Table III context from the body, as the product does.
+      const fields = searchFieldsOf(record).map((f) => ({
+        source: f.source,
+        field: f.field,
+        text: f.text,
+        offsets: f.origin ? Array.from(f.origin.unit.offsets) : null,
+      }));
+      lines.push(JSON.stringify({ id: record.id, hasCodeTag: hasCodeTag(record), body: record.cardBody ?? "", fields }));
+    }
   }
   writeFileSync(fieldsPath, lines.join("\n") + "\n");
   const output = join(workDir, "nltk.json");
@@ -43,12 +53,12 @@ export async function benchSearchReference(corpusDir: string, workDir: string): 
   execFileSync("/usr/bin/python3", ["-W", "ignore", script, fieldsPath, defaultTaxonomyPath(), output], { stdio: ["ignore", "inherit", "inherit"] });
   const referenceSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-  const key = (o: { modelId: string; taskId: string; field: string; tokenIndex: number; excludedBy: string | null }) =>
-    `${o.modelId} ${o.taskId} ${o.field} #${o.tokenIndex} -> ${o.excludedBy ?? "kept"}`;
+  const key = (o: { modelId: string; taskId: string; field: string; charStart: number; excludedBy: string | null }) =>
+    `${o.modelId} ${o.taskId} ${o.field} @${o.charStart} -> ${o.excludedBy ?? "kept"}`;
   const ours = new Set(readRunTable(runDir, "occurrences").map(key));
   const theirs = new Set(
     (JSON.parse(readFileSync(output, "utf8")) as { occurrences: Array<[string, string, string, number, string | null]> }).occurrences.map(
-      ([modelId, taskId, field, tokenIndex, excludedBy]) => key({ modelId, taskId, field, tokenIndex, excludedBy }),
+      ([modelId, taskId, field, charStart, excludedBy]) => key({ modelId, taskId, field, charStart, excludedBy }),
     ),
   );
   const onlyOurs = [...ours].filter((k) => !theirs.has(k));

@@ -225,7 +225,7 @@ describe("judge --judge openai|ollama on a real-card-like run", () => {
     const run = freshRun();
     const offline = await runCli("judge", "--run", run, "--offline");
     expect(offline.code).toBe(0);
-    expect(offline.stdout).toContain(`judge offline-rules/v2: ${pairs} pairs`);
+    expect(offline.stdout).toContain(`judge offline-rules/v3: ${pairs} pairs`);
     expect(readVerdicts(join(run, "filter", "verdicts.arrow")).every((v) => v.backend === "offline" && v.model === null && v.temperature === null)).toBe(true);
     vi.stubEnv("GEMINI_API_KEY", "");
     const noKey = await runCli("judge", "--run", run, "--gemini");
@@ -379,14 +379,22 @@ describe("juries, only-uncertain and agreement", () => {
     );
   });
 
-  test("--only-uncertain: the offline verdicts stand where they decided (today: everywhere), no LLM call", async () => {
+  test("--only-uncertain: the offline verdicts stand where they decided; only the pairs they leave uncertain go to the LLM", async () => {
+    const offlineRun = freshRun();
+    expect((await runCli("judge", "--run", offlineRun, "--offline")).code).toBe(0);
+    const offline = readVerdicts(join(offlineRun, "filter", "verdicts.arrow"));
+    const uncertain = offline.filter((v) => v.outcome === "uncertain");
     const ollama = await ollamaServer();
     const run = freshRun();
     const result = await runCli("judge", "--run", run, "--judge", "ollama", "--base-url", ollama.url, "--only-uncertain");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`judge offline-rules/v2, then ollama:qwen2.5:7b-instruct on its uncertain pairs: ${pairs} pairs`);
-    expect(ollama.chats).toHaveLength(0);
-    expect(readVerdicts(join(run, "filter", "verdicts.arrow")).every((v) => v.judge === "offline-rules/v2" && v.backend === "offline")).toBe(true);
+    expect(result.stdout).toContain(`judge offline-rules/v3, then ollama:qwen2.5:7b-instruct on its uncertain pairs: ${pairs} pairs`);
+    expect(ollama.chats).toHaveLength(uncertain.length);
+    const verdicts = readVerdicts(join(run, "filter", "verdicts.arrow"));
+    const key = (v: { id: string; activity: string }) => `${v.id} ${v.activity}`;
+    const sent = new Set(uncertain.map(key));
+    expect(verdicts.filter((v) => !sent.has(key(v))).every((v) => v.judge === "offline-rules/v3" && v.backend === "offline")).toBe(true);
+    expect(verdicts.filter((v) => sent.has(key(v))).every((v) => v.backend === "ollama" && v.outcome !== "uncertain")).toBe(true);
   });
 
   test("agreement of two judges' verdict sets: kappa per activity, confusion table, disagreements with both rationales, Arrow and CSV", async () => {

@@ -5,10 +5,14 @@ import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { emptyRecord, type CardMetadata, type ModelRecord } from "../src/corpus/record";
 import { openCorpusWriter } from "../src/corpus/store";
 import { VerdictCache } from "../src/judges/cache";
+import { NO_USAGE, type RelevanceJudge } from "../src/judges/candidate";
 import { SE_MODELS, VERDICTS } from "../src/run/tables";
+import { pairKey, uncertainPairs } from "../src/run/files";
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { defaultPromptDir } from "../src/judges/prompt";
 import { readRows, writeRows, type TableSpec } from "../src/util/arrow-table";
+import { parseCsv } from "../src/validate/csv";
+import { cliOutput } from "./support/cli";
 import { startFakeGemini, verdictAnswer, serverError, type FakeGemini } from "./support/fake-gemini";
 
 const KEY = "AIzaSy-run-test-secret-0xC0FFEE";
@@ -21,26 +25,68 @@ function rec(id: string, body: string, extra: Partial<ModelRecord> = {}): ModelR
 }
 
 interface MatchRow {
-  modelId: string; taskId: string; task: string; activity: string; source: string; field: string; raw: string; before: string; after: string; excludedBy: string | null;
+  modelId: string;
+  taskId: string;
+  task: string;
+  activity: string;
+  source: string;
+  field: string;
+  raw: string;
+  before: string;
+  after: string;
+  excludedBy: string | null;
 }
 const MATCH_SPEC: TableSpec<MatchRow> = [
-  { name: "modelId", type: "string" }, { name: "taskId", type: "string" }, { name: "task", type: "string" }, { name: "activity", type: "string" },
-  { name: "source", type: "string" }, { name: "field", type: "string" }, { name: "raw", type: "string" }, { name: "before", type: "string" },
-  { name: "after", type: "string" }, { name: "excludedBy", type: "string", nullable: true },
+  { name: "modelId", type: "string" },
+  { name: "taskId", type: "string" },
+  { name: "task", type: "string" },
+  { name: "activity", type: "string" },
+  { name: "source", type: "string" },
+  { name: "field", type: "string" },
+  { name: "raw", type: "string" },
+  { name: "before", type: "string" },
+  { name: "after", type: "string" },
+  { name: "excludedBy", type: "string", nullable: true },
 ];
-interface UniqueRow { id: string; activities: string[]; tasks: string[] }
-const UNIQUE_SPEC: TableSpec<UniqueRow> = [{ name: "id", type: "string" }, { name: "activities", type: "string[]" }, { name: "tasks", type: "string[]" }];
+interface UniqueRow {
+  id: string;
+  activities: string[];
+  tasks: string[];
+}
+const UNIQUE_SPEC: TableSpec<UniqueRow> = [
+  { name: "id", type: "string" },
+  { name: "activities", type: "string[]" },
+  { name: "tasks", type: "string[]" },
+];
 
 const records = [
   rec("acme/coder", "A model fine-tuned for code generation in Python and Java, scoring well on HumanEval.", { tags: ["code"] }),
   rec("speech/ecapa", "ECAPA embeddings for speaker verification on VoxCeleb."),
   rec("both/repair-and-test", "This model performs program repair and test generation for Java projects."),
-  rec("art/sdxl", "Use the API inference endpoint to make images.", { pipelineTag: "text-to-image", tags: ["diffusers"], cardMeta: meta({ tags: ["diffusers"] }) }),
+  rec("art/sdxl", "Use the API inference endpoint to make images.", {
+    pipelineTag: "text-to-image",
+    tags: ["diffusers"],
+    cardMeta: meta({ tags: ["diffusers"] }),
+  }),
+  rec("acme/fixer", "A code model.", { tags: ["code"], papers: [{ id: "2101.00001", title: "t", abstract: "We study program repair at scale." }] }),
 ];
-function match(modelId: string, taskId: string, task: string, activity: string, raw: string, excludedBy: string | null = null): MatchRow {
-  const body = records.find((r) => r.id === modelId)?.cardBody ?? "";
-  const at = body.toLowerCase().indexOf(raw.toLowerCase());
-  return { modelId, taskId, task, activity, source: "card", field: "body", raw, before: body.slice(Math.max(0, at - 40), Math.max(0, at)), after: body.slice(at + raw.length, at + raw.length + 40), excludedBy };
+function match(modelId: string, taskId: string, task: string, activity: string, raw: string, excludedBy: string | null = null, source = "card"): MatchRow {
+  const record = records.find((r) => r.id === modelId);
+  const text = source === "abstract" ? (record?.papers[0]?.abstract ?? "") : (record?.cardBody ?? "");
+  const at = text.toLowerCase().indexOf(raw.toLowerCase());
+  const field = source === "abstract" ? `arxiv:${record?.papers[0]?.id}` : "body";
+  return {
+    modelId,
+    taskId,
+    task,
+    activity,
+    source,
+    field,
+    raw,
+    before: text.slice(Math.max(0, at - 40), Math.max(0, at)),
+    after: text.slice(at + raw.length, at + raw.length + 40),
+    excludedBy,
+  };
 }
 
 let base = "";
@@ -51,46 +97,76 @@ beforeAll(async () => {
   await writer.close();
 });
 
-async function makeRun(name: string): Promise<string> {
+/** The run of these tests; `withUncertain` adds a pair the offline judge leaves uncertain. */
+async function makeRun(name: string, withUncertain = false): Promise<string> {
   const run = join(base, name);
-  await writeRows(join(run, "filter", "unique.arrow"), [
-    { id: "acme/coder", activities: ["SI"], tasks: ["code generation"] },
-    { id: "speech/ecapa", activities: ["QA"], tasks: ["verification"] },
-    { id: "both/repair-and-test", activities: ["QA", "SM"], tasks: ["test generation", "program repair"] },
-    { id: "art/sdxl", activities: ["SI"], tasks: ["api inference"] },
-    { id: "ghost/missing", activities: ["SI"], tasks: ["code generation"] },
-  ], UNIQUE_SPEC);
-  await writeRows(join(run, "filter", "occurrences.arrow"), [
-    match("acme/coder", "si.code-generation", "code generation", "SI", "code generation"),
-    match("acme/coder", "si.coding", "coding", "SI", "Python", "coding-requires-code-tag"),
-    match("speech/ecapa", "qa.verification", "verification", "QA", "verification"),
-    match("both/repair-and-test", "sm.program-repair", "program repair", "SM", "program repair"),
-    match("both/repair-and-test", "qa.test-generation", "test generation", "QA", "test generation"),
-    match("art/sdxl", "si.api-inference", "api inference", "SI", "API inference"),
-  ], MATCH_SPEC);
+  await writeRows(
+    join(run, "filter", "unique.arrow"),
+    [
+      { id: "acme/coder", activities: ["SI"], tasks: ["code generation"] },
+      { id: "speech/ecapa", activities: ["QA"], tasks: ["verification"] },
+      { id: "both/repair-and-test", activities: ["QA", "SM"], tasks: ["test generation", "program repair"] },
+      { id: "art/sdxl", activities: ["SI"], tasks: ["api inference"] },
+      { id: "ghost/missing", activities: ["SI"], tasks: ["code generation"] },
+      ...(withUncertain ? [{ id: "acme/fixer", activities: ["SM"], tasks: ["program repair"] }] : []),
+    ],
+    UNIQUE_SPEC,
+  );
+  await writeRows(
+    join(run, "filter", "occurrences.arrow"),
+    [
+      match("acme/coder", "si.code-generation", "code generation", "SI", "code generation"),
+      match("acme/coder", "si.coding", "coding", "SI", "Python", "coding-requires-code-tag"),
+      match("speech/ecapa", "qa.verification", "verification", "QA", "verification"),
+      match("both/repair-and-test", "sm.program-repair", "program repair", "SM", "program repair"),
+      match("both/repair-and-test", "qa.test-generation", "test generation", "QA", "test generation"),
+      match("art/sdxl", "si.api-inference", "api inference", "SI", "API inference"),
+      ...(withUncertain ? [match("acme/fixer", "sm.program-repair", "program repair", "SM", "program repair", null, "abstract")] : []),
+    ],
+    MATCH_SPEC,
+  );
   return run;
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: false }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true, withFileTypes: false })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
 }
 
 describe("runRelevanceCheck with the offline judge", () => {
   test("writes verdicts and se-models, records the missing model as an error, and is byte-identical on rerun", async () => {
-    const run = await makeRun("offline");
+    const run = await makeRun("offline", true);
     const result = await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
-    expect(result).toMatchObject({ judge: "offline-rules/v2", candidates: 6, relevant: 3, notRelevant: 2, errors: 1, seModels: 2, costUsd: 0 });
+    expect(result).toMatchObject({
+      judge: "offline-rules/v3",
+      candidates: 7,
+      relevant: 3,
+      notRelevant: 2,
+      uncertain: 1,
+      uncertainModels: 1,
+      errors: 1,
+      seModels: 2,
+      costUsd: 0,
+    });
+    expect(result.byActivity.SM).toEqual({ candidates: 2, relevant: 1, notRelevant: 0, uncertain: 1, errors: 0 });
     const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
-    expect(verdicts.map((v) => [v.id, v.activity, v.relevant])).toEqual([
-      ["acme/coder", "SI", true],
-      ["speech/ecapa", "QA", false],
-      ["both/repair-and-test", "QA", true],
-      ["both/repair-and-test", "SM", true],
-      ["art/sdxl", "SI", false],
-      ["ghost/missing", "SI", null],
+    expect(verdicts.map((v) => [v.id, v.activity, v.relevant, v.outcome])).toEqual([
+      ["acme/coder", "SI", true, "relevant"],
+      ["speech/ecapa", "QA", false, "not-relevant"],
+      ["both/repair-and-test", "QA", true, "relevant"],
+      ["both/repair-and-test", "SM", true, "relevant"],
+      ["art/sdxl", "SI", false, "not-relevant"],
+      ["ghost/missing", "SI", null, null],
+      // Only an abstract speaks for program repair on a code model: too thin to decide.
+      ["acme/fixer", "SM", false, "uncertain"],
     ]);
-    expect(verdicts.every((v) => v.judge === "offline-rules/v2")).toBe(true);
-    expect(verdicts[1]!.rationale).toContain("neg:qa-non-software-verification(verification)");
+    expect(verdicts.every((v) => v.judge === "offline-rules/v3")).toBe(true);
+    expect(verdicts[1]!.reasons).toEqual(["no-activity-evidence", "ignored:ambiguous-task-without-software-context"]);
+    expect(verdicts[6]!.reasons).toEqual(["weak-activity-evidence", "software-evidence"]);
+    expect(JSON.parse(verdicts[6]!.evidence).map((e: { kind: string; provenance: string; weight: number }) => [e.kind, e.provenance, e.weight])).toContainEqual(
+      ["task", "abstract", 0.5],
+    );
     expect(verdicts[5]!.error).toMatch(/^ghost\/missing: not found in corpus/);
     expect(readRows(join(run, "se-models.arrow"), SE_MODELS)).toEqual([
       { id: "acme/coder", activities: ["SI"], tasks: ["code generation"] },
@@ -102,7 +178,7 @@ describe("runRelevanceCheck with the offline judge", () => {
   });
 
   test("the progress count includes the models missing from the corpus, so it ends at its total", async () => {
-    const run = await makeRun("offline-progress");
+    const run = await makeRun("offline-progress", true);
     const written: string[] = [];
     const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
     try {
@@ -110,22 +186,79 @@ describe("runRelevanceCheck with the offline judge", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(written.join("")).toMatch(/^relevance \(offline-rules\/v2\): 6\/6 \(100\.0%\) pairs, .*, done$/m);
+    expect(written.join("")).toMatch(/^relevance \(offline-rules\/v3\): 7\/7 \(100\.0%\) pairs, .*, done$/m);
+  });
+
+  test("with onlyUncertain, the offline judge's uncertain pairs go on to another judge; its other verdicts stand", async () => {
+    const run = await makeRun("offline-then-other", true);
+    await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
+    const before = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
+    const only = uncertainPairs(run);
+    expect([...only]).toEqual([pairKey("acme/fixer", "SM")]);
+    const asked: string[] = [];
+    const second: RelevanceJudge = {
+      label: "second-opinion",
+      promptHash: () => "p",
+      judge: async (c) => {
+        asked.push(`${c.record.id} ${c.activity}`);
+        return {
+          verdict: { id: c.record.id, activity: c.activity, relevant: true, rationale: "looked again", judge: "second-opinion", promptHash: "p", error: null },
+          usage: NO_USAGE,
+        };
+      },
+    };
+    const result = await runRelevanceCheck({
+      runDir: run,
+      corpusDir: join(base, "corpus"),
+      judge: "offline",
+      progress: "silent",
+      judgeInstance: second,
+      onlyUncertain: true,
+    });
+    expect(asked).toEqual(["acme/fixer SM"]);
+    expect(result).toMatchObject({ relevant: 4, uncertain: 0, seModels: 3 });
+    const after = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
+    // Every other decided pair keeps the offline judge's verdict.
+    const others = (rows: typeof after) => rows.filter((v) => v.id !== "acme/fixer" && v.error === null);
+    expect(others(after)).toEqual(others(before));
+    expect(after.find((v) => v.id === "acme/fixer")).toMatchObject({
+      judge: "second-opinion",
+      relevant: true,
+      outcome: "relevant",
+      reasons: [],
+      evidence: "[]",
+    });
+  });
+
+  test("pilot export --uncertain writes a sheet of exactly the pairs the judge left uncertain", async () => {
+    const run = await makeRun("offline-uncertain-sheet", true);
+    await runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent", apiKey: "" });
+    const out = await cliOutput("pilot", "export", "--run", run, "--corpus", join(base, "corpus"), "--annotator", "A", "--uncertain");
+    expect(out).toContain("1 rows ->");
+    const sheet = parseCsv(readFileSync(join(run, "validate", "sheets", "A-uncertain.csv"), "utf8")).map((r) => r.cells);
+    expect(sheet.slice(1).map((cells) => [cells[0], cells[1], cells[2]])).toEqual([["acme/fixer", "SM", "uncertain"]]);
+    await expect(cliOutput("pilot", "export", "--run", run, "--annotator", "A", "--uncertain", "--set", "pilot")).rejects.toThrow(/does not combine/);
   });
 
   test("a unique.arrow with a duplicate id or an unknown activity is refused, naming the row", async () => {
     const run = join(base, "bad-unique");
-    await writeRows(join(run, "filter", "unique.arrow"), [
-      { id: "acme/coder", activities: ["SI"], tasks: [] },
-      { id: "acme/coder", activities: ["XX"], tasks: [] },
-    ], UNIQUE_SPEC);
+    await writeRows(
+      join(run, "filter", "unique.arrow"),
+      [
+        { id: "acme/coder", activities: ["SI"], tasks: [] },
+        { id: "acme/coder", activities: ["XX"], tasks: [] },
+      ],
+      UNIQUE_SPEC,
+    );
     await expect(runRelevanceCheck({ runDir: run, corpusDir: join(base, "corpus"), judge: "offline", progress: "silent" })).rejects.toThrow(
       /row 1 \(acme\/coder\): duplicate of row 0; row 1 \(acme\/coder\): unknown activity "XX"/,
     );
   });
 
   test("a run without unique.arrow fails with a clear message", async () => {
-    await expect(runRelevanceCheck({ runDir: join(base, "nothing"), corpusDir: join(base, "corpus"), judge: "offline" })).rejects.toThrow(/unique\.arrow: run the funnel/);
+    await expect(runRelevanceCheck({ runDir: join(base, "nothing"), corpusDir: join(base, "corpus"), judge: "offline" })).rejects.toThrow(
+      /unique\.arrow: run the funnel/,
+    );
   });
 });
 
@@ -137,10 +270,21 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
   });
 
   test("first run calls once per pair; rerun costs nothing; editing one prompt re-asks only that activity; no key on disk", async () => {
-    server = await startFakeGemini((r) => verdictAnswer(!r.user.includes("speaker verification"), "Judged by the fake model.", { prompt: 2_000_000, output: 500_000 }));
+    server = await startFakeGemini((r) =>
+      verdictAnswer(!r.user.includes("speaker verification"), "Judged by the fake model.", { prompt: 2_000_000, output: 500_000 }),
+    );
     const run = await makeRun("gemini");
     const cacheDir = join(base, "cache");
-    const options = { runDir: run, corpusDir: join(base, "corpus"), judge: "gemini" as const, apiKey: KEY, baseUrl: server.url, cacheDir, progress: "silent" as const, concurrency: 3 };
+    const options = {
+      runDir: run,
+      corpusDir: join(base, "corpus"),
+      judge: "gemini" as const,
+      apiKey: KEY,
+      baseUrl: server.url,
+      cacheDir,
+      progress: "silent" as const,
+      concurrency: 3,
+    };
 
     const first = await runRelevanceCheck(options);
     expect(server.requests).toHaveLength(5);
@@ -149,7 +293,11 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     // 10M input at $0.75/M + 2.5M output at $3.75/M (gemini-3.8-flash's list price in the table).
     expect(first.costUsd).toBeCloseTo(7.5 + 9.375, 10);
     const written = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
-    expect(written.filter((v) => v.error === null).every((v) => v.backend === "gemini" && v.model === "gemini-3.8-flash" && v.temperature === null && v.seed === null)).toBe(true);
+    expect(
+      written
+        .filter((v) => v.error === null)
+        .every((v) => v.backend === "gemini" && v.model === "gemini-3.8-flash" && v.temperature === null && v.seed === null),
+    ).toBe(true);
     const verdictBytes = readFileSync(join(run, "filter", "verdicts.arrow"));
 
     const second = await runRelevanceCheck(options);
@@ -177,7 +325,16 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
     server = await startFakeGemini(() => (failing ? serverError(503) : verdictAnswer(true, "ok")));
     const run = await makeRun("gemini-errors");
     const cacheDir = join(base, "cache-errors");
-    const options = { runDir: run, corpusDir: join(base, "corpus"), judge: "gemini" as const, apiKey: KEY, baseUrl: server.url, cacheDir, progress: "silent" as const, gemini: { backoffMs: 1, maxAttempts: 2 } };
+    const options = {
+      runDir: run,
+      corpusDir: join(base, "corpus"),
+      judge: "gemini" as const,
+      apiKey: KEY,
+      baseUrl: server.url,
+      cacheDir,
+      progress: "silent" as const,
+      gemini: { backoffMs: 1, maxAttempts: 2 },
+    };
     const broken = await runRelevanceCheck(options);
     expect(broken.errors).toBe(6);
     const verdicts = readRows(join(run, "filter", "verdicts.arrow"), VERDICTS);
@@ -199,7 +356,15 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
       return verdictAnswer(true, "ok");
     });
     const run = await makeRun("gemini-concurrency");
-    const options = { runDir: run, corpusDir: join(base, "corpus"), judge: "gemini" as const, apiKey: KEY, baseUrl: server.url, cacheDir: join(base, "cache-concurrency"), progress: "silent" as const };
+    const options = {
+      runDir: run,
+      corpusDir: join(base, "corpus"),
+      judge: "gemini" as const,
+      apiKey: KEY,
+      baseUrl: server.url,
+      cacheDir: join(base, "cache-concurrency"),
+      progress: "silent" as const,
+    };
     await runRelevanceCheck({ ...options, concurrency: 2 });
     expect(server.requests).toHaveLength(5);
     expect(peak).toBe(2);
@@ -207,11 +372,31 @@ describe("runRelevanceCheck with Gemini (fake server), cache and cost", () => {
 
   test("a cache line cut short by a crash is skipped and the next append starts a fresh line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cache-"));
-    writeFileSync(join(dir, "verdicts.jsonl"), '{"key":"k1","id":"a","activity":"SI","judge":"g","promptHash":"p","contentHash":"c","relevant":true,"rationale":"r","usage":{}}\n{"key":"k2","id":"b",');
+    writeFileSync(
+      join(dir, "verdicts.jsonl"),
+      '{"key":"k1","id":"a","activity":"SI","judge":"g","promptHash":"p","contentHash":"c","relevant":true,"rationale":"r","usage":{}}\n{"key":"k2","id":"b",',
+    );
     const cache = VerdictCache.open(dir);
     expect(cache.size).toBe(1);
     expect(cache.skippedLines).toBe(1);
-    await cache.put("k3", "c", { id: "c", activity: "QA", relevant: false, rationale: "no", judge: "g", promptHash: "p", error: null, backend: "gemini", model: "g", temperature: null, seed: null }, { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 });
+    await cache.put(
+      "k3",
+      "c",
+      {
+        id: "c",
+        activity: "QA",
+        relevant: false,
+        rationale: "no",
+        judge: "g",
+        promptHash: "p",
+        error: null,
+        backend: "gemini",
+        model: "g",
+        temperature: null,
+        seed: null,
+      },
+      { promptTokens: 1, outputTokens: 1, totalTokens: 2, calls: 1 },
+    );
     const reopened = VerdictCache.open(dir);
     expect(reopened.size).toBe(2);
     expect(reopened.get("k3")?.relevant).toBe(false);

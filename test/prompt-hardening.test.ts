@@ -249,11 +249,12 @@ test("verdicts.arrow written before the flag column reads with injectionSuspecte
   await writeRows(
     path,
     [{ ...old, injectionSuspected: null }],
-    VERDICTS.filter((c) => c.name !== "injectionSuspected"),
+    VERDICTS.filter((c) => !["injectionSuspected", "outcome", "reasons", "evidence"].includes(c.name)),
   );
   const table = readRows<Record<string, unknown>>(path);
   expect(Object.keys(table[0]!)).not.toContain("injectionSuspected");
-  expect(readVerdicts(path)).toEqual([{ ...old, injectionSuspected: null }]);
+  // Older files also lack the outcome columns: a decided verdict reads as its outcome, with no reasons or evidence.
+  expect(readVerdicts(path)).toEqual([{ ...old, injectionSuspected: null, outcome: "relevant", reasons: [], evidence: "[]" }]);
 });
 
 describe("annotation sheets never hand a spreadsheet a formula", () => {

@@ -22,7 +22,9 @@ describe("explain command", () => {
 
     const whisper = await run("explain", "acme/whisper", "--corpus", dir);
     expect(whisper.split("\n")[0]).toBe("acme/whisper: card-with-se-task");
-    expect(whisper).toMatch(/^ {2}SM logging +card body@\d+ +.*\| No \[log\] .* -> excluded by log\.no-log$/m);
+    expect(whisper).toMatch(
+      /^ {2}SM logging +card\.table body@\d+ in "whisper-small-finetuned-nl > Training results" +.*\| No \[log\] .* -> excluded by log\.no-log$/m,
+    );
     expect(whisper).toContain("\\n```python\\nimport [logging]\\nlogger = ");
     expect(whisper).toMatch(/logger = \[logging\]\.getLogger\(__name__\).* -> kept$/m);
     expect(whisper).toContain("  candidate after outlier rules: SM (logging)\n");

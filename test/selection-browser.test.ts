@@ -103,7 +103,7 @@ describe.skipIf(missing !== null)("selection.html in headless Chromium", () => {
       const text = (await detail.textContent())!;
       expect(text).toContain("Why is this model here?");
       expect(text).toMatch(/card · body/);
-      expect(text).toContain("offline-rules/v2");
+      expect(text).toContain("offline-rules/v3");
       expect(await detail.locator("mark").count()).toBeGreaterThan(0);
       expect(await detail.locator("a").first().getAttribute("href")).toBe(`https://huggingface.co/${ranked[0]!.id}`);
       expect(await page.getAttribute(`button[aria-controls]`, "aria-expanded")).toBe("true");

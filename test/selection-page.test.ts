@@ -344,13 +344,13 @@ describe("the page's engine on the demo's replicate agrees with the analysis tab
     for (const m of data.models) {
       expect(m.evidence.verdicts.length, m.id).toBeGreaterThan(0);
       expect(
-        m.evidence.verdicts.some((v) => v.relevant === true && v.judge === "offline-rules/v2"),
+        m.evidence.verdicts.some((v) => v.relevant === true && v.judge === "offline-rules/v3"),
         m.id,
       ).toBe(true);
     }
     const matched = data.models.filter((m) => m.evidence.matches.length > 0);
     expect(matched.length).toBe(data.models.length);
-    expect(data.matchWhere).toBe("field");
+    expect(data.matchWhere).toBe("provenance");
     expect(matched.every((m) => m.evidence.matches.every((x) => m.activities.includes(x.activity as never) && x.field !== ""))).toBe(true);
   });
 });

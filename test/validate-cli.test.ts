@@ -12,8 +12,16 @@ import { GROUND_TRUTH_SPEC, type GroundTruthRow } from "../src/demo/ground-truth
 import { corpusDirOf } from "../src/cli/commands/judge";
 import { runCli } from "./support/cli";
 
-interface UniqueRow { id: string; activities: string[]; tasks: string[] }
-const UNIQUE_SPEC: TableSpec<UniqueRow> = [{ name: "id", type: "string" }, { name: "activities", type: "string[]" }, { name: "tasks", type: "string[]" }];
+interface UniqueRow {
+  id: string;
+  activities: string[];
+  tasks: string[];
+}
+const UNIQUE_SPEC: TableSpec<UniqueRow> = [
+  { name: "id", type: "string" },
+  { name: "activities", type: "string[]" },
+  { name: "tasks", type: "string[]" },
+];
 
 let base = "";
 let run = "";
@@ -36,17 +44,39 @@ beforeAll(async () => {
   const writer = await openCorpusWriter(corpus, { synthetic: true, createdBy: "pilot cli test" });
   for (const m of models) await writer.add(m.record);
   await writer.close();
-  await writeRows(join(run, "filter", "unique.arrow"), models.map((m) => m.row), UNIQUE_SPEC);
+  await writeRows(
+    join(run, "filter", "unique.arrow"),
+    models.map((m) => m.row),
+    UNIQUE_SPEC,
+  );
   // Ground truth beside the corpus: the judge command reports its agreement with it. One model is
   // planted as SE although its card says speaker verification, so the judge disagrees on exactly one (lab/m39).
   const truth: GroundTruthRow[] = models.map((m, index) => {
     const isSe = index % 2 === 0 || m.row.id === "lab/m39";
     return {
-      id: m.row.id, index, createdAt: "2024-01-01T00:00:00Z", role: isSe ? "se" : "trap", documentation: "card-with-se",
-      plantedTasks: ["qa.verification"], plantedSources: ["card"], plantedEvidence: [], abstractOnly: false, outlierOnly: false,
-      keptTasks: ["qa.verification"], candidateActivities: ["QA"], traps: isSe ? [] : ["speaker-verification"], duplicateOf: null,
-      isSe, seActivities: isSe ? ["QA"] : [], seTasks: isSe ? ["qa.verification"] : [], expectedFinal: isSe, language: "en",
-      crlf: false, malformedYaml: false, reportsBenchmarks: false, reportsEnergy: false,
+      id: m.row.id,
+      index,
+      createdAt: "2024-01-01T00:00:00Z",
+      role: isSe ? "se" : "trap",
+      documentation: "card-with-se",
+      plantedTasks: ["qa.verification"],
+      plantedSources: ["card"],
+      plantedEvidence: [],
+      abstractOnly: false,
+      outlierOnly: false,
+      keptTasks: ["qa.verification"],
+      candidateActivities: ["QA"],
+      traps: isSe ? [] : ["speaker-verification"],
+      duplicateOf: null,
+      isSe,
+      seActivities: isSe ? ["QA"] : [],
+      seTasks: isSe ? ["qa.verification"] : [],
+      expectedFinal: isSe,
+      language: "en",
+      crlf: false,
+      malformedYaml: false,
+      reportsBenchmarks: false,
+      reportsEnergy: false,
     };
   });
   await writeRows(join(corpus, "ground-truth.arrow"), truth, GROUND_TRUTH_SPEC);
@@ -75,8 +105,8 @@ function fill(csv: string, flip: Set<string> = new Set()): string {
 describe("judge and pilot commands, end to end on a tiny corpus", () => {
   test("judge --offline, pilot sample/export/import/kappa", async () => {
     expect(await cli("judge", "--run", run, "--offline")).toBe(0);
-    expect(out).toContain("judge offline-rules/v2: 40 pairs, 20 relevant, 20 not, 0 errors");
-    expect(out).toContain("offline-rules/v2 vs the synthetic ground truth");
+    expect(out).toContain("judge offline-rules/v3: 40 pairs, 20 relevant, 20 not, 0 uncertain, 0 errors");
+    expect(out).toContain("offline-rules/v3 vs the synthetic ground truth");
     const truthRows = readRows(join(run, "validate", "agreement-ground-truth.arrow"), AGREEMENT);
     // 20 yes/yes, 0 yes/no, 1 no/yes, 19 no/no.
     expect(truthRows.find((r) => r.scope === "QA")).toMatchObject({ pairs: 40, precision: 1, recall: 20 / 21 });
@@ -100,7 +130,11 @@ describe("judge and pilot commands, end to end on a tiny corpus", () => {
 
     // A mislabels one reliability row; B and C outvote A there.
     const wrong = reliable[0]!;
-    for (const [who, flip] of [["A", new Set([wrong])], ["B", new Set<string>()], ["C", new Set<string>()]] as const) {
+    for (const [who, flip] of [
+      ["A", new Set([wrong])],
+      ["B", new Set<string>()],
+      ["C", new Set<string>()],
+    ] as const) {
       const file = join(base, `${who}-filled.csv`);
       writeFileSync(file, fill(readFileSync(join(run, "validate", "sheets", `${who}.csv`), "utf8"), flip));
       expect(await cli("pilot", "import", file, "--run", run, "--annotator", who)).toBe(0);

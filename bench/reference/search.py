@@ -9,8 +9,9 @@ WordNet is Debian's wordnet-base (3.0, with its exception lists); the product re
 so a few lemmas may differ: the comparison reports every disagreement.
 
 usage: search.py FIELDS.jsonl TAXONOMY.json OUTPUT.json
-FIELDS.jsonl: one {"id", "hasCodeTag", "fields": [{"source", "field", "text"}]} per model.
-OUTPUT.json: {"occurrences": [[modelId, taskId, field, tokenIndex, excludedBy], ...], "seconds": s}
+FIELDS.jsonl: one {"id", "hasCodeTag", "body", "fields": [{"source", "field", "text", "offsets"}]} per model;
+  a card unit's "offsets" give each character's offset in "body" (null for metadata and abstracts).
+OUTPUT.json: {"occurrences": [[modelId, taskId, field, charStart, excludedBy], ...], "seconds": s}
 """
 import json
 import os
@@ -127,6 +128,8 @@ def main():
             model = json.loads(line)
             for field in model["fields"]:
                 text = field["text"]
+                offsets = field.get("offsets")
+                raw = model.get("body", "") if offsets is not None else text
                 prepared = prepare(text)
                 lemmas = [l for l, _, _ in prepared]
                 for i, first in enumerate(lemmas):
@@ -136,11 +139,13 @@ def main():
                             continue
                         here.add(task_id)
                         start, end = prepared[i][1], prepared[i + len(phrase) - 1][2]
+                        if offsets is not None:
+                            start, end = offsets[start], offsets[end - 1] + 1
                         family = OUTLIER_FAMILY.get(name)
                         excluded = None
                         if family is not None:
-                            excluded = excluded_by(family, text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT], model["hasCodeTag"])
-                        occurrences.append([model["id"], task_id, field["field"], i, excluded])
+                            excluded = excluded_by(family, raw[start:end], raw[max(0, start - CONTEXT) : start], raw[end : end + CONTEXT], model["hasCodeTag"])
+                        occurrences.append([model["id"], task_id, field["field"], start, excluded])
     with open(output_path, "w", encoding="utf-8") as handle:
         json.dump({"occurrences": occurrences, "seconds": time.perf_counter() - started}, handle)
 

@@ -18,6 +18,7 @@ import { licensesByActivity, type LicenseRow } from "./licenses";
 import { outlierShareTable, type OutlierMeasureRow } from "./outlier-share";
 import { activityToMlTask, type ActivityMlTaskRow } from "./ml-tasks";
 import { kappaTable, pairVerdicts, pilotSizes, type KappaRow, type PilotSizeRow } from "./pilots";
+import { judgeAgreement, type JudgeAgreementRow } from "./judge-agreement";
 import type { RunData } from "./run-data";
 import { runSelection, type SelectionResult } from "./selection";
 import type { AnalysisTable, AnyAnalysisTable } from "./table";
@@ -38,6 +39,8 @@ export interface RunAnalyses {
   outliers: AnalysisTable<OutlierMeasureRow> | null;
   pilots: AnalysisTable<PilotSizeRow>;
   kappa: AnalysisTable<KappaRow> | null;
+  /** Which judge decided the run's pairs and how well it is known to agree (null without verdicts). */
+  judgeAgreement: AnalysisTable<JudgeAgreementRow> | null;
   growth: AnalysisTable<QuarterlyRow>;
   tasks: AnalysisTable<TaskCountRow>;
   mlTasks: AnalysisTable<ActivityMlTaskRow>;
@@ -64,7 +67,8 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     const { pairs, unpaired } = pairVerdicts(data.verdicts, reference);
     kappa = kappaTable(pairs, "the demo corpus's ground truth");
     kappa.notes.push("Every verdict of the run is compared with the generator's ground truth (the paper compared pilot samples with human labels).");
-    if (unpaired.length > 0) kappa.notes.push(`${unpaired.length} verdicts were not paired: ${unpaired.slice(0, 5).join("; ")}${unpaired.length > 5 ? "; ..." : ""}`);
+    if (unpaired.length > 0)
+      kappa.notes.push(`${unpaired.length} verdicts were not paired: ${unpaired.slice(0, 5).join("; ")}${unpaired.length > 5 ? "; ..." : ""}`);
   }
   const funnelRows = readFunnel(data.runDir);
   const analyses: Omit<RunAnalyses, "headline"> = {
@@ -78,6 +82,9 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     outliers: outlierShareTable(data.runInfo),
     pilots: pilotSizes(data.unique),
     kappa,
+    judgeAgreement: data.verdicts
+      ? judgeAgreement(data.verdicts, data.humanLabels, data.groundTruth ? new Map(data.groundTruth.map((g) => [g.id, g.isSe ? g.seActivities : []])) : null)
+      : null,
     growth: quarterlyGrowth(seModels, facts),
     tasks: modelsPerTask(seModels, taxonomy),
     mlTasks: activityToMlTask(seModels, facts),
@@ -110,7 +117,9 @@ export function taxonomyMismatch(runInfo: { taxonomy?: Pick<RunInfo["taxonomy"],
   const same = used.name === taxonomy.name && used.version === taxonomy.version && used.tasks === taxonomy.tasks.length;
   return same
     ? []
-    : [`${RUN_FILES.runInfo}: the run searched taxonomy ${used.name} ${used.version} (${used.tasks} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`];
+    : [
+        `${RUN_FILES.runInfo}: the run searched taxonomy ${used.name} ${used.version} (${used.tasks} tasks) but the analyses use ${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks); pass the run's taxonomy`,
+      ];
 }
 
 /** Every table of an analysis, in report order (for writing CSV/Arrow and the index). */
@@ -124,6 +133,7 @@ export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
     analyses.outliers,
     analyses.pilots,
     analyses.kappa,
+    analyses.judgeAgreement,
     analyses.activityTotals,
     analyses.growth,
     analyses.tasks,
@@ -142,5 +152,8 @@ export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
 }
 
 export function activityTotalsRecord(analyses: RunAnalyses): Record<ActivityCode, number> {
-  return Object.fromEntries(ACTIVITY_CODES.map((a) => [a, analyses.activityTotals.rows.find((r) => r.activity === a)?.models ?? 0])) as Record<ActivityCode, number>;
+  return Object.fromEntries(ACTIVITY_CODES.map((a) => [a, analyses.activityTotals.rows.find((r) => r.activity === a)?.models ?? 0])) as Record<
+    ActivityCode,
+    number
+  >;
 }

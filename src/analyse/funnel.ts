@@ -37,6 +37,9 @@ export function readFunnel(runDir: string): FunnelReportRow[] | null {
 /** The stage name the funnel uses for the final SE models. */
 export const FINAL_STAGE = "relevant";
 
+/** Not a stage models pass: beside "relevant", the pairs the judge left uncertain (models with one overall). */
+export const UNCERTAIN_STAGE = "uncertain";
+
 /**
  * The funnel with its last stage: when the funnel table stops before the relevance check (it is
  * written by the funnel, before the judge runs), the final counts come from the SE models table.
@@ -51,11 +54,20 @@ export function funnelTable(rows: readonly FunnelReportRow[], seModels?: readonl
     }
     notes.push(`The "${FINAL_STAGE}" stage is counted from ${RUN_FILES.seModels}.`);
   }
+  const uncertain = rows.find((r) => r.stage === UNCERTAIN_STAGE && r.activity === null);
+  if (uncertain) {
+    notes.push(
+      `"${UNCERTAIN_STAGE}" is not a stage: ${uncertain.models} models have at least one (model, activity) pair the relevance judge left uncertain (per activity: pairs); they are not counted as SE models.`,
+    );
+  }
   return {
     name: "funnel",
     title: "Models left after each stage of the pipeline",
     rows: all,
     spec: FUNNEL_REPORT,
-    notes: [`Paper: ${[PAPER_FUNNEL.collected, PAPER_FUNNEL.matched, PAPER_FUNNEL.afterOutliers, PAPER_FUNNEL.unique, PAPER_FUNNEL.seModels].map(fmt).join(" -> ")}.`, ...notes],
+    notes: [
+      `Paper: ${[PAPER_FUNNEL.collected, PAPER_FUNNEL.matched, PAPER_FUNNEL.afterOutliers, PAPER_FUNNEL.unique, PAPER_FUNNEL.seModels].map(fmt).join(" -> ")}.`,
+      ...notes,
+    ],
   };
 }

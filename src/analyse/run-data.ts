@@ -14,6 +14,11 @@ import type { DocumentationSummaryRow, Verdict } from "../run/tables";
 import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { factsOf, type ModelFacts, type SeModel } from "./facts";
+import { consolidateLabels } from "../validate/annotations";
+import { readAllLabels, readPlan } from "../validate/pilot-files";
+import { runLayout } from "../run/layout";
+import { errorMessage } from "../util/text";
+import type { ReferenceLabel } from "./judge-agreement";
 
 export interface RunData {
   runDir: string;
@@ -31,10 +36,29 @@ export interface RunData {
   verdicts: Verdict[] | null;
   /** The demo corpus's ground truth, when the corpus ships one. */
   groundTruth: GroundTruthRow[] | null;
+  /** Human labels imported for the run's pilots (validate/labels), consolidated; null when there are none. */
+  humanLabels: ReferenceLabel[] | null;
   /** The run description (config, taxonomy, counts), or null when absent or unreadable (see problems). */
   runInfo: RunInfo | null;
   /** Rows that could not be used, each naming the model and the reason. */
   problems: string[];
+}
+
+/**
+ * The run's human labels: the pilot plan's labels consolidated with annotator "A" as the primary (the
+ * CLI's default), or, without labels from "A", those of the first annotator by name. Null without any.
+ */
+function readHumanLabels(runDir: string, problems: string[]): ReferenceLabel[] | null {
+  const labels = readAllLabels(runDir);
+  if (labels.length === 0 || !existsSync(runLayout(runDir).validate.plan)) return null;
+  const names = [...new Set(labels.map((l) => l.annotator))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const primary = names.includes("A") ? "A" : names[0]!;
+  try {
+    return consolidateLabels(readPlan(runDir), labels, primary).labels.map((l) => ({ id: l.id, activity: l.activity, relevant: l.relevant }));
+  } catch (error) {
+    problems.push(`validate/labels: the human labels could not be consolidated (${errorMessage(error)})`);
+    return null;
+  }
 }
 
 /** The run description; a broken one is recorded as a problem rather than stopping the report. */
@@ -101,6 +125,7 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
     documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanDocumentationRows(runDir), documentationLimitsOf(manifest)) : null,
     verdicts: readRunTableIfPresent(runDir, "verdicts"),
     groundTruth: existsSync(truthPath) ? readGroundTruth(truthPath) : null,
+    humanLabels: readHumanLabels(runDir, problems),
     runInfo: runInfoOrProblem(runDir, problems),
     problems,
   };

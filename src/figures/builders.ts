@@ -4,7 +4,7 @@ import type { BaseModelQuarterRow, BaseModelRow } from "../analyse/base-models";
 import type { BenchmarkRow } from "../analyse/benchmarks";
 import type { CooccurrenceRow } from "../analyse/cooccurrence";
 import type { DatasetRow } from "../analyse/datasets";
-import type { FunnelReportRow } from "../analyse/funnel";
+import { UNCERTAIN_STAGE, type FunnelReportRow } from "../analyse/funnel";
 import type { DocumentationSummaryRow } from "../run/tables";
 import type { QuarterlyRow } from "../analyse/growth";
 import type { LicenseRow } from "../analyse/licenses";
@@ -70,7 +70,16 @@ export function growthFigure(rows: readonly QuarterlyRow[]): FigureSpec {
   // title stands off from the tick labels, and automargin makes room for both.
   const paperAxis =
     paperPoints.length > 0
-      ? { yaxis2: { title: { text: "paper (whole Hub)", standoff: 12 }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false, automargin: true } }
+      ? {
+          yaxis2: {
+            title: { text: "paper (whole Hub)", standoff: 12 },
+            overlaying: "y",
+            side: "right",
+            rangemode: "tozero",
+            showgrid: false,
+            automargin: true,
+          },
+        }
       : {};
   const named = Object.entries(PAPER_QUARTERLY_SI)
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -119,7 +128,16 @@ export function tasksFigure(rows: readonly TaskCountRow[], limit = Number.POSITI
       barmode: "stack",
       yaxis: { categoryorder: "array", categoryarray: order, automargin: true, tickfont: { size: 11 } },
       // The long tail leaves the lower right empty: the legend sits there, clear of bars and title.
-      legend: { traceorder: "normal", x: 0.98, xanchor: "right", y: 0.02, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.9)", bordercolor: "#cccccc", borderwidth: 1 },
+      legend: {
+        traceorder: "normal",
+        x: 0.98,
+        xanchor: "right",
+        y: 0.02,
+        yanchor: "bottom",
+        bgcolor: "rgba(255,255,255,0.9)",
+        bordercolor: "#cccccc",
+        borderwidth: 1,
+      },
       xaxis: { title: { text: "SE models" }, automargin: true },
       margin: { l: 220, r: 50, t: 70, b: 50 },
     },
@@ -169,10 +187,12 @@ export function mlTaskSankey(rows: readonly ActivityMlTaskRow[]): FigureSpec {
 
 /** Fig. 5: activities as nodes on a circle, edges as thick lines labelled with counts and shares. */
 export function cooccurrenceNetwork(rows: readonly CooccurrenceRow[], totals: Readonly<Record<ActivityCode, number>>): FigureSpec {
-  const position = new Map(ACTIVITY_CODES.map((a, i) => {
-    const angle = Math.PI / 2 - (2 * Math.PI * i) / ACTIVITY_CODES.length;
-    return [a, { x: Math.round(Math.cos(angle) * 1000) / 1000, y: Math.round(Math.sin(angle) * 1000) / 1000 }];
-  }));
+  const position = new Map(
+    ACTIVITY_CODES.map((a, i) => {
+      const angle = Math.PI / 2 - (2 * Math.PI * i) / ACTIVITY_CODES.length;
+      return [a, { x: Math.round(Math.cos(angle) * 1000) / 1000, y: Math.round(Math.sin(angle) * 1000) / 1000 }];
+    }),
+  );
   const undirected = rows.filter((r) => ACTIVITY_CODES.indexOf(r.a) < ACTIVITY_CODES.indexOf(r.b));
   const max = Math.max(1, ...undirected.map((r) => r.models));
   const shareOf = (a: ActivityCode, b: ActivityCode) => rows.find((r) => r.a === a && r.b === b)?.shareOfA ?? 0;
@@ -232,17 +252,37 @@ export function cooccurrenceNetwork(rows: readonly CooccurrenceRow[], totals: Re
 /** Fig. 5 (companion): the same co-occurrence as a heat map of shares (row activity also in column activity). */
 export function cooccurrenceHeatmap(rows: readonly CooccurrenceRow[]): FigureSpec {
   const z = ACTIVITY_CODES.map((a) => ACTIVITY_CODES.map((b) => (a === b ? null : (rows.find((r) => r.a === a && r.b === b)?.shareOfA ?? 0))));
-  const text = ACTIVITY_CODES.map((a) => ACTIVITY_CODES.map((b) => {
-    if (a === b) return "";
-    const row = rows.find((r) => r.a === a && r.b === b);
-    return row ? `${row.models} (${pct(row.shareOfA)})` : "0";
-  }));
+  const text = ACTIVITY_CODES.map((a) =>
+    ACTIVITY_CODES.map((b) => {
+      if (a === b) return "";
+      const row = rows.find((r) => r.a === a && r.b === b);
+      return row ? `${row.models} (${pct(row.shareOfA)})` : "0";
+    }),
+  );
   return makeFigure(
     "fig5-cooccurrence-heatmap",
     "Share of each activity's SE models also classified under another",
     "Row activity's models that are also in the column activity: count and share of the row.",
-    [{ type: "heatmap", x: [...ACTIVITY_CODES], y: [...ACTIVITY_CODES], z, text, texttemplate: "%{text}", colorscale: "Blues", reversescale: true, zmin: 0, zmax: 1, colorbar: { title: { text: "share" } } }],
-    { xaxis: { title: { text: "also in" }, side: "top" }, yaxis: { title: { text: "models of" }, autorange: "reversed" }, margin: { l: 80, r: 30, t: 120, b: 30 } },
+    [
+      {
+        type: "heatmap",
+        x: [...ACTIVITY_CODES],
+        y: [...ACTIVITY_CODES],
+        z,
+        text,
+        texttemplate: "%{text}",
+        colorscale: "Blues",
+        reversescale: true,
+        zmin: 0,
+        zmax: 1,
+        colorbar: { title: { text: "share" } },
+      },
+    ],
+    {
+      xaxis: { title: { text: "also in" }, side: "top" },
+      yaxis: { title: { text: "models of" }, autorange: "reversed" },
+      margin: { l: 80, r: 30, t: 120, b: 30 },
+    },
     { width: 720, height: 600 },
   );
 }
@@ -253,7 +293,8 @@ export function cooccurrenceHeatmap(rows: readonly CooccurrenceRow[]): FigureSpe
  * base models the paper names are drawn in a second colour, with the paper's count in their title.
  */
 export function baseModelsFigure(series: readonly BaseModelQuarterRow[], top: readonly BaseModelRow[] = []): FigureSpec {
-  const bases = top.length > 0 ? top.map((r) => r.baseModel).filter((b) => series.some((r) => r.baseModel === b)) : [...new Set(series.map((r) => r.baseModel))];
+  const bases =
+    top.length > 0 ? top.map((r) => r.baseModel).filter((b) => series.some((r) => r.baseModel === b)) : [...new Set(series.map((r) => r.baseModel))];
   const quarters = [...new Set(series.map((r) => r.quarter))].sort();
   const columns = 3;
   const rowsOfPanels = Math.max(1, Math.ceil(bases.length / columns));
@@ -371,7 +412,9 @@ export function datasetsCaption(rows: readonly DatasetRow[]): string {
 
 /** Fig. 8: licence x activity heat map, licences ordered by total use. */
 export function licensesHeatmap(rows: readonly LicenseRow[], limit = 20): FigureSpec {
-  const licenses = totalsBy(rows.map((r) => [r.license, r.models] as const)).slice(0, limit).map(([l]) => l);
+  const licenses = totalsBy(rows.map((r) => [r.license, r.models] as const))
+    .slice(0, limit)
+    .map(([l]) => l);
   const z = licenses.map((l) => ACTIVITY_CODES.map((a) => rows.find((r) => r.license === l && r.activity === a)?.models ?? 0));
   return makeFigure(
     "fig8-licenses",
@@ -379,7 +422,19 @@ export function licensesHeatmap(rows: readonly LicenseRow[], limit = 20): Figure
     `Number of SE models per licence and activity. The paper finds ${Object.entries(PAPER_LICENSES)
       .map(([a, counts]) => `${countList(counts).join(" and ")} leading in ${a}`)
       .join("; ")}.`,
-    [{ type: "heatmap", x: [...ACTIVITY_CODES], y: licenses, z, text: z, texttemplate: "%{text}", colorscale: "Greens", reversescale: true, colorbar: { title: { text: "models" } } }],
+    [
+      {
+        type: "heatmap",
+        x: [...ACTIVITY_CODES],
+        y: licenses,
+        z,
+        text: z,
+        texttemplate: "%{text}",
+        colorscale: "Greens",
+        reversescale: true,
+        colorbar: { title: { text: "models" } },
+      },
+    ],
     { yaxis: { autorange: "reversed", automargin: true }, xaxis: { side: "top" }, margin: { l: 70, r: 30, t: 100, b: 30 } },
     { width: 760, height: Math.max(420, 26 * licenses.length + 140) },
   );
@@ -392,7 +447,14 @@ export function benchmarksFigure(rows: readonly BenchmarkRow[]): FigureSpec {
   ];
   const withPaper = rows.filter((r) => r.paper !== null);
   if (withPaper.length > 0) {
-    data.push({ type: "scatter", mode: "markers", name: "paper", x: withPaper.map((r) => r.benchmark), y: withPaper.map((r) => r.paper), marker: { symbol: "x", size: 10, color: "#333333" } });
+    data.push({
+      type: "scatter",
+      mode: "markers",
+      name: "paper",
+      x: withPaper.map((r) => r.benchmark),
+      y: withPaper.map((r) => r.paper),
+      marker: { symbol: "x", size: 10, color: "#333333" },
+    });
   }
   return makeFigure(
     "fig9-top-benchmarks",
@@ -409,7 +471,15 @@ export function selectionFunnel(rows: readonly SelectionStepRow[], selected: str
     "fig10-selection",
     "Selecting a model: models left after each filter",
     `Each step keeps the models that meet one more requirement. This run ends at ${selected ?? "no model"}; the paper's example ends at ${PAPER_SELECTED_MODEL}.`,
-    [{ type: "funnel", y: rows.map((r) => `${r.step}. ${r.name}`), x: rows.map((r) => r.remaining), textinfo: "value+percent initial", marker: { color: "#0072B2" } }],
+    [
+      {
+        type: "funnel",
+        y: rows.map((r) => `${r.step}. ${r.name}`),
+        x: rows.map((r) => r.remaining),
+        textinfo: "value+percent initial",
+        marker: { color: "#0072B2" },
+      },
+    ],
     { yaxis: { automargin: true }, margin: { l: 200, r: 30, t: 60, b: 40 } },
     { width: 900, height: 480 },
   );
@@ -442,11 +512,13 @@ export function documentationFigure(rows: readonly DocumentationSummaryRow[]): F
 
 /** RQ1.2: the pipeline funnel (overall rows), with the paper's counts in hover text. */
 export function pipelineFunnel(rows: readonly FunnelReportRow[]): FigureSpec {
-  const overall = rows.filter((r) => r.activity === null);
+  // The uncertain count is not a stage of the funnel; the caption gives it.
+  const overall = rows.filter((r) => r.activity === null && r.stage !== UNCERTAIN_STAGE);
+  const uncertain = rows.find((r) => r.activity === null && r.stage === UNCERTAIN_STAGE);
   return makeFigure(
     "funnel",
     "Models left after each pipeline stage",
-    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.`,
+    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.${uncertain ? ` This run: ${fmt(uncertain.models)} models with a pair the judge left uncertain, not counted as SE.` : ""}`,
     [
       {
         type: "funnel",

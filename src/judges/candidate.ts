@@ -21,6 +21,13 @@ export interface TaskEvidence {
   raw: string;
   before: string;
   after: string;
+  /** The kind of place it matched (src/search/provenance.ts); absent on evidence from older runs. */
+  provenance?: string;
+  /** In the card: the headings above it. */
+  section?: string;
+  /** Offsets in the field's raw text (for the card: in the card body). */
+  charStart?: number;
+  charEnd?: number;
 }
 
 export interface Candidate {
@@ -30,7 +37,9 @@ export interface Candidate {
   evidence: TaskEvidence[];
 }
 
-/** Judge label: `offline-rules/v2`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
+export type { Outcome } from "../run/tables";
+
+/** Judge label: `offline-rules/v3`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
 export type JudgeLabel = string;
 
 /** Token usage of one call, as the API reports it (zeros for judges that call nothing). */

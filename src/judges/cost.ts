@@ -59,12 +59,14 @@ export function isSelfHosted(baseUrl: string): boolean {
   } catch {
     return false;
   }
-  if (host === "localhost" || !host.includes(".") && !host.includes(":")) return true;
+  if (host === "localhost" || (!host.includes(".") && !host.includes(":"))) return true;
   if (/\.(local|internal|localhost|lan|home\.arpa)$/.test(host)) return true;
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127)
+    );
   }
   return host === "::1" || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe80:/.test(host);
 }

@@ -19,7 +19,20 @@
  * Gemini 3 models. Thinking tokens are billed as output, so they count as output tokens here.
  */
 import { RetryableFailure, SharedPause, isRetryableStatus, parseRetryAfter, retryInfoDelayMs } from "../util/retry";
-import { LlmJudge, CallFailed, JudgeUnusable, callWithRetries, describeTransportError, errorMessageOf, isUnreachable, judgeRetryPolicy, type ChatAnswer, type ChatBackend, type LlmJudgeOptions, type TransportOptions } from "./llm-judge";
+import {
+  LlmJudge,
+  CallFailed,
+  JudgeUnusable,
+  callWithRetries,
+  describeTransportError,
+  errorMessageOf,
+  isUnreachable,
+  judgeRetryPolicy,
+  type ChatAnswer,
+  type ChatBackend,
+  type LlmJudgeOptions,
+  type TransportOptions,
+} from "./llm-judge";
 import { VERDICT_JSON_SCHEMA, VERDICT_RESPONSE_SCHEMA } from "./verdict-schema";
 import { errorMessage } from "../util/text";
 
@@ -120,7 +133,8 @@ export class GeminiBackend implements ChatBackend {
     } catch (error) {
       const status = apiStatusOf(error);
       if (status === 0) {
-        if (!this.reachedOnce && isUnreachable(error)) throw new JudgeUnusable(`gemini: cannot reach ${this.options.baseUrl ?? "the Gemini API"}: ${describeTransportError(error, this.timeoutMs)}`);
+        if (!this.reachedOnce && isUnreachable(error))
+          throw new JudgeUnusable(`gemini: cannot reach ${this.options.baseUrl ?? "the Gemini API"}: ${describeTransportError(error, this.timeoutMs)}`);
         throw new RetryableFailure(describeTransportError(error, this.timeoutMs), 0);
       }
       this.reachedOnce = true;
@@ -128,7 +142,10 @@ export class GeminiBackend implements ChatBackend {
       const detail = errorMessageOf(body);
       const failure = `HTTP ${status}: ${detail}`;
       if (status === 404) {
-        const hint = this.model === DEFAULT_GEMINI_MODEL ? "see https://ai.google.dev/gemini-api/docs/models for the current ones (--model)" : `the current default is ${DEFAULT_GEMINI_MODEL} (--model)`;
+        const hint =
+          this.model === DEFAULT_GEMINI_MODEL
+            ? "see https://ai.google.dev/gemini-api/docs/models for the current ones (--model)"
+            : `the current default is ${DEFAULT_GEMINI_MODEL} (--model)`;
         throw new JudgeUnusable(`gemini model "${this.model}" is not available (retired or unknown): ${failure}; ${hint}`);
       }
       if (status === 401 || status === 403) throw new JudgeUnusable(`gemini model "${this.model}": the API refused the key (${failure})`);
@@ -182,6 +199,7 @@ function textOf(response: GenAiResponse): string | undefined {
 
 /** HTTP status of the SDK's ApiError (matched by shape: the class lives in the lazily loaded ESM module). */
 function apiStatusOf(error: unknown): number {
-  if (error instanceof Error && error.name === "ApiError" && typeof (error as { status?: unknown }).status === "number") return (error as unknown as { status: number }).status;
+  if (error instanceof Error && error.name === "ApiError" && typeof (error as { status?: unknown }).status === "number")
+    return (error as unknown as { status: number }).status;
   return 0;
 }

@@ -1,11 +1,11 @@
 /**
  * A verdict's outcome: relevant, not relevant, uncertain (the judge would not decide), or an error.
  *
- * Today's judges decide or fail; a judge that may abstain (the offline rules, once they say "uncertain")
- * marks it with an `outcome` field or, equivalently, with `relevant: null` and no error. Selections such
- * as `judge --only-uncertain` read the outcome through here, so they work with either form.
+ * A judge that may abstain (the offline rules v3 say "uncertain" when the evidence is thin or
+ * conflicting) marks it with an `outcome` field or, equivalently, with `relevant: null` and no error.
+ * Selections such as `judge --only-uncertain` read the outcome through here, so they work with either form.
  */
-import type { Verdict } from "../run/tables";
+import type { Outcome, Verdict } from "../run/tables";
 
 export type VerdictOutcome = "relevant" | "not-relevant" | "uncertain" | "error";
 
@@ -24,4 +24,17 @@ export function outcomeOf(verdict: Verdict & { outcome?: unknown }): VerdictOutc
   if (verdict.relevant === true) return "relevant";
   if (verdict.relevant === false) return "not-relevant";
   return "uncertain";
+}
+
+export function isUncertain(verdict: Verdict): boolean {
+  return outcomeOf(verdict) === "uncertain";
+}
+
+/**
+ * A verdict as the relevance stage writes it: `outcome` filled in from the verdict (null for an
+ * error), `reasons` and `evidence` empty when the judge gave none.
+ */
+export function completeVerdict<V extends Verdict>(verdict: V): V & { outcome: Outcome | null; reasons: string[]; evidence: string } {
+  const outcome = outcomeOf(verdict);
+  return { ...verdict, outcome: outcome === "error" ? null : outcome, reasons: verdict.reasons ?? [], evidence: verdict.evidence ?? "[]" };
 }

@@ -27,7 +27,10 @@ const CALL_PLACEHOLDERS = ["MATCHED_TASKS", "BOUNDARY", "TRUNCATION_NOTE"] as co
 const KNOWN = new Set<string>([...STATIC_PLACEHOLDERS, ...CALL_PLACEHOLDERS]);
 
 export class PromptError extends Error {
-  constructor(readonly origin: string, message: string) {
+  constructor(
+    readonly origin: string,
+    message: string,
+  ) {
     super(`prompt ${origin}: ${message}`);
     this.name = "PromptError";
   }

@@ -316,8 +316,8 @@ async function closeAll(writers: ReadonlyArray<{ close(): Promise<void>; abort()
  * For the relevance check (LLM stage): add the "relevant" stage to a run's funnel table, keeping the
  * counts the funnel wrote in the run description. Returns the new rows.
  */
-export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts): Promise<FunnelRow[]> {
-  const rows = funnelRows({ ...readRunInfo(runDir).counts, relevant });
+export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts, uncertain?: ActivityCounts): Promise<FunnelRow[]> {
+  const rows = funnelRows({ ...readRunInfo(runDir).counts, relevant, ...(uncertain ? { uncertain } : {}) });
   const lock = lockRun(runDir);
   try {
     await updateRunFiles(runDir, "relevance", ["funnel"], () => writeRunTable(runDir, "funnel", rows));
@@ -336,6 +336,14 @@ export function isFunnelRun(runDir: string): boolean {
     if (error instanceof RunFileError) return false;
     throw error;
   }
+}
+
+/** Pairs the judge left uncertain as funnel counts: models with one overall, pairs per activity. */
+export function uncertainCountsOf(result: Pick<RelevanceCheckResult, "uncertainModels" | "byActivity">): ActivityCounts {
+  const counts = emptyActivityCounts();
+  counts.all = result.uncertainModels;
+  for (const code of ACTIVITY_CODES) counts[code] = result.byActivity[code].uncertain;
+  return counts;
 }
 
 /** The relevance check's outcome as funnel counts: SE models overall and per activity judged relevant. */

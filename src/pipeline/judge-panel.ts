@@ -140,7 +140,7 @@ export function keyOf(backend: Backend, options: Pick<BuildOptions, "env" | "api
 
 /** Build the judge a spec asks for. */
 export function buildJudge(spec: JudgeSpec, options: BuildOptions = {}): RelevanceJudge {
-  if (spec.backend === "offline") return new OfflineRulesJudge();
+  if (spec.backend === "offline") return new OfflineRulesJudge({ taxonomy: options.taxonomy });
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const common = { prompts: loadActivityPrompts(taxonomy, options.promptDir), excerpt: options.excerpt, ...options.transport };
   const apiKey = keyOf(spec.backend, options);

@@ -7,6 +7,9 @@
  * to the jury verdicts table; with `onlyUncertain` the offline rules judge first and only the pairs
  * they leave uncertain go to the panel. Every verdict names the judge that decided it, its backend,
  * model, prompt hash, temperature and seed. LLM verdicts are cached per backend, model and settings.
+ * Each verdict's outcome (relevant, not relevant, uncertain) is written beside it, with the judge's
+ * reason codes and the evidence it weighed when it gives them (the offline rules do); uncertain pairs
+ * are not SE models and are counted apart.
  * A judge that cannot work at all (retired model, refused key, no server) stops the run at once.
  */
 import { readCorpusBatches } from "../corpus/store";
@@ -14,7 +17,7 @@ import { readEvidence, readUniqueModels, writeRunTable, type UniqueModel } from 
 import { runLayout } from "../run/layout";
 import { beginRelevanceRewrite, finishRelevanceRewrite, lockRun, verifyRun } from "../run/state";
 import { removeLeftovers } from "../util/leftovers";
-import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict } from "../run/tables";
+import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict, VerdictRow } from "../run/tables";
 import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, taskActivityLookup, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type ProgressOptions } from "../util/progress";
@@ -25,7 +28,7 @@ import { costOf, type Pricing } from "../judges/cost";
 import { majorityVerdict } from "../judges/jury";
 import { addressesTheJudge } from "../judges/untrusted-text";
 import type { TransportOptions } from "../judges/llm-judge";
-import { outcomeOf } from "../judges/outcome";
+import { completeVerdict, outcomeOf } from "../judges/outcome";
 import { mapPool } from "../util/concurrency";
 import { buildJudge, buildPanel, keyOf, panelLabel, pricingOf, serverOf, type Backend, type BuildOptions, type JudgeSpec, type Panel } from "./judge-panel";
 
@@ -77,6 +80,8 @@ export interface VerdictCounts {
   candidates: number;
   relevant: number;
   notRelevant: number;
+  /** Pairs the judge left uncertain (not counted as SE, nor as not relevant). */
+  uncertain: number;
   errors: number;
 }
 
@@ -98,6 +103,9 @@ export interface RelevanceCheckResult {
   candidates: number;
   relevant: number;
   notRelevant: number;
+  uncertain: number;
+  /** Models with at least one uncertain pair. */
+  uncertainModels: number;
   errors: number;
   /** The first error recorded (for the "most verdicts failed" message). */
   firstError: string | null;
@@ -127,12 +135,27 @@ export function specsOf(options: Pick<RelevanceCheckOptions, "judge" | "model" |
 }
 
 /** Build the single judge a run asks for (`auto`: Gemini when a key is set, the offline rules otherwise). */
-export function chooseJudge(options: Pick<RelevanceCheckOptions, "judge" | "model" | "baseUrl" | "temperature" | "seed" | "apiKey" | "env" | "taxonomy" | "promptDir" | "excerpt" | "gemini" | "transport" | "numCtx">): RelevanceJudge {
+export function chooseJudge(
+  options: Pick<
+    RelevanceCheckOptions,
+    "judge" | "model" | "baseUrl" | "temperature" | "seed" | "apiKey" | "env" | "taxonomy" | "promptDir" | "excerpt" | "gemini" | "transport" | "numCtx"
+  >,
+): RelevanceJudge {
   return buildJudge(specsOf(options)[0]!, buildOptionsOf(options));
 }
 
-function buildOptionsOf(options: Pick<RelevanceCheckOptions, "taxonomy" | "promptDir" | "excerpt" | "env" | "apiKey" | "numCtx" | "transport" | "gemini">): BuildOptions {
-  return { taxonomy: options.taxonomy, promptDir: options.promptDir, excerpt: options.excerpt, env: options.env, apiKey: options.apiKey, numCtx: options.numCtx, transport: options.transport ?? options.gemini };
+function buildOptionsOf(
+  options: Pick<RelevanceCheckOptions, "taxonomy" | "promptDir" | "excerpt" | "env" | "apiKey" | "numCtx" | "transport" | "gemini">,
+): BuildOptions {
+  return {
+    taxonomy: options.taxonomy,
+    promptDir: options.promptDir,
+    excerpt: options.excerpt,
+    env: options.env,
+    apiKey: options.apiKey,
+    numCtx: options.numCtx,
+    transport: options.transport ?? options.gemini,
+  };
 }
 
 /** The panel of a run: built from the options, or from injected judges. */
@@ -142,10 +165,27 @@ export function panelOf(options: RelevanceCheckOptions, taxonomy: Taxonomy, extr
     if (jurors.length === 2) throw new Error("a jury needs at least 3 judges, got 2");
     const screen = options.onlyUncertain ? (options.screenInstance ?? buildJudge({ backend: "offline" })) : null;
     const specs = jurors.map((j) => ({ backend: identityOf(j).backend as Backend, model: identityOf(j).model ?? undefined }));
-    return { jurors, specs, screen, label: panelLabel(jurors.map((j) => j.label), screen?.label ?? null), juryIdentity: jurors.length > 1 ? { backend: "jury", model: null, temperature: null, seed: null } : null };
+    return {
+      jurors,
+      specs,
+      screen,
+      label: panelLabel(
+        jurors.map((j) => j.label),
+        screen?.label ?? null,
+      ),
+      juryIdentity: jurors.length > 1 ? { backend: "jury", model: null, temperature: null, seed: null } : null,
+    };
   }
   const panel = buildPanel(specsOf(options), options.onlyUncertain ?? false, { ...buildOptionsOf(options), taxonomy, ...extra });
-  if (options.screenInstance && panel.screen) return { ...panel, screen: options.screenInstance, label: panelLabel(panel.jurors.map((j) => j.label), options.screenInstance.label) };
+  if (options.screenInstance && panel.screen)
+    return {
+      ...panel,
+      screen: options.screenInstance,
+      label: panelLabel(
+        panel.jurors.map((j) => j.label),
+        options.screenInstance.label,
+      ),
+    };
   return panel;
 }
 
@@ -257,7 +297,19 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
       const hit = cache.get(key, identity);
       if (hit) {
         own.cached++;
-        return { id: hit.id, activity: hit.activity, relevant: hit.relevant, rationale: hit.rationale, judge: hit.judge, promptHash: hit.promptHash, error: null, backend: hit.backend, model: hit.model, temperature: hit.temperature, seed: hit.seed };
+        return {
+          id: hit.id,
+          activity: hit.activity,
+          relevant: hit.relevant,
+          rationale: hit.rationale,
+          judge: hit.judge,
+          promptHash: hit.promptHash,
+          error: null,
+          backend: hit.backend,
+          model: hit.model,
+          temperature: hit.temperature,
+          seed: hit.seed,
+        };
       }
     }
     const judgement = await judge.judge(candidate);
@@ -299,7 +351,12 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
   // Models listed in the unique table but absent from the corpus: recorded as errors, never dropped.
   const primary = panel.jurors.length === 1 ? panel.jurors[0]! : null;
   const missingIdentity = primary ? identityOf(primary) : panel.juryIdentity!;
-  const missingLabel = primary ? primary.label : panelLabel(panel.jurors.map((j) => j.label), null);
+  const missingLabel = primary
+    ? primary.label
+    : panelLabel(
+        panel.jurors.map((j) => j.label),
+        null,
+      );
   for (const row of unique) {
     if (seen.has(row.id)) continue;
     const missing = validActivities(row).map((activity) =>
@@ -323,9 +380,9 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
   progress.stop();
 
   const byActivityOrder = (a: RecordedVerdict, b: RecordedVerdict) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity);
-  const verdicts = unique.flatMap((row) => (finalById.get(row.id) ?? []).slice().sort(byActivityOrder));
+  const verdicts = unique.flatMap((row) => (finalById.get(row.id) ?? []).slice().sort(byActivityOrder).map(completeVerdict));
   // Jurors in jury order within each pair (the sort is stable).
-  const juryVerdicts = unique.flatMap((row) => (votesById.get(row.id) ?? []).slice().sort(byActivityOrder));
+  const juryVerdicts = unique.flatMap((row) => (votesById.get(row.id) ?? []).slice().sort(byActivityOrder).map(completeVerdict));
   const seRows = seModelsOf(unique, verdicts, taxonomy);
   const verdictsPath = layout.verdicts;
   const seModelsPath = layout.seModels;
@@ -333,18 +390,29 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
   // Every pair is judged: only now is the previous check replaced.
   await beginRelevanceRewrite(options.runDir, run);
   // Every row says whether its card addressed the judge (null: it did not, or the model was not in the corpus).
-  const withFlag = (v: RecordedVerdict) => ({ ...v, injectionSuspected: v.injectionSuspected ?? null });
+  const withFlag = (v: ReturnType<typeof completeVerdict<RecordedVerdict>>): VerdictRow => ({
+    ...v,
+    injectionSuspected: v.injectionSuspected ?? null,
+    outcome: v.outcome,
+    reasons: v.reasons,
+    evidence: v.evidence,
+  });
   await writeRunTable(options.runDir, "verdicts", verdicts.map(withFlag));
   if (juryVerdictsPath) await writeRunTable(options.runDir, "juryVerdicts", juryVerdicts.map(withFlag));
   await writeRunTable(options.runDir, "seModels", seRows);
 
-  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, errors: 0 }])) as Record<ActivityCode, VerdictCounts>;
+  const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<
+    ActivityCode,
+    VerdictCounts
+  >;
   const decidedBy: Record<string, number> = {};
   for (const v of verdicts) {
     const counts = byActivity[v.activity];
     counts.candidates++;
-    if (v.error !== null) counts.errors++;
-    else if (v.relevant) counts.relevant++;
+    const outcome = outcomeOf(v);
+    if (outcome === "error") counts.errors++;
+    else if (outcome === "relevant") counts.relevant++;
+    else if (outcome === "uncertain") counts.uncertain++;
     else counts.notRelevant++;
     decidedBy[v.judge] = (decidedBy[v.judge] ?? 0) + 1;
   }
@@ -371,8 +439,10 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
   const result: RelevanceCheckResult = {
     judge: panel.label,
     candidates: verdicts.length,
-    relevant: verdicts.filter((v) => v.relevant === true).length,
-    notRelevant: verdicts.filter((v) => v.relevant === false).length,
+    relevant: verdicts.filter((v) => outcomeOf(v) === "relevant").length,
+    notRelevant: verdicts.filter((v) => outcomeOf(v) === "not-relevant").length,
+    uncertain: verdicts.filter((v) => outcomeOf(v) === "uncertain").length,
+    uncertainModels: new Set(verdicts.filter((v) => outcomeOf(v) === "uncertain").map((v) => v.id)).size,
     errors: errors.length,
     firstError: errors[0]?.error ?? null,
     cached: judges.reduce((n, j) => n + j.cached, 0),
@@ -387,7 +457,10 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
     seModelsPath,
     juryVerdictsPath,
   };
-  await writeFileAtomic(layout.relevance, `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined, juryVerdictsPath: undefined }, null, 2)}\n`);
+  await writeFileAtomic(
+    layout.relevance,
+    `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined, juryVerdictsPath: undefined }, null, 2)}\n`,
+  );
   await finishRelevanceRewrite(options.runDir, run, {
     judge: panel.label,
     judges: judges.map((j) => ({ label: j.label, backend: j.backend, model: j.model, temperature: j.temperature, seed: j.seed })),
@@ -439,5 +512,3 @@ function fallbackEvidence(row: UniqueModel, activity: ActivityCode, taxonomy: Ta
     .filter((t) => activityOfTask(t) === activity)
     .map((t) => ({ taskId: t, task: t, source: "unknown", field: "unknown", raw: t, before: "", after: "" }));
 }
-
-

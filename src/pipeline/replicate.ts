@@ -23,7 +23,8 @@ import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } 
 import { incompleteCorpus } from "../corpus/store";
 import { acquireLock } from "../util/lock";
 import { removeLeftovers } from "../util/leftovers";
-import { recordRelevantCounts, relevantCountsOf, runFunnel } from "./funnel";
+import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
+import { judgeStatements } from "../analyse/judge-agreement";
 import { hasRunTable } from "../run/files";
 import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
@@ -111,6 +112,7 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
   log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
+  for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
   const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
@@ -158,6 +160,9 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
+    ...(analyses.judgeAgreement
+      ? judgeStatements(analyses.judgeAgreement).map((line): [string, string] => ["relevance judge", line])
+      : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
   const indexPath = out.index;
@@ -281,10 +286,17 @@ export function defaultStages(): PipelineStages {
       await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, allowIncomplete, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
-      const result = await runRelevanceCheck({ runDir, corpusDir, taxonomy, ...judge, ...(offline ? { judge: "offline" as const, jury: undefined } : {}), progress: process.stderr.isTTY ? undefined : "lines" });
+      const result = await runRelevanceCheck({
+        runDir,
+        corpusDir,
+        taxonomy,
+        ...judge,
+        ...(offline ? { judge: "offline" as const, jury: undefined } : {}),
+        progress: process.stderr.isTTY ? undefined : "lines",
+      });
       const failed = mostlyFailed(result);
       if (failed) throw new RelevanceCheckFailed(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
-      await recordRelevantCounts(runDir, relevantCountsOf(result));
+      await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
 }
@@ -320,7 +332,15 @@ async function replicateOwned(options: ReplicateOptions, stages: PipelineStages)
     failure = error;
   }
   log("[3/3] analyses, tables, figures, report");
-  const result = await writeReport({ runDir, corpusDir: options.corpusDir, outDir: options.outDir, taxonomy, noStatic: options.noStatic, chromium: options.chromium, log });
+  const result = await writeReport({
+    runDir,
+    corpusDir: options.corpusDir,
+    outDir: options.outDir,
+    taxonomy,
+    noStatic: options.noStatic,
+    chromium: options.chromium,
+    log,
+  });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failure) throw new RelevanceCheckFailed(`${failure.message}; the report ${result.indexPath} says so`);
   return result;

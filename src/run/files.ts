@@ -8,7 +8,20 @@ import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { columnNames, readArrowFile, readRows, scanRows, tableToRows, writeRows, type RowOf, type TableDef, type TableSpec } from "../util/arrow-table";
 import { runLayout } from "./layout";
 import { FUNNEL } from "./funnel-table";
-import { CANDIDATES, DOCUMENTATION, identityFromLabel, MATCHES, NEAR_DUPLICATES, OCCURRENCES, PROBLEMS, SE_MODELS, VERDICTS, type RecordedVerdict, type TaskMatch } from "./tables";
+import {
+  CANDIDATES,
+  DOCUMENTATION,
+  identityFromLabel,
+  MATCHES,
+  NEAR_DUPLICATES,
+  OCCURRENCES,
+  PROBLEMS,
+  SE_MODELS,
+  VERDICTS,
+  type RecordedVerdict,
+  type TaskMatch,
+  type VerdictRow,
+} from "./tables";
 
 const FUNNEL_FIRST = "run the funnel first";
 const RELEVANCE_FIRST = "run the relevance check first";
@@ -60,7 +73,11 @@ export function readRunTable(runDir: string, name: RunTableName, columns?: reado
 
 /** As {@link readRunTable}, or null when the run has no such table (a stage not run yet). */
 export function readRunTableIfPresent<N extends RunTableName>(runDir: string, name: N): RunTableRow<N>[] | null;
-export function readRunTableIfPresent<N extends RunTableName, K extends RunTableColumn<N>>(runDir: string, name: N, columns: readonly K[]): Pick<RunTableRow<N>, K>[] | null;
+export function readRunTableIfPresent<N extends RunTableName, K extends RunTableColumn<N>>(
+  runDir: string,
+  name: N,
+  columns: readonly K[],
+): Pick<RunTableRow<N>, K>[] | null;
 export function readRunTableIfPresent(runDir: string, name: RunTableName, columns?: readonly string[]): unknown[] | null {
   const path = runTablePath(runDir, name);
   return existsSync(path) ? tableToRows(readArrowFile(path), specOf(name, columns)) : null;
@@ -72,7 +89,11 @@ export function readRunTableIfPresent(runDir: string, name: RunTableName, column
  * table is missing.
  */
 export function scanRunTable<N extends RunTableName>(runDir: string, name: N): Generator<RunTableRow<N>>;
-export function scanRunTable<N extends RunTableName, K extends RunTableColumn<N>>(runDir: string, name: N, columns: readonly K[]): Generator<Pick<RunTableRow<N>, K>>;
+export function scanRunTable<N extends RunTableName, K extends RunTableColumn<N>>(
+  runDir: string,
+  name: N,
+  columns: readonly K[],
+): Generator<Pick<RunTableRow<N>, K>>;
 export function* scanRunTable(runDir: string, name: RunTableName, columns?: readonly string[]): Generator<unknown> {
   const path = runTablePath(runDir, name);
   if (!existsSync(path)) throw new Error(`missing ${path}: ${RUN_TABLES[name].missing}`);
@@ -93,10 +114,11 @@ function specOf(name: RunTableName, columns?: readonly string[]): TableSpec<Reco
 
 /**
  * Verdicts from a file (a run's verdicts or jury verdicts, or one passed by hand): today's columns, or an
- * older file's (before backend, model, temperature and seed were recorded), whose missing identity is
- * read from the judge label.
+ * older file's (before backend, model, temperature and seed were recorded, or before the outcome,
+ * reasons and evidence), whose missing identity is read from the judge label and whose missing outcome
+ * from `relevant` (null and no error: uncertain).
  */
-export function readVerdicts(path: string): RecordedVerdict[] {
+export function readVerdicts(path: string): VerdictRow[] {
   if (!existsSync(path)) throw new Error(`no verdicts at ${path}`);
   const rows = readRows<Partial<RecordedVerdict>>(path);
   return rows.map((row, i) => {
@@ -118,8 +140,30 @@ export function readVerdicts(path: string): RecordedVerdict[] {
       seed: row.seed ?? null,
       // Files written before the flag existed read as "not flagged".
       injectionSuspected: row.injectionSuspected ?? null,
+      outcome: row.outcome ?? (row.error ? null : row.relevant === true ? "relevant" : row.relevant === false ? "not-relevant" : "uncertain"),
+      reasons: row.reasons ?? [],
+      evidence: row.evidence ?? "[]",
     };
   });
+}
+
+/** Key of one (model, activity) pair in pair selections. */
+export function pairKey(id: string, activity: string): string {
+  return `${id}\u0000${activity}`;
+}
+
+/**
+ * The pairs a run's judge left uncertain, as {@link pairKey}s: what `pilot export --uncertain` puts on
+ * a sheet for people (`judge --only-uncertain` sends them to an LLM judge within a run).
+ */
+export function uncertainPairs(runDir: string): Set<string> {
+  const path = runTablePath(runDir, "verdicts");
+  if (!existsSync(path)) throw new Error(`missing ${path}: ${RUN_TABLES.verdicts.missing}`);
+  return new Set(
+    readVerdicts(path)
+      .filter((v) => v.outcome === "uncertain")
+      .map((v) => pairKey(v.id, v.activity)),
+  );
 }
 
 /** A row of the unique table as the relevance check and the pilot read it. */
@@ -143,27 +187,60 @@ export function readUniqueModels(runDir: string): UniqueModel[] {
   return rows;
 }
 
-/** What a judge or an annotator sees of one occurrence: the task, where it matched, the words around it. */
-export type MatchEvidence = Pick<TaskMatch, "taskId" | "task" | "source" | "field" | "raw" | "before" | "after">;
+/**
+ * What a judge or an annotator sees of one occurrence: the task, where it matched, the words around it;
+ * and, from runs that record them, its provenance, section and offsets.
+ */
+export type MatchEvidence = Pick<TaskMatch, "taskId" | "task" | "source" | "field" | "raw" | "before" | "after"> &
+  Partial<Pick<TaskMatch, "provenance" | "section" | "charStart" | "charEnd">>;
 
 /**
  * Evidence per model: the occurrences the outlier rules kept when the run has them, else every match.
  * Only models in `keep` are held in memory.
  */
 export function readEvidence(runDir: string, keep: ReadonlySet<string>): Map<string, Array<{ activity: ActivityCode; evidence: MatchEvidence }>> {
-  const columns = ["modelId", "taskId", "task", "activity", "source", "field", "raw", "before", "after"] as const;
-  const rows = hasRunTable(runDir, "occurrences")
-    ? readRunTable(runDir, "occurrences", [...columns, "excludedBy"])
-    : (readRunTableIfPresent(runDir, "matches", columns) ?? []);
+  const name = hasRunTable(runDir, "occurrences") ? "occurrences" : hasRunTable(runDir, "matches") ? "matches" : null;
   const out = new Map<string, Array<{ activity: ActivityCode; evidence: MatchEvidence }>>();
+  if (name === null) return out;
+  // Runs written before provenance was recorded lack its columns: read what the file has.
+  const table = readArrowFile(runTablePath(runDir, name));
+  const present = new Set(table.schema.fields.map((f) => f.name));
+  const wanted = [
+    "modelId",
+    "taskId",
+    "task",
+    "activity",
+    "source",
+    "field",
+    "raw",
+    "before",
+    "after",
+    "excludedBy",
+    "provenance",
+    "section",
+    "charStart",
+    "charEnd",
+  ];
+  const spec = (runTableSpec(name) as TableSpec<Record<string, unknown>>).filter((c) => wanted.includes(c.name) && present.has(c.name));
+  const rows = tableToRows(table, spec) as Array<Partial<RunTableRow<"occurrences">>>;
   for (const row of rows) {
-    if (!keep.has(row.modelId) || ("excludedBy" in row && row.excludedBy !== null)) continue;
-    const activity = activityCodeOf(row.activity);
+    if (!keep.has(row.modelId!) || (row.excludedBy ?? null) !== null) continue;
+    const activity = activityCodeOf(row.activity!);
     if (!activity) continue;
-    const list = out.get(row.modelId) ?? out.set(row.modelId, []).get(row.modelId)!;
+    const list = out.get(row.modelId!) ?? out.set(row.modelId!, []).get(row.modelId!)!;
     list.push({
       activity,
-      evidence: { taskId: row.taskId, task: row.task, source: row.source, field: row.field, raw: row.raw ?? "", before: row.before ?? "", after: row.after ?? "" },
+      evidence: {
+        taskId: row.taskId!,
+        task: row.task!,
+        source: row.source!,
+        field: row.field!,
+        raw: row.raw ?? "",
+        before: row.before ?? "",
+        after: row.after ?? "",
+        ...(row.provenance ? { provenance: row.provenance, section: row.section ?? "" } : {}),
+        ...(typeof row.charStart === "number" && typeof row.charEnd === "number" ? { charStart: row.charStart, charEnd: row.charEnd } : {}),
+      },
     });
   }
   return out;

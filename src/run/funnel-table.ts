@@ -18,7 +18,8 @@ export function addActivityCounts(into: ActivityCounts, from: ActivityCounts): v
   for (const key of Object.keys(into) as (keyof ActivityCounts)[]) into[key] += from[key];
 }
 
-export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "relevant"] as const;
+/** "uncertain" is not a stage models pass: it counts, beside "relevant", the pairs the judge left undecided. */
+export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "relevant", "uncertain"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 export const FUNNEL_ACTIVITIES = ["all", ...ACTIVITY_CODES] as const;
 
@@ -36,13 +37,14 @@ export type FunnelRow = RowOf<typeof FUNNEL>;
 /** The paper's funnel (RQ1.2) and Table IV (unique models per activity). */
 export function paperFigure(stage: FunnelStage, activity: string): number | null {
   if (activity === "all") {
-    const overall: Record<FunnelStage, number> = {
+    const overall = {
       models: PAPER_FUNNEL.collected,
       matched: PAPER_FUNNEL.matched,
       "after-outliers": PAPER_FUNNEL.afterOutliers,
       unique: PAPER_FUNNEL.unique,
       relevant: PAPER_FUNNEL.seModels,
-    };
+      uncertain: null,
+    } as Record<FunnelStage, number | null>;
     return overall[stage];
   }
   if (stage === "unique" && Object.hasOwn(PAPER_PILOTS, activity)) return PAPER_PILOTS[activity as keyof typeof PAPER_PILOTS].uniqueModels;
@@ -56,6 +58,8 @@ export interface FunnelCounts {
   unique: ActivityCounts;
   /** Filled by the relevance check (LLM stage); absent until then. */
   relevant?: ActivityCounts;
+  /** Pairs the relevance judge left uncertain (models with one overall); absent when it decided every pair. */
+  uncertain?: ActivityCounts;
 }
 
 /** The rows of funnel.arrow; "models" has only the overall row (activities are not known before search). */
@@ -66,6 +70,7 @@ export function funnelRows(counts: FunnelCounts): FunnelRow[] {
     ["after-outliers", counts.afterOutliers],
     ["unique", counts.unique],
     ["relevant", counts.relevant],
+    ["uncertain", counts.uncertain],
   ];
   for (const [stage, byActivity] of perStage) {
     if (!byActivity) continue;
@@ -79,6 +84,9 @@ export function formatFunnel(rows: readonly FunnelRow[]): string {
   const cell = (row: FunnelRow | undefined) =>
     row === undefined ? "" : row.paperModels === null ? fmt(row.models) : `${fmt(row.models)} (${fmt(row.paperModels)})`;
   const stages = FUNNEL_STAGES.filter((stage) => rows.some((r) => r.stage === stage));
-  const table = [["stage", ...FUNNEL_ACTIVITIES], ...stages.map((stage) => [stage, ...FUNNEL_ACTIVITIES.map((a) => cell(rows.find((r) => r.stage === stage && r.activity === a)))])];
+  const table = [
+    ["stage", ...FUNNEL_ACTIVITIES],
+    ...stages.map((stage) => [stage, ...FUNNEL_ACTIVITIES.map((a) => cell(rows.find((r) => r.stage === stage && r.activity === a)))]),
+  ];
   return alignColumns(table);
 }

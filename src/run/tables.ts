@@ -13,8 +13,8 @@ import type { DocumentationCategory, DocumentationSummaryKey } from "../paper/re
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import { col, defineTable, extendTable, type RowOf } from "../util/arrow-table";
 
-/** Where a task occurrence was found. */
-export const MATCH_SOURCES = ["card", "metadata", "abstract"] as const;
+/** Where a task occurrence was found ("model-id" only when the search is asked to read the id). */
+export const MATCH_SOURCES = ["card", "metadata", "abstract", "model-id"] as const;
 export type MatchSource = (typeof MATCH_SOURCES)[number];
 
 /** `search/matches.arrow`: one row per task occurrence, with its evidence. */
@@ -26,9 +26,13 @@ export const MATCHES = defineTable({
   source: col.string<MatchSource>(),
   /** Which text: "body", "tags[3]", "meta.datasets[0]", "pipeline_tag", "arxiv:2101.00001". */
   field: col.string(),
-  /** Index of the first matched token in that field. */
+  /** The kind of place: "card.prose", "card.heading", "meta.widget", "abstract", ... (src/search/provenance.ts). */
+  provenance: col.string(),
+  /** In the card: the headings above the match, "Title > Intended uses" ("" before any heading); "" elsewhere. */
+  section: col.string(),
+  /** Index of the first matched token in the searched text (for the card body: in its Markdown unit). */
   tokenIndex: col.int(),
-  /** UTF-16 offsets of the match in the field's raw text. */
+  /** UTF-16 offsets of the match in the field's raw text (for the card: in the card body, src/search/markdown.ts). */
   charStart: col.int(),
   charEnd: col.int(),
   /** The raw matched text, e.g. "Code Generation" or "debugging". */
@@ -100,16 +104,24 @@ export const NEAR_DUPLICATES = defineTable({
 export type NearDuplicatePair = RowOf<typeof NEAR_DUPLICATES>;
 
 /**
+ * A judge's decided answer on one pair. "uncertain": the evidence is too thin or conflicting to decide;
+ * the pair is not counted as an SE model and is counted apart.
+ */
+export const VERDICT_OUTCOMES = ["relevant", "not-relevant", "uncertain"] as const;
+export type Outcome = (typeof VERDICT_OUTCOMES)[number];
+
+/**
  * `filter/verdicts.arrow` (and `filter/jury-verdicts.arrow`, the jurors' own): one row per verdict on a
  * (model, activity), naming the judge that decided it and how. `relevant` is null exactly when `error`
- * says why no verdict exists.
+ * says why no verdict exists, or when a judge abstains without saying more; the offline rules write an
+ * uncertain pair as `relevant: false, outcome: "uncertain"`.
  */
 export const VERDICTS = defineTable({
   id: col.string(),
   activity: col.string<ActivityCode>(),
   relevant: col.bool({ nullable: true }),
   rationale: col.string(),
-  /** `offline-rules/v2`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
+  /** `offline-rules/v3`, or `<backend>:<model>` for an LLM (`gemini:gemini-3.8-flash`, `ollama:qwen2.5:7b-instruct`). */
   judge: col.string(),
   promptHash: col.string(),
   error: col.string({ nullable: true }),
@@ -126,11 +138,21 @@ export const VERDICTS = defineTable({
    * the `review` set). Set by the relevance stage for every judge; judges themselves leave it out.
    */
   injectionSuspected: col.string({ nullable: true }),
+  /** relevant, not-relevant or uncertain; null exactly when `error` is set. */
+  outcome: col.string<Outcome>({ nullable: true }),
+  /** Machine-readable codes of what decided the outcome ("activity-evidence", "thin-card", ...); null: none given. */
+  reasons: col.strings({ nullable: true }),
+  /** The evidence items the judge weighed, as a JSON array; null: none given. */
+  evidence: col.string({ nullable: true }),
 });
-/** A verdict as the relevance stage writes it: the judge's verdict plus who decided it and how. */
-export type RecordedVerdict = Omit<RowOf<typeof VERDICTS>, "injectionSuspected"> & { injectionSuspected?: string | null };
+/** A row of the verdict tables as stored. */
+export type VerdictRow = RowOf<typeof VERDICTS>;
+/** What a judge may add to its decision; the relevance stage fills in what it leaves out before writing. */
+type VerdictDetail = "outcome" | "reasons" | "evidence" | "injectionSuspected";
+/** A verdict plus who decided it and how (its outcome, reasons and evidence when the judge gave them). */
+export type RecordedVerdict = Omit<VerdictRow, VerdictDetail> & Partial<Pick<VerdictRow, VerdictDetail>>;
 /** Which judge decided a verdict and with which sampling settings, so a verdict can be traced to them. */
-export type JudgeIdentity = Pick<RecordedVerdict, "backend" | "model" | "temperature" | "seed">;
+export type JudgeIdentity = Pick<VerdictRow, "backend" | "model" | "temperature" | "seed">;
 /** A verdict on one candidate as a judge gives it (the relevance stage adds the judge's identity). */
 export type Verdict = Omit<RecordedVerdict, keyof JudgeIdentity>;
 
@@ -138,7 +160,9 @@ export type Verdict = Omit<RecordedVerdict, keyof JudgeIdentity>;
 export function identityFromLabel(label: string): JudgeIdentity {
   if (label.startsWith("offline")) return { backend: "offline", model: null, temperature: null, seed: null };
   const colon = label.indexOf(":");
-  return colon > 0 ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null } : { backend: label, model: null, temperature: null, seed: null };
+  return colon > 0
+    ? { backend: label.slice(0, colon), model: label.slice(colon + 1), temperature: null, seed: null }
+    : { backend: label, model: null, temperature: null, seed: null };
 }
 
 /** `se-models.arrow`: the final SE models, with the activities judged relevant and their tasks. */

@@ -5,14 +5,21 @@
  * Matching is token-based, so a task never matches inside a longer token ("code" in "décode" or
  * "codegen"), and fields are separate texts, so it never spans two tags or two metadata values.
  * Each occurrence keeps its character span in the field's raw text plus some raw context either side:
- * the Table III outlier rules and the people checking results read those characters.
+ * the Table III outlier rules and the people checking results read those characters. For the card body
+ * the search reads rendered Markdown units (src/search/markdown.ts) and maps the match back: charStart
+ * and charEnd are offsets in the card body (`cardBody`), `raw` is the body's characters between them
+ * (so a phrase split by a link reads "code](https://...) generation"), and before/after are the body's
+ * characters around them. For metadata values and abstracts, offsets are in the value or abstract.
+ * Each occurrence also records its provenance (the kind of place, src/search/provenance.ts) and, in the
+ * card, the headings above it.
  */
 import type { ModelRecord } from "../corpus/record";
 import type { PreparedText, Preparer } from "../prepare/preparer";
-import type { DocumentationRow, TaskMatch } from "../run/tables";
 import type { CompiledTaxonomy } from "./phrases";
-import { searchFieldsOf, type FieldProblem } from "./fields";
+import type { DocumentationRow, TaskMatch } from "../run/tables";
+import { searchFieldsOf, type FieldProblem, type SearchFieldOptions } from "./fields";
 import { documentationRowOf } from "./documentation";
+import { provenanceOfSpan } from "./markdown";
 import { errorMessage } from "../util/text";
 
 /** Raw characters of context kept on each side of an occurrence. */
@@ -25,11 +32,12 @@ export interface SearchResult {
   problems: FieldProblem[];
 }
 
-export function searchRecord(record: ModelRecord, compiled: CompiledTaxonomy, preparer: Preparer): SearchResult {
+export function searchRecord(record: ModelRecord, compiled: CompiledTaxonomy, preparer: Preparer, options: SearchFieldOptions = {}): SearchResult {
   const problems: FieldProblem[] = [];
   const matches: TaskMatch[] = [];
-  for (const field of searchFieldsOf(record, problems)) {
+  for (const field of searchFieldsOf(record, problems, options)) {
     const { lemmas, starts, ends } = prepareField(record.id, field.field, field.text, preparer);
+    const raw = field.origin?.body ?? field.text;
     for (let i = 0; i < lemmas.length; i++) {
       const candidates = compiled.byFirstLemma.get(lemmas[i]!);
       if (candidates === undefined) continue;
@@ -38,8 +46,12 @@ export function searchRecord(record: ModelRecord, compiled: CompiledTaxonomy, pr
       for (const phrase of candidates) {
         if (tasksHere.includes(phrase.taskId) || !followsAt(lemmas, i, phrase.lemmas)) continue;
         tasksHere.push(phrase.taskId);
-        const charStart = starts[i]!;
-        const charEnd = ends[i + phrase.lemmas.length - 1]!;
+        const textStart = starts[i]!;
+        const textEnd = ends[i + phrase.lemmas.length - 1]!;
+        const unit = field.origin?.unit;
+        // Card units map each rendered character back to the body.
+        const charStart = unit ? unit.offsets[textStart]! : textStart;
+        const charEnd = unit ? unit.offsets[textEnd - 1]! + 1 : textEnd;
         matches.push({
           modelId: record.id,
           taskId: phrase.taskId,
@@ -47,12 +59,14 @@ export function searchRecord(record: ModelRecord, compiled: CompiledTaxonomy, pr
           activity: phrase.activity,
           source: field.source,
           field: field.field,
+          provenance: unit ? provenanceOfSpan(unit, textStart, textEnd) : field.provenance,
+          section: field.section,
           tokenIndex: i,
           charStart,
           charEnd,
-          raw: detached(field.text.slice(charStart, charEnd)),
-          before: contextBefore(field.text, charStart),
-          after: contextAfter(field.text, charEnd),
+          raw: detached(raw.slice(charStart, charEnd)),
+          before: contextBefore(raw, charStart),
+          after: contextAfter(raw, charEnd),
         });
       }
     }

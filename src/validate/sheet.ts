@@ -34,7 +34,7 @@ export function hubUrl(id: string): string {
 
 /** Sheet rows for a plan, in plan order; labels empty. Models missing from `records` get an empty excerpt. */
 export function sheetRows(
-  plan: readonly PilotRow[],
+  plan: ReadonlyArray<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }>,
   records: ReadonlyMap<string, ModelRecord>,
   evidence: ReadonlyMap<string, ReadonlyArray<{ activity: ActivityCode; evidence: TaskEvidence }>>,
 ): SheetRow[] {
@@ -117,7 +117,8 @@ export interface ImportResult {
 /** Read a filled sheet against its plan. Any problem fails the whole import, listing every problem. */
 export function importSheet(text: string, plan: readonly PilotRow[], options: ImportOptions): ImportResult {
   const source = options.source ?? "<sheet>";
-  if (!/^[A-Za-z0-9_.-]+$/.test(options.annotator)) throw new SheetError(source, [`annotator name "${options.annotator}" must be letters, digits, '.', '_' or '-'`]);
+  if (!/^[A-Za-z0-9_.-]+$/.test(options.annotator))
+    throw new SheetError(source, [`annotator name "${options.annotator}" must be letters, digits, '.', '_' or '-'`]);
   let records;
   try {
     records = parseCsv(text);

@@ -19,12 +19,13 @@ interface ExplainOptions {
   lemmaPolicy: string;
   hyphens: string;
   json?: boolean;
+  judge: boolean;
 }
 
 export function register(program: Command): void {
   program
     .command("explain")
-    .description("show which SE tasks the search finds in one model (or a text), with raw context and the outlier-rule verdicts")
+    .description("show which SE tasks the search finds in one model (or a text), where (provenance), the outlier-rule verdicts and the offline judge's reasons")
     .argument("[modelId]", "model id to look up in --corpus")
     .option("--corpus <dir>", "corpus directory holding the model", "data/demo")
     .option("--text <text>", "search this text as a card body instead of a corpus model")
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option("--lemma-policy <policy>", `lemmatizer policy: ${LEMMA_POLICIES.join(", ")}`, DEFAULT_LEMMA_POLICY)
     .option("--hyphens <policy>", "join (a hyphen inside a word joins a compound) or split", "join")
     .option("--json", "print the explanation as JSON")
+    .option("--no-judge", "leave out the offline relevance judge's verdicts")
     .action(async (modelId: string | undefined, options: ExplainOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       if (options.hyphens !== "join" && options.hyphens !== "split") throw new Error(`--hyphens must be join or split (got "${options.hyphens}")`);
@@ -47,7 +49,7 @@ export function register(program: Command): void {
       }
       const preparer = createPreparer({ policy: options.lemmaPolicy, hyphens: options.hyphens as HyphenPolicy });
       const compiled = compileTaxonomy(loadTaxonomy(options.taxonomy), preparer, { includeAliases: options.aliases ?? false });
-      const explanation = explainRecord(record, compiled, preparer);
+      const explanation = explainRecord(record, compiled, preparer, { judge: options.judge ? undefined : null });
       process.stdout.write(options.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
     });
 }

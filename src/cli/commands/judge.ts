@@ -12,7 +12,7 @@ import { recordedCorpusDir, RunFileError } from "../../run/run-info";
 import { agreementRows, groundTruthReference, type AgreementRow } from "../../validate/annotations";
 import { writeAgreement } from "../../validate/pilot-files";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
-import { isFunnelRun, recordRelevantCounts, relevantCountsOf } from "../../pipeline/funnel";
+import { isFunnelRun, recordRelevantCounts, relevantCountsOf, uncertainCountsOf } from "../../pipeline/funnel";
 import { integerAtLeast, positiveInt } from "../options";
 import { assertRunFinished, withRunLock } from "../../run/state";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
@@ -58,21 +58,38 @@ const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(4)}`
 const tokens = (n: number) => n.toLocaleString("en-US");
 
 export function formatRelevance(result: RelevanceCheckResult): string {
-  const lines = [`judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.errors} errors (${result.cached} from cache)`];
-  lines.push("  act  pairs relevant  not  errors");
+  const lines = [
+    `judge ${result.judge}: ${result.candidates} pairs, ${result.relevant} relevant, ${result.notRelevant} not, ${result.uncertain} uncertain, ${result.errors} errors (${result.cached} from cache)`,
+  ];
+  lines.push("  act  pairs relevant  not  uncertain  errors");
   for (const a of ACTIVITY_CODES) {
     const c = result.byActivity[a];
-    lines.push(`  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.errors).padStart(7)}`);
+    lines.push(
+      `  ${a}  ${String(c.candidates).padStart(6)} ${String(c.relevant).padStart(8)} ${String(c.notRelevant).padStart(4)} ${String(c.uncertain).padStart(10)} ${String(c.errors).padStart(7)}`,
+    );
   }
+  if (result.uncertain > 0)
+    lines.push("  uncertain pairs are not counted as SE; send them to people (pilot export --uncertain) or to an LLM judge (judge --only-uncertain)");
   lines.push(`  SE models: ${result.seModels} (paper, whole Hub: ${PAPER_FUNNEL.seModels.toLocaleString("en-US")}) -> ${result.seModelsPath}`);
   if (Object.keys(result.decidedBy).length > 1) {
-    lines.push(`  decided by: ${Object.entries(result.decidedBy).map(([label, n]) => `${label} ${n}`).join("; ")}`);
+    lines.push(
+      `  decided by: ${Object.entries(result.decidedBy)
+        .map(([label, n]) => `${label} ${n}`)
+        .join("; ")}`,
+    );
   }
   for (const j of result.judges) {
     if (j.backend === "offline") continue;
     const settings = `temperature ${j.temperature ?? "default"}, seed ${j.seed ?? "default"}`;
-    const cost = j.costUsd === null ? "unknown price (pass --price-input/--price-output)" : j.pricing && j.pricing.inputPerMillion === 0 && j.pricing.outputPerMillion === 0 ? "no token cost (self-hosted)" : usd(j.costUsd);
-    lines.push(`  ${j.label} (${settings}): tokens: ${j.usage.promptTokens} in, ${j.usage.outputTokens} out, ${j.usage.calls} calls, ${j.cached} from cache; cost ${cost}`);
+    const cost =
+      j.costUsd === null
+        ? "unknown price (pass --price-input/--price-output)"
+        : j.pricing && j.pricing.inputPerMillion === 0 && j.pricing.outputPerMillion === 0
+          ? "no token cost (self-hosted)"
+          : usd(j.costUsd);
+    lines.push(
+      `  ${j.label} (${settings}): tokens: ${j.usage.promptTokens} in, ${j.usage.outputTokens} out, ${j.usage.calls} calls, ${j.cached} from cache; cost ${cost}`,
+    );
   }
   if (result.juryVerdictsPath) lines.push(`  each juror's verdict -> ${result.juryVerdictsPath}`);
   return lines.join("\n");
@@ -85,15 +102,21 @@ function duration(seconds: number): string {
 }
 
 export function formatPlan(plan: RelevancePlan): string {
-  const lines = [`dry run: ${plan.judge}: ${plan.pairs} pairs to judge (${ACTIVITY_CODES.map((a) => `${a} ${plan.byActivity[a]}`).join(", ")})${plan.missing > 0 ? `, ${plan.missing} model(s) missing from the corpus` : ""}`];
+  const lines = [
+    `dry run: ${plan.judge}: ${plan.pairs} pairs to judge (${ACTIVITY_CODES.map((a) => `${a} ${plan.byActivity[a]}`).join(", ")})${plan.missing > 0 ? `, ${plan.missing} model(s) missing from the corpus` : ""}`,
+  ];
   if (plan.screened) lines.push(`  offline rules decide ${plan.screened.decided}; ${plan.screened.uncertain} uncertain pair(s) go to the judge`);
   for (const j of plan.judges) {
     if (j.backend === "offline") {
       lines.push(`  ${j.label}: ${j.pairs} pairs, no calls, no cost`);
       continue;
     }
-    lines.push(`  ${j.label}${j.server ? ` at ${j.server}` : ""} (temperature ${j.temperature ?? "default"}, seed ${j.seed ?? "default"}): ${j.pairs} pairs, ${j.cached} in the cache, ${j.calls} calls to make`);
-    lines.push(`    estimated tokens: ${tokens(j.inputTokens)} in (${tokens(j.promptChars)} prompt characters / ${plan.charsPerToken}), ${tokens(j.outputTokens)} out (${plan.answerTokens} per answer); largest prompt ~${tokens(j.largestPromptTokens)} tokens${plan.numCtx !== null && j.backend === "ollama" && j.largestPromptTokens > plan.numCtx ? ` (over --num-ctx ${plan.numCtx}: raise it)` : ""}`);
+    lines.push(
+      `  ${j.label}${j.server ? ` at ${j.server}` : ""} (temperature ${j.temperature ?? "default"}, seed ${j.seed ?? "default"}): ${j.pairs} pairs, ${j.cached} in the cache, ${j.calls} calls to make`,
+    );
+    lines.push(
+      `    estimated tokens: ${tokens(j.inputTokens)} in (${tokens(j.promptChars)} prompt characters / ${plan.charsPerToken}), ${tokens(j.outputTokens)} out (${plan.answerTokens} per answer); largest prompt ~${tokens(j.largestPromptTokens)} tokens${plan.numCtx !== null && j.backend === "ollama" && j.largestPromptTokens > plan.numCtx ? ` (over --num-ctx ${plan.numCtx}: raise it)` : ""}`,
+    );
     if (!j.free) {
       lines.push(
         j.pricing && j.costUsd !== null
@@ -104,8 +127,12 @@ export function formatPlan(plan: RelevancePlan): string {
       const w = j.warmup;
       if (w.error) lines.push(`    warm-up failed: ${w.error}`);
       else {
-        lines.push(`    warm-up: ${w.seconds.length} pairs in ${w.seconds.map((s) => s.toFixed(1)).join(", ")} s${w.loadSeconds > 0 ? ` (+${w.loadSeconds.toFixed(1)} s loading the model)` : ""}; median ${w.medianSeconds.toFixed(1)} s per pair`);
-        lines.push(`    estimated time for the other ${Math.max(0, j.calls - w.seconds.length)} calls: ${duration(w.estimatedSeconds)} one at a time (a server that batches parallel requests is faster at --concurrency N)`);
+        lines.push(
+          `    warm-up: ${w.seconds.length} pairs in ${w.seconds.map((s) => s.toFixed(1)).join(", ")} s${w.loadSeconds > 0 ? ` (+${w.loadSeconds.toFixed(1)} s loading the model)` : ""}; median ${w.medianSeconds.toFixed(1)} s per pair`,
+        );
+        lines.push(
+          `    estimated time for the other ${Math.max(0, j.calls - w.seconds.length)} calls: ${duration(w.estimatedSeconds)} one at a time (a server that batches parallel requests is faster at --concurrency N)`,
+        );
       }
     } else {
       lines.push(`    self-hosted: no token cost${j.calls > 0 ? "; no warm-up (--warmup 0), so no time estimate" : ""}`);
@@ -118,7 +145,9 @@ export function formatAgreement(rows: readonly AgreementRow[], title: string): s
   const f = (x: number | null) => (x === null ? "  -  " : x.toFixed(2).padStart(5));
   const lines = [title, "  scope  set           pairs  kappa  band             prec  recall  errors  paper"];
   for (const r of rows) {
-    lines.push(`  ${r.scope.padEnd(5)}  ${r.set.padEnd(12)} ${String(r.pairs).padStart(6)}  ${f(r.kappa)}  ${r.band.padEnd(15)} ${f(r.precision)}  ${f(r.recall)}  ${String(r.judgeErrors).padStart(6)}  ${f(r.paperKappa)}`);
+    lines.push(
+      `  ${r.scope.padEnd(5)}  ${r.set.padEnd(12)} ${String(r.pairs).padStart(6)}  ${f(r.kappa)}  ${r.band.padEnd(15)} ${f(r.precision)}  ${f(r.recall)}  ${String(r.judgeErrors).padStart(6)}  ${f(r.paperKappa)}`,
+    );
   }
   return lines.join("\n");
 }
@@ -126,11 +155,16 @@ export function formatAgreement(rows: readonly AgreementRow[], title: string): s
 export function register(program: Command): void {
   const command = program
     .command("judge")
-    .description(`LLM relevance check (paper 5.3): judge every (model, activity) of ${RUN_FILES.unique}; writes ${RUN_FILES.verdicts} and ${RUN_FILES.seModels}`)
+    .description(
+      `LLM relevance check (paper 5.3): judge every (model, activity) of ${RUN_FILES.unique}; writes ${RUN_FILES.verdicts} and ${RUN_FILES.seModels}`,
+    )
     .requiredOption("--run <dir>", `run directory (holds ${RUN_FILES.unique})`)
     .option("--corpus <dir>", `corpus the run was made from (default: from ${RUN_FILES.runInfo})`);
   addJudgeOptions(command)
-    .option("--dry-run", "print the pairs to judge, cache hits, estimated tokens and cost (or, for a self-hosted server, time from a short warm-up); writes no verdicts")
+    .option(
+      "--dry-run",
+      "print the pairs to judge, cache hits, estimated tokens and cost (or, for a self-hosted server, time from a short warm-up); writes no verdicts",
+    )
     .option("--warmup <n>", "pairs a self-hosted server judges in a dry run to time it (0: none)", integerAtLeast("--warmup", 0), 3)
     .option("--cache-dir <dir>", "verdict cache directory (default <run>/../.cache/llm)")
     .option("--concurrency <n>", "pairs in flight", positiveInt("--concurrency"), 4)
@@ -182,7 +216,7 @@ async function judgeAndRecord(runDir: string, corpusDir: string, common: Paramet
     process.stdout.write(`  ${flagged.length} verdict(s) on cards that address the judge (e.g. ${flagged[0]!.id}: "${flagged[0]!.injectionSuspected}"): marked injectionSuspected, for a human (pilot sample puts them in the review set)\n`);
   }
   // A run written by the funnel gets its last stage, so its funnel table reads end to end.
-  if (isFunnelRun(runDir)) await recordRelevantCounts(runDir, relevantCountsOf(result));
+  if (isFunnelRun(runDir)) await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
   // A synthetic corpus knows the answer: report the judge's agreement with it.
   const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
   if (existsSync(truthPath)) {
@@ -190,5 +224,7 @@ async function judgeAndRecord(runDir: string, corpusDir: string, common: Paramet
     const rows = agreementRows(verdicts, groundTruthReference(verdicts, readGroundTruth(truthPath)), "ground-truth");
     await writeAgreement(runDir, "ground-truth", rows);
     process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);
+  } else {
+    process.stdout.write(`${result.judge}: agreement not measured for this run (no ground truth; label pairs with pilot sample/export/import, then pilot kappa)\n`);
   }
 }

@@ -3,16 +3,29 @@ import type { Command } from "commander";
 import { PAPER_PILOTS } from "../../paper/reported";
 import { readCorpusBatches } from "../../corpus/store";
 import type { ModelRecord } from "../../corpus/record";
-import { readEvidence, readVerdicts } from "../../run/files";
+import { pairKey, readEvidence, readUniqueModels, readVerdicts, uncertainPairs } from "../../run/files";
 import { RUN_FILES, runLayout } from "../../run/layout";
-import { loadTaxonomy } from "../../taxonomy/taxonomy";
+import { activityCodeOf, loadTaxonomy } from "../../taxonomy/taxonomy";
 import { writeFileAtomic } from "../../util/atomic";
 import { agreementRows, consolidateLabels } from "../../validate/annotations";
 import { populationsOf, readAllLabels, readPlan, writeAgreement, writeLabels, writePlan } from "../../validate/pilot-files";
-import { planPilots, reviewRows } from "../../validate/sample";
+import { planPilots, reviewRows, type PilotRow } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
 import { verifyRun, withRunLock } from "../../run/state";
+
+/** Sheet rows for the pairs the judge left uncertain, in the unique table's order (set "uncertain"). */
+function uncertainPlan(runDir: string): Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> {
+  const pairs = uncertainPairs(runDir);
+  const rows: Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> = [];
+  for (const u of readUniqueModels(runDir)) {
+    for (const activity of u.activities) {
+      const code = activityCodeOf(activity);
+      if (code && pairs.has(pairKey(u.id, code))) rows.push({ id: u.id, activity: code, set: "uncertain", tasks: u.tasks });
+    }
+  }
+  return rows;
+}
 
 function integer(value: string, name: string): number {
   const n = Number(value);
@@ -46,7 +59,9 @@ export function register(program: Command): void {
       process.stdout.write(`pilot plan -> ${planPath}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
-        process.stdout.write(`  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`);
+        process.stdout.write(
+          `  ${s.activity}  ${String(s.population).padStart(10)}  ${String(s.pilot).padStart(5)}  ${String(s.holdout).padStart(7)}  ${String(s.tasksInPopulation).padStart(5)}  (${paper.uniqueModels} / ${paper.pilotSample})\n`,
+        );
         if (s.uncoveredTasks.length > 0) process.stdout.write(`      tasks not covered (sample smaller than task count): ${s.uncoveredTasks.join(", ")}\n`);
       }
       if (review.length > 0) process.stdout.write(`  review: ${review.length} pair(s) whose card addresses the judge (export them with --set review)\n`);
@@ -60,19 +75,27 @@ export function register(program: Command): void {
     .option("--corpus <dir>", `corpus (default: from ${RUN_FILES.runInfo})`)
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
     .option("--set <set>", "pilot, holdout, review (cards that address the judge) or all", "all")
-    .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv)")
-    .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; out?: string }) => {
+    .option("--uncertain", 'instead of the pilot plan: every pair the relevance judge left uncertain (set "uncertain")')
+    .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv, <annotator>-uncertain.csv with --uncertain)")
+    .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; uncertain?: boolean; out?: string }) => {
       if (!["pilot", "holdout", "review", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout, review or all, got "${o.set}"`);
-      const plan = readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
+      if (o.uncertain && (o.reliabilityOnly || o.set !== "all"))
+        throw new Error("--uncertain exports the uncertain pairs; it does not combine with --set or --reliability-only");
+      const plan = o.uncertain
+        ? uncertainPlan(o.run)
+        : readPlan(o.run).filter((r) => (o.set === "all" || r.set === o.set) && (!o.reliabilityOnly || r.reliability));
       const wanted = new Set(plan.map((r) => r.id));
       const records = new Map<string, ModelRecord>();
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
       const missing = [...wanted].filter((id) => !records.has(id));
-      const out = o.out ?? runLayout(o.run).validate.sheet(o.annotator);
+      const out = o.out ?? runLayout(o.run).validate.sheet(o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
       const csv = sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted)));
       await (o.out ? writeFileAtomic(out, csv) : withRunLock(o.run, () => writeFileAtomic(out, csv)));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
-      if (missing.length > 0) process.stderr.write(`warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`);
+      if (missing.length > 0)
+        process.stderr.write(
+          `warning: ${missing.length} model(s) not in the corpus, exported without excerpt: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}\n`,
+        );
     });
 
   pilot
@@ -84,7 +107,11 @@ export function register(program: Command): void {
     .option("--allow-unlabelled", "accept a partly filled sheet (unlabelled rows are skipped and counted)")
     .action(async (file: string, o: { run: string; annotator: string; allowUnlabelled?: boolean }) => {
       if (!existsSync(file)) throw new Error(`no such sheet: ${file}`);
-      const { labels, unlabelled } = importSheet(readFileSync(file, "utf8"), readPlan(o.run), { annotator: o.annotator, source: file, allowUnlabelled: o.allowUnlabelled });
+      const { labels, unlabelled } = importSheet(readFileSync(file, "utf8"), readPlan(o.run), {
+        annotator: o.annotator,
+        source: file,
+        allowUnlabelled: o.allowUnlabelled,
+      });
       const path = await withRunLock(o.run, () => writeLabels(o.run, o.annotator, labels));
       process.stdout.write(`${labels.length} labels from ${o.annotator} -> ${path}${unlabelled ? ` (${unlabelled} rows still unlabelled)` : ""}\n`);
     });
@@ -107,7 +134,10 @@ export function register(program: Command): void {
       await withRunLock(o.run, () => writeAgreement(o.run, "humans", rows));
       const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
       process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
-      process.stdout.write(`  reference: ${consolidated.labels.length} labels (${consolidated.labels.filter((l) => l.method === "majority").length} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${o.primary}; ${consolidated.incompleteReliability} reliability rows lack a second or third label\n`);
-      for (const x of consolidated.interAnnotator) process.stdout.write(`  ${o.primary} vs ${x.annotator}: ${x.n} shared rows, kappa ${x.kappa === null ? "undefined" : x.kappa.toFixed(2)}\n`);
+      process.stdout.write(
+        `  reference: ${consolidated.labels.length} labels (${consolidated.labels.filter((l) => l.method === "majority").length} by majority of three); ${consolidated.missingPrimary} plan rows not yet labelled by ${o.primary}; ${consolidated.incompleteReliability} reliability rows lack a second or third label\n`,
+      );
+      for (const x of consolidated.interAnnotator)
+        process.stdout.write(`  ${o.primary} vs ${x.annotator}: ${x.n} shared rows, kappa ${x.kappa === null ? "undefined" : x.kappa.toFixed(2)}\n`);
     });
 }
