@@ -14,6 +14,7 @@ import { generateDemoHub } from "../src/demo/generator";
 import type { Candidate, RelevanceJudge } from "../src/judges/candidate";
 import { JudgeUnusable } from "../src/judges/llm-judge";
 import { recordRelevantCounts, relevantCountsOf, runFunnel } from "../src/pipeline/funnel";
+import { buildJudge } from "../src/pipeline/judge-panel";
 import { runRelevanceCheck } from "../src/pipeline/relevance";
 import { defaultStages, RelevanceCheckFailed, replicate, writeReport } from "../src/pipeline/replicate";
 import { runLayout } from "../src/run/layout";
@@ -25,6 +26,7 @@ import { runCli } from "./support/cli";
 const root = mkdtempSync(join(tmpdir(), "run-consistency-"));
 const corpusA = join(root, "corpus-a");
 const corpusB = join(root, "corpus-b");
+const offlineLabel = buildJudge({ backend: "offline" }).label;
 let counter = 0;
 const fresh = (name: string) => join(root, `${name}-${++counter}`);
 
@@ -74,7 +76,7 @@ describe("a funnel rerun under an old judge", () => {
     await funnelAndJudge(run, corpusA);
     const layout = runLayout(run);
     const before = runJson(run);
-    expect(before).toMatchObject({ state: "complete", relevance: { judge: "offline-rules/v2", candidates: before.fingerprint!.tables.unique } });
+    expect(before).toMatchObject({ state: "complete", relevance: { judge: offlineLabel, candidates: before.fingerprint!.tables.unique } });
     await report(run, corpusA); // the complete run reads
     // The pilot's human work, and an agreement table computed from the verdicts.
     expect((await runCli("pilot", "sample", "--run", run)).code).toBe(0);
@@ -239,14 +241,14 @@ describe("a judge rerun", () => {
   test("replaces the previous check whole: a single judge after a jury leaves no jury verdicts", async () => {
     const run = fresh("run");
     await funnel(run, corpusA);
-    const offline = (await import("../src/pipeline/judge-panel")).buildJudge({ backend: "offline" });
+    const offline = buildJudge({ backend: "offline" });
     await judge(run, corpusA, { judgeInstance: [offline, offline, offline] });
     expect(existsSync(runLayout(run).juryVerdicts)).toBe(true);
     expect(runJson(run).fingerprint!.tables.juryVerdicts).toBe(sha256File(runLayout(run).juryVerdicts));
     await judge(run, corpusA);
     expect(existsSync(runLayout(run).juryVerdicts)).toBe(false);
     expect(runJson(run).fingerprint!.tables.juryVerdicts).toBeUndefined();
-    expect(runJson(run).relevance).toMatchObject({ judge: "offline-rules/v2", judges: [{ label: "offline-rules/v2", backend: "offline" }] });
+    expect(runJson(run).relevance).toMatchObject({ judge: offlineLabel, judges: [{ label: offlineLabel, backend: "offline" }] });
     expect(verifyRun(run, "relevance").unchecked).toBeNull();
   });
 });

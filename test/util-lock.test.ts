@@ -19,9 +19,12 @@ const childLock = join(scratch, "lock.js");
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  const source = readFileSync(join(ROOT, "src", "util", "lock.ts"), "utf8");
-  const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
-  writeFileSync(childLock, output.outputText);
+  // The lock module and what it imports (atomic writes), side by side as CommonJS.
+  for (const name of ["lock", "atomic"]) {
+    const source = readFileSync(join(ROOT, "src", "util", `${name}.ts`), "utf8");
+    const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    writeFileSync(join(scratch, `${name}.js`), output.outputText);
+  }
 });
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -150,6 +153,23 @@ describe("output-directory lock", () => {
     outer.release();
     expect(lockHolder(lockPath)?.command).toBe("other");
     rmSync(lockPath);
+  });
+
+  test("a lock that cannot be written fails as a write naming it; a directory made only for the lock goes with it", () => {
+    const blocker = join(scratch, "a-file");
+    writeFileSync(blocker, "");
+    expect(() => acquireLock(join(blocker, "run", ".writer.lock"))).toThrow(
+      `cannot write ${join(blocker, "run", ".writer.lock")}: ${blocker} is a file, not a directory`,
+    );
+    const fresh = join(scratch, "fresh", "run");
+    acquireLock(join(fresh, ".writer.lock")).release();
+    expect(existsSync(fresh)).toBe(false);
+    // A directory something else was written into stays.
+    const used = join(scratch, "used");
+    const lock = acquireLock(join(used, ".writer.lock"));
+    writeFileSync(join(used, "run.json"), "{}");
+    lock.release();
+    expect(readdirSync(used)).toEqual(["run.json"]);
   });
 
   test("credentials in the command line never reach the lock file", () => {

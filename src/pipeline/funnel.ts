@@ -31,7 +31,7 @@ import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import { runLayout } from "../run/layout";
 import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, type OutlierSummary, type RunInfo, type SnapshotSummary } from "../run/run-info";
-import { beginFunnelRewrite, finishFunnelRewrite, lockRun, updateRunFiles } from "../run/state";
+import { abandonFunnelRewrite, beginFunnelRewrite, finishFunnelRewrite, lockRun, updateRunFiles, type FunnelRewrite } from "../run/state";
 import { removeLeftovers } from "../util/leftovers";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
 import type { CandidateModel, DocumentationRow, DocumentationSummaryRow } from "../run/tables";
@@ -102,14 +102,20 @@ export interface WorkerSetup {
  */
 export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const lock = lockRun(options.outDir);
+  const progress: { rewrite: FunnelRewrite | null } = { rewrite: null };
   try {
-    return await funnelOwned(options);
+    return await funnelOwned(options, progress);
+  } catch (error) {
+    // A directory that held no run is left as it was; over an earlier run, run.json stays "writing".
+    if (progress.rewrite) abandonFunnelRewrite(options.outDir, progress.rewrite);
+    throw error;
   } finally {
     lock.release();
   }
 }
 
-async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
+/** `rewriting.rewrite` is set once the old run starts being replaced. */
+async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelRewrite | null }): Promise<FunnelResult> {
   const started = process.hrtime.bigint();
   const timings: Record<string, number> = {};
   const lemmaPolicy = options.lemmaPolicy ?? DEFAULT_LEMMA_POLICY;
@@ -225,13 +231,14 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
 
   // Outputs: from here on the old run is being replaced.
   stageStart = process.hrtime.bigint();
-  let previousCandidates: string | null;
+  let rewrite: FunnelRewrite;
   try {
-    previousCandidates = await beginFunnelRewrite(runDir);
+    rewrite = await beginFunnelRewrite(runDir);
   } catch (error) {
     await Promise.all(Object.values(writers).map((w) => w.abort()));
     throw error;
   }
+  rewriting.rewrite = rewrite;
   const problems = writers.problems.rowsWritten;
   await closeAll(Object.values(writers));
   await writeRunTable(runDir, "candidates", candidateRows);
@@ -276,7 +283,7 @@ async function funnelOwned(options: FunnelOptions): Promise<FunnelResult> {
     workers,
     timings,
   };
-  const supersededValidate = await finishFunnelRewrite(runDir, runInfo, { corpus: corpusPrint, taxonomy: taxonomySha256 }, previousCandidates);
+  const supersededValidate = await finishFunnelRewrite(runDir, runInfo, { corpus: corpusPrint, taxonomy: taxonomySha256 }, rewrite);
   checkpoints?.clear();
   return {
     runDir,

@@ -80,7 +80,7 @@ function lockReplication(outDir: string) {
  * Analyse an existing run directory and write tables, figures and the report into `outDir`, owning it
  * meanwhile. The run is checked against its run.json first (refused when a stage did not finish or its
  * files disagree); the previous report's files are removed before the new ones are written, and the
- * manifest (`replication.json`) is written last. A run whose verdicts are mostly errors, or whose corpus
+ * manifest (`REPLICATION_FILES.manifest`) is written last. A run whose verdicts are mostly errors, or whose corpus
  * is an unfinished crawl, gets a report that says so at the top (`relevanceFailure`, `incompleteCorpus`).
  */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {

@@ -71,9 +71,9 @@ export function hashRunFiles(runDir: string, files: readonly FingerprintedFile[]
   return out;
 }
 
-/** The fingerprint of a funnel configuration (the `config` section, as written). */
-export function configFingerprint(config: RunInfo["config"]): string {
-  return sha256(JSON.stringify(config));
+/** The fingerprint of a funnel's settings: the `config` section as written, and the snapshot cut-off. */
+export function configFingerprint(info: Pick<RunInfo, "config" | "snapshot">): string {
+  return sha256(JSON.stringify({ ...info.config, until: info.snapshot?.until ?? null }));
 }
 
 /** Remove the files computed from verdicts: the evaluation and the agreement tables under `validate/`. */
@@ -113,16 +113,37 @@ function currentCandidates(runDir: string): string | null {
   return existsSync(unique) ? sha256File(unique) : null;
 }
 
+/** A funnel rewrite under way: what {@link finishFunnelRewrite} and {@link abandonFunnelRewrite} need. */
+export interface FunnelRewrite {
+  /** The fingerprint of the unique table before (null: there was none). */
+  previousCandidates: string | null;
+  /** The directory held no run before (no run.json, none of the funnel's tables). */
+  fresh: boolean;
+}
+
 /**
  * Start rewriting a run with the funnel: run.json becomes a `writing` marker (keeping the old candidates'
- * fingerprint), and the relevance check's files and everything computed from verdicts go. Returns the old
- * candidates' fingerprint for {@link finishFunnelRewrite}.
+ * fingerprint), and the relevance check's files and everything computed from verdicts go.
  */
-export async function beginFunnelRewrite(runDir: string): Promise<string | null> {
+export async function beginFunnelRewrite(runDir: string): Promise<FunnelRewrite> {
+  const layout = runLayout(runDir);
+  const fresh = !existsSync(layout.runInfo) && FUNNEL_FILES.every((file) => !existsSync(layout[file]));
   const previousCandidates = currentCandidates(runDir);
   await writeRunInfo(runDir, { format: RUN_FORMAT, version: RUN_VERSION, state: "writing", writing: "funnel", previousCandidates });
   removeRelevanceFiles(runDir);
-  return previousCandidates;
+  return { previousCandidates, fresh };
+}
+
+/**
+ * A funnel rewrite failed (an error, not a kill): in a directory that held no run, what it wrote goes
+ * (tables and marker), leaving the directory as it was; over an earlier run, run.json stays `writing`,
+ * since some old tables are already replaced, and readers refuse the run until the funnel is rerun.
+ */
+export function abandonFunnelRewrite(runDir: string, rewrite: FunnelRewrite): void {
+  if (!rewrite.fresh) return;
+  const layout = runLayout(runDir);
+  for (const file of FUNNEL_FILES) rmSync(layout[file], { force: true });
+  rmSync(layout.runInfo, { force: true });
 }
 
 /**
@@ -133,17 +154,17 @@ export async function finishFunnelRewrite(
   runDir: string,
   info: Omit<RunInfo, "state" | "writing" | "fingerprint" | "relevance">,
   inputs: { corpus: string; taxonomy: string },
-  previousCandidates: string | null,
+  rewrite: FunnelRewrite,
 ): Promise<string | null> {
   const tables = hashRunFiles(runDir, FUNNEL_FILES);
-  const moved = await supersedeValidate(runDir, previousCandidates, tables.unique ?? null);
+  const moved = await supersedeValidate(runDir, rewrite.previousCandidates, tables.unique ?? null);
   const { format, version, ...rest } = info;
   const complete: RunInfo = {
     format,
     version,
     state: "complete",
     ...rest,
-    fingerprint: { corpus: inputs.corpus, taxonomy: inputs.taxonomy, config: configFingerprint(info.config), tables },
+    fingerprint: { corpus: inputs.corpus, taxonomy: inputs.taxonomy, config: configFingerprint(info), tables },
   };
   await writeRunInfo(runDir, complete);
   return moved;

@@ -11,11 +11,15 @@
  *   another host cannot be checked: it is refused, and the message says how to remove it.
  * - Per process and re-entrant: a process that already holds a lock takes it again without blocking
  *   itself (a command's stage calls a library function that locks the same directory).
+ * - A directory the lock had to create is removed again on release if nothing else was written into
+ *   it, so a writer that fails before its first file leaves nothing behind. A lock that cannot be
+ *   written fails like any write: `cannot write <lock>: <cause>` (src/util/atomic.ts).
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
+import { ensureDirectorySync, WriteError } from "./atomic";
 
 export const LOCK_FORMAT = "hf-se-atlas-lock";
 
@@ -80,6 +84,8 @@ interface Held {
   token: string;
   count: number;
   dir: string;
+  /** The directory did not exist before the lock was taken. */
+  createdDir: boolean;
 }
 
 /** Locks this process holds, by absolute lock path. */
@@ -98,7 +104,8 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): HeldLo
     mine.count++;
     return handle(path, mine);
   }
-  mkdirSync(dir, { recursive: true });
+  const createdDir = !existsSync(dir);
+  ensureDirectorySync(dir, path);
   const owner: LockFile = {
     format: LOCK_FORMAT,
     pid: process.pid,
@@ -111,7 +118,7 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): HeldLo
   // Two rounds at most: a stale lock is moved aside once, then the lock is taken or found held.
   for (let round = 0; round < 3; round++) {
     if (create(path, owner)) {
-      const entry = { token: owner.token, count: 1, dir };
+      const entry = { token: owner.token, count: 1, dir, createdDir };
       held.set(path, entry);
       installHandlers();
       return handle(path, entry);
@@ -166,14 +173,19 @@ function heldMessage(dir: string, path: string, what: string, owner: LockOwner):
 function create(path: string, owner: LockFile): boolean {
   const text = `${JSON.stringify(owner, null, 2)}\n`;
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-  writeFileSync(tmp, text, { flag: "wx" });
+  try {
+    writeFileSync(tmp, text, { flag: "wx" });
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new WriteError(path, error);
+  }
   try {
     linkSync(tmp, path);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return false;
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw error;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw new WriteError(path, error);
     return createExclusive(path, text);
   } finally {
     rmSync(tmp, { force: true });
@@ -187,14 +199,17 @@ function createExclusive(path: string, text: string): boolean {
     fd = openSync(path, "wx");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
+    throw new WriteError(path, error);
   }
   try {
     writeSync(fd, text);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw new WriteError(path, error);
   }
+  closeSync(fd);
   return true;
 }
 
@@ -268,6 +283,7 @@ function handle(path: string, entry: Held): HeldLock {
       if (entry.count > 0) return;
       held.delete(path);
       removeIfOurs(path, entry.token);
+      if (entry.createdDir) removeIfEmpty(entry.dir);
       if (held.size === 0) removeHandlers();
     },
   };
@@ -276,6 +292,14 @@ function handle(path: string, entry: Held): HeldLock {
 function removeIfOurs(path: string, token: string): void {
   const found = readLock(path);
   if (typeof found !== "string" && found.token === token) rmSync(path, { force: true });
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // gone already, or someone wrote into it meanwhile: leave it
+  }
 }
 
 function releaseAll(): void {
