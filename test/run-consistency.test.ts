@@ -6,6 +6,7 @@
  * given on other candidates, another corpus. A report on verdicts that are mostly errors says so and fails.
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -204,6 +205,24 @@ describe("a rewrite that stops half-way", () => {
     expect(readFileSync(runLayout(run).runInfo, "utf8")).toBe(before);
     expect(readFileSync(runLayout(run).verdicts).equals(verdicts)).toBe(true);
     expect(verifyRun(run, "relevance").unchecked).toBeNull();
+  });
+});
+
+describe("leftovers", () => {
+  test("a rerun removes what killed writers left (temporary files, an unused shard checkpoint folder); a resumed run's checkpoints go once it completes", async () => {
+    const run = fresh("run");
+    await funnel(run, corpusA);
+    const layout = runLayout(run);
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const leftovers = [join(layout.dir, `.run.json.tmp-${deadPid}-0badc0de`), join(layout.dir, "filter", `.unique.arrow.tmp-${deadPid}-0badc0de`)];
+    for (const path of leftovers) writeFileSync(path, "half a table");
+    mkdirSync(layout.shards, { recursive: true });
+    writeFileSync(join(layout.shards, "shard-00000-0123456789abcdef01234567.bin"), "from an interrupted --resume run");
+    await funnel(run, corpusA);
+    for (const path of [...leftovers, layout.shards]) expect(existsSync(path), path).toBe(false);
+    await runFunnel({ corpusDir: corpusA, outDir: run, workers: 1, progress: "silent", resume: true });
+    expect(existsSync(layout.shards)).toBe(false);
+    expect(verifyRun(run, "funnel", { corpusDir: corpusA }).unchecked).toBeNull();
   });
 });
 
