@@ -20,6 +20,7 @@ import { createProgress, type ProgressOptions } from "../util/progress";
 import { SeededRandom } from "../util/random";
 import { ARXIV_API_URL, ARXIV_BATCH_SIZE, ARXIV_DELAY_MS, ArxivResolver, arxivHttpOptions } from "./arxiv";
 import { createHttpClient, type RetryEvent } from "./http";
+import { removeLeftovers } from "../util/leftovers";
 
 export const ABSTRACTS_LEDGER = "abstracts.jsonl";
 
@@ -97,6 +98,7 @@ export async function fillAbstracts(options: AbstractsOptions): Promise<Abstract
 }
 
 async function fillAbstractsOwned(options: AbstractsOptions): Promise<AbstractsSummary> {
+  removeLeftovers(options.corpusDir, 0); // temporary files of a writer that was killed
   const { corpusDir } = options;
   const before = await readManifest(corpusDir);
   const log = options.log ?? (() => undefined);

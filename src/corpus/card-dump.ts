@@ -25,6 +25,7 @@ import { hubApiToRecord, INGEST_PROBLEMS_FILE } from "./ingest";
 import type { ModelRecord } from "./record";
 import { createdUpTo, type SnapshotCutoff } from "./snapshot";
 import { lockCorpus, openCorpusWriter, type CorpusManifest } from "./store";
+import { removeLeftovers } from "../util/leftovers";
 
 export const CARD_DUMP_DATASET = "librarian-bots/model_cards_with_metadata";
 
@@ -162,6 +163,7 @@ export async function ingestCardDump(inputs: readonly CardDumpInput[], corpusDir
 }
 
 async function ingestCardDumpOwned(inputs: readonly CardDumpInput[], corpusDir: string, options: CardDumpIngestOptions): Promise<CardDumpIngestReport> {
+  removeLeftovers(corpusDir, 0); // temporary files of a writer that was killed
   const writer = await openCorpusWriter(corpusDir, {
     shardSize: options.shardSize,
     synthetic: false,

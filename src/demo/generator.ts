@@ -19,6 +19,7 @@ import { buildPlan } from "./plan";
 import { renderDemoReadme } from "./readme";
 import { PAPER, ROLES, type DemoProfile, type Role } from "./profiles";
 import { compareCodeUnits } from "../util/text";
+import { removeLeftovers } from "../util/leftovers";
 
 export const DEFAULT_DEMO_SEED = 20250324;
 export const DEFAULT_DEMO_MODELS = 5600;
@@ -75,6 +76,7 @@ export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary
 }
 
 async function generateOwned(options: DemoOptions): Promise<DemoSummary> {
+  removeLeftovers(options.outDir, 0); // temporary files of a writer that was killed
   const shardSize = options.shardSize ?? 5000;
   if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be a non-negative integer (got ${options.seed})`);
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`shardSize must be a positive integer (got ${shardSize})`);
