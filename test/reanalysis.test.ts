@@ -3,7 +3,7 @@
  * --until) and records them; `replicate --run` analyses a run with its own taxonomy and corpus, and
  * refuses, in one line and without writing anything, a run that differs from what is asked.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -13,6 +13,9 @@ import { runLayout } from "../src/run/layout";
 import { fileSha256, runTaxonomyPath, settingsMismatch, taxonomySha256 } from "../src/run/run-settings";
 import { defaultTaxonomyPath, loadTaxonomy } from "../src/taxonomy/taxonomy";
 import { runCli } from "./support/cli";
+import { writeRows } from "../src/util/arrow-table";
+import { PILOT_PLAN } from "../src/validate/sample";
+import { HUMAN_LABELS } from "../src/validate/sheet";
 import { buildFixture } from "./fixtures/analyse/run-fixture";
 
 let root = "";
@@ -98,7 +101,7 @@ describe("replicate --run", () => {
     await generateDemoHub({ seed: 6, models: 50, profile: "demo", outDir: other });
     const result = await runCli("replicate", "--run", join(out, "run"), "--corpus", other, "--out", join(root, "refused-corpus"), "--no-static");
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/was made from the corpus .*\(600 models\), not .*other-corpus: drop --corpus/);
+    expect(result.stderr).toMatch(/was made from the corpus .*\(600 models\), not .*other-corpus as it is now: drop --corpus/);
   });
 
   test("refuses a run whose taxonomy file changed since it searched", async () => {
@@ -142,40 +145,6 @@ describe("replicate --run on a run without a run description (another tool's)", 
   });
 });
 
-describe("human labels stay with the pairs they were drawn from", () => {
-  test("replicate will not rerun the funnel with other settings into a run that holds human labels", async () => {
-    const labels = runLayout(join(out, "run")).validate.labelsDir;
-    mkdirSync(labels, { recursive: true });
-    writeFileSync(join(labels, "A.arrow"), "");
-    try {
-      const result = await runCli(
-        "replicate",
-        "--corpus",
-        corpus,
-        "--out",
-        out,
-        "--taxonomy",
-        taxonomyFile,
-        "--threshold",
-        "0.9",
-        "--lemma-policy",
-        "noun",
-        "--until",
-        "2030-01-01",
-        "--offline",
-        "--no-static",
-      );
-      expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(
-        /holds human labels for the pairs it was made with \(.* was made with --threshold 0\.95, not 0\.9\): replicate into another --out/,
-      );
-      expect(readRunInfo(join(out, "run")).config.similarityThreshold).toBe(0.95);
-    } finally {
-      rmSync(labels, { recursive: true, force: true });
-    }
-  });
-});
-
 describe("settingsMismatch", () => {
   test("asks nothing of a setting left undefined, and names the first that differs", () => {
     const info = readRunInfo(join(out, "run"));
@@ -185,4 +154,36 @@ describe("settingsMismatch", () => {
       "r was made with aliases not searched, not searched (--aliases): drop --run to run the pipeline with aliases searched (--aliases), or ask for the run's own setting",
     );
   });
+});
+
+describe("human labels stay with the pairs they were drawn from", () => {
+  test("rerunning the funnel with other settings moves the run's human labels aside (src/run/state.ts), and the report has no Table V", async () => {
+    const run = join(out, "run");
+    const plan = { id: "x/y", activity: "SI" as const, set: "pilot" as const, tasks: ["code generation"], reliability: false };
+    await writeRows(runLayout(run).validate.plan, [plan], PILOT_PLAN);
+    await writeRows(runLayout(run).validate.labels("A"), [{ ...plan, annotator: "A", relevant: true, rationale: "by hand" }], HUMAN_LABELS);
+    const labels = runLayout(run).validate.labelsDir;
+    const result = await runCli(
+      "replicate",
+      "--corpus",
+      corpus,
+      "--out",
+      out,
+      "--taxonomy",
+      taxonomyFile,
+      "--threshold",
+      "0.8",
+      "--lemma-policy",
+      "verb",
+      "--offline",
+      "--no-static",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(readRunInfo(join(out, "run")).config.similarityThreshold).toBe(0.8);
+    expect(existsSync(labels)).toBe(false);
+    const superseded = join(out, "run", "superseded");
+    const moved = readdirSync(superseded).map((d) => join(superseded, d, "validate", "labels", "A.arrow"));
+    expect(moved.some((path) => existsSync(path))).toBe(true);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toContain('id="table-v-not-measured"');
+  }, 120_000);
 });

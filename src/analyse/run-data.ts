@@ -9,6 +9,7 @@ import { GROUND_TRUTH_FILE, readGroundTruth, type GroundTruthRow } from "../demo
 import { hasRunTable, readEvidence, readRunTable, readRunTableIfPresent, scanDocumentationRows } from "../run/files";
 import { RUN_FILES, runLayout } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError, type RunInfo } from "../run/run-info";
+import { verifyRun } from "../run/state";
 import type { DocumentationSummaryRow, Verdict } from "../run/tables";
 import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
@@ -89,14 +90,14 @@ export function seModelsFromRows(rows: readonly ModelListRow[], file: string, pr
  * that cannot be consolidated are a problem, not a stop.
  */
 function readPilotLabels(runDir: string, problems: string[]): PilotLabels | null {
-  const labels = readAllLabels(runDir);
-  if (labels.length === 0 || !existsSync(runLayout(runDir).validate.plan)) return null;
-  const annotators = [...new Set(labels.map((l) => l.annotator))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const primary = annotators.includes("A") ? "A" : annotators[0]!;
   try {
+    const labels = readAllLabels(runDir);
+    if (labels.length === 0 || !existsSync(runLayout(runDir).validate.plan)) return null;
+    const annotators = [...new Set(labels.map((l) => l.annotator))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const primary = annotators.includes("A") ? "A" : annotators[0]!;
     return { primary, annotators, consolidation: consolidateLabels(readPlan(runDir), labels, primary) };
   } catch (error) {
-    problems.push(`${runLayout(runDir).validate.labelsDir}: the human labels could not be consolidated (${errorMessage(error)})`);
+    problems.push(`${runLayout(runDir).validate.labelsDir}: the human labels could not be read or consolidated (${errorMessage(error)})`);
     return null;
   }
 }
@@ -127,8 +128,15 @@ function widerContext(body: string, [start, end]: readonly [number, number]): st
   return body.slice(Math.max(0, start - WIDE_CHARS), Math.min(body.length, end + WIDE_CHARS));
 }
 
+/**
+ * Load a run for the analyses. A run the funnel described is checked first (src/run/state.ts): refused
+ * when a stage did not finish rewriting it, when its files are not the ones run.json records, when its
+ * verdicts were given on other candidates, or when `corpusDir` is not the corpus it was made from.
+ */
 export async function loadRunData(runDir: string, corpusDir: string): Promise<RunData> {
   const problems: string[] = [];
+  const check = verifyRun(runDir, "relevance", { corpusDir });
+  if (check.info && check.unchecked) problems.push(check.unchecked);
   const manifest = await readManifest(corpusDir);
   const seModels = seModelsFromRows(readRunTable(runDir, "seModels"), RUN_FILES.seModels, problems);
   const unique = seModelsFromRows(readRunTable(runDir, "unique", ["id", "activities", "tasks"]), RUN_FILES.unique, problems);

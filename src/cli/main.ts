@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands";
 import { errorMessage } from "../util/text";
+import { setLockCommand } from "../util/lock";
 
 export function buildProgram(): Command {
   const program = new Command("hf-se-atlas")
@@ -18,6 +19,8 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   process.env.DOTENV_CONFIG_QUIET ??= "true";
+  // Lock files name the command that holds them.
+  setLockCommand(["hf-se-atlas", ...argv.slice(2)].join(" "));
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -15,11 +15,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ArxivPaper, ModelRecord, Problem } from "../corpus/record";
-import { readCorpusColumns, readManifest, rewriteCorpus, type CorpusManifest } from "../corpus/store";
+import { lockCorpus, readCorpusColumns, readManifest, rewriteCorpus, type CorpusManifest } from "../corpus/store";
 import { createProgress, type ProgressOptions } from "../util/progress";
 import { SeededRandom } from "../util/random";
 import { ARXIV_API_URL, ARXIV_BATCH_SIZE, ARXIV_DELAY_MS, ArxivResolver, arxivHttpOptions } from "./arxiv";
 import { createHttpClient, type RetryEvent } from "./http";
+import { removeLeftovers } from "../util/leftovers";
 
 export const ABSTRACTS_LEDGER = "abstracts.jsonl";
 
@@ -87,6 +88,17 @@ export function readLedger(corpusDir: string): Map<string, AbstractAnswer> {
 }
 
 export async function fillAbstracts(options: AbstractsOptions): Promise<AbstractsSummary> {
+  // The ledger and the corpus are rewritten: one writer per corpus directory (see src/util/lock.ts).
+  const lock = lockCorpus(options.corpusDir);
+  try {
+    return await fillAbstractsOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function fillAbstractsOwned(options: AbstractsOptions): Promise<AbstractsSummary> {
+  removeLeftovers(options.corpusDir, 0); // temporary files of a writer that was killed
   const { corpusDir } = options;
   const before = await readManifest(corpusDir);
   const log = options.log ?? (() => undefined);

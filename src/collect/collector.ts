@@ -16,7 +16,6 @@
  * failed, with the reason in `problems`); only a listing that fails after its retries stops the
  * crawl, and a rerun with `resume` picks it up.
  */
-import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelRecord } from "../corpus/record";
 import { createdUpTo, parseUntil } from "../corpus/snapshot";
@@ -25,7 +24,8 @@ import { createProgress, type Progress, type ProgressOptions } from "../util/pro
 import { SeededRandom } from "../util/random";
 import { ARXIV_API_URL, ARXIV_BATCH_SIZE, ARXIV_DELAY_MS, ArxivResolver, arxivHttpOptions } from "./arxiv";
 import { readCheckpoint, resumeMismatch, writeCheckpoint, type CollectCheckpoint } from "./checkpoint";
-import { appendToCorpus, readExistingModels } from "./corpus-sink";
+import { appendToCorpus, lockCorpusForCrawl, markCrawl, readExistingModels } from "./corpus-sink";
+import { removeLeftovers } from "../util/leftovers";
 import { createHttpClient, type HttpClient, type RetryEvent } from "./http";
 import { fetchReadme, listModelPages, type HubModelJson } from "./hub";
 import { attachPapers, recordFromListing } from "./records";
@@ -85,7 +85,21 @@ export interface CollectSummary {
   seconds: number;
 }
 
+/**
+ * Crawl into `options.outDir`, owning it meanwhile (one writer at a time). The manifest says
+ * `complete: false` (with the listing cursor) from the first write until the listing ends, so an
+ * interrupted crawl is never read as a finished one.
+ */
 export async function collect(options: CollectOptions): Promise<CollectSummary> {
+  const lock = lockCorpusForCrawl(options.outDir);
+  try {
+    return await collectOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
   const started = Date.now();
   const hubUrl = (options.hubUrl ?? HUB_URL).replace(/\/+$/, "");
   const since = options.since ? normaliseSince(options.since) : null;
@@ -121,6 +135,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
 
   const existing = await readExistingModels(options.outDir);
   const summary = { ...emptySummary(options.outDir, started), resumed, listed: checkpoint.listed, written: checkpoint.written };
+  await markCrawl(options.outDir, { nextPageUrl: checkpoint.nextPageUrl, listed: checkpoint.listed, written: checkpoint.written });
   // Created with the first listing page, so a crawl that cannot even start prints only its error.
   let progress: Progress | null = null;
   const startProgress = () => (progress ??= createProgress({ label: "collect", unit: "models", mode: options.progress }));
@@ -142,6 +157,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     pending = [];
     checkpoint = { ...checkpoint, nextPageUrl, listed: summary.listed, written: summary.written, finished };
     await writeCheckpoint(options.outDir, checkpoint);
+    await markCrawl(options.outDir, finished ? null : { nextPageUrl, listed: summary.listed, written: summary.written });
   };
 
   let stoppedBy: CollectSummary["stoppedBy"] = "end";
@@ -198,20 +214,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
 
 /** Atomic writes interrupted by a kill leave `.<name>.tmp-<pid>-<hex>` files; drop those of dead processes. */
 function removeStaleTempFiles(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const match = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name);
-    if (match && !processAlive(Number(match[1]))) rmSync(join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  removeLeftovers(dir, 0);
 }
 
 export const REPORT_FILE = "collect-report.json";

@@ -24,7 +24,8 @@ import type { Progress } from "../util/progress";
 import { hubApiToRecord, INGEST_PROBLEMS_FILE } from "./ingest";
 import type { ModelRecord } from "./record";
 import { createdUpTo, type SnapshotCutoff } from "./snapshot";
-import { openCorpusWriter, type CorpusManifest } from "./store";
+import { lockCorpus, openCorpusWriter, type CorpusManifest } from "./store";
+import { removeLeftovers } from "../util/leftovers";
 
 export const CARD_DUMP_DATASET = "librarian-bots/model_cards_with_metadata";
 
@@ -152,6 +153,17 @@ export interface CardDumpIngestReport {
  */
 export async function ingestCardDump(inputs: readonly CardDumpInput[], corpusDir: string, options: CardDumpIngestOptions = {}): Promise<CardDumpIngestReport> {
   if (inputs.length === 0) throw new Error("no card-dump Parquet files to ingest");
+  // One writer per corpus directory: a second ingest (or a crawl) into it fails at once, naming this one.
+  const lock = lockCorpus(corpusDir);
+  try {
+    return await ingestCardDumpOwned(inputs, corpusDir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function ingestCardDumpOwned(inputs: readonly CardDumpInput[], corpusDir: string, options: CardDumpIngestOptions): Promise<CardDumpIngestReport> {
+  removeLeftovers(corpusDir, 0); // temporary files of a writer that was killed
   const writer = await openCorpusWriter(corpusDir, {
     shardSize: options.shardSize,
     synthetic: false,

@@ -35,7 +35,7 @@ import type { Progress } from "../util/progress";
 import { extractArxivIds, metadataFromMapping, parseCard, type UnreadableCardStatus } from "./card";
 import { authorOf, type ModelRecord, type Problem } from "./record";
 import { createdUpTo, type SnapshotCutoff } from "./snapshot";
-import { openCorpusWriter, type CorpusManifest } from "./store";
+import { lockCorpus, openCorpusWriter, type CorpusManifest } from "./store";
 import { controlCharacterIn, impossibleDate, nestsDeeperThan } from "./field-checks";
 import { MAX_YAML_NESTING } from "./yaml-limits";
 import { errorMessage } from "../util/text";
@@ -255,7 +255,17 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
   });
   if (!stat.isFile()) throw new Error(`cannot read dump ${inputPath}: not a file`);
   await detectCompression(inputPath); // an empty file or a format ingest does not read fails before anything is written
-  const staged = await stageDirectory(corpusDir, (name) => !isCorpusOwnedFile(name));
+  // One writer per corpus directory: a second ingest (or a crawl) into it fails at once, naming this one.
+  // The lock file is not part of a corpus, so the swap carries it into the new directory, where it is released.
+  const lock = lockCorpus(corpusDir);
+  let staged: Awaited<ReturnType<typeof stageDirectory>>;
+  try {
+    staged = await stageDirectory(corpusDir, (name) => !isCorpusOwnedFile(name));
+  } catch (error) {
+    lock.release();
+    options.progress?.stop();
+    throw error;
+  }
   try {
     const report = await ingestInto(inputPath, staged.dir, options);
     await staged.commit();
@@ -264,6 +274,7 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
     await staged.discard();
     throw error;
   } finally {
+    lock.release();
     options.progress?.stop();
   }
 }

@@ -45,6 +45,11 @@ export interface ReportInput {
   maxRows?: number;
   /** Relative href of the interactive model-selection page, when one was written beside the report. */
   selectionPage?: string | null;
+  /**
+   * What makes this report's numbers unreliable (a relevance check whose verdicts are mostly errors, a
+   * corpus whose crawl did not finish): each shown as a banner at the top.
+   */
+  alerts?: readonly string[];
   /** The relevance check's validation: who judged, and why Table V is missing when it is. */
   validation?: ReportValidation;
 }
@@ -86,6 +91,7 @@ figure img{max-width:100%;border:1px solid #eee}
 </head>
 <body>`);
   if (input.synthetic) parts.push(`<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>`);
+  for (const alert of input.alerts ?? []) parts.push(`<p class="banner alert-banner">${escapeHtml(alert)}</p>`);
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
   parts.push("<table>", ...input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`), "</table>");
   if (input.selectionPage) {

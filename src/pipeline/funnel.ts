@@ -10,12 +10,12 @@
  * the run description's `timings` and `workers` differ).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { SnapshotCutoff } from "../corpus/snapshot";
-import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
+import { corpusFingerprint, incompleteCorpus, readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, checkThreshold, type NearDuplicateResult } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
 import { DEFAULT_OUTLIER_TASKS, type OutlierTasks } from "../filter/outliers";
@@ -30,7 +30,9 @@ import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import { runLayout } from "../run/layout";
-import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo, type SnapshotSummary } from "../run/run-info";
+import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, type OutlierSummary, type RunInfo, type SnapshotSummary } from "../run/run-info";
+import { abandonFunnelRewrite, beginFunnelRewrite, finishFunnelRewrite, lockRun, updateRunFiles, type FunnelRewrite } from "../run/state";
+import { removeLeftovers } from "../util/leftovers";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
 import type { CandidateModel, DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
@@ -52,6 +54,8 @@ export interface FunnelOptions {
   progress?: ProgressOptions["mode"];
   /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
+  /** Run on a corpus whose crawl did not finish (its manifest says `complete: false`); refused otherwise. */
+  allowIncomplete?: boolean;
   /** Snapshot cut-off: only models created up to it enter the funnel (undated models are kept and counted). */
   until?: SnapshotCutoff | null;
 }
@@ -75,6 +79,10 @@ export interface FunnelResult {
   /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus). */
   modelsWithoutAbstracts: number;
   timings: Record<string, number>;
+  /** Why the corpus is not whole (a crawl that did not finish, allowed with `allowIncomplete`), else null. */
+  incompleteCorpus: string | null;
+  /** Where the pilot's files of the replaced candidates went (`superseded/.../validate`), if they moved. */
+  supersededValidate: string | null;
 }
 
 /** What a worker needs to build its own preparer and compiled taxonomy. */
@@ -87,7 +95,27 @@ export interface WorkerSetup {
   until: SnapshotCutoff | null;
 }
 
+/**
+ * Run the funnel into `options.outDir`, owning it meanwhile (a second writer fails at once). The old run
+ * stays whole while the corpus is searched; only then is it rewritten (run.json marked `writing`, the
+ * relevance check's files removed), and run.json is written last with every table's fingerprint.
+ */
 export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
+  const lock = lockRun(options.outDir);
+  const progress: { rewrite: FunnelRewrite | null } = { rewrite: null };
+  try {
+    return await funnelOwned(options, progress);
+  } catch (error) {
+    // A directory that held no run is left as it was; over an earlier run, run.json stays "writing".
+    if (progress.rewrite) abandonFunnelRewrite(options.outDir, progress.rewrite);
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+/** `rewriting.rewrite` is set once the old run starts being replaced. */
+async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelRewrite | null }): Promise<FunnelResult> {
   const started = process.hrtime.bigint();
   const timings: Record<string, number> = {};
   const lemmaPolicy = options.lemmaPolicy ?? DEFAULT_LEMMA_POLICY;
@@ -96,6 +124,9 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   checkThreshold(threshold);
   const includeAliases = options.includeAliases ?? false;
   const manifest = await readManifest(options.corpusDir);
+  const incomplete = incompleteCorpus(options.corpusDir, manifest);
+  if (incomplete && !options.allowIncomplete) throw new Error(`${incomplete}; finish it (collect --resume) or pass --allow-incomplete`);
+  const corpusPrint = corpusFingerprint(options.corpusDir);
   const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
   const requested = options.workers ?? defaultWorkers(manifest);
   if (!Number.isInteger(requested) || requested < 1) throw new Error(`workers must be a positive integer (got ${requested})`);
@@ -103,6 +134,9 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const workers = Math.min(requested, availableParallelism());
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
+  // What killed writers left here (temporary files), and shard checkpoints a run without --resume does not use.
+  removeLeftovers(runDir);
+  if (!options.resume) rmSync(runLayout(runDir).shards, { recursive: true, force: true });
   const taxonomySha256 = taxonomyDigest(taxonomy);
   const until = options.until ?? null;
   const checkpoints = options.resume
@@ -195,8 +229,16 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   }
   const { near, candidateRows, uniqueRows, unique } = stage2;
 
-  // Outputs.
+  // Outputs: from here on the old run is being replaced.
   stageStart = process.hrtime.bigint();
+  let rewrite: FunnelRewrite;
+  try {
+    rewrite = await beginFunnelRewrite(runDir);
+  } catch (error) {
+    await Promise.all(Object.values(writers).map((w) => w.abort()));
+    throw error;
+  }
+  rewriting.rewrite = rewrite;
   const problems = writers.problems.rowsWritten;
   await closeAll(Object.values(writers));
   await writeRunTable(runDir, "candidates", candidateRows);
@@ -217,10 +259,18 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   timings.totalSeconds = secondsSince(started);
 
   const nearDuplicates = { ...near.stats, threshold, pairs: near.pairs.length };
-  const runInfo: RunInfo = {
+  const runInfo: Omit<RunInfo, "state" | "fingerprint"> = {
     format: RUN_FORMAT,
     version: RUN_VERSION,
-    corpus: { dir: portablePath(options.corpusDir), records: manifest.records, shards: manifest.shards.length, synthetic: manifest.synthetic, createdBy: manifest.createdBy },
+    corpus: {
+      dir: portablePath(options.corpusDir),
+      records: manifest.records,
+      shards: manifest.shards.length,
+      synthetic: manifest.synthetic,
+      createdBy: manifest.createdBy,
+      complete: incomplete === null,
+      ...(incomplete === null ? {} : { cursor: manifest.cursor ?? null }),
+    },
     snapshot,
     abstracts: { modelsWithoutAbstracts },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
@@ -233,9 +283,25 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     workers,
     timings,
   };
-  await writeRunInfo(runDir, runInfo);
+  const supersededValidate = await finishFunnelRewrite(runDir, runInfo, { corpus: corpusPrint, taxonomy: taxonomySha256 }, rewrite);
   checkpoints?.clear();
-  return { runDir, synthetic: manifest.synthetic, counts: funnelCounts, rows, documentation, outliers, nearDuplicates, problems, workers, resumedShards, snapshot, modelsWithoutAbstracts, timings };
+  return {
+    runDir,
+    synthetic: manifest.synthetic,
+    counts: funnelCounts,
+    rows,
+    documentation,
+    outliers,
+    nearDuplicates,
+    problems,
+    workers,
+    resumedShards,
+    snapshot,
+    modelsWithoutAbstracts,
+    timings,
+    incompleteCorpus: incomplete,
+    supersededValidate,
+  };
 }
 
 /**
@@ -259,7 +325,12 @@ async function closeAll(writers: ReadonlyArray<{ close(): Promise<void>; abort()
  */
 export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts, uncertain?: ActivityCounts): Promise<FunnelRow[]> {
   const rows = funnelRows({ ...readRunInfo(runDir).counts, relevant, ...(uncertain ? { uncertain } : {}) });
-  await writeRunTable(runDir, "funnel", rows);
+  const lock = lockRun(runDir);
+  try {
+    await updateRunFiles(runDir, "relevance", ["funnel"], () => writeRunTable(runDir, "funnel", rows));
+  } finally {
+    lock.release();
+  }
   return rows;
 }
 

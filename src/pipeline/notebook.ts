@@ -21,7 +21,7 @@ import type { LemmaPolicy } from "../prepare/lemmatize";
 import { hasRunTable } from "../run/files";
 import { replicationLayout } from "../run/layout";
 import { hasRunInfo, readRunInfo, type RunInfo } from "../run/run-info";
-import { checkRunMatches, runCorpusDir, runTaxonomy, RunMismatchError } from "../run/run-settings";
+import { checkRunMatches, runCorpusDir, runTaxonomy, RunSettingsMismatch } from "../run/run-settings";
 import type { Taxonomy } from "../taxonomy/taxonomy";
 import { parseUntil } from "../corpus/snapshot";
 import { findRecord } from "../corpus/store";
@@ -153,7 +153,7 @@ async function ownDemoRun(home: string, log: (line: string) => void): Promise<{ 
         checkRunMatches(runDir, readRunInfo(runDir), { corpusDir, taxonomyPath: join(ROOT, "taxonomy", "se-tasks.json") });
         return { runDir, outDir };
       } catch (error) {
-        if (!(error instanceof RunMismatchError)) throw error;
+        if (!(error instanceof RunSettingsMismatch)) throw error;
         log(`notebook: remaking the notebooks' own run (${error.detail})`);
       }
     }

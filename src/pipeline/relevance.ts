@@ -15,6 +15,8 @@
 import { readCorpusBatches } from "../corpus/store";
 import { readEvidence, readUniqueModels, writeRunTable, type UniqueModel } from "../run/files";
 import { runLayout } from "../run/layout";
+import { beginRelevanceRewrite, finishRelevanceRewrite, lockRun, verifyRun } from "../run/state";
+import { removeLeftovers } from "../util/leftovers";
 import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict, VerdictRow } from "../run/tables";
 import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, taskActivityLookup, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
@@ -254,8 +256,24 @@ export function isLlmJudge(judge: RelevanceJudge): boolean {
   return LLM_BACKENDS.has(identityOf(judge).backend);
 }
 
+/**
+ * Judge every pair of a run, owning the run directory meanwhile. The run's funnel tables (and its corpus)
+ * are checked against run.json first; the previous check's files are replaced only once every pair is
+ * judged (a judge that cannot work leaves them as they were), and run.json records the check last.
+ */
 export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
+  const lock = lockRun(options.runDir);
+  try {
+    return await relevanceOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function relevanceOwned(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
   const layout = runLayout(options.runDir);
+  const run = verifyRun(options.runDir, "funnel", { corpusDir: options.corpusDir }).info;
+  removeLeftovers(options.runDir);
   const inputs = loadStageInputs(options.runDir, options.taxonomy);
   const { unique, taxonomy } = inputs;
   const panel = panelOf(options, taxonomy);
@@ -369,6 +387,8 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   const verdictsPath = layout.verdicts;
   const seModelsPath = layout.seModels;
   const juryVerdictsPath = panel.jurors.length > 1 ? layout.juryVerdicts : null;
+  // Every pair is judged: only now is the previous check replaced.
+  await beginRelevanceRewrite(options.runDir, run);
   // Every row says whether its card addressed the judge (null: it did not, or the model was not in the corpus).
   const withFlag = (v: ReturnType<typeof completeVerdict<RecordedVerdict>>): VerdictRow => ({
     ...v,
@@ -441,6 +461,14 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
     layout.relevance,
     `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined, juryVerdictsPath: undefined }, null, 2)}\n`,
   );
+  await finishRelevanceRewrite(options.runDir, run, {
+    judge: panel.label,
+    judges: judges.map((j) => ({ label: j.label, backend: j.backend, model: j.model, temperature: j.temperature, seed: j.seed })),
+    onlyUncertain: panel.screen !== null,
+    maxBodyChars: options.excerpt?.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS,
+    pairs: verdicts.length,
+    errors: errors.length,
+  });
   return result;
 }
 

@@ -5,11 +5,11 @@
  * laid out as `replicationLayout` (src/run/layout.ts) says: the run directory, the tables, the figures,
  * the analyses' problems, a manifest of what was written, the selection page and the report's index page.
  */
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { PAPER_SNAPSHOT } from "../paper/reported";
 import { abstractsHint } from "../corpus/arxiv-status";
 import type { SnapshotCutoff } from "../corpus/snapshot";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
 import { loadRunData, type RunData } from "../analyse/run-data";
 import { paperTableV } from "../analyse/validation";
@@ -21,12 +21,15 @@ import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
+import { incompleteCorpus } from "../corpus/store";
+import { acquireLock } from "../util/lock";
+import { removeLeftovers } from "../util/leftovers";
 import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
 import { judgeStatements } from "../analyse/judge-agreement";
 import { readRunTableIfPresent } from "../run/files";
 import { REPLICATION_FILES, replicationLayout, runLayout } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError } from "../run/run-info";
-import { checkRunMatches, runCorpusDir, runTaxonomy, RunMismatchError, type RunRequest } from "../run/run-settings";
+import { checkRunMatches, runCorpusDir, runTaxonomy, RunSettingsMismatch, type RunRequest } from "../run/run-settings";
 import type { LemmaPolicy } from "../prepare/lemmatize";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
@@ -59,27 +62,67 @@ export interface ReportResult {
   staticSkipped: string | null;
   /** What the report warns about (also at the top of index.html). */
   warnings: string[];
+  /** Why the relevance check failed (most verdicts are errors), as the report says; null when it did not. */
+  relevanceFailure: string | null;
+  /** Why the corpus is not whole (a crawl that did not finish), as the report says; null when it is. */
+  incompleteCorpus: string | null;
+}
+
+/** The relevance check of a replicate run failed; the report was written and says so. */
+export class RelevanceCheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RelevanceCheckFailed";
+  }
 }
 
 const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`);
 
-/** Analyse an existing run directory and write tables, figures and the report into `outDir`. */
+/** Own the `replicate` output folder while writing it (one writer at a time; see src/util/lock.ts). */
+function lockReplication(outDir: string) {
+  return acquireLock(replicationLayout(outDir).lock, { what: "replication folder" });
+}
+
+/**
+ * Analyse an existing run directory and write tables, figures and the report into `outDir`, owning it
+ * meanwhile. The run is checked against its run.json first (refused when a stage did not finish or its
+ * files disagree); the previous report's files are removed before the new ones are written, and the
+ * manifest (`REPLICATION_FILES.manifest`) is written last. A run whose verdicts are mostly errors, or whose corpus
+ * is an unfinished crawl, gets a report that says so at the top (`relevanceFailure`, `incompleteCorpus`).
+ */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  const lock = lockReplication(options.outDir);
+  try {
+    return await writeReportOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const own = options.taxonomy ? { taxonomy: options.taxonomy, problem: null } : ownTaxonomy(options.runDir);
   const taxonomy = own.taxonomy;
   log(`loading run ${options.runDir} and corpus ${options.corpusDir}`);
   const data = await loadRunData(options.runDir, options.corpusDir);
   if (own.problem) data.problems.push(own.problem);
+  const out = replicationLayout(options.outDir);
+  // Nothing of an earlier report may stand beside this one: its tables, figures and pages go first.
+  for (const path of out.reportOutputs) rmSync(path, { recursive: true, force: true });
+  removeLeftovers(options.outDir, 0);
   const analyses = analyseRun(data, taxonomy);
+  const relevanceFailure = relevanceFailureOf(data.verdicts);
+  const incomplete = incompleteCorpus(options.corpusDir, data.manifest);
+  const alerts = [
+    ...(relevanceFailure ? [`RELEVANCE CHECK FAILED: ${relevanceFailure}. The SE models below rest on the few verdicts that are not errors; judge the run again.`] : []),
+    ...(incomplete ? [`INCOMPLETE CORPUS: ${incomplete}. The numbers cover only the models collected so far.`] : []),
+  ];
+  for (const alert of alerts) log(alert);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
   const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
-  const stale = removeStaleTables(options.outDir, [...tables.flatMap((t) => [t.csv, t.arrow, t.parquet ?? ""]), catalogue.csv, catalogue.parquet]);
-  if (stale.length > 0) log(`removed ${stale.length} table files of an earlier report that this one does not have (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", ..." : ""})`);
   log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
   for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
-  const out = replicationLayout(options.outDir);
   const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
   const specs = figuresOf(analyses);
@@ -115,7 +158,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     warnings.push(`${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`);
   }
   const facts: Array<[string, string]> = [
-    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`],
+    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""}${incomplete ? ", INCOMPLETE crawl" : ""})`],
     [
       "snapshot",
       runSnapshot && typeof runSnapshot.until === "string"
@@ -144,6 +187,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       problems: analyses.problems,
       selectionPage: REPLICATION_FILES.selection,
       warnings,
+      alerts,
       validation: { judges: analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : [], missing: analyses.validation.missing, paperTableV: paperTableV() },
     }),
   );
@@ -161,6 +205,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
         figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
         staticSkipped,
         problems: analyses.problems.length,
+        ...(relevanceFailure ? { relevanceFailure } : {}),
+        ...(incomplete ? { incompleteCorpus: incomplete } : {}),
       },
       null,
       2,
@@ -168,7 +214,15 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   );
   log(`report: ${indexPath}`);
   for (const warning of warnings) log(`warning: ${warning}`);
-  return { analyses, indexPath, tables, figures, staticSkipped, warnings };
+  return { analyses, indexPath, tables, figures, staticSkipped, warnings, relevanceFailure, incompleteCorpus: incomplete };
+}
+
+/** "N of M verdicts of J are errors (first: ...)" when more than half of a run's verdicts are errors. */
+function relevanceFailureOf(verdicts: ReadonlyArray<{ judge: string; error: string | null }> | null): string | null {
+  if (!verdicts) return null;
+  const errors = verdicts.filter((v) => v.error !== null);
+  const judge = [...new Set(verdicts.map((v) => v.judge))].join(", ");
+  return mostlyFailed({ candidates: verdicts.length, errors: errors.length, firstError: errors[0]?.error ?? null, judge });
 }
 
 /** Each table as CSV, Arrow and Parquet in the tables folder; returns hrefs relative to `outDir`. */
@@ -185,24 +239,6 @@ export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: s
   return written;
 }
 
-/**
- * A report folder describes one report: table files an earlier report wrote there and this one did not
- * (say, Table V from human labels that are gone since) are removed, so no stale table sits beside it.
- * Only table files (CSV, Arrow, Parquet) in the tables folder are touched. Returns what was removed.
- */
-export function removeStaleTables(outDir: string, written: readonly string[]): string[] {
-  const dir = replicationLayout(outDir).tables;
-  if (!existsSync(dir)) return [];
-  const keep = new Set(written.filter((w) => w !== "").map((w) => resolve(outDir, w)));
-  const removed: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (!/\.(csv|arrow|parquet)$/.test(name) || keep.has(resolve(path)) || !statSync(path).isFile()) continue;
-    rmSync(path);
-    removed.push(name);
-  }
-  return removed;
-}
 
 /**
  * The SE-model catalogue (the selection page's data, one row per SE model: activities, tasks, languages,
@@ -238,6 +274,8 @@ export interface ReplicateOptions {
   /** Recorded in the output folder's manifest (default `replicate`). */
   createdBy?: string;
   log?: (line: string) => void;
+  /** Run on a corpus whose crawl did not finish; the report says so. */
+  allowIncomplete?: boolean;
 }
 
 /** What a reanalysis may change in the funnel; left out, each takes the paper's default. */
@@ -252,7 +290,7 @@ export interface FunnelSettings {
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; until?: SnapshotCutoff | null; settings?: FunnelSettings }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; until?: SnapshotCutoff | null; allowIncomplete?: boolean; settings?: FunnelSettings }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -270,9 +308,9 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy, until, settings = {} }) {
+    async funnel({ corpusDir, runDir, taxonomy, until, allowIncomplete, settings = {} }) {
       const { lemmaPolicy, similarityThreshold, includeAliases } = settings;
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, allowIncomplete, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({
@@ -284,26 +322,44 @@ export function defaultStages(): PipelineStages {
         progress: process.stderr.isTTY ? undefined : "lines",
       });
       const failed = mostlyFailed(result);
-      if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
+      if (failed) throw new RelevanceCheckFailed(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
       await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
 }
 
-/** Run the whole pipeline on a corpus, then write the report (tables, figures, index page). */
+/**
+ * Run the whole pipeline on a corpus, then write the report (tables, figures, index page), owning the
+ * output folder meanwhile. When the relevance check's verdicts are mostly errors, the report is still
+ * written (it says so at the top) and then a {@link RelevanceCheckFailed} is thrown.
+ */
 export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
+  const lock = lockReplication(options.outDir);
+  try {
+    return await replicateOwned(options, stages);
+  } finally {
+    lock.release();
+  }
+}
+
+async function replicateOwned(options: ReplicateOptions, stages: PipelineStages): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const settings = options.settings ?? {};
   const runDir = replicationLayout(options.outDir).run;
   const until = options.until ?? null;
-  keepHumanLabelsTrue(runDir, { corpusDir: options.corpusDir, ...(existsSync(taxonomy.origin) ? { taxonomyPath: taxonomy.origin } : {}), ...settings, until: until?.iso ?? null });
   const started = Date.now();
   log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${describeSettings(settings, until)}`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, until, settings });
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, until, settings, ...(options.allowIncomplete ? { allowIncomplete: true } : {}) });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
-  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
+  let failure: RelevanceCheckFailed | null = null;
+  try {
+    await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
+  } catch (error) {
+    if (!(error instanceof RelevanceCheckFailed)) throw error;
+    failure = error;
+  }
   log("[3/3] analyses, tables, figures, report");
   const result = await writeReport({
     runDir,
@@ -316,6 +372,7 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
     log,
   });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (failure) throw new RelevanceCheckFailed(`${failure.message}; the report ${result.indexPath} says so`);
   return result;
 }
 
@@ -330,24 +387,6 @@ function describeSettings(settings: FunnelSettings, until: SnapshotCutoff | null
   return parts.length > 0 ? `, ${parts.join(", ")}` : "";
 }
 
-/**
- * Human labels belong to the (model, activity) pairs of the run they were drawn from. Rerunning the
- * funnel into a run that holds them, with another corpus, taxonomy or setting, would leave them beside
- * pairs they were not drawn from: refused, with the difference named.
- */
-function keepHumanLabelsTrue(runDir: string, request: RunRequest): void {
-  const labelsDir = runLayout(runDir).validate.labelsDir;
-  if (!existsSync(labelsDir) || readdirSync(labelsDir).length === 0 || !hasRunInfo(runDir)) return;
-  try {
-    checkRunMatches(runDir, readRunInfo(runDir), request, { checkOwnTaxonomy: false });
-  } catch (error) {
-    if (error instanceof RunMismatchError) {
-      throw new RunMismatchError(runDir, error.setting, `${runDir} holds human labels for the pairs it was made with (${error.detail})`, "replicate into another --out, or move that run away first");
-    }
-    if (error instanceof RunFileError) throw new Error(`${runDir} holds human labels but ${error.message}: replicate into another --out`, { cause: error });
-    throw error;
-  }
-}
 
 /** The taxonomy a run searched (run.json), or the shipped one for a run without a description (said in the problems). */
 function ownTaxonomy(runDir: string): { taxonomy: Taxonomy; problem: string | null } {
@@ -386,7 +425,7 @@ export async function reportOnRun(options: RunReportOptions): Promise<ReportResu
   checkRunMatches(runDir, info, request);
   if (judge) {
     const mismatch = judgeMismatch(runDir, judge);
-    if (mismatch) throw new RunMismatchError(runDir, "judge", mismatch.detail, mismatch.hint);
+    if (mismatch) throw new RunSettingsMismatch(runDir, "judge", mismatch.detail, mismatch.hint);
   }
   const taxonomy = runTaxonomy(runDir, info, request.taxonomyPath);
   return writeReport({ ...rest, runDir, corpusDir: request.corpusDir ?? runCorpusDir(runDir, info), taxonomy });

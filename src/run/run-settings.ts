@@ -7,9 +7,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { MANIFEST_FILE } from "../corpus/store";
+import { corpusFingerprint, MANIFEST_FILE } from "../corpus/store";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import type { RunInfo } from "./run-info";
+import { RunMismatchError } from "./state";
 
 /** What a caller wants a run to be; a field left undefined is not checked. */
 export interface RunRequest {
@@ -25,10 +26,11 @@ export interface RunRequest {
 }
 
 /**
- * A run that is not the one asked for, or whose inputs changed since it was made. The message is one
- * line: `detail` (what differs: the run's value, then the one asked) and `hint` (what to do).
+ * A run that is not the one asked for, or whose inputs changed since it was made: a {@link RunMismatchError}
+ * (the readers' refusal, src/run/state.ts) that also says which setting differs. The message is one line:
+ * `detail` (what differs: the run's value, then the one asked) and `hint` (what to do).
  */
-export class RunMismatchError extends Error {
+export class RunSettingsMismatch extends RunMismatchError {
   constructor(
     readonly runDir: string,
     readonly setting: string,
@@ -36,7 +38,7 @@ export class RunMismatchError extends Error {
     readonly hint: string,
   ) {
     super(`${detail}: ${hint}`);
-    this.name = "RunMismatchError";
+    this.name = "RunSettingsMismatch";
   }
 }
 
@@ -67,10 +69,10 @@ const short = (sha: string) => sha.slice(0, 12);
  * The settings part of the check, without touching the disk: the first setting of `request` that the
  * run description does not share, as a one-line reason, or null when they agree.
  */
-export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<RunRequest, "corpusDir" | "taxonomyPath">): RunMismatchError | null {
+export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<RunRequest, "corpusDir" | "taxonomyPath">): RunSettingsMismatch | null {
   const config = info.config;
   const differs = (setting: string, flag: string, recorded: string, asked: string) =>
-    new RunMismatchError(
+    new RunSettingsMismatch(
       runDir,
       setting,
       `${runDir} was made with ${flag} ${recorded}, not ${asked}`,
@@ -94,7 +96,7 @@ export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<Ru
     const asked = request.until;
     if (recorded !== asked) {
       const cut = (until: string | null) => (until === null ? "no snapshot cut-off" : `--until ${until}`);
-      return new RunMismatchError(
+      return new RunSettingsMismatch(
         runDir,
         "until",
         `${runDir} was made with ${cut(recorded)}, not ${cut(asked)}`,
@@ -115,7 +117,7 @@ function candidatesOf(path: string): string[] {
 /**
  * The taxonomy file a run searched with: its recorded origin (relative paths are tried from the working
  * directory and from the package root), checked against the recorded sha256. Throws a
- * {@link RunMismatchError} when the file is gone or changed since the run.
+ * {@link RunSettingsMismatch} when the file is gone or changed since the run.
  */
 export function runTaxonomyPath(runDir: string, info: RunInfo): string {
   const { origin, sha256 } = info.taxonomy;
@@ -123,14 +125,14 @@ export function runTaxonomyPath(runDir: string, info: RunInfo): string {
   const same = found.find((path) => fileSha256(path) === sha256);
   if (same) return same;
   if (found.length > 0) {
-    throw new RunMismatchError(
+    throw new RunSettingsMismatch(
       runDir,
       "taxonomy",
       `the taxonomy ${origin} changed since ${runDir} searched it (sha256 ${short(sha256)}... then, ${short(fileSha256(found[0]!))}... now)`,
       "restore it, pass --taxonomy with the original file, or rerun the pipeline",
     );
   }
-  throw new RunMismatchError(
+  throw new RunSettingsMismatch(
     runDir,
     "taxonomy",
     `cannot find the taxonomy ${runDir} searched (${origin}, sha256 ${short(sha256)}...)`,
@@ -147,7 +149,7 @@ export function runTaxonomy(runDir: string, info: RunInfo, requested?: string): 
   const taxonomy = loadTaxonomy(requested);
   const sha = taxonomySha256(taxonomy);
   if (sha !== info.taxonomy.sha256) {
-    throw new RunMismatchError(
+    throw new RunSettingsMismatch(
       runDir,
       "taxonomy",
       `${runDir} was searched with the taxonomy ${info.taxonomy.origin} (sha256 ${short(info.taxonomy.sha256)}...), not ${requested} (sha256 ${short(sha)}...)`,
@@ -189,33 +191,63 @@ function manifestRecords(corpusDir: string): number | null {
 }
 
 /**
- * Throws a {@link RunMismatchError} (one line) when the run is not the one `request` asks for: another
+ * Throws a {@link RunSettingsMismatch} (one line) when the run is not the one `request` asks for: another
  * corpus, a corpus that changed size since, another taxonomy file, or other settings. The taxonomy the
  * run searched must also still be on disk unchanged when `checkOwnTaxonomy` is set (the default).
  */
 export function checkRunMatches(runDir: string, info: RunInfo, request: RunRequest, options: { checkOwnTaxonomy?: boolean } = {}): void {
-  if (request.corpusDir !== undefined) {
-    const recorded = runCorpusDir(runDir, info);
-    if (!sameDirectory(recorded, request.corpusDir)) {
-      throw new RunMismatchError(
+  checkCorpus(runDir, info, request.corpusDir);
+  if (request.taxonomyPath !== undefined) runTaxonomy(runDir, info, request.taxonomyPath);
+  else if (options.checkOwnTaxonomy ?? true) runTaxonomyPath(runDir, info);
+  const settings = settingsMismatch(runDir, info, request);
+  if (settings) throw settings;
+}
+
+/**
+ * The corpus part: a run with fingerprints is compared as `verifyRun` compares it (the corpus's content,
+ * wherever it lies now); an older run by where its corpus was and how many models it held.
+ */
+function checkCorpus(runDir: string, info: RunInfo, asked: string | undefined): void {
+  const dir = asked ?? runCorpusDir(runDir, info);
+  const recorded = info.fingerprint?.corpus;
+  if (recorded) {
+    let now: string | null;
+    try {
+      now = corpusFingerprint(dir);
+    } catch {
+      now = null;
+    }
+    if (now === recorded) return;
+    if (asked !== undefined) {
+      throw new RunSettingsMismatch(
         runDir,
         "corpus",
-        `${runDir} was made from the corpus ${info.corpus.dir} (${info.corpus.records.toLocaleString("en-US")} models), not ${request.corpusDir}`,
+        `${runDir} was made from the corpus ${info.corpus.dir} (${info.corpus.records.toLocaleString("en-US")} models), not ${asked} as it is now`,
         "drop --corpus to use the run's own",
       );
     }
+    throw new RunSettingsMismatch(
+      runDir,
+      "corpus",
+      `the corpus ${info.corpus.dir} ${now === null ? "cannot be read" : "changed"} since ${runDir} was made from it (its manifest or shards differ from what run.json records)`,
+      "restore it, pass --corpus with the original, or rerun the pipeline",
+    );
   }
-  const corpusNow = manifestRecords(runCorpusDir(runDir, info));
+  if (asked !== undefined && !sameDirectory(runCorpusDir(runDir, info), asked)) {
+    throw new RunSettingsMismatch(
+      runDir,
+      "corpus",
+      `${runDir} was made from the corpus ${info.corpus.dir} (${info.corpus.records.toLocaleString("en-US")} models), not ${asked}`,
+      "drop --corpus to use the run's own",
+    );
+  }
+  const corpusNow = manifestRecords(dir);
   if (corpusNow !== null && corpusNow !== info.corpus.records) {
-    throw new RunMismatchError(
+    throw new RunSettingsMismatch(
       runDir,
       "corpus",
       `the corpus ${info.corpus.dir} changed since ${runDir} was made from it (${info.corpus.records.toLocaleString("en-US")} models then, ${corpusNow.toLocaleString("en-US")} now)`,
       "rerun the pipeline",
     );
   }
-  if (request.taxonomyPath !== undefined) runTaxonomy(runDir, info, request.taxonomyPath);
-  else if (options.checkOwnTaxonomy ?? true) runTaxonomyPath(runDir, info);
-  const settings = settingsMismatch(runDir, info, request);
-  if (settings) throw settings;
 }

@@ -9,6 +9,7 @@ import { RUN_FILES } from "../../run/layout";
 import { alignColumns, fmt, percent } from "../../util/format";
 import { isLemmaPolicy, LEMMA_POLICIES, type LemmaPolicy } from "../../prepare/lemmatize";
 import { register as registerScore, scoreAndReport } from "./score";
+import { withRunLock } from "../../run/state";
 
 interface FunnelCliOptions {
   corpus: string;
@@ -19,6 +20,7 @@ interface FunnelCliOptions {
   aliases: boolean;
   workers?: string;
   resume: boolean;
+  allowIncomplete: boolean;
   until?: string;
 }
 
@@ -35,6 +37,9 @@ export function funnelReport(result: FunnelResult): string {
   const n = result.nearDuplicates;
   const lines = [
     result.synthetic ? "SYNTHETIC corpus: the counts below describe generated data, not the Hugging Face Hub." : "",
+    result.incompleteCorpus
+      ? `INCOMPLETE corpus (allowed with --allow-incomplete): ${result.incompleteCorpus}; the counts cover only the models collected so far.`
+      : "",
     result.snapshot
       ? `Snapshot cut-off ${result.snapshot.until}: models created up to then (paper: ${PAPER_SNAPSHOT}); ${fmt(result.snapshot.afterUntil)} later models left out, ${fmt(result.snapshot.undatedKept)} undated kept.`
       : "",
@@ -62,7 +67,8 @@ export function funnelReport(result: FunnelResult): string {
     `${fmt(result.problems)} problems recorded in ${RUN_FILES.problems}; ${result.timings.totalSeconds} s.`,
     "",
   ];
-  return lines.filter((line, i) => i > 1 || line !== "").join("\n");
+  const headerLines = 3;
+  return lines.filter((line, i) => i >= headerLines || line !== "").join("\n");
 }
 
 export function register(program: Command): void {
@@ -77,6 +83,7 @@ export function register(program: Command): void {
     .option("--aliases", "also search each task's aliases", false)
     .option("--workers <n>", "worker threads for the search (default: 2 for large corpora on 2+ cores, else 1)")
     .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
+    .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so", false)
     .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT})`)
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
@@ -89,22 +96,27 @@ export function register(program: Command): void {
         process.stderr.write(`funnel: --workers ${workers} capped at ${availableParallelism()}, the number of cores\n`);
         workers = availableParallelism();
       }
-      const result = await runFunnel({
-        corpusDir: options.corpus,
-        outDir: options.out,
-        taxonomyPath: options.taxonomy,
-        lemmaPolicy: options.lemmaPolicy as LemmaPolicy,
-        includeAliases: options.aliases,
-        similarityThreshold: threshold,
-        workers,
-        resume: options.resume,
-        until: options.until ? parseUntil(options.until) : null,
+      // The run directory is owned from the funnel's tables to the score's.
+      await withRunLock(options.out, async () => {
+        const result = await runFunnel({
+          corpusDir: options.corpus,
+          outDir: options.out,
+          taxonomyPath: options.taxonomy,
+          lemmaPolicy: options.lemmaPolicy as LemmaPolicy,
+          includeAliases: options.aliases,
+          similarityThreshold: threshold,
+          workers,
+          resume: options.resume,
+          until: options.until ? parseUntil(options.until) : null,
+          allowIncomplete: options.allowIncomplete,
+        });
+        if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
+        if (result.supersededValidate) process.stderr.write(`funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`);
+        process.stdout.write(funnelReport(result));
+        for (const warning of funnelWarnings(result, options.corpus)) process.stderr.write(`${warning}\n`);
+        const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy, { verify: false });
+        if (scored) process.stdout.write(`\n${scored.text}`);
       });
-      if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
-      process.stdout.write(funnelReport(result));
-      for (const warning of funnelWarnings(result, options.corpus)) process.stderr.write(`${warning}\n`);
-      const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy);
-      if (scored) process.stdout.write(`\n${scored.text}`);
     });
   // `score` lives beside `funnel` in the command list.
   registerScore(program);

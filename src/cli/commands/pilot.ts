@@ -12,6 +12,7 @@ import { populationsOf, readAllLabels, readPlan, writeAgreement, writeLabels, wr
 import { planPilots, reviewRows, type PilotRow } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
+import { verifyRun, withRunLock } from "../../run/state";
 
 /** Sheet rows for the pairs the judge left uncertain, in the unique table's order (set "uncertain"). */
 function uncertainPlan(runDir: string): Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> {
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option("--taxonomy <file>", "taxonomy JSON (default: the shipped one)")
     .action(async (o: { run: string; seed: string; holdout: string; reliability: string; taxonomy?: string }) => {
       const taxonomy = loadTaxonomy(o.taxonomy);
+      verifyRun(o.run, "funnel");
       const { rows, summary } = planPilots(populationsOf(o.run, taxonomy), {
         seed: o.seed,
         holdoutSize: integer(o.holdout, "--holdout"),
@@ -53,7 +55,7 @@ export function register(program: Command): void {
       // Pairs whose card addressed the judge go to a human too, as the `review` set.
       const verdictsPath = runLayout(o.run).verdicts;
       const review = existsSync(verdictsPath) ? reviewRows(readVerdicts(verdictsPath), rows, populationsOf(o.run, taxonomy)) : [];
-      const planPath = await writePlan(o.run, [...rows, ...review]);
+      const planPath = await withRunLock(o.run, () => writePlan(o.run, [...rows, ...review]));
       process.stdout.write(`pilot plan -> ${planPath}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
@@ -87,7 +89,8 @@ export function register(program: Command): void {
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
       const missing = [...wanted].filter((id) => !records.has(id));
       const out = o.out ?? runLayout(o.run).validate.sheet(o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
-      await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
+      const csv = sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted)));
+      await (o.out ? writeFileAtomic(out, csv) : withRunLock(o.run, () => writeFileAtomic(out, csv)));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
       if (missing.length > 0)
         process.stderr.write(
@@ -109,7 +112,7 @@ export function register(program: Command): void {
         source: file,
         allowUnlabelled: o.allowUnlabelled,
       });
-      const path = await writeLabels(o.run, o.annotator, labels);
+      const path = await withRunLock(o.run, () => writeLabels(o.run, o.annotator, labels));
       process.stdout.write(`${labels.length} labels from ${o.annotator} -> ${path}${unlabelled ? ` (${unlabelled} rows still unlabelled)` : ""}\n`);
     });
 
@@ -121,13 +124,14 @@ export function register(program: Command): void {
     .action(async (o: { run: string; primary: string }) => {
       const verdictsPath = runLayout(o.run).verdicts;
       if (!existsSync(verdictsPath)) throw new Error(`no ${verdictsPath}: run \`hf-se-atlas judge --run ${o.run}\` first`);
+      verifyRun(o.run, "relevance");
       const verdicts = readVerdicts(verdictsPath);
       const consolidated = consolidateLabels(readPlan(o.run), readAllLabels(o.run), o.primary);
       const rows = ["pilot", "holdout"].flatMap((set) => {
         const reference = consolidated.labels.filter((l) => l.set === set);
         return reference.length > 0 ? agreementRows(verdicts, reference, set) : [];
       });
-      await writeAgreement(o.run, "humans", rows);
+      await withRunLock(o.run, () => writeAgreement(o.run, "humans", rows));
       const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
       process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
       process.stdout.write(

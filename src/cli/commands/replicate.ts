@@ -16,6 +16,7 @@ interface ReplicateFlags extends JudgeFlags {
   lemmaPolicy?: string;
   threshold?: string;
   aliases?: boolean;
+  allowIncomplete?: boolean;
   until?: string;
 }
 
@@ -60,6 +61,7 @@ export function register(program: Command): void {
       "--run <dir>",
       "report on an existing run directory instead of running the pipeline; it is analysed with its own taxonomy, corpus and settings, and refused when the options given here differ from them",
     )
+    .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so")
     .action(async (flags: ReplicateFlags) => {
       const settings = settingsOf(flags);
       const until = flags.until !== undefined ? parseUntil(flags.until) : undefined;
@@ -78,8 +80,11 @@ export function register(program: Command): void {
             settings,
             until: until ?? null,
             judge: judgeSelectionOf(flags),
+            allowIncomplete: flags.allowIncomplete,
           });
       process.stdout.write(`${result.indexPath}\n`);
+      // No silent success: a report on verdicts that are mostly errors is written, says so, and fails the command.
+      if (result.relevanceFailure) throw new Error(`relevance check: ${result.relevanceFailure}; the report ${result.indexPath} says so`);
       if (result.staticSkipped) process.stdout.write(`static images skipped: ${result.staticSkipped}\n`);
       if (result.analyses.synthetic) process.stdout.write("SYNTHETIC DATA: the corpus is generated; the numbers test the pipeline, not the Hub.\n");
     });
