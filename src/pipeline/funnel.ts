@@ -10,7 +10,7 @@
  * the run description's `timings` and `workers` differ).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -33,7 +33,10 @@ import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type 
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
 import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
-import { countActivities, decodeBatches, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
+import { countActivities, decodeBatches, encodeRows, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
+import { DiscoveryState, resolveDiscovery, type DiscoverOptions, type DiscoveryResult } from "./discover";
+import { loadSeSignalData } from "../signals/data";
+import { DEFAULT_LINEAGE_DEPTH } from "../signals/lineage";
 
 export interface FunnelOptions {
   corpusDir: string;
@@ -51,6 +54,11 @@ export interface FunnelOptions {
   progress?: ProgressOptions["mode"];
   /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
+  /**
+   * Discovery beside the search (src/pipeline/discover.ts): candidates from SE signals and lineage, written
+   * to the discover tables and added to the unique table. Off (default): the paper's method alone.
+   */
+  discover?: boolean | DiscoverOptions;
 }
 
 export interface FunnelResult {
@@ -76,6 +84,8 @@ export interface WorkerSetup {
   lemmaPolicy: LemmaPolicy;
   includeAliases: boolean;
   outlierTasks: OutlierTasks;
+  /** Discovery per record as well (`discover`). */
+  discover?: boolean;
 }
 
 export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
@@ -93,8 +103,17 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
   const taxonomySha256 = taxonomyDigest(taxonomy);
+  const discover: DiscoverOptions | null = options.discover ? (options.discover === true ? {} : options.discover) : null;
+  const lineageDepth = discover?.lineageDepth ?? DEFAULT_LINEAGE_DEPTH;
+  if (!Number.isInteger(lineageDepth) || lineageDepth < 1) throw new Error(`lineage depth must be a positive integer (got ${lineageDepth})`);
   const checkpoints = options.resume
-    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks })
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, {
+        taxonomy: taxonomySha256,
+        lemmaPolicy,
+        includeAliases,
+        outlierTasks,
+        ...(discover ? { discover: true } : {}),
+      })
     : null;
 
   // Stage 1: search + outlier rules, shard by shard.
@@ -104,8 +123,13 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     documentation: openArrowStream(layout.documentation, runTableSpec("documentation")),
     occurrences: openArrowStream(layout.occurrences, runTableSpec("occurrences")),
     problems: openArrowStream(layout.problems, runTableSpec("problems")),
+    ...(discover ? { discoveryEvidence: openArrowStream(layout.discoveryEvidence, runTableSpec("discoveryEvidence")) } : {}),
   };
+  // A run without discovery leaves no discovery tables behind from an earlier run into the same folder.
+  if (!discover) for (const path of [layout.discoveryEvidence, layout.discovered]) rmSync(path, { force: true });
   const candidates: CandidateCard[] = [];
+  const discoveryState = discover ? new DiscoveryState() : null;
+  const candidateOrdinals: number[] = [];
   const counts = { models: 0, matched: emptyActivityCounts(), afterOutliers: emptyActivityCounts() };
   const outliers: OutlierSummary = {
     occurrences: 0,
@@ -117,6 +141,14 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   };
   const progress = createProgress({ label: "funnel: search", total: manifest.records, unit: "models", mode: options.progress });
   const consume = (output: ShardOutput) => {
+    if (discoveryState) {
+      if (!output.discovery) throw new Error(`corpus shard ${manifest.shards[output.index]?.file}: searched without discovery`);
+      const start = counts.models;
+      writers.discoveryEvidence!.addBatches(decodeBatches(output.discovery.evidenceIpc));
+      for (const { position, ...card } of output.discovery.cards) discoveryState.cards.push({ ...card, ordinal: start + position });
+      for (const entry of output.discovery.lineage) discoveryState.addLineage(start + entry.position, entry.id, entry.bases);
+      for (const position of output.discovery.candidatePositions) candidateOrdinals.push(start + position);
+    }
     const occurrenceBatches = decodeBatches(output.occurrencesIpc);
     writers.occurrences.addBatches(occurrenceBatches);
     writers.matches.addBatches(matchBatches(occurrenceBatches));
@@ -142,11 +174,18 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     save: (output) => checkpoints?.save(output),
   };
   let stage2: NearDuplicateStage;
+  let discovery: DiscoveryResult | null = null;
   try {
     try {
       if (workers === 1) {
         const preparer = createPreparer({ policy: lemmaPolicy });
-        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks };
+        const compiled = compileTaxonomy(taxonomy, preparer, { includeAliases });
+        const context = {
+          compiled,
+          preparer,
+          outlierTasks,
+          ...(discover ? { discovery: { data: loadSeSignalData(), phrases: { compiled, preparer }, outlierTasks } } : {}),
+        };
         for (const [index, shard] of manifest.shards.entries()) {
           if (cached.has(index)) {
             consume(cached.load(index));
@@ -157,7 +196,13 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
           consume(output);
         }
       } else {
-        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks }, workers, consume, cached);
+        await searchInWorkers(
+          manifest,
+          { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, ...(discover ? { discover: true } : {}) },
+          workers,
+          consume,
+          cached,
+        );
       }
     } finally {
       progress.stop();
@@ -171,6 +216,27 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     stage2 = nearDuplicateStage(candidates, threshold);
     for (const p of stage2.near.problems) writers.problems.addRows([{ modelId: p.id, stage: "near-duplicates", code: p.code, message: p.message }]);
     timings.nearDuplicatesSeconds = secondsSince(stageStart);
+
+    // Discovery: lineage over the compact graph, near-identical cards, the unique table with what it adds.
+    if (discoveryState) {
+      stageStart = process.hrtime.bigint();
+      const searchCandidates = candidates.map((c, i) => ({ ...c, ordinal: candidateOrdinals[i]! }));
+      const originalOf = new Map(stage2.near.pairs.map((p) => [p.variant, p.original]));
+      discovery = await resolveDiscovery(
+        discoveryState,
+        searchCandidates,
+        { uniqueIds: new Set(stage2.uniqueRows.map((r) => r.id)), originalOf },
+        options.corpusDir,
+        {
+          lineageDepth,
+          threshold,
+        },
+      );
+      // Through IPC bytes like the shards' rows, so the file writer sees one schema (see decodeBatches).
+      writers.discoveryEvidence!.addBatches(decodeBatches(encodeRows(discovery.lineageEvidence, runTableSpec("discoveryEvidence"))));
+      for (const p of discovery.problems) writers.problems.addRows([{ modelId: p.id, stage: "discover", code: p.code, message: p.message }]);
+      timings.discoverSeconds = secondsSince(stageStart);
+    }
   } catch (error) {
     // No half-written tables: the temporary files go, the error names the shard or model.
     await Promise.all(Object.values(writers).map((w) => w.abort()));
@@ -184,8 +250,20 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   await Promise.all(Object.values(writers).map((w) => w.close()));
   await writeRunTable(runDir, "candidates", candidateRows);
   await writeRunTable(runDir, "nearDuplicates", near.pairs);
-  await writeRunTable(runDir, "unique", uniqueRows);
-  const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
+  await writeRunTable(runDir, "unique", discovery ? discovery.uniqueRows : uniqueRows);
+  let discovered: ActivityCounts | undefined;
+  if (discovery) {
+    await writeRunTable(runDir, "discovered", discovery.discovered);
+    discovered = emptyActivityCounts();
+    for (const d of discovery.discovered) if (d.kept) countActivities(discovered, d.added);
+  }
+  const funnelCounts: FunnelCounts = {
+    models: counts.models,
+    matched: counts.matched,
+    afterOutliers: counts.afterOutliers,
+    unique,
+    ...(discovered ? { discovered } : {}),
+  };
   const rows = funnelRows(funnelCounts);
   await writeRunTable(runDir, "funnel", rows);
   const documentation = summariseDocumentation(scanRunTable(runDir, "documentation"));
@@ -204,11 +282,29 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
       createdBy: manifest.createdBy,
     },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
-    config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
+    config: {
+      lemmaPolicy,
+      includeAliases,
+      similarityThreshold: threshold,
+      nearDuplicateText: "card body",
+      outlierTasks,
+      ...(discovery ? { discover: { lineageDepth } } : {}),
+    },
     counts: funnelCounts,
     outliers,
     nearDuplicates,
     documentation,
+    ...(discovery
+      ? {
+          discovery: {
+            evidence: writers.discoveryEvidence!.rowsWritten,
+            offered: discovery.discovered.length,
+            kept: discovery.discovered.filter((d) => d.kept).length,
+            lineageModels: discovery.lineageModels,
+            chains: discovery.chains,
+          },
+        }
+      : {}),
     problems,
     workers,
     timings,

@@ -158,12 +158,14 @@ export interface ReplicateOptions {
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
   log?: (line: string) => void;
+  /** Discovery beside the search (`funnel --discover`); off: the paper's method alone. */
+  discover?: boolean;
 }
 
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy }): Promise<void>;
+  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; discover?: boolean }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -181,8 +183,8 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy }) {
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines" });
+    async funnel({ corpusDir, runDir, taxonomy, discover }) {
+      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines", ...(discover ? { discover: true } : {}) });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({
@@ -206,8 +208,10 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
-  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy });
+  log(
+    `[1/3] funnel: search, outlier rules, near-identical cards${options.discover ? ", discovery beside the search" : ""} (${options.corpusDir} -> ${runDir})`,
+  );
+  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, ...(options.discover ? { discover: true } : {}) });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });

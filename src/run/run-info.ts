@@ -51,11 +51,15 @@ export interface RunInfo {
     nearDuplicateText: string;
     /** Task name -> Table III rule family. */
     outlierTasks: Readonly<Record<string, string>>;
+    /** `funnel --discover` only: discovery beside the search ran, with this bound on base-model chains. */
+    discover?: { lineageDepth: number };
   };
   counts: FunnelCounts;
   outliers: OutlierSummary;
   nearDuplicates: NearDuplicateStats & { threshold: number; pairs: number };
   documentation: DocumentationSummaryRow[];
+  /** `funnel --discover` only: evidence rows, models offered beyond the search and kept, lineage graph size and chains found. */
+  discovery?: { evidence: number; offered: number; kept: number; lineageModels: number; chains: number };
   /** Rows of the problems table. */
   problems: number;
   /** Worker threads used for the search (1 = inline). */

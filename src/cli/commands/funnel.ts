@@ -15,6 +15,8 @@ interface FunnelCliOptions {
   aliases: boolean;
   workers?: string;
   resume: boolean;
+  discover: boolean;
+  lineageDepth?: string;
 }
 
 /** What `funnel` prints: the funnel beside the paper, the outlier share, near-copies, Table VI. */
@@ -57,11 +59,21 @@ export function register(program: Command): void {
     .option("--aliases", "also search each task's aliases", false)
     .option("--workers <n>", "worker threads for the search (default: 2 for large corpora on 2+ cores, else 1)")
     .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
+    .option(
+      "--discover",
+      `also find SE models the keyword search cannot see, from SE signals (code and language tags, SE datasets, name words, pipeline tag) and base-model lineage; written to ${RUN_FILES.discoveryEvidence} and ${RUN_FILES.discovered} and added to the unique table (off: the paper's method alone)`,
+      false,
+    )
+    .option("--lineage-depth <n>", "with --discover: most base-model links walked up from a model (default 6)")
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${options.threshold}")`);
       const workers = options.workers === undefined ? undefined : Number(options.workers);
+      const lineageDepth = options.lineageDepth === undefined ? undefined : Number(options.lineageDepth);
+      if (lineageDepth !== undefined && !(Number.isInteger(lineageDepth) && lineageDepth >= 1))
+        throw new Error(`--lineage-depth must be a positive integer (got "${options.lineageDepth}")`);
+      if (lineageDepth !== undefined && !options.discover) throw new Error("--lineage-depth needs --discover");
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
       const result = await runFunnel({
         corpusDir: options.corpus,
@@ -72,6 +84,7 @@ export function register(program: Command): void {
         similarityThreshold: threshold,
         workers,
         resume: options.resume,
+        ...(options.discover ? { discover: { ...(lineageDepth !== undefined ? { lineageDepth } : {}) } } : {}),
       });
       if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
       process.stdout.write(funnelReport(result));

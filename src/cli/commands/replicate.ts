@@ -8,6 +8,7 @@ interface ReplicateFlags extends JudgeFlags {
   out: string;
   static: boolean;
   run?: string;
+  discover: boolean;
 }
 
 export function register(program: Command): void {
@@ -20,11 +21,12 @@ export function register(program: Command): void {
   addJudgeOptions(command)
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
     .option("--run <dir>", "report on an existing run directory instead of running the pipeline")
+    .option("--discover", "also find SE models the keyword search cannot see (SE signals and base-model lineage; see `funnel --discover`), reported apart", false)
     .action(async (flags: ReplicateFlags) => {
       const common = { corpusDir: flags.corpus, outDir: flags.out, noStatic: !flags.static };
       const result = flags.run
         ? await writeReport({ ...common, runDir: flags.run })
-        : await replicate({ ...common, judge: judgeSelectionOf(flags) });
+        : await replicate({ ...common, judge: judgeSelectionOf(flags), ...(flags.discover ? { discover: true } : {}) });
       process.stdout.write(`${result.indexPath}\n`);
       if (result.staticSkipped) process.stdout.write(`static images skipped: ${result.staticSkipped}\n`);
       if (result.analyses.synthetic) process.stdout.write("SYNTHETIC DATA: the corpus is generated; the numbers test the pipeline, not the Hub.\n");
