@@ -81,7 +81,10 @@ export interface RunPredictions {
 const key = (...parts: string[]) => parts.join("\u0000");
 
 /** The ground-truth columns scoring reads. */
-export type TruthFacts = Pick<GroundTruthRow, "id" | "plantedTasks" | "outlierOnly" | "keptTasks" | "duplicateOf" | "expectedFinal" | "seActivities" | "candidateActivities">;
+export type TruthFacts = Pick<
+  GroundTruthRow,
+  "id" | "plantedTasks" | "outlierOnly" | "keptTasks" | "duplicateOf" | "expectedFinal" | "seActivities" | "candidateActivities"
+>;
 
 /** Score every stage in one pass over the ground truth; `taxonomy` gives planted tasks their activity. */
 export function scoreStages(predictions: RunPredictions, truth: Iterable<TruthFacts>, taxonomy: Taxonomy): ScoreRow[] {

@@ -97,6 +97,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     ...(analyses.judgeAgreement
       ? judgeStatements(analyses.judgeAgreement).map((line): [string, string] => ["relevance judge", line])
       : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
+    ...(analyses.discovery ? [["discovery beside the search", discoveryFact(analyses.discovery)] as [string, string]] : []),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
   const indexPath = out.index;
@@ -130,6 +131,13 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   );
   log(`report: ${indexPath}`);
   return { analyses, indexPath, tables, figures, staticSkipped };
+}
+
+/** One line on what discovery added (the report's facts). */
+function discoveryFact(discovery: NonNullable<RunAnalyses["discovery"]>): string {
+  const all = discovery.counts.rows.find((r) => r.activity === "all")!;
+  const perActivity = discovery.counts.rows.filter((r) => r.activity !== "all" && r.pairs > 0).map((r) => `${r.activity} ${r.relevant}/${r.pairs}`);
+  return `--discover: ${all.pairs} models the keyword search did not offer reached the judge, ${all.relevant} judged SE (relevant/offered pairs per activity: ${perActivity.join(", ")}); see "Found beyond the paper's keyword search"`;
 }
 
 /** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
