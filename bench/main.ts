@@ -1,17 +1,20 @@
 /**
  * `npm run bench`: every benchmark in one run, printing figures (never asserting times).
  *
- *   node .cache/bench-dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel|selection-page] [--workers N]
- *                           [--cards N] [--reference]
+ *   node .cache/bench-dist/bench/main.js [--models N] [--only corpus-store|collect|search|near-duplicates|funnel|selection-page|card-dump] [--workers N]
+ *                           [--cards N] [--dump-models N] [--reference]
  *
  * --models   size of the generated Hub for the full funnel (default 1,533,973, the paper's snapshot)
  * --cards    cards for the near-identical benchmark (default 113,558, the paper's matched models)
+ * --dump-models rows of the generated Parquet card dump that `card-dump` ingests and runs the funnel on
+ *            (default 1,100,000, the Hub dump's size; see ./card-dump.ts)
  * --reference also run the Python references (Debian python3): NLTK search + Table III over the search
  *            benchmark's corpus, scikit-learn near-identical cards over the synthetic cards and over the
  *            funnel's candidates; each says whether both sides give the same output
  */
 import { loadavg } from "node:os";
 import { formatFunnel } from "../src/run/funnel-table";
+import { benchCardDumpIngest, CARD_DUMP_MODELS, formatCardDumpBench } from "./card-dump";
 import { benchCollect } from "./collect";
 import { benchCorpusStore, benchIngest } from "./corpus-store";
 import { benchFunnel } from "./funnel";
@@ -22,19 +25,20 @@ import { benchSearch } from "./search";
 import { benchSelectionPage } from "./selection-page";
 import { errorMessage } from "../src/util/text";
 
-const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel", "selection-page"] as const;
+const BENCHES = ["corpus-store", "collect", "search", "near-duplicates", "funnel", "selection-page", "card-dump"] as const;
 type Bench = (typeof BENCHES)[number];
 
 interface BenchArgs {
   only: Bench | null;
   models: number;
   cards: number;
+  dumpModels: number;
   workers: number | undefined;
   reference: boolean;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { only: null, models: PAPER_HUB_MODELS, cards: PAPER_FUNNEL.matched, workers: undefined, reference: false };
+  const args: BenchArgs = { only: null, models: PAPER_HUB_MODELS, cards: PAPER_FUNNEL.matched, dumpModels: CARD_DUMP_MODELS, workers: undefined, reference: false };
   const count = (flag: string, value: string | undefined) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer (got ${JSON.stringify(value)})`);
@@ -48,6 +52,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       args.only = value as Bench;
     } else if (flag === "--models") args.models = count(flag, argv[++i]);
     else if (flag === "--cards") args.cards = count(flag, argv[++i]);
+    else if (flag === "--dump-models") args.dumpModels = count(flag, argv[++i]);
     else if (flag === "--workers") args.workers = count(flag, argv[++i]);
     else if (flag === "--reference") args.reference = true;
     else throw new Error(`unknown option ${flag}`);
@@ -106,6 +111,13 @@ async function main(argv: readonly string[]): Promise<void> {
         line(`    ${a.action.padEnd(36)} ${a.queryMedianMs.toFixed(1).padStart(6)} ms / ${a.handlerMedianMs.toFixed(1).padStart(6)} ms (${a.handlerMaxMs.toFixed(0)} ms)  ${a.matching} models`);
       }
     }
+  }
+  if (wanted("card-dump")) {
+    // Peak RSS is per process, so this figure is the card dump's own peak only when run alone (--only card-dump).
+    const f = await benchCardDumpIngest(args.dumpModels, args.workers, ".cache");
+    line("");
+    for (const text of formatCardDumpBench(f)) line(text);
+    if (args.only !== "card-dump") line("  (peak RSS includes the benchmarks before it; run with --only card-dump for its own figure)");
   }
   line(`\npeak RSS of the whole bench process: ${peakRssMiB()} MiB`);
 }

@@ -13,6 +13,7 @@ import { readCheckpoint } from "../src/collect/checkpoint";
 import { collect } from "../src/collect/collector";
 import type { ModelRecord } from "../src/corpus/record";
 import { readCorpus, readManifest } from "../src/corpus/store";
+import { runFunnel } from "../src/pipeline/funnel";
 import { FAKE_PAPERS, startFakeArxiv, type FakeArxiv } from "./support/fake-arxiv";
 import { makeFakeModels, startFakeHub, type FakeHub } from "./support/fake-hub";
 
@@ -107,9 +108,19 @@ describe("kill -9 and resume", () => {
     expect(writtenAtKill).toEqual(writtenAtKill.slice().sort((a, b) => a - b));
     expect(writtenAtKill.at(-1)).toBeGreaterThan(0);
     expect(readCheckpoint(out)?.finished).toBe(false);
+    // The killed crawl's manifest says so, with where it stopped; the funnel will not take it for a whole corpus.
+    const partial = await readManifest(out);
+    expect(partial).toMatchObject({ complete: false, cursor: { written: writtenAtKill.at(-1) } });
+    await expect(runFunnel({ corpusDir: out, outDir: join(scratch, "run-partial"), workers: 1, progress: "silent" })).rejects.toThrow(
+      new RegExp(`^corpus ${out} is incomplete: its crawl stopped before the end \\(${partial.records} models written, .*\\); finish it \\(collect --resume\\) or pass --allow-incomplete$`),
+    );
+    const allowed = await runFunnel({ corpusDir: out, outDir: join(scratch, "run-partial"), workers: 1, progress: "silent", allowIncomplete: true });
+    expect(allowed.incompleteCorpus).toMatch(/is incomplete/);
+    expect(JSON.parse(readFileSync(join(scratch, "run-partial", "run.json"), "utf8")).corpus).toMatchObject({ complete: false, cursor: partial.cursor });
 
+    // The last kill left its lock behind: the next run takes it over with a notice, and says nothing else.
     const last = await runChild(out, null);
-    expect(last.stderr).toBe("");
+    expect(last.stderr).toMatch(new RegExp(`^hf-se-atlas: notice: ${out}: taking over the lock left by pid \\d+ on .*, which is no longer running\n$`));
     expect(last.code).toBe(0);
 
     const actual = await readCorpus(out);
@@ -120,6 +131,9 @@ describe("kill -9 and resume", () => {
     expect(readCheckpoint(out)).toMatchObject({ finished: true, written: models.length });
 
     expect(readdirSync(out).filter((name) => name.includes(".tmp-"))).toEqual([]);
+    expect((await readManifest(out)).complete).toBe(true);
+    expect((await readManifest(out)).cursor).toBeUndefined();
+    expect(readdirSync(out).filter((name) => name.includes("lock"))).toEqual([]);
     // A further --resume finds nothing to do and changes nothing.
     const again = await runChild(out, null);
     expect(again.code).toBe(0);

@@ -144,7 +144,7 @@ describe("parseCard: front matter and body", () => {
     const nested = parseCard(ID, `---\n${"? ".repeat(40)}x\n---\nbody`);
     expect(nested.cardBody).toBe("body");
     expect(nested.cardMeta).toBeNull();
-    expect(nested.problems).toEqual([{ stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not converted: Invalid string length` }]);
+    expect(nested.problems).toEqual([{ stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not converted: collections used as keys nest 39 deep (more than 4)` }]);
     const repeated = parseCard(ID, "---\n? [a, b]\n: 1\n? [a, b]\n: 2\nlicense: mit\n---\nx");
     expect(repeated.cardMeta!.license).toEqual(["mit"]);
     expect(repeated.problems).toEqual([expect.objectContaining({ code: "yaml-duplicate-key" })]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
@@ -148,8 +148,8 @@ describe("ingestJsonl on the fixture dump", () => {
     expect(r.problems.map((p) => p.message)).toEqual([
       'odd-types/model: field "tags" should be a list of strings, got "code"; stored as null/empty',
       'odd-types/model: field "lastModified" should be a string, got 12345; stored as null/empty',
-      'odd-types/model: field "downloads" should be a non-negative number, got "1,234"; stored as null/empty',
-      'odd-types/model: field "likes" should be a non-negative number, got -1; stored as null/empty',
+      'odd-types/model: field "downloads" should be a non-negative integer, got "1,234"; stored as null/empty',
+      'odd-types/model: field "likes" should be a non-negative integer, got -1; stored as null/empty',
     ]);
     expect(codes(r)).toEqual(["field-type", "field-type", "field-type", "field-type"]);
   });
@@ -223,14 +223,13 @@ describe("hubApiToRecord", () => {
 });
 
 describe("input edge cases", () => {
-  test("an unreadable input is an error; an empty file gives an empty corpus", async () => {
+  test("an unreadable input is an error; so is an empty file (it would replace a corpus with nothing)", async () => {
     const dir = tempDir();
     await expect(ingestJsonl(join(dir, "missing.jsonl"), join(dir, "out"))).rejects.toThrow(/cannot read dump .*missing\.jsonl/);
     const empty = join(dir, "empty.jsonl");
     writeFileSync(empty, "");
-    const report = await ingestJsonl(empty, join(dir, "out"));
-    expect(report).toMatchObject({ lines: 0, records: 0, problemLines: 0 });
-    expect(readFileSync(report.problemsPath, "utf8")).toBe("");
+    await expect(ingestJsonl(empty, join(dir, "out"))).rejects.toThrow(`cannot read dump ${empty}: the file is empty`);
+    expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
   test("CRLF dump lines and an invalid line in the middle (not truncated) are handled", async () => {
@@ -243,7 +242,7 @@ describe("input edge cases", () => {
     expect(problems).toMatch(/^\{"line":2,"id":null,"reason":"invalid JSON: /);
   });
 
-  test("a gzipped dump gives the same corpus; a cut-off .gz keeps what was read and says why", async () => {
+  test("a gzipped dump gives the same corpus; a cut-off .gz is refused and writes nothing", async () => {
     const dir = tempDir();
     const gz = join(dir, "hub-dump.jsonl.gz");
     const compressed = gzipSync(readFileSync(DUMP));
@@ -257,12 +256,11 @@ describe("input edge cases", () => {
     const cut = join(dir, "cut.jsonl.gz");
     const bigGz = gzipSync(big);
     writeFileSync(cut, bigGz.subarray(0, Math.floor(bigGz.length / 2)));
-    const partial = await ingestJsonl(cut, join(dir, "cut"));
-    expect(partial.inputError).toMatch(/^input could not be read past line \d+: unexpected end of file/);
-    expect(partial.records).toBeGreaterThan(0);
-    expect(partial.records).toBeLessThan(3000);
-    const last = readFileSync(partial.problemsPath, "utf8").trim().split("\n").at(-1)!;
-    expect(JSON.parse(last).reason).toBe(partial.inputError);
+    await expect(ingestJsonl(cut, join(dir, "cut"))).rejects.toThrow(
+      new RegExp(`^cannot read dump ${cut.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: the gzip stream is damaged or cut off after line \\d+ \\(unexpected end of file\\); a partial dump is not loaded$`),
+    );
+    expect(existsSync(join(dir, "cut"))).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.startsWith("."))).toEqual([]);
   });
 
   test("recoverId reads an id from a cut-off line", () => {

@@ -21,21 +21,29 @@ import { formatPairScores, type PairScores } from "../src/evaluate/pairs";
 import { evaluateOnDump, type JudgeEvaluation } from "./support/judge-eval";
 import { goldLabels, loadRealCards, writeHubDump, type Split } from "./support/real-cards";
 
-/** Floors for the judge scope, and for end-to-end recall, per split. */
-const FLOORS: Record<Split, { precision: number; recall: number; kappa: number; endToEndRecall: number }> = {
-  dev: { precision: 0.93, recall: 0.95, kappa: 0.93, endToEndRecall: 0.33 },
-  holdout: { precision: 0.9, recall: 0.9, kappa: 0.85, endToEndRecall: 0.4 },
+type Group = Split | "blind";
+const GROUPS: readonly Group[] = ["dev", "holdout", "blind"];
+/** The blind cards: letter d (test/fixtures/real-cards/index-d.jsonl). */
+const isBlind = (file: string) => file.replace(/^cards\//, "").startsWith("d-");
+
+/** Floors for the judge scope, and for end-to-end recall, per group. */
+const FLOORS: Record<Group, { pairs: number; precision: number; recall: number; kappa: number; endToEndRecall: number }> = {
+  dev: { pairs: 30, precision: 0.93, recall: 0.95, kappa: 0.93, endToEndRecall: 0.33 },
+  holdout: { pairs: 30, precision: 0.9, recall: 0.9, kappa: 0.85, endToEndRecall: 0.4 },
+  // BLIND_MEASURED (first run, offline-rules/v3 frozen): 21 pairs reached the judge, precision 1.000,
+  // recall 0.857 (one relevant pair judged not relevant), kappa 0.889; end-to-end recall 0.207.
+  blind: { pairs: 15, precision: 0.85, recall: 0.7, kappa: 0.75, endToEndRecall: 0.18 },
 };
 
 const work = mkdtempSync(join(tmpdir(), "real-cards-judge-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const results = new Map<Split, JudgeEvaluation>();
+const results = new Map<Group, JudgeEvaluation>();
 
 beforeAll(async () => {
   const fixtures = loadRealCards();
-  for (const split of ["dev", "holdout"] as const) {
-    const cards = fixtures.filter((f) => f.split === split);
+  for (const split of GROUPS) {
+    const cards = fixtures.filter((f) => (split === "blind" ? isBlind(f.file) : !isBlind(f.file) && f.split === split));
     const dir = join(work, split);
     const dump = join(work, `${split}.jsonl`);
     writeHubDump(cards, dump);
@@ -48,13 +56,13 @@ beforeAll(async () => {
   }
 }, 600_000);
 
-const scope = (split: Split, name: PairScores["scope"]) => results.get(split)!.scores.find((s) => s.scope === name)!;
+const scope = (split: Group, name: PairScores["scope"]) => results.get(split)!.scores.find((s) => s.scope === name)!;
 
 describe("offline judge on the labelled realistic cards", () => {
-  for (const split of ["dev", "holdout"] as const) {
+  for (const split of GROUPS) {
     test(`${split}: precision, recall and kappa of the judge stay above their floors`, () => {
       const judged = scope(split, "judge");
-      expect(judged.pairs).toBeGreaterThan(30);
+      expect(judged.pairs).toBeGreaterThan(FLOORS[split].pairs);
       expect(judged.precision!).toBeGreaterThanOrEqual(FLOORS[split].precision);
       expect(judged.recall!).toBeGreaterThanOrEqual(FLOORS[split].recall);
       expect(judged.kappa!).toBeGreaterThanOrEqual(FLOORS[split].kappa);

@@ -38,7 +38,7 @@ describe("documentation category (Table VI)", () => {
 
   test("an abstract-only match leaves the card without SE task", () => {
     const row = docOf(modelWithCard("a/abs", "An image model.", null, abstract("We address bug localization.")));
-    expect(row).toEqual({ modelId: "a/abs", category: "card-without-se-task", matchedInCard: false, matchedInMetadata: false, matchedInAbstract: true, hasAbstract: true });
+    expect(row).toEqual({ modelId: "a/abs", category: "card-without-se-task", matchedInCard: false, matchedInMetadata: false, matchedInAbstract: true, hasAbstract: true, arxivUnresolved: false });
   });
 });
 

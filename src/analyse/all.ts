@@ -100,7 +100,9 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     ...discoveryOf(data),
     problems: [...data.problems, ...taxonomyMismatch(data.runInfo, taxonomy)],
   };
-  return { ...analyses, headline: headlineTable(analyses, data.manifest.records) };
+  // The models the run searched (fewer than the corpus under a snapshot cut-off).
+  const searched = (data.runInfo?.counts as { models?: unknown } | undefined)?.models;
+  return { ...analyses, headline: headlineTable(analyses, typeof searched === "number" ? searched : data.manifest.records) };
 }
 
 /** The discovery tables, only for a run with discovery (a run without it has no such key). */

@@ -63,7 +63,7 @@ export function emptyEvidence(): ModelEvidence {
 
 const text = (value: unknown): string => (typeof value === "string" ? value : value === null || value === undefined ? "" : String(value));
 
-/** A provenance cell as text: strings as they are, structured values as JSON (the column's shape is not fixed yet). */
+/** A provenance cell as text (the match table stores it as a string such as "card.prose"; anything else is shown as JSON). */
 function provenanceText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return value;

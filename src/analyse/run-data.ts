@@ -6,11 +6,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readCorpusBatches, readManifest, type CorpusManifest } from "../corpus/store";
 import { GROUND_TRUTH_FILE, readGroundTruth, type GroundTruthRow } from "../demo/ground-truth";
-import { hasRunTable, readRunTable, readRunTableIfPresent, scanRunTable } from "../run/files";
+import { hasRunTable, readRunTable, readRunTableIfPresent, scanDocumentationRows } from "../run/files";
 import { RUN_FILES } from "../run/layout";
 import { hasRunInfo, readRunInfo, RunFileError, type RunInfo } from "../run/run-info";
+import { verifyRun } from "../run/state";
 import type { DocumentationSummaryRow, Verdict } from "../run/tables";
-import { summariseDocumentation } from "../search/documentation";
+import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { factsOf, type ModelFacts, type SeModel } from "./facts";
 import { consolidateLabels } from "../validate/annotations";
@@ -94,8 +95,15 @@ export function seModelsFromRows(rows: readonly ModelListRow[], file: string, pr
   return models;
 }
 
+/**
+ * Load a run for the analyses. A run the funnel described is checked first (src/run/state.ts): refused
+ * when a stage did not finish rewriting it, when its files are not the ones run.json records, when its
+ * verdicts were given on other candidates, or when `corpusDir` is not the corpus it was made from.
+ */
 export async function loadRunData(runDir: string, corpusDir: string): Promise<RunData> {
   const problems: string[] = [];
+  const check = verifyRun(runDir, "relevance", { corpusDir });
+  if (check.info && check.unchecked) problems.push(check.unchecked);
   const manifest = await readManifest(corpusDir);
   const seModels = seModelsFromRows(readRunTable(runDir, "seModels"), RUN_FILES.seModels, problems);
   const unique = seModelsFromRows(readRunTable(runDir, "unique", ["id", "activities", "tasks"]), RUN_FILES.unique, problems);
@@ -114,7 +122,7 @@ export async function loadRunData(runDir: string, corpusDir: string): Promise<Ru
     seModels,
     unique,
     facts,
-    documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanRunTable(runDir, "documentation")) : null,
+    documentation: hasRunTable(runDir, "documentation") ? summariseDocumentation(scanDocumentationRows(runDir), documentationLimitsOf(manifest)) : null,
     verdicts: readRunTableIfPresent(runDir, "verdicts"),
     groundTruth: existsSync(truthPath) ? readGroundTruth(truthPath) : null,
     humanLabels: readHumanLabels(runDir, problems),

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands";
 import { errorMessage } from "../util/text";
+import { setLockCommand } from "../util/lock";
 
 export function buildProgram(): Command {
   const program = new Command("hf-se-atlas")
@@ -18,6 +19,8 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   process.env.DOTENV_CONFIG_QUIET ??= "true";
+  // Lock files name the command that holds them.
+  setLockCommand(["hf-se-atlas", ...argv.slice(2)].join(" "));
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -35,5 +38,16 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code));
+  let settled = false;
+  // Node exits with 0 when nothing is left to wait for, even if the command's promise never settled
+  // (a stream that stopped feeding a failed write, a worker that vanished): that is never a success.
+  process.once("beforeExit", () => {
+    if (settled) return;
+    process.stderr.write("hf-se-atlas: error: the command stopped before finishing (an operation it was waiting for never completed); its outputs are incomplete\n");
+    process.exit(1);
+  });
+  main().then((code) => {
+    settled = true;
+    process.exit(code);
+  });
 }

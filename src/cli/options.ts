@@ -25,3 +25,26 @@ export function nonNegativeNumber(flag: string): (value: string) => number {
     return n;
   };
 }
+
+/** An integer from `min` to `max` (a sane upper bound keeps a typo like 1e12 from reaching an allocation). */
+export function integerInRange(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max.toLocaleString("en-US")}`);
+    return n;
+  };
+}
+
+/** An absolute http(s) URL, e.g. for an endpoint option. */
+export function httpUrl(flag: string): (value: string) => string {
+  return (value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError(`${flag} must be an http(s) URL such as https://huggingface.co`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`${flag} must be an http(s) URL, not ${url.protocol}`);
+    return value;
+  };
+}

@@ -20,6 +20,8 @@ export interface CollectCheckpoint {
   hubUrl: string;
   since: string | null;
   limit: number | null;
+  /** Snapshot cut-off (`--until`); absent in checkpoints written before it existed (= none). */
+  until?: string | null;
   /** First listing page not yet fully written; null before the first page or when finished. */
   nextPageUrl: string | null;
   /** Models taken from the listing so far (counts toward `limit`). */
@@ -54,10 +56,10 @@ export async function writeCheckpoint(outDir: string, checkpoint: CollectCheckpo
 }
 
 /** Why a checkpoint cannot be resumed with these settings, or null when it can. */
-export function resumeMismatch(checkpoint: CollectCheckpoint, settings: Pick<CollectCheckpoint, "hubUrl" | "since" | "limit">): string | null {
-  for (const key of ["hubUrl", "since", "limit"] as const) {
-    if (checkpoint[key] !== settings[key]) {
-      return `the checkpoint was made with ${key}=${JSON.stringify(checkpoint[key])}, this run has ${key}=${JSON.stringify(settings[key])}`;
+export function resumeMismatch(checkpoint: CollectCheckpoint, settings: Pick<CollectCheckpoint, "hubUrl" | "since" | "limit" | "until">): string | null {
+  for (const key of ["hubUrl", "since", "limit", "until"] as const) {
+    if ((checkpoint[key] ?? null) !== (settings[key] ?? null)) {
+      return `the checkpoint was made with ${key}=${JSON.stringify(checkpoint[key] ?? null)}, this run has ${key}=${JSON.stringify(settings[key] ?? null)}`;
     }
   }
   return null;

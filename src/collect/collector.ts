@@ -16,18 +16,20 @@
  * failed, with the reason in `problems`); only a listing that fails after its retries stops the
  * crawl, and a rerun with `resume` picks it up.
  */
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelRecord } from "../corpus/record";
-import { writeFileAtomic } from "../util/atomic";
+import { createdUpTo, parseUntil } from "../corpus/snapshot";
+import { ensureDirectorySync, writeFileAtomic } from "../util/atomic";
 import { createProgress, type Progress, type ProgressOptions } from "../util/progress";
 import { SeededRandom } from "../util/random";
 import { ARXIV_API_URL, ARXIV_BATCH_SIZE, ARXIV_DELAY_MS, ArxivResolver, arxivHttpOptions } from "./arxiv";
 import { readCheckpoint, resumeMismatch, writeCheckpoint, type CollectCheckpoint } from "./checkpoint";
-import { appendToCorpus, readExistingModels } from "./corpus-sink";
+import { appendToCorpus, lockCorpusForCrawl, markCrawl, readExistingModels } from "./corpus-sink";
+import { removeLeftovers } from "../util/leftovers";
 import { createHttpClient, type HttpClient, type RetryEvent } from "./http";
 import { fetchReadme, listModelPages, type HubModelJson } from "./hub";
 import { attachPapers, recordFromListing } from "./records";
+import { errorMessage } from "../util/text";
 
 export const HUB_URL = "https://huggingface.co";
 
@@ -37,6 +39,8 @@ export interface CollectOptions {
   arxivUrl?: string;
   /** ISO date or timestamp; only models created strictly after it are collected. */
   since?: string | null;
+  /** Snapshot cut-off (YYYY-MM-DD, the whole day, or an ISO timestamp): models created after it are skipped. */
+  until?: string | null;
   /** Take only the first N listed models. */
   limit?: number | null;
   /** Continue an unfinished crawl from its checkpoint. */
@@ -71,25 +75,44 @@ export interface CollectSummary {
   skippedExisting: number;
   /** Ids already in the corpus whose lastModified differs from the listing's. */
   updated: string[];
+  /** Listed models created after the `until` cut-off (not collected). */
+  afterUntil: number;
+  /** Listed models no record could be made of (e.g. a control character in the id), with the reason. */
+  refused: Array<{ id: string; reason: string }>;
   cardStatus: Record<string, number>;
   arxiv: { requests: number; resolved: number; missing: number; failed: number };
   http: { requests: number; retries: number; givenUp: number };
   seconds: number;
 }
 
+/**
+ * Crawl into `options.outDir`, owning it meanwhile (one writer at a time). The manifest says
+ * `complete: false` (with the listing cursor) from the first write until the listing ends, so an
+ * interrupted crawl is never read as a finished one.
+ */
 export async function collect(options: CollectOptions): Promise<CollectSummary> {
+  const lock = lockCorpusForCrawl(options.outDir);
+  try {
+    return await collectOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
   const started = Date.now();
   const hubUrl = (options.hubUrl ?? HUB_URL).replace(/\/+$/, "");
   const since = options.since ? normaliseSince(options.since) : null;
   const sinceMs = since === null ? null : Date.parse(since);
   const limit = options.limit ?? null;
+  const until = options.until ? parseUntil(options.until) : null;
   if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive integer, got ${limit}`);
   const batchSize = options.batchSize ?? 2000;
   const log = options.log ?? (() => undefined);
-  mkdirSync(options.outDir, { recursive: true });
+  ensureDirectorySync(options.outDir);
   removeStaleTempFiles(options.outDir);
 
-  const settings = { hubUrl, since, limit };
+  const settings = { hubUrl, since, limit, until: until?.iso ?? null };
   const previous = readCheckpoint(options.outDir);
   let checkpoint: CollectCheckpoint = { format: "hf-se-atlas-collect-checkpoint", version: 1, ...settings, nextPageUrl: null, listed: 0, written: 0, finished: false };
   let resumed = false;
@@ -112,6 +135,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
 
   const existing = await readExistingModels(options.outDir);
   const summary = { ...emptySummary(options.outDir, started), resumed, listed: checkpoint.listed, written: checkpoint.written };
+  await markCrawl(options.outDir, { nextPageUrl: checkpoint.nextPageUrl, listed: checkpoint.listed, written: checkpoint.written });
   // Created with the first listing page, so a crawl that cannot even start prints only its error.
   let progress: Progress | null = null;
   const startProgress = () => (progress ??= createProgress({ label: "collect", unit: "models", mode: options.progress }));
@@ -120,7 +144,10 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
 
   const flush = async (nextPageUrl: string | null, finished: boolean) => {
     startProgress().setTotal(takenThisRun.size);
-    const records = await buildRecords(pending, hubUrl, hubHttp, arxiv, () => startProgress().tick());
+    const records = await buildRecords(pending, hubUrl, hubHttp, arxiv, () => startProgress().tick(), (id, reason) => {
+      summary.refused.push({ id, reason });
+      log(`refused ${JSON.stringify(id)}: ${reason}`);
+    });
     if (records.length > 0) await appendToCorpus(options.outDir, records);
     for (const record of records) {
       existing.set(record.id, record.lastModified);
@@ -130,6 +157,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     pending = [];
     checkpoint = { ...checkpoint, nextPageUrl, listed: summary.listed, written: summary.written, finished };
     await writeCheckpoint(options.outDir, checkpoint);
+    await markCrawl(options.outDir, finished ? null : { nextPageUrl, listed: summary.listed, written: summary.written });
   };
 
   let stoppedBy: CollectSummary["stoppedBy"] = "end";
@@ -145,6 +173,10 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
         if (sinceMs !== null && createdAtOrBefore(item, sinceMs)) {
           stoppedBy = "since";
           break pages;
+        }
+        if (until && typeof item.createdAt === "string" && createdUpTo(item.createdAt, until) === false) {
+          summary.afterUntil++;
+          continue; // newer than the snapshot: the listing goes on to older models
         }
         summary.listed++;
         if (existing.has(item.id)) {
@@ -182,20 +214,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
 
 /** Atomic writes interrupted by a kill leave `.<name>.tmp-<pid>-<hex>` files; drop those of dead processes. */
 function removeStaleTempFiles(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const match = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name);
-    if (match && !processAlive(Number(match[1]))) rmSync(join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  removeLeftovers(dir, 0);
 }
 
 export const REPORT_FILE = "collect-report.json";
@@ -207,14 +226,28 @@ async function writeReport(outDir: string, summary: CollectSummary): Promise<voi
 }
 
 /** README downloads run concurrently (bounded by the HTTP client); records keep listing order. */
-async function buildRecords(items: HubModelJson[], hubUrl: string, http: HttpClient, arxiv: ArxivResolver, onCard: () => void): Promise<ModelRecord[]> {
-  const records = await Promise.all(
+async function buildRecords(
+  items: HubModelJson[],
+  hubUrl: string,
+  http: HttpClient,
+  arxiv: ArxivResolver,
+  onCard: () => void,
+  onRefused: (id: string, reason: string) => void,
+): Promise<ModelRecord[]> {
+  const built = await Promise.all(
     items.map(async (item) => {
       const readme = await fetchReadme(http, hubUrl, item.id);
       onCard();
-      return recordFromListing(item, readme, `${hubUrl}/api/models (${item.id})`);
+      try {
+        return recordFromListing(item, readme, `${hubUrl}/api/models (${item.id})`);
+      } catch (error) {
+        // A listing item no record can be made of (e.g. a control character in its id) is reported, not fatal.
+        onRefused(item.id, errorMessage(error));
+        return null;
+      }
     }),
   );
+  const records = built.filter((record): record is ModelRecord => record !== null);
   await arxiv.resolve(records.flatMap((record) => record.arxivIds));
   return records.map((record) => attachPapers(record, (id) => arxiv.resolution(id)));
 }
@@ -241,6 +274,8 @@ function emptySummary(outDir: string, started: number): CollectSummary {
     written: 0,
     skippedExisting: 0,
     updated: [],
+    afterUntil: 0,
+    refused: [],
     cardStatus: {},
     arxiv: { requests: 0, resolved: 0, missing: 0, failed: 0 },
     http: { requests: 0, retries: 0, givenUp: 0 },

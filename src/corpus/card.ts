@@ -9,8 +9,13 @@
  * - Front matter opens with a `---` line that is the first non-blank line (as huggingface_hub's
  *   metadata reader accepts it) and ends at the next `---` or `...` line. Without a closing line
  *   the whole text is the body (never lost) and a `front-matter-unclosed` problem is recorded.
- * - Deeply nested YAML (flow depth > 256 or indentation > 256 columns) is refused before parsing
- *   (`yaml-too-deep`): the parser recurses per level and could exhaust the stack.
+ * - Deeply nested YAML (more than 256 levels of indentation, block indicators such as `- - - x` or
+ *   `? ? ? x`, and flow brackets together), front matter over 1,000,000 characters, and collections
+ *   nested more than 4 deep as mapping keys are refused before parsing or converting (`yaml-too-deep`,
+ *   see ./yaml-limits.ts): the parser recurses per level and a stack overflow can abort the process.
+ *   An alias inside the node it refers to (`&a [*a]`) is refused too (`yaml-alias-cycle`).
+ * - Whatever goes wrong while reading a card becomes a problem on its record (`card-unreadable` as
+ *   the last resort); parseCard never throws.
  * - YAML is read as YAML 1.2 (core schema), so `language: no` stays the string "no". Duplicate keys
  *   are accepted (the last value wins, as PyYAML does) and reported as `yaml-duplicate-key`.
  *   Aliases are capped (`yaml-alias-limit`) so an alias bomb cannot exhaust memory.
@@ -24,6 +29,7 @@
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from "yaml";
 import type { CardMetadata, CardStatus, ModelIndexResult, Problem } from "./record";
 import { firstLineOf } from "../util/text";
+import { frontMatterTooComplex, keyNestingDepth, MAX_YAML_KEY_DEPTH, MAX_YAML_NESTING } from "./yaml-limits";
 
 /** Statuses that describe a README we could not read (the caller knows why). */
 export type UnreadableCardStatus = Extract<CardStatus, "none" | "gated" | "failed">;
@@ -48,12 +54,12 @@ export interface ParseCardOptions {
 export const MAX_YAML_ALIAS_COUNT = 1000;
 
 /**
- * Nesting limits checked before the YAML parser runs: the parser recurses per level, and very deep
- * input can exhaust the stack (V8 may then abort the process outright). Real card metadata nests a
- * handful of levels.
+ * Nesting limits checked before the YAML parser runs (./yaml-limits.ts): the parser recurses per
+ * level, and very deep input can exhaust the stack (V8 may then abort the process outright). Real
+ * card metadata nests a handful of levels.
  */
-export const MAX_YAML_FLOW_DEPTH = 256;
-export const MAX_YAML_INDENT = 256;
+export const MAX_YAML_FLOW_DEPTH = MAX_YAML_NESTING;
+export const MAX_YAML_INDENT = MAX_YAML_NESTING;
 
 /** The list-valued metadata fields, card key -> CardMetadata property. */
 const LIST_FIELDS = [
@@ -69,6 +75,31 @@ const LIST_FIELDS = [
  * (default `none`) and body/metadata are null.
  */
 export function parseCard(modelId: string, text: string | null, options: ParseCardOptions | UnreadableCardStatus = {}): ParsedCard {
+  try {
+    return parseCardUnguarded(modelId, text, options);
+  } catch (error) {
+    // Last resort: one card is a problem on its record, never the end of a crawl or an ingest.
+    const tags = (typeof options === "string" ? [] : options.tags) ?? [];
+    return {
+      cardStatus: text === null ? (typeof options === "string" ? options : options.status) ?? "none" : "failed",
+      cardText: text,
+      cardBody: null,
+      cardMeta: null,
+      arxivIds: safeArxivIds(tags, text),
+      problems: [cardProblem("card-unreadable", `${modelId}: the card could not be read: ${firstLineOf(error)}`)],
+    };
+  }
+}
+
+function safeArxivIds(tags: readonly string[], text: string | null): string[] {
+  try {
+    return extractArxivIds(tags, text);
+  } catch {
+    return [];
+  }
+}
+
+function parseCardUnguarded(modelId: string, text: string | null, options: ParseCardOptions | UnreadableCardStatus): ParsedCard {
   const opts: ParseCardOptions = typeof options === "string" ? { status: options } : options;
   const tags = opts.tags ?? [];
   if (text === null) {
@@ -162,7 +193,7 @@ function normaliseNewlines(text: string): string {
 function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, problems: Problem[]): CardMetadata | null {
   let document: Document.Parsed;
   let value: unknown;
-  const tooDeep = excessiveNesting(yamlText);
+  const tooDeep = frontMatterTooComplex(yamlText);
   if (tooDeep) {
     problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not parsed: ${tooDeep}`));
     return null;
@@ -179,6 +210,15 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
     const line = ` at card line ${lines.linePos(firstError.pos[0]).line + firstLine - 1}`;
     const reason = firstError.message.split("\n")[0]!;
     problems.push(cardProblem("yaml-invalid", `${modelId}: invalid YAML front matter${line}: ${reason}`));
+    return null;
+  }
+  const { keyDepth, cyclicAlias } = keyNestingDepth(document);
+  if (keyDepth > MAX_YAML_KEY_DEPTH) {
+    problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not converted: collections used as keys nest ${keyDepth} deep (more than ${MAX_YAML_KEY_DEPTH})`));
+    return null;
+  }
+  if (cyclicAlias !== null) {
+    problems.push(cardProblem("yaml-alias-cycle", `${modelId}: front matter not converted: alias *${cyclicAlias} sits inside the node it refers to (a cycle)`));
     return null;
   }
   try {
@@ -203,38 +243,6 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
     problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not converted: ${firstLineOf(error)}`));
     return null;
   }
-}
-
-/** A reason when the YAML nests deeper than the limits above, else null. Quotes are tracked roughly. */
-function excessiveNesting(yamlText: string): string | null {
-  let depth = 0;
-  let quote = "";
-  let indent = 0;
-  let atLineStart = true;
-  for (let i = 0; i < yamlText.length; i++) {
-    const ch = yamlText[i]!;
-    if (ch === "\n") {
-      atLineStart = true;
-      indent = 0;
-      continue;
-    }
-    if (atLineStart) {
-      if (ch === " ") {
-        if (++indent > MAX_YAML_INDENT) return `a line is indented more than ${MAX_YAML_INDENT} columns`;
-        continue;
-      }
-      atLineStart = false;
-    }
-    if (quote) {
-      if (ch === quote) quote = "";
-      continue;
-    }
-    if ((ch === '"' || ch === "'") && depth > 0) quote = ch;
-    else if (ch === "[" || ch === "{") {
-      if (++depth > MAX_YAML_FLOW_DEPTH) return `flow collections nest deeper than ${MAX_YAML_FLOW_DEPTH} levels`;
-    } else if ((ch === "]" || ch === "}") && depth > 0) depth--;
-  }
-  return null;
 }
 
 function reportDuplicateKeys(modelId: string, document: Document.Parsed, problems: Problem[]): void {

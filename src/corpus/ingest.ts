@@ -18,21 +18,26 @@
  * Metadata: the README's own front matter wins (it is what the study parsed); the API's `cardData`
  * fills `cardMeta` only when the README has no readable front matter (none, invalid, or no README).
  *
- * Bad input never stops a run: a line that is blank, not JSON, not an object, or has no id goes to
- * `<corpus>/ingest-problems.jsonl` (line number, id when recoverable, reason); a repeated id keeps
- * the first record and reports the others there too. Wrong-typed fields on a line with an id still
- * give a record, with an `ingest` problem naming the field.
+ * Bad input never stops a run: a line that is blank, not JSON, not an object, or has no id (or an id
+ * with a control character or invalid UTF-8) goes to `<corpus>/ingest-problems.jsonl` (line number,
+ * id when recoverable, reason); a repeated id keeps the first record and reports the others there
+ * too. Wrong-typed or impossible fields on a line with an id (dates that do not exist, counts that
+ * are not whole non-negative numbers, tags with control characters, invalid UTF-8 elsewhere on the
+ * line) still give a record, with an `ingest` problem naming the field. Line numbers count `\n`.
+ * A dump that cannot be read as a whole (see ./dump-input.ts) is an error and changes nothing.
  */
-import { createReadStream, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { streamToFileAtomic } from "../util/atomic";
+import { stageDirectory } from "../util/staged-dir";
+import { detectCompression, readDumpLines, type DumpLine } from "./dump-input";
 import type { Progress } from "../util/progress";
 import { extractArxivIds, metadataFromMapping, parseCard, type UnreadableCardStatus } from "./card";
 import { authorOf, type ModelRecord, type Problem } from "./record";
-import { openCorpusWriter, type CorpusManifest } from "./store";
+import { createdUpTo, type SnapshotCutoff } from "./snapshot";
+import { lockCorpus, openCorpusWriter, type CorpusManifest } from "./store";
+import { controlCharacterIn, impossibleDate, nestsDeeperThan } from "./field-checks";
+import { MAX_YAML_NESTING } from "./yaml-limits";
 import { errorMessage } from "../util/text";
 
 export const INGEST_PROBLEMS_FILE = "ingest-problems.jsonl";
@@ -48,12 +53,24 @@ export interface HubApiConversion {
  * `where` (e.g. "line 12") prefixes the reason when no record can be built.
  */
 export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
+  try {
+    return convertHubApi(json, where);
+  } catch (error) {
+    // Nothing in one model's JSON may end an ingest or a crawl: it becomes that line's problem.
+    const id = typeof json === "object" && json !== null ? firstNonEmptyString((json as Record<string, unknown>).id, (json as Record<string, unknown>).modelId) : null;
+    return { problem: `${where}: ${id === null ? "" : `${JSON.stringify(id)}: `}no record could be built: ${errorMessage(error).split("\n")[0]}` };
+  }
+}
+
+function convertHubApi(json: unknown, where: string): HubApiConversion {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { problem: `${where}: expected a JSON object, got ${Array.isArray(json) ? "a list" : json === null ? "null" : typeof json}` };
   }
   const api = json as Record<string, unknown>;
   const id = firstNonEmptyString(api.id, api.modelId);
   if (id === null) return { problem: `${where}: no model id (neither "id" nor "modelId" is a non-empty string)` };
+  const idControl = controlCharacterIn(id);
+  if (idControl) return { problem: `${where}: model id ${JSON.stringify(id)} contains a control character (${idControl}); refused` };
 
   const problems: Problem[] = [];
   const fieldProblem = (field: string, expected: string, value: unknown) =>
@@ -72,12 +89,23 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
   const optionalCount = (field: string): number | null => {
     const value = api[field];
     if (value === undefined || value === null) return null;
-    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
-    fieldProblem(field, "a non-negative number", value);
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+    fieldProblem(field, "a non-negative integer", value);
+    return null;
+  };
+  const optionalDate = (field: string): string | null => {
+    const value = optionalString(field);
+    const impossible = value === null ? null : impossibleDate(value);
+    if (impossible === null) return value;
+    problems.push({ stage: "ingest", code: "field-value", message: `${id}: field "${field}" is not a real date (${impossible}): ${preview(value)}; stored as null` });
     return null;
   };
 
-  const tags = stringListField(api.tags, "tags", fieldProblem);
+  const tags = stringListField(api.tags, "tags", fieldProblem).filter((tag) => {
+    const control = controlCharacterIn(tag);
+    if (control) problems.push({ stage: "ingest", code: "field-value", message: `${id}: tag ${JSON.stringify(tag)} contains a control character (${control}); dropped` });
+    return control === null;
+  });
   const author = optionalString("author") ?? authorOf(id);
   const readme = api.readme;
   const readmeStatus = api.readmeStatus;
@@ -112,7 +140,9 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
 
   let cardMeta = card.cardMeta;
   if (cardMeta === null && api.cardData !== undefined && api.cardData !== null) {
-    if (typeof api.cardData === "object" && !Array.isArray(api.cardData)) {
+    if (nestsDeeperThan(api.cardData, MAX_YAML_NESTING)) {
+      problems.push({ stage: "ingest", code: "field-value", message: `${id}: field "cardData" nests deeper than ${MAX_YAML_NESTING} levels; ignored` });
+    } else if (typeof api.cardData === "object" && !Array.isArray(api.cardData)) {
       cardMeta = metadataFromMapping(id, api.cardData as Record<string, unknown>, problems);
     } else {
       fieldProblem("cardData", "an object", api.cardData);
@@ -124,8 +154,8 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
     record: {
       id,
       author,
-      createdAt: optionalString("createdAt"),
-      lastModified: optionalString("lastModified"),
+      createdAt: optionalDate("createdAt"),
+      lastModified: optionalDate("lastModified"),
       downloads: optionalCount("downloads"),
       likes: optionalCount("likes"),
       pipelineTag: optionalString("pipeline_tag"),
@@ -163,7 +193,12 @@ function siblingsListReadme(siblings: unknown): boolean {
 }
 
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? "[...]" : "{...}"; // nested too deep (or cyclic) to print
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -179,6 +214,8 @@ export interface IngestOptions {
   synthetic?: boolean;
   createdBy?: string;
   progress?: Progress;
+  /** Keep only models created up to this cut-off (undated models are kept and counted). */
+  until?: SnapshotCutoff | null;
 }
 
 export interface IngestReport {
@@ -193,23 +230,64 @@ export interface IngestReport {
   /** Records that carry at least one problem (they are in the corpus). */
   recordsWithProblems: number;
   /**
-   * Set when the input stopped being readable part-way (e.g. a cut-off .gz): the lines before it
-   * were loaded, and the reason is also the last entry of the problems file.
+   * Always null: an input that stops being readable part-way (e.g. a cut-off .gz) now fails the whole
+   * ingest with a DumpInputError and the old corpus stays. Kept so manifests keep their shape.
    */
   inputError: string | null;
   problemsPath: string;
   manifest: CorpusManifest;
+  /** With `until`: models created after the cut-off (left out), and undated models kept. */
+  afterUntil: number;
+  undatedKept: number;
 }
 
 /**
- * Stream a JSON Lines dump (optionally gzipped, `.gz`) into `corpusDir` (replacing any corpus there). Memory holds one shard
- * plus the set of ids seen. Throws only when the input cannot be read at all.
+ * Stream a JSON Lines dump (optionally gzipped, told by its magic bytes) into `corpusDir`, replacing
+ * any corpus there. The new corpus is written into a temporary sibling directory and swapped in only
+ * when the whole dump was read: an input that cannot be read (empty, UTF-16, binary, a cut-off .gz)
+ * throws a {@link DumpInputError} and leaves the old corpus exactly as it was. Files of the old
+ * directory that are not part of a corpus (a user's notes, a run folder) are kept. Memory holds one
+ * shard plus the set of ids seen.
  */
 export async function ingestJsonl(inputPath: string, corpusDir: string, options: IngestOptions = {}): Promise<IngestReport> {
   const stat = await fs.stat(inputPath).catch((error: Error) => {
     throw new Error(`cannot read dump ${inputPath}: ${error.message}`);
   });
   if (!stat.isFile()) throw new Error(`cannot read dump ${inputPath}: not a file`);
+  await detectCompression(inputPath); // an empty file or a format ingest does not read fails before anything is written
+  // One writer per corpus directory: a second ingest (or a crawl) into it fails at once, naming this one.
+  // The lock file is not part of a corpus, so the swap carries it into the new directory, where it is released.
+  const lock = lockCorpus(corpusDir);
+  let staged: Awaited<ReturnType<typeof stageDirectory>>;
+  try {
+    staged = await stageDirectory(corpusDir, (name) => !isCorpusOwnedFile(name));
+  } catch (error) {
+    lock.release();
+    options.progress?.stop();
+    throw error;
+  }
+  try {
+    const report = await ingestInto(inputPath, staged.dir, options);
+    await staged.commit();
+    return { ...report, problemsPath: join(corpusDir, INGEST_PROBLEMS_FILE) };
+  } catch (error) {
+    await staged.discard();
+    throw error;
+  } finally {
+    lock.release();
+    options.progress?.stop();
+  }
+}
+
+/**
+ * Files that describe a corpus (replaced when a new corpus is ingested over it); anything else in
+ * the directory is the user's and is carried over.
+ */
+export function isCorpusOwnedFile(name: string): boolean {
+  return /^(manifest\.json|models-\d{5,}\.arrow|ingest-problems\.jsonl|collect-checkpoint\.json|collect-report\.json|ground-truth\.arrow|demo\.json|\..+\.tmp-\d+-[0-9a-f]{8})$/.test(name);
+}
+
+async function ingestInto(inputPath: string, corpusDir: string, options: IngestOptions): Promise<IngestReport> {
   const writer = await openCorpusWriter(corpusDir, {
     shardSize: options.shardSize,
     synthetic: options.synthetic ?? false,
@@ -221,66 +299,49 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
   let problemLines = 0;
   let duplicates = 0;
   let recordsWithProblems = 0;
-  let inputError: string | null = null;
+  let afterUntil = 0;
+  let undatedKept = 0;
 
   await streamToFileAtomic(problemsPath, async (out) => {
     const report = (entry: IngestProblemLine) => {
       problemLines++;
       out.write(`${JSON.stringify(entry)}\n`);
     };
-    // An invalid line is held back one step: only at the end do we know it was the (cut-off) last line.
-    let heldInvalid: IngestProblemLine | null = null;
-    const releaseHeld = (cutOff: boolean) => {
-      if (!heldInvalid) return;
-      if (cutOff) heldInvalid.reason = `truncated last line (no newline at end of file): ${heldInvalid.reason}`;
-      report(heldInvalid);
-      heldInvalid = null;
-    };
-    const handleLine = async (raw: string) => {
-      releaseHeld(false);
-      lines++;
+    const handleLine = async ({ number, text: line, invalidUtf8At, unterminated }: DumpLine) => {
+      lines = number;
       options.progress?.tick();
-      const line = lines === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (line.trim() === "") return report({ line: lines, id: null, reason: "blank line" });
+      const badBytes = invalidUtf8At === null ? "" : `invalid UTF-8 at byte ${invalidUtf8At} of the line`;
+      if (line.trim() === "") return report({ line: number, id: null, reason: badBytes || "blank line" });
       let json: unknown;
       try {
         json = JSON.parse(line);
       } catch (error) {
-        heldInvalid = { line: lines, id: recoverId(line), reason: `invalid JSON: ${errorMessage(error)}` };
-        return;
+        const reason = `invalid JSON: ${errorMessage(error)}${badBytes ? ` (and ${badBytes})` : ""}`;
+        // Whether the text ends with a newline tells a cut-off last line from a merely invalid one.
+        return report({ line: number, id: recoverId(line), reason: unterminated ? `truncated last line (no newline at end of file): ${reason}` : reason });
       }
-      const { record, problem } = hubApiToRecord(json, `line ${lines}`);
-      if (!record) return report({ line: lines, id: null, reason: problem! });
+      const { record, problem } = hubApiToRecord(json, `line ${number}`);
+      if (!record) return report({ line: number, id: null, reason: badBytes ? `${problem!} (${badBytes})` : problem! });
+      if (badBytes) {
+        // Bytes in the id would make a different model; elsewhere the record is kept and the loss recorded.
+        if (record.id.includes("\uFFFD")) return report({ line: number, id: record.id, reason: `${badBytes}, inside the model id; refused` });
+        record.problems.push({ stage: "ingest", code: "invalid-utf8", message: `${record.id}: line ${number} has ${badBytes}; the invalid bytes were replaced by U+FFFD` });
+      }
       if (seen.has(record.id)) {
         duplicates++;
-        return report({ line: lines, id: record.id, reason: `duplicate id ${record.id}: the first occurrence was kept` });
+        return report({ line: number, id: record.id, reason: `duplicate id ${record.id}: the first occurrence was kept` });
       }
       seen.add(record.id);
+      if (options.until) {
+        const kept = createdUpTo(record.createdAt, options.until);
+        if (kept === false) return void afterUntil++;
+        if (kept === null) undatedKept++;
+      }
       if (record.problems.length > 0) recordsWithProblems++;
       await writer.add(record);
     };
-
-    const source = openText(inputPath);
-    // Whether the text ends with a newline tells a cut-off last line from a merely invalid one.
-    let lastChar = "\n";
-    let readError: Error | null = null;
-    source.on("data", (chunk: string) => {
-      if (chunk.length > 0) lastChar = chunk[chunk.length - 1]!;
-    });
-    source.on("error", (error: Error) => (readError ??= error));
-    try {
-      for await (const raw of createInterface({ input: source, crlfDelay: Infinity })) await handleLine(raw);
-    } catch (error) {
-      // A damaged input (e.g. a cut-off .gz) ends the reading, not the run: keep what was read.
-      if (readError === null) throw error;
-      releaseHeld(false);
-      inputError = `input could not be read past line ${lines}: ${(readError as Error).message}`;
-      out.write(`${JSON.stringify({ line: lines + 1, id: null, reason: inputError })}\n`);
-      return;
-    }
-    releaseHeld(lastChar !== "\n");
+    for await (const line of readDumpLines(inputPath)) await handleLine(line);
   });
-  options.progress?.stop();
 
   const manifest = await writer.close({
     ingest: {
@@ -289,20 +350,12 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
       problemLines,
       duplicates,
       recordsWithProblems,
-      inputError,
+      inputError: null,
       problemsFile: INGEST_PROBLEMS_FILE,
     },
+    ...(options.until ? { snapshot: { until: options.until.iso, afterUntil, undatedKept } } : {}),
   });
-  return { lines, records: manifest.records, problemLines, duplicates, recordsWithProblems, inputError, problemsPath, manifest };
-}
-
-/** The dump as a UTF-8 text stream; `.gz` files are decompressed on the fly. */
-function openText(path: string): Readable {
-  const file = createReadStream(path);
-  const text = path.endsWith(".gz") ? file.pipe(createGunzip()) : file;
-  file.on("error", (error) => text.destroy(error));
-  text.setEncoding("utf8");
-  return text;
+  return { lines, records: manifest.records, problemLines, duplicates, recordsWithProblems, inputError: null, problemsPath, manifest, afterUntil, undatedKept };
 }
 
 /** Best-effort model id from a line that is not valid JSON (e.g. cut off mid-object). */

@@ -14,10 +14,12 @@
  * - Deterministic: the same records and options give byte-identical shards and manifest (the
  *   manifest holds no timestamps unless the caller passes them in `extra`).
  */
-import { promises as fs } from "node:fs";
+import { promises as fs, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RecordBatch, Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { writeFileAtomic } from "../util/atomic";
+import { ensureDirectory, writeFileAtomic } from "../util/atomic";
+import { sha256 } from "../util/hash";
+import { acquireLock, type HeldLock } from "../util/lock";
 import { batchColumns, batchToRecords, recordsToBatch, type CorpusColumnName, type CorpusColumns } from "./arrow-schema";
 import type { ModelRecord } from "./record";
 import { errorMessage } from "../util/text";
@@ -25,6 +27,8 @@ import { errorMessage } from "../util/text";
 export const CORPUS_FORMAT = "hf-se-atlas-corpus";
 export const CORPUS_VERSION = 1;
 export const MANIFEST_FILE = "manifest.json";
+/** The writer that owns a corpus directory while it writes (src/util/lock.ts); gone when it is done. */
+export const CORPUS_LOCK_FILE = ".hf-se-atlas-corpus.lock";
 export const DEFAULT_SHARD_SIZE = 5000;
 const SHARD_NAME = /^models-(\d{5,})\.arrow$/;
 const ARROW_MAGIC = Buffer.from("ARROW1");
@@ -42,6 +46,12 @@ export interface CorpusManifest {
   synthetic: boolean;
   records: number;
   shards: ShardEntry[];
+  /**
+   * False while a crawl is writing the corpus, and for good if it was interrupted (`cursor` then says
+   * where the listing stood); true once it finished. Absent for corpora written whole (ingest, demo).
+   */
+  complete?: boolean;
+  cursor?: unknown;
   /** Writer-specific extras (e.g. ingest counts), kept in the order given. */
   [extra: string]: unknown;
 }
@@ -72,7 +82,7 @@ export function shardFileName(index: number): string {
 export async function openCorpusWriter(dir: string, options: CorpusWriterOptions = {}): Promise<CorpusWriter> {
   const shardSize = options.shardSize ?? DEFAULT_SHARD_SIZE;
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`shard size must be a positive integer, got ${shardSize}`);
-  await fs.mkdir(dir, { recursive: true });
+  await ensureDirectory(dir);
   const manifestPath = join(dir, MANIFEST_FILE);
   let previous: CorpusManifest | null = null;
   if (options.append) {
@@ -168,6 +178,41 @@ async function removeUnlistedShards(dir: string, manifest: CorpusManifest): Prom
   for (const name of await fs.readdir(dir)) {
     if (SHARD_NAME.test(name) && !listed.has(name)) await fs.rm(join(dir, name), { force: true });
   }
+}
+
+/** Own the corpus directory while writing it (one writer at a time; see src/util/lock.ts). */
+export function lockCorpus(dir: string): HeldLock {
+  return acquireLock(join(dir, CORPUS_LOCK_FILE), { what: "corpus" });
+}
+
+/**
+ * Why a corpus is not whole, or null: a crawl marked it incomplete (interrupted, or still running) and
+ * the manifest says where it stopped.
+ */
+export function incompleteCorpus(dir: string, manifest: CorpusManifest): string | null {
+  if (manifest.complete !== false) return null;
+  const cursor = manifest.cursor as { nextPageUrl?: unknown; listed?: unknown } | undefined;
+  const where = typeof cursor?.listed === "number" ? `${cursor.listed} models listed` : "the crawl";
+  return `corpus ${dir} is incomplete: its crawl stopped before the end (${manifest.records} models written, ${where}${typeof cursor?.nextPageUrl === "string" ? `, next page ${cursor.nextPageUrl}` : ""})`;
+}
+
+/** Rewrite the manifest with `fields` merged in (a field set to undefined is dropped). */
+export async function updateManifest(dir: string, fields: Record<string, unknown>): Promise<CorpusManifest> {
+  const manifest: CorpusManifest = { ...(await readManifest(dir)), ...fields };
+  for (const [key, value] of Object.entries(fields)) if (value === undefined) delete manifest[key];
+  await writeManifest(dir, manifest);
+  return manifest;
+}
+
+/**
+ * The fingerprint a run records of its corpus: the manifest's bytes and each shard's size (a corpus
+ * rewritten or extended changes them), without reading the shards.
+ */
+export function corpusFingerprint(dir: string): string {
+  const bytes = readFileSync(join(dir, MANIFEST_FILE));
+  const manifest = JSON.parse(bytes.toString("utf8")) as Partial<CorpusManifest>;
+  const sizes = (manifest.shards ?? []).map((s) => `${s.file}:${statSync(join(dir, s.file)).size}`);
+  return sha256(`${sha256(bytes)}\n${sizes.join("\n")}`);
 }
 
 /** Arrow IPC file bytes for one shard. */
@@ -302,4 +347,36 @@ export async function* readCorpusColumns<K extends CorpusColumnName>(dir: string
     const batch = await readShardBatch(dir, shard);
     if (batch) yield batchColumns(batch, names, join(dir, shard.file));
   }
+}
+
+/**
+ * Rewrite every record of a corpus in place, safely: each shard is read, transformed and written as a
+ * NEW shard file beside the old ones; only when all are written does the manifest switch to them (one
+ * atomic rename), and then the old shard files go. A crash before the switch leaves the old corpus
+ * whole (the unlisted new files are removed by the next rewrite); `extra` is merged into the manifest.
+ */
+export async function rewriteCorpus(
+  dir: string,
+  transform: (records: ModelRecord[], shard: ShardEntry) => ModelRecord[] | Promise<ModelRecord[]>,
+  extra: Record<string, unknown> = {},
+): Promise<CorpusManifest> {
+  const before = await readManifest(dir);
+  await removeUnlistedShards(dir, before);
+  let next = nextShardIndex(before.shards);
+  const shards: ShardEntry[] = [];
+  try {
+    for (const shard of before.shards) {
+      const records = await transform(await readShard(dir, shard), shard);
+      const file = shardFileName(next++);
+      await writeFileAtomic(join(dir, file), encodeShard(records));
+      shards.push({ file, records: records.length });
+    }
+  } catch (error) {
+    await Promise.all(shards.map((s) => fs.rm(join(dir, s.file), { force: true })));
+    throw error;
+  }
+  const manifest: CorpusManifest = { ...before, ...extra, records: shards.reduce((sum, s) => sum + s.records, 0), shards };
+  await writeManifest(dir, manifest);
+  await removeUnlistedShards(dir, manifest);
+  return manifest;
 }

@@ -10,7 +10,7 @@
  */
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import { openCorpusWriter } from "../corpus/store";
+import { lockCorpus, openCorpusWriter } from "../corpus/store";
 import { writeFileAtomic } from "../util/atomic";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { GROUND_TRUTH_FILE, openGroundTruthWriter, type GroundTruthRow } from "./ground-truth";
@@ -19,6 +19,7 @@ import { buildPlan } from "./plan";
 import { renderDemoReadme } from "./readme";
 import { PAPER, ROLES, type DemoProfile, type Role } from "./profiles";
 import { compareCodeUnits } from "../util/text";
+import { removeLeftovers } from "../util/leftovers";
 
 export const DEFAULT_DEMO_SEED = 20250324;
 export const DEFAULT_DEMO_MODELS = 5600;
@@ -72,6 +73,17 @@ export interface DemoSummary {
 }
 
 export async function generateDemoHub(options: DemoOptions): Promise<DemoSummary> {
+  // One writer per corpus directory (see src/util/lock.ts).
+  const lock = lockCorpus(options.outDir);
+  try {
+    return await generateOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function generateOwned(options: DemoOptions): Promise<DemoSummary> {
+  removeLeftovers(options.outDir, 0); // temporary files of a writer that was killed
   const shardSize = options.shardSize ?? 5000;
   if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be a non-negative integer (got ${options.seed})`);
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error(`shardSize must be a positive integer (got ${shardSize})`);

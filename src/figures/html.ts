@@ -3,9 +3,9 @@
  * report must open offline), and each page marks `window.__figureReady` when plotly has drawn,
  * so the static exporter and browser tests know when to look.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic";
+import { ensureDirectorySync, writeFileAtomic, writeFileAtomicSync } from "../util/atomic";
 import type { AfterDraw, FigureSpec } from "./spec";
 
 export const PLOTLY_FILE = "plotly.min.js";
@@ -110,10 +110,10 @@ ${banner}${figureFragment(spec)}
 
 /** Copy the plotly bundle into `dir` unless an identical copy is already there. */
 export function ensurePlotlyBeside(dir: string): string {
-  mkdirSync(dir, { recursive: true });
   const target = join(dir, PLOTLY_FILE);
+  ensureDirectorySync(dir, target);
   const source = plotlyBundlePath();
-  if (!existsSync(target) || statSync(target).size !== statSync(source).size) copyFileSync(source, target);
+  if (!existsSync(target) || statSync(target).size !== statSync(source).size) writeFileAtomicSync(target, readFileSync(source));
   return target;
 }
 

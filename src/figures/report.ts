@@ -17,6 +17,8 @@ export interface ReportTable {
   table: AnyAnalysisTable;
   csv: string;
   arrow: string;
+  /** The same table as Parquet (DuckDB, pandas and the Hub's viewer open it as is). */
+  parquet?: string;
 }
 
 export interface ReportFigure {
@@ -37,10 +39,17 @@ export interface ReportInput {
   /** Why static images are missing, when they are. */
   staticSkipped: string | null;
   problems: string[];
+  /** Warnings shown at the top (e.g. arXiv abstracts missing from the corpus). */
+  warnings?: string[];
   /** Rows shown per table before "see the CSV". */
   maxRows?: number;
   /** Relative href of the interactive model-selection page, when one was written beside the report. */
   selectionPage?: string | null;
+  /**
+   * What makes this report's numbers unreliable (a relevance check whose verdicts are mostly errors, a
+   * corpus whose crawl did not finish): each shown as a banner at the top.
+   */
+  alerts?: readonly string[];
 }
 
 export function reportHtml(input: ReportInput): string {
@@ -66,6 +75,7 @@ figure img{max-width:100%;border:1px solid #eee}
 </head>
 <body>`);
   if (input.synthetic) parts.push(`<p class="banner" id="synthetic-banner">${escapeHtml(SYNTHETIC_BANNER)}</p>`);
+  for (const alert of input.alerts ?? []) parts.push(`<p class="banner alert-banner">${escapeHtml(alert)}</p>`);
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
   parts.push("<table>", ...input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`), "</table>");
   if (input.selectionPage) {
@@ -74,6 +84,7 @@ figure img{max-width:100%;border:1px solid #eee}
     );
   }
   parts.push(`<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of ${PAPER_SNAPSHOT}.</p>`);
+  for (const warning of input.warnings ?? []) parts.push(`<p class="warn">${escapeHtml(warning)}</p>`);
   if (input.staticSkipped) parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
 
   // Headline tables (the paper's findings beside this run) come before the figures.
@@ -130,10 +141,11 @@ function figureSection(f: ReportFigure): string[] {
   ];
 }
 
-function tableSection({ table, csv, arrow }: ReportTable, maxRows: number): string[] {
+function tableSection({ table, csv, arrow, parquet }: ReportTable, maxRows: number): string[] {
+  const parquetLink = parquet ? ` | <a href="${escapeHtml(parquet)}">Parquet</a>` : "";
   return [
     `<section id="table-${escapeHtml(table.name)}"><h3>${escapeHtml(table.title)}</h3>`,
-    `<p class="note"><a href="${escapeHtml(csv)}">CSV</a> | <a href="${escapeHtml(arrow)}">Arrow</a> | ${table.rows.length} rows</p>`,
+    `<p class="note"><a href="${escapeHtml(csv)}">CSV</a> | <a href="${escapeHtml(arrow)}">Arrow</a>${parquetLink} | ${table.rows.length} rows</p>`,
     tableHtml(table, maxRows),
     ...table.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`),
     "</section>",

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hashString } from "../util/random";
-import { writeFileAtomic } from "../util/atomic";
+import { WriteError, writeFileAtomic } from "../util/atomic";
 import { firstLineOf } from "../util/text";
 
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
@@ -102,6 +102,8 @@ async function exportOne(browser: import("playwright-core").Browser, html: strin
     await writeFileAtomic(`${stem}.svg`, svg);
     return { html, png: `${stem}.png`, svg: `${stem}.svg`, errors };
   } catch (error) {
+    // A file that cannot be written stops the run (it is not a figure problem to list and move past).
+    if (error instanceof WriteError) throw error;
     errors.push(firstLineOf(error));
     return { html, png: null, svg: null, errors };
   } finally {

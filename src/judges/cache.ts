@@ -19,6 +19,7 @@ import type { RecordedVerdict } from "../run/tables";
 import type { Usage } from "./candidate";
 import { sha256Hex } from "./card-text";
 import { errorMessage } from "../util/text";
+import { ensureDirectory, WriteError } from "../util/atomic";
 
 export const CACHE_FILE = "verdicts.jsonl";
 
@@ -143,8 +144,10 @@ export class VerdictCache {
     const line = `${this.needsNewline ? "\n" : ""}${JSON.stringify(entry)}\n`;
     this.needsNewline = false;
     this.tail = this.tail.then(async () => {
-      await fs.mkdir(dirname(this.path), { recursive: true });
-      await fs.appendFile(this.path, line, "utf8");
+      await ensureDirectory(dirname(this.path), this.path);
+      await fs.appendFile(this.path, line, "utf8").catch((error: unknown) => {
+        throw new WriteError(this.path, error);
+      });
     });
     return this.tail;
   }

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { ModelRecord } from "../corpus/record";
 import type { TaskEvidence } from "./candidate";
+import { singleLine } from "./untrusted-text";
 
 export interface CardDocument {
   text: string;
@@ -61,12 +62,13 @@ export function excerptBody(body: string, evidence: readonly TaskEvidence[], opt
 
 export function buildCardDocument(record: ModelRecord, evidence: readonly TaskEvidence[], options: ExcerptOptions = {}): CardDocument {
   const meta = record.cardMeta;
-  const lines: string[] = [`Model id: ${record.id}`];
+  // Metadata values are single-line-escaped: a newline in an id or tag cannot forge a metadata line.
+  const lines: string[] = [`Model id: ${singleLine(record.id)}`];
   const list = (label: string, values: readonly string[] | undefined) => {
-    if (values && values.length > 0) lines.push(`${label}: ${values.join(", ")}`);
+    if (values && values.length > 0) lines.push(`${label}: ${values.map(singleLine).join(", ")}`);
   };
-  if (record.pipelineTag ?? meta?.pipelineTag) lines.push(`Pipeline tag: ${record.pipelineTag ?? meta?.pipelineTag}`);
-  if (record.libraryName) lines.push(`Library: ${record.libraryName}`);
+  if (record.pipelineTag ?? meta?.pipelineTag) lines.push(`Pipeline tag: ${singleLine((record.pipelineTag ?? meta?.pipelineTag)!)}`);
+  if (record.libraryName) lines.push(`Library: ${singleLine(record.libraryName)}`);
   list("Tags", record.tags.length > 0 ? record.tags : meta?.tags);
   list("Datasets", meta?.datasets);
   list("Languages", meta?.language);
@@ -78,7 +80,7 @@ export function buildCardDocument(record: ModelRecord, evidence: readonly TaskEv
   const excerpt = excerptBody(body, evidence, options);
   const parts = [lines.join("\n"), "", "Card text:", body.trim() === "" ? "(no card text)" : excerpt.text];
   for (const paper of record.papers) {
-    if (paper.abstract) parts.push("", `Abstract of arXiv:${paper.id}${paper.title ? ` (${paper.title})` : ""}:`, paper.abstract);
+    if (paper.abstract) parts.push("", `Abstract of arXiv:${singleLine(paper.id)}${paper.title ? ` (${singleLine(paper.title)})` : ""}:`, paper.abstract);
   }
   const full = [lines.join("\n"), body, ...record.papers.map((p) => `${p.id}\n${p.title ?? ""}\n${p.abstract ?? ""}`)].join("\n\u0000\n");
   return {

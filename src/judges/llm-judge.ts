@@ -155,11 +155,21 @@ export interface LlmJudgeOptions {
   secrets?: readonly string[];
   /** Injection point for tests. */
   newBoundary?: () => string;
+  /**
+   * Pairs in a row that may get no answer at all (every retry ended in a network error, a timeout or a
+   * 5xx) before the run stops as unusable (default 8): a server or network that went away after the first
+   * calls would otherwise cost each remaining pair its whole retry schedule, hours over a corpus.
+   */
+  maxUnansweredInRow?: number;
 }
+
+export const DEFAULT_MAX_UNANSWERED_IN_ROW = 8;
 
 export class LlmJudge implements RelevanceJudge {
   readonly label: string;
   readonly identity: JudgeIdentity;
+  /** Pairs in a row whose calls got no answer (reset by any answer). */
+  private unansweredInRow = 0;
 
   constructor(
     readonly backend: ChatBackend,
@@ -200,8 +210,10 @@ export class LlmJudge implements RelevanceJudge {
       } catch (error) {
         if (error instanceof JudgeUnusable) throw new JudgeUnusable(this.redact(error.message));
         const message = this.redact(error instanceof Error ? error.message : String(error));
+        if (error instanceof CallFailed && (error.status === 0 || error.status >= 500)) this.noAnswer(message);
         return { verdict: { ...base, relevant: null, rationale: "", error: `${where}: ${this.label}: ${message}` }, usage };
       }
+      this.unansweredInRow = 0;
       usage = addUsage(usage, answer.usage);
       const parsed = answer.problem ? { ok: false as const, problem: answer.problem } : parseVerdictText(answer.text, [call.boundary]);
       if (parsed.ok) return { verdict: { ...base, relevant: parsed.verdict.relevant, rationale: this.redact(parsed.verdict.rationale), error: null }, usage };
@@ -209,6 +221,15 @@ export class LlmJudge implements RelevanceJudge {
     }
     const error = `${where}: ${this.label}: no valid verdict after ${maxAnswers} answers (${problems.join("; ")})`;
     return { verdict: { ...base, relevant: null, rationale: "", error: this.redact(error) }, usage };
+  }
+
+  /** One more pair without an answer; too many in a row and the run stops rather than retry every pair. */
+  private noAnswer(message: string): void {
+    const limit = this.options.maxUnansweredInRow ?? DEFAULT_MAX_UNANSWERED_IN_ROW;
+    if (++this.unansweredInRow < limit) return;
+    throw new JudgeUnusable(
+      `${this.label}: ${this.unansweredInRow} pairs in a row got no answer after their retries (last: ${message}); the server or the network is down, so the run stops (answers so far are cached)`,
+    );
   }
 
   private promptOf(activity: ActivityCode): ActivityPrompt {

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ACTIVITY_CODES, ACTIVITY_NAMES, tasksOf, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { sha256Hex, type CardDocument } from "./card-text";
+import { untrustedData } from "./untrusted-text";
 import { errorMessage } from "../util/text";
 
 export interface PromptTemplate {
@@ -109,13 +110,17 @@ export interface CallPrompt {
   boundary: string;
 }
 
-/** Delimiter look-alikes: up to the first `>>>` on the line, whatever the token holds (even a stray `>`). */
+/**
+ * The plain shape of our delimiters: up to the first `>>>` on the line, whatever the token holds.
+ * Look-alikes (full-width, homoglyphs, zero-width splits, line breaks, `_`) are handled by
+ * `untrustedData` in ./untrusted-text.ts, which `buildCallPrompt` applies.
+ */
 export const BOUNDARY_PATTERN = /<<<\s*(?:END-)?CARD-DATA\b[^\n]*?>>>/gi;
 
 /**
- * Build one call. The boundary is random per call and re-drawn if the card happens to contain it,
- * and anything in the card shaped like our delimiter lines is neutralised, so a card can neither
- * close the data block early nor fake a second one.
+ * Build one call. The boundary is random per call and re-drawn if the card happens to contain it;
+ * the card is normalised and anything in it shaped like our delimiter lines is neutralised, so a
+ * card can neither close the data block early nor fake a second one.
  */
 export function buildCallPrompt(
   prompt: ActivityPrompt,
@@ -123,7 +128,8 @@ export function buildCallPrompt(
   matchedTasks: readonly string[],
   newBoundary: () => string = randomBoundary,
 ): CallPrompt {
-  const data = card.text.replace(BOUNDARY_PATTERN, "[delimiter-like text removed]");
+  // Normalised first (NFKC, invisible and control characters gone), then delimiter look-alikes neutralised.
+  const data = untrustedData(card.text);
   let boundary = newBoundary();
   for (let tries = 0; data.includes(boundary) || !/^[A-Za-z0-9]{16,}$/.test(boundary); tries++) {
     if (tries > 8) throw new Error("could not draw a card boundary absent from the card");

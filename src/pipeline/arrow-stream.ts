@@ -24,6 +24,8 @@ export function openArrowStream<Row>(path: string, spec: TableSpec<Row>): ArrowS
   const readable = writer.toNodeStream();
   let abandon: (reason: Error) => void = () => undefined;
   const abandoned = new Promise<never>((_, reject) => (abandon = reject));
+  // Nobody awaits it when the file failed before the producer started (e.g. its folder could not be made).
+  abandoned.catch(() => undefined);
   const done = streamToFileAtomic(path, async (out) => {
     readable.pipe(out, { end: false });
     const finished = new Promise<void>((resolve, reject) => {
@@ -32,8 +34,11 @@ export function openArrowStream<Row>(path: string, spec: TableSpec<Row>): ArrowS
     });
     await Promise.race([finished, abandoned]);
   });
-  // Surface a write failure at close(), not as an unhandled rejection in between.
-  done.catch(() => undefined);
+  // A write failure (full or read-only disk) is remembered: the next addRows/addBatches throws it, so
+  // the caller stops early instead of searching the whole corpus into a file that cannot be written;
+  // close() reports it too. Never an unhandled rejection in between.
+  let failure: unknown = null;
+  done.catch((error: unknown) => (failure ??= error));
   let rowsWritten = 0;
   const api: ArrowStreamWriter<Row> = {
     addRows(rows) {
@@ -41,6 +46,7 @@ export function openArrowStream<Row>(path: string, spec: TableSpec<Row>): ArrowS
       api.addBatches(rowsToTable(rows, spec).batches);
     },
     addBatches(batches) {
+      if (failure !== null) throw failure;
       // Batch by batch: writing a whole Table would finish the file writer.
       for (const batch of batches) {
         if (batch.numRows === 0) continue;

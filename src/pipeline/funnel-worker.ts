@@ -27,6 +27,7 @@ if (parentPort) {
     compiled,
     preparer,
     outlierTasks: setup.outlierTasks,
+    until: setup.until,
     ...(setup.discover ? { discovery: { data: loadSeSignalData(), phrases: { compiled, preparer }, outlierTasks: setup.outlierTasks } } : {}),
   };
   port.on("message", (task: ShardTask) => {

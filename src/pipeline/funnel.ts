@@ -14,14 +14,15 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { Worker } from "node:worker_threads";
-import { readManifest, readShard, type CorpusManifest } from "../corpus/store";
+import type { SnapshotCutoff } from "../corpus/snapshot";
+import { corpusFingerprint, incompleteCorpus, readManifest, readShard, type CorpusManifest } from "../corpus/store";
 import { DEFAULT_SIMILARITY_THRESHOLD, findNearDuplicates, checkThreshold, type NearDuplicateResult } from "../filter/near-duplicates";
 import type { RelevanceCheckResult } from "./relevance";
 import { DEFAULT_OUTLIER_TASKS, type OutlierTasks } from "../filter/outliers";
 import { DEFAULT_LEMMA_POLICY, isLemmaPolicy, type LemmaPolicy } from "../prepare/lemmatize";
 import { createPreparer } from "../prepare/preparer";
 import { PAPER_OUTLIER_SHARE } from "../paper/reported";
-import { summariseDocumentation } from "../search/documentation";
+import { documentationLimitsOf, summariseDocumentation } from "../search/documentation";
 import { compileTaxonomy } from "../search/phrases";
 import { ACTIVITY_CODES, loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { createProgress, type ProgressOptions } from "../util/progress";
@@ -29,9 +30,11 @@ import { openArrowStream } from "./arrow-stream";
 import { openShardCheckpoints } from "./checkpoint";
 import { addActivityCounts, emptyActivityCounts, funnelRows, type ActivityCounts, type FunnelCounts, type FunnelRow } from "../run/funnel-table";
 import { runLayout } from "../run/layout";
-import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, writeRunInfo, type OutlierSummary, type RunInfo } from "../run/run-info";
+import { readRunInfo, RunFileError, RUN_FORMAT, RUN_VERSION, type OutlierSummary, type RunInfo, type SnapshotSummary } from "../run/run-info";
+import { abandonFunnelRewrite, beginFunnelRewrite, finishFunnelRewrite, lockRun, updateRunFiles, type FunnelRewrite } from "../run/state";
+import { removeLeftovers } from "../util/leftovers";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
-import type { CandidateModel, DocumentationSummaryRow } from "../run/tables";
+import type { CandidateModel, DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
 import { countActivities, decodeBatches, encodeRows, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
 import { DiscoveryState, resolveDiscovery, type DiscoverOptions, type DiscoveryResult } from "./discover";
@@ -59,7 +62,12 @@ export interface FunnelOptions {
    * to the discover tables and added to the unique table. Off (default): the paper's method alone.
    */
   discover?: boolean | DiscoverOptions;
+  /** Run on a corpus whose crawl did not finish (its manifest says `complete: false`); refused otherwise. */
+  allowIncomplete?: boolean;
+  /** Snapshot cut-off: only models created up to it enter the funnel (undated models are kept and counted). */
+  until?: SnapshotCutoff | null;
 }
+
 
 export interface FunnelResult {
   runDir: string;
@@ -74,7 +82,15 @@ export interface FunnelResult {
   workers: number;
   /** Shards taken from checkpoints of an earlier, interrupted run (with `resume`). */
   resumedShards: number;
+  /** The snapshot cut-off applied, or null. */
+  snapshot: SnapshotSummary | null;
+  /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus). */
+  modelsWithoutAbstracts: number;
   timings: Record<string, number>;
+  /** Why the corpus is not whole (a crawl that did not finish, allowed with `allowIncomplete`), else null. */
+  incompleteCorpus: string | null;
+  /** Where the pilot's files of the replaced candidates went (`superseded/.../validate`), if they moved. */
+  supersededValidate: string | null;
 }
 
 /** What a worker needs to build its own preparer and compiled taxonomy. */
@@ -84,11 +100,32 @@ export interface WorkerSetup {
   lemmaPolicy: LemmaPolicy;
   includeAliases: boolean;
   outlierTasks: OutlierTasks;
+  until: SnapshotCutoff | null;
   /** Discovery per record as well (`discover`). */
   discover?: boolean;
 }
 
+/**
+ * Run the funnel into `options.outDir`, owning it meanwhile (a second writer fails at once). The old run
+ * stays whole while the corpus is searched; only then is it rewritten (run.json marked `writing`, the
+ * relevance check's files removed), and run.json is written last with every table's fingerprint.
+ */
 export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
+  const lock = lockRun(options.outDir);
+  const progress: { rewrite: FunnelRewrite | null } = { rewrite: null };
+  try {
+    return await funnelOwned(options, progress);
+  } catch (error) {
+    // A directory that held no run is left as it was; over an earlier run, run.json stays "writing".
+    if (progress.rewrite) abandonFunnelRewrite(options.outDir, progress.rewrite);
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+/** `rewriting.rewrite` is set once the old run starts being replaced. */
+async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelRewrite | null }): Promise<FunnelResult> {
   const started = process.hrtime.bigint();
   const timings: Record<string, number> = {};
   const lemmaPolicy = options.lemmaPolicy ?? DEFAULT_LEMMA_POLICY;
@@ -97,24 +134,35 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   checkThreshold(threshold);
   const includeAliases = options.includeAliases ?? false;
   const manifest = await readManifest(options.corpusDir);
+  const incomplete = incompleteCorpus(options.corpusDir, manifest);
+  if (incomplete && !options.allowIncomplete) throw new Error(`${incomplete}; finish it (collect --resume) or pass --allow-incomplete`);
+  const corpusPrint = corpusFingerprint(options.corpusDir);
   const taxonomy = options.taxonomy ?? loadTaxonomy(options.taxonomyPath);
-  const workers = options.workers ?? defaultWorkers(manifest);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer (got ${workers})`);
+  const requested = options.workers ?? defaultWorkers(manifest);
+  if (!Number.isInteger(requested) || requested < 1) throw new Error(`workers must be a positive integer (got ${requested})`);
+  // More threads than cores only multiply memory (each holds a lemmatizer and the compiled taxonomy).
+  const workers = Math.min(requested, availableParallelism());
   const outlierTasks = DEFAULT_OUTLIER_TASKS;
   const runDir = options.outDir;
+  // What killed writers left here (temporary files), and shard checkpoints a run without --resume does not use.
+  removeLeftovers(runDir);
+  if (!options.resume) rmSync(runLayout(runDir).shards, { recursive: true, force: true });
   const taxonomySha256 = taxonomyDigest(taxonomy);
   const discover: DiscoverOptions | null = options.discover ? (options.discover === true ? {} : options.discover) : null;
   const lineageDepth = discover?.lineageDepth ?? DEFAULT_LINEAGE_DEPTH;
   if (!Number.isInteger(lineageDepth) || lineageDepth < 1) throw new Error(`lineage depth must be a positive integer (got ${lineageDepth})`);
+  const until = options.until ?? null;
   const checkpoints = options.resume
     ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, {
         taxonomy: taxonomySha256,
         lemmaPolicy,
         includeAliases,
         outlierTasks,
+        ...(until ? { until: until.iso } : {}),
         ...(discover ? { discover: true } : {}),
       })
     : null;
+  const snapshot: SnapshotSummary | null = until ? { until: until.iso, afterUntil: 0, undatedKept: 0 } : null;
 
   // Stage 1: search + outlier rules, shard by shard.
   const layout = runLayout(runDir);
@@ -125,8 +173,6 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     problems: openArrowStream(layout.problems, runTableSpec("problems")),
     ...(discover ? { discoveryEvidence: openArrowStream(layout.discoveryEvidence, runTableSpec("discoveryEvidence")) } : {}),
   };
-  // A run without discovery leaves no discovery tables behind from an earlier run into the same folder.
-  if (!discover) for (const path of [layout.discoveryEvidence, layout.discovered]) rmSync(path, { force: true });
   const candidates: CandidateCard[] = [];
   const discoveryState = discover ? new DiscoveryState() : null;
   const candidateOrdinals: number[] = [];
@@ -156,12 +202,16 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     writers.problems.addRows(output.problems);
     for (const c of output.candidates) candidates.push(c);
     counts.models += output.counts.models;
+    if (snapshot) {
+      snapshot.afterUntil += output.counts.afterUntil ?? 0;
+      snapshot.undatedKept += output.counts.undatedKept ?? 0;
+    }
     addActivityCounts(counts.matched, output.counts.matched);
     addActivityCounts(counts.afterOutliers, output.counts.afterOutliers);
     outliers.occurrences += output.counts.occurrences;
     outliers.excluded += output.counts.excludedOccurrences;
     for (const [task, n] of Object.entries(output.counts.outlierTaskOccurrences)) outliers.byTask[task] = (outliers.byTask[task] ?? 0) + n;
-    progress.tick(output.counts.models);
+    progress.tick(output.counts.models + (output.counts.afterUntil ?? 0));
   };
   let stageStart = process.hrtime.bigint();
   let resumedShards = 0;
@@ -184,6 +234,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
           compiled,
           preparer,
           outlierTasks,
+          until,
           ...(discover ? { discovery: { data: loadSeSignalData(), phrases: { compiled, preparer }, outlierTasks } } : {}),
         };
         for (const [index, shard] of manifest.shards.entries()) {
@@ -198,7 +249,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
       } else {
         await searchInWorkers(
           manifest,
-          { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, ...(discover ? { discover: true } : {}) },
+          { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, until, ...(discover ? { discover: true } : {}) },
           workers,
           consume,
           cached,
@@ -244,10 +295,20 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   }
   const { near, candidateRows, uniqueRows, unique } = stage2;
 
-  // Outputs.
+  // Outputs: from here on the old run is being replaced.
   stageStart = process.hrtime.bigint();
+  let rewrite: FunnelRewrite;
+  try {
+    rewrite = await beginFunnelRewrite(runDir);
+  } catch (error) {
+    await Promise.all(Object.values(writers).map((w) => w.abort()));
+    throw error;
+  }
+  rewriting.rewrite = rewrite;
+  // A run without discovery leaves no discovery tables behind from an earlier run into the same folder.
+  if (!discover) for (const path of [layout.discoveryEvidence, layout.discovered]) rmSync(path, { force: true });
   const problems = writers.problems.rowsWritten;
-  await Promise.all(Object.values(writers).map((w) => w.close()));
+  await closeAll(Object.values(writers));
   await writeRunTable(runDir, "candidates", candidateRows);
   await writeRunTable(runDir, "nearDuplicates", near.pairs);
   await writeRunTable(runDir, "unique", discovery ? discovery.uniqueRows : uniqueRows);
@@ -266,12 +327,19 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
   };
   const rows = funnelRows(funnelCounts);
   await writeRunTable(runDir, "funnel", rows);
-  const documentation = summariseDocumentation(scanRunTable(runDir, "documentation"));
+  let modelsWithoutAbstracts = 0;
+  const countUnresolved = function* (rows: Iterable<DocumentationRow>) {
+    for (const row of rows) {
+      if (row.arxivUnresolved) modelsWithoutAbstracts++;
+      yield row;
+    }
+  };
+  const documentation = summariseDocumentation(countUnresolved(scanRunTable(runDir, "documentation")), documentationLimitsOf(manifest));
   timings.writeSeconds = secondsSince(stageStart);
   timings.totalSeconds = secondsSince(started);
 
   const nearDuplicates = { ...near.stats, threshold, pairs: near.pairs.length };
-  const runInfo: RunInfo = {
+  const runInfo: Omit<RunInfo, "state" | "fingerprint"> = {
     format: RUN_FORMAT,
     version: RUN_VERSION,
     corpus: {
@@ -280,7 +348,11 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
       shards: manifest.shards.length,
       synthetic: manifest.synthetic,
       createdBy: manifest.createdBy,
+      complete: incomplete === null,
+      ...(incomplete === null ? {} : { cursor: manifest.cursor ?? null }),
     },
+    snapshot,
+    abstracts: { modelsWithoutAbstracts },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
     config: {
       lemmaPolicy,
@@ -309,7 +381,7 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     workers,
     timings,
   };
-  await writeRunInfo(runDir, runInfo);
+  const supersededValidate = await finishFunnelRewrite(runDir, runInfo, { corpus: corpusPrint, taxonomy: taxonomySha256 }, rewrite);
   checkpoints?.clear();
   return {
     runDir,
@@ -322,8 +394,27 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
     problems,
     workers,
     resumedShards,
+    snapshot,
+    modelsWithoutAbstracts,
     timings,
+    incompleteCorpus: incomplete,
+    supersededValidate,
   };
+}
+
+/**
+ * Close the stage tables one by one; when one cannot be written, the others are abandoned (their
+ * temporary files removed) before the error goes up, so nothing is left half-written or still in flight.
+ */
+async function closeAll(writers: ReadonlyArray<{ close(): Promise<void>; abort(): Promise<void> }>): Promise<void> {
+  for (const [i, writer] of writers.entries()) {
+    try {
+      await writer.close();
+    } catch (error) {
+      await Promise.all(writers.slice(i + 1).map((w) => w.abort()));
+      throw error;
+    }
+  }
 }
 
 /**
@@ -332,7 +423,12 @@ export async function runFunnel(options: FunnelOptions): Promise<FunnelResult> {
  */
 export async function recordRelevantCounts(runDir: string, relevant: ActivityCounts, uncertain?: ActivityCounts): Promise<FunnelRow[]> {
   const rows = funnelRows({ ...readRunInfo(runDir).counts, relevant, ...(uncertain ? { uncertain } : {}) });
-  await writeRunTable(runDir, "funnel", rows);
+  const lock = lockRun(runDir);
+  try {
+    await updateRunFiles(runDir, "relevance", ["funnel"], () => writeRunTable(runDir, "funnel", rows));
+  } finally {
+    lock.release();
+  }
   return rows;
 }
 
@@ -446,8 +542,10 @@ async function searchInWorkers(
           while (idle.length > 0 && dispatch(idle[0]!)) idle.shift();
         });
         worker.on("error", reject);
+        worker.on("messageerror", reject);
+        // Any exit before every shard is in (even a clean one) would leave this promise pending forever.
         worker.on("exit", (code) => {
-          if (code !== 0 && nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code}`));
+          if (nextToConsume < total) reject(new Error(`funnel worker stopped with exit code ${code} before the search finished`));
         });
         if (!dispatch(worker)) idle.push(worker);
       }

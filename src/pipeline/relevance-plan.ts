@@ -18,6 +18,7 @@ import { JudgeUnusable, LlmJudge } from "../judges/llm-judge";
 import { DEFAULT_OLLAMA_NUM_CTX, OllamaBackend } from "../judges/ollama";
 import { outcomeOf } from "../judges/outcome";
 import { runLayout } from "../run/layout";
+import { verifyRun } from "../run/state";
 import { ACTIVITY_CODES, type ActivityCode } from "../taxonomy/taxonomy";
 import { isFree, pricingOf, serverOf, type JudgeSpec } from "./judge-panel";
 import { candidateBatches, isLlmJudge, loadStageInputs, panelOf, recorded, verdictCacheKey, type RelevanceCheckOptions } from "./relevance";
@@ -80,6 +81,7 @@ export interface PlanOptions extends RelevanceCheckOptions {
 }
 
 export async function planRelevanceCheck(options: PlanOptions): Promise<RelevancePlan> {
+  verifyRun(options.runDir, "funnel", { corpusDir: options.corpusDir });
   const inputs = loadStageInputs(options.runDir, options.taxonomy);
   // A dry run needs no key: only self-hosted judges are called (for the warm-up).
   const panel = panelOf(options, inputs.taxonomy, { requireKeys: false });

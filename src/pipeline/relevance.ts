@@ -15,7 +15,9 @@
 import { readCorpusBatches } from "../corpus/store";
 import { pairKey, readDiscoveryEvidence, readEvidence, readUniqueModels, writeRunTable, type DiscoveryItem, type UniqueModel } from "../run/files";
 import { runLayout } from "../run/layout";
-import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict } from "../run/tables";
+import { beginRelevanceRewrite, finishRelevanceRewrite, lockRun, verifyRun } from "../run/state";
+import { removeLeftovers } from "../util/leftovers";
+import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict, VerdictRow } from "../run/tables";
 import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, taskActivityLookup, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type ProgressOptions } from "../util/progress";
@@ -34,6 +36,7 @@ import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
 import { costOf, type Pricing } from "../judges/cost";
 import { majorityVerdict } from "../judges/jury";
+import { addressesTheJudge } from "../judges/untrusted-text";
 import type { TransportOptions } from "../judges/llm-judge";
 import { completeVerdict, outcomeOf } from "../judges/outcome";
 import { mapPool } from "../util/concurrency";
@@ -322,8 +325,24 @@ export function isLlmJudge(judge: RelevanceJudge): boolean {
   return LLM_BACKENDS.has(identityOf(judge).backend);
 }
 
+/**
+ * Judge every pair of a run, owning the run directory meanwhile. The run's funnel tables (and its corpus)
+ * are checked against run.json first; the previous check's files are replaced only once every pair is
+ * judged (a judge that cannot work leaves them as they were), and run.json records the check last.
+ */
 export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
+  const lock = lockRun(options.runDir);
+  try {
+    return await relevanceOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function relevanceOwned(options: RelevanceCheckOptions): Promise<RelevanceCheckResult> {
   const layout = runLayout(options.runDir);
+  const run = verifyRun(options.runDir, "funnel", { corpusDir: options.corpusDir }).info;
+  removeLeftovers(options.runDir);
   const inputs = loadStageInputs(options.runDir, options.taxonomy);
   const { unique, taxonomy } = inputs;
   const panel = panelOf(options, taxonomy);
@@ -384,7 +403,9 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
     const decided = await mapPool(candidates, concurrency, async (candidate) => {
       const result = await decide(candidate);
       progress.tick();
-      return result;
+      // A card that talks to its judge keeps its verdict, flagged for a human (pilot sample -> review set).
+      const injectionSuspected = addressesTheJudge(buildCardDocument(candidate.record, candidate.evidence, options.excerpt).text);
+      return { final: { ...result.final, injectionSuspected }, votes: result.votes };
     });
     for (const { final, votes } of decided) {
       (finalById.get(final.id) ?? finalById.set(final.id, []).get(final.id)!).push(final);
@@ -449,8 +470,18 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
   const verdictsPath = layout.verdicts;
   const seModelsPath = layout.seModels;
   const juryVerdictsPath = panel.jurors.length > 1 ? layout.juryVerdicts : null;
-  await writeRunTable(options.runDir, "verdicts", verdicts);
-  if (juryVerdictsPath) await writeRunTable(options.runDir, "juryVerdicts", juryVerdicts);
+  // Every pair is judged: only now is the previous check replaced.
+  await beginRelevanceRewrite(options.runDir, run);
+  // Every row says whether its card addressed the judge (null: it did not, or the model was not in the corpus).
+  const withFlag = (v: ReturnType<typeof completeVerdict<RecordedVerdict>>): VerdictRow => ({
+    ...v,
+    injectionSuspected: v.injectionSuspected ?? null,
+    outcome: v.outcome,
+    reasons: v.reasons,
+    evidence: v.evidence,
+  });
+  await writeRunTable(options.runDir, "verdicts", verdicts.map(withFlag));
+  if (juryVerdictsPath) await writeRunTable(options.runDir, "juryVerdicts", juryVerdicts.map(withFlag));
   await writeRunTable(options.runDir, "seModels", seRows);
 
   const byActivity = Object.fromEntries(ACTIVITY_CODES.map((a) => [a, { candidates: 0, relevant: 0, notRelevant: 0, uncertain: 0, errors: 0 }])) as Record<
@@ -513,6 +544,14 @@ export async function runRelevanceCheck(options: RelevanceCheckOptions): Promise
     layout.relevance,
     `${JSON.stringify({ ...result, verdictsPath: undefined, seModelsPath: undefined, juryVerdictsPath: undefined }, null, 2)}\n`,
   );
+  await finishRelevanceRewrite(options.runDir, run, {
+    judge: panel.label,
+    judges: judges.map((j) => ({ label: j.label, backend: j.backend, model: j.model, temperature: j.temperature, seed: j.seed })),
+    onlyUncertain: panel.screen !== null,
+    maxBodyChars: options.excerpt?.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS,
+    pairs: verdicts.length,
+    errors: errors.length,
+  });
   return result;
 }
 

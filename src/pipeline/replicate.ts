@@ -1,13 +1,17 @@
 /**
  * `replicate`: run the whole pipeline on a corpus (the shipped demo by default), then write every
- * table (CSV + Arrow), every figure (HTML + PNG + SVG), the model-selection walk-through (Fig. 10) as
- * one self-contained page, and a report into one folder, laid out as `replicationLayout`
- * (src/run/layout.ts) says: the run directory, the tables, the figures, the analyses' problems, a
- * manifest of what was written, the selection page and the report's index page.
+ * table (CSV + Arrow + Parquet), the SE-model catalogue (Parquet + CSV), every figure (HTML + PNG + SVG),
+ * the model-selection walk-through (Fig. 10) as one self-contained page, and a report into one folder,
+ * laid out as `replicationLayout` (src/run/layout.ts) says: the run directory, the tables, the figures,
+ * the analyses' problems, a manifest of what was written, the selection page and the report's index page.
  */
+import { rmSync } from "node:fs";
+import { PAPER_SNAPSHOT } from "../paper/reported";
+import { abstractsHint } from "../corpus/arxiv-status";
+import type { SnapshotCutoff } from "../corpus/snapshot";
 import { join, relative } from "node:path";
 import { analyseRun, tablesOf, type RunAnalyses } from "../analyse/all";
-import { loadRunData } from "../analyse/run-data";
+import { loadRunData, type RunData } from "../analyse/run-data";
 import type { AnyAnalysisTable } from "../analyse/table";
 import { figuresOf } from "../figures/all";
 import { writeFigureHtml } from "../figures/html";
@@ -16,6 +20,9 @@ import { writeSelectionPage } from "../figures/selection-page";
 import { exportStaticImages, type StaticExportOptions } from "../figures/static";
 import { labelOf, panelLabel } from "./judge-panel";
 import { mostlyFailed, runRelevanceCheck, specsOf, type RelevanceCheckOptions } from "./relevance";
+import { incompleteCorpus } from "../corpus/store";
+import { acquireLock } from "../util/lock";
+import { removeLeftovers } from "../util/leftovers";
 import { recordRelevantCounts, relevantCountsOf, runFunnel, uncertainCountsOf } from "./funnel";
 import { judgeStatements } from "../analyse/judge-agreement";
 import { hasRunTable } from "../run/files";
@@ -23,6 +30,10 @@ import { REPLICATION_FILES, replicationLayout } from "../run/layout";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { rowsToCsv, writeRows } from "../util/arrow-table";
+import { writeParquetRows } from "../util/parquet";
+import { buildCatalogue } from "../analyse/catalogue";
+import { CATALOGUE_COLUMNS, catalogueRows } from "../analyse/catalogue-table";
+import { loadRunEvidence } from "../analyse/evidence";
 
 export interface ReportOptions {
   runDir: string;
@@ -42,22 +53,67 @@ export interface ReportResult {
   tables: ReportTable[];
   figures: ReportFigure[];
   staticSkipped: string | null;
+  /** What the report warns about (also at the top of index.html). */
+  warnings: string[];
+  /** Why the relevance check failed (most verdicts are errors), as the report says; null when it did not. */
+  relevanceFailure: string | null;
+  /** Why the corpus is not whole (a crawl that did not finish), as the report says; null when it is. */
+  incompleteCorpus: string | null;
+}
+
+/** The relevance check of a replicate run failed; the report was written and says so. */
+export class RelevanceCheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RelevanceCheckFailed";
+  }
 }
 
 const defaultLog = (line: string) => process.stderr.write(`replicate: ${line}\n`);
 
-/** Analyse an existing run directory and write tables, figures and the report into `outDir`. */
+/** Own the `replicate` output folder while writing it (one writer at a time; see src/util/lock.ts). */
+function lockReplication(outDir: string) {
+  return acquireLock(replicationLayout(outDir).lock, { what: "replication folder" });
+}
+
+/**
+ * Analyse an existing run directory and write tables, figures and the report into `outDir`, owning it
+ * meanwhile. The run is checked against its run.json first (refused when a stage did not finish or its
+ * files disagree); the previous report's files are removed before the new ones are written, and the
+ * manifest (`REPLICATION_FILES.manifest`) is written last. A run whose verdicts are mostly errors, or whose corpus
+ * is an unfinished crawl, gets a report that says so at the top (`relevanceFailure`, `incompleteCorpus`).
+ */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  const lock = lockReplication(options.outDir);
+  try {
+    return await writeReportOwned(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   log(`loading run ${options.runDir} and corpus ${options.corpusDir}`);
   const data = await loadRunData(options.runDir, options.corpusDir);
+  const out = replicationLayout(options.outDir);
+  // Nothing of an earlier report may stand beside this one: its tables, figures and pages go first.
+  for (const path of out.reportOutputs) rmSync(path, { recursive: true, force: true });
+  removeLeftovers(options.outDir, 0);
   const analyses = analyseRun(data, taxonomy);
+  const relevanceFailure = relevanceFailureOf(data.verdicts);
+  const incomplete = incompleteCorpus(options.corpusDir, data.manifest);
+  const alerts = [
+    ...(relevanceFailure ? [`RELEVANCE CHECK FAILED: ${relevanceFailure}. The SE models below rest on the few verdicts that are not errors; judge the run again.`] : []),
+    ...(incomplete ? [`INCOMPLETE CORPUS: ${incomplete}. The numbers cover only the models collected so far.`] : []),
+  ];
+  for (const alert of alerts) log(alert);
   const tables = await writeTables(tablesOf(analyses), options.outDir);
-  log(`wrote ${tables.length} tables`);
+  const catalogue = await writeCatalogue(options.outDir, data, analyses, taxonomy);
+  log(`wrote ${tables.length} tables (CSV, Arrow, Parquet) and the SE-model catalogue`);
   for (const line of analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : ["none: the run has no verdicts"]) log(`relevance judge: ${line}`);
 
-  const out = replicationLayout(options.outDir);
   const figureDir = out.figures;
   const banner = analyses.synthetic ? SYNTHETIC_BANNER : null;
   const specs = figuresOf(analyses);
@@ -86,11 +142,21 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   await writeFileAtomic(out.problems, analyses.problems.map((p) => `${p}\n`).join(""));
   await writeSelectionPage(options.outDir, data, analyses, taxonomy, { corpusLabel: options.corpusDir });
   log(`wrote ${REPLICATION_FILES.selection}`);
+  const runSnapshot = data.runInfo?.snapshot;
+  const missingAbstracts = data.runInfo?.abstracts?.modelsWithoutAbstracts;
+  const warnings: string[] = [];
+  if (typeof missingAbstracts === "number" && missingAbstracts > 0) {
+    warnings.push(`${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`);
+  }
   const facts: Array<[string, string]> = [
+    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""}${incomplete ? ", INCOMPLETE crawl" : ""})`],
     [
-      "corpus",
-      `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""})`,
+      "snapshot",
+      runSnapshot && typeof runSnapshot.until === "string"
+        ? `models created up to ${runSnapshot.until} (--until; the paper's snapshot is ${PAPER_SNAPSHOT}): ${String(runSnapshot.afterUntil)} later models left out, ${String(runSnapshot.undatedKept)} undated kept`
+        : `no cut-off: every model of the corpus (the paper's snapshot is ${PAPER_SNAPSHOT}; use --until to match it)`,
     ],
+    ["SE-model catalogue", `${catalogue.parquet} (Parquet), ${catalogue.csv} (CSV)`],
     ["run directory", relative(options.outDir, options.runDir) || "."],
     ["taxonomy", `${taxonomy.name} ${taxonomy.version} (${taxonomy.tasks.length} tasks)`],
     ["SE models", analyses.seModels.toLocaleString("en-US")],
@@ -112,6 +178,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       staticSkipped,
       problems: analyses.problems,
       selectionPage: REPLICATION_FILES.selection,
+      warnings,
+      alerts,
     }),
   );
   await writeFileAtomic(
@@ -120,17 +188,23 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
       {
         synthetic: analyses.synthetic,
         seModels: analyses.seModels,
-        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow })),
+        tables: tables.map((t) => ({ name: t.table.name, rows: t.table.rows.length, csv: t.csv, arrow: t.arrow, parquet: t.parquet })),
+        catalogue,
+        snapshot: runSnapshot ?? null,
+        warnings,
         figures: figures.map((f) => ({ id: f.spec.id, html: f.html, png: f.png, svg: f.svg, errors: f.errors })),
         staticSkipped,
         problems: analyses.problems.length,
+        ...(relevanceFailure ? { relevanceFailure } : {}),
+        ...(incomplete ? { incompleteCorpus: incomplete } : {}),
       },
       null,
       2,
     )}\n`,
   );
   log(`report: ${indexPath}`);
-  return { analyses, indexPath, tables, figures, staticSkipped };
+  for (const warning of warnings) log(`warning: ${warning}`);
+  return { analyses, indexPath, tables, figures, staticSkipped, warnings, relevanceFailure, incompleteCorpus: incomplete };
 }
 
 /** One line on what discovery added (the report's facts). */
@@ -140,17 +214,40 @@ function discoveryFact(discovery: NonNullable<RunAnalyses["discovery"]>): string
   return `--discover: ${all.pairs} models the keyword search did not offer reached the judge, ${all.relevant} judged SE (relevant/offered pairs per activity: ${perActivity.join(", ")}); see "Found beyond the paper's keyword search"`;
 }
 
-/** Each table as CSV and Arrow in the tables folder; returns hrefs relative to `outDir`. */
+/** "N of M verdicts of J are errors (first: ...)" when more than half of a run's verdicts are errors. */
+function relevanceFailureOf(verdicts: ReadonlyArray<{ judge: string; error: string | null }> | null): string | null {
+  if (!verdicts) return null;
+  const errors = verdicts.filter((v) => v.error !== null);
+  const judge = [...new Set(verdicts.map((v) => v.judge))].join(", ");
+  return mostlyFailed({ candidates: verdicts.length, errors: errors.length, firstError: errors[0]?.error ?? null, judge });
+}
+
+/** Each table as CSV, Arrow and Parquet in the tables folder; returns hrefs relative to `outDir`. */
 export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: string): Promise<ReportTable[]> {
   const layout = replicationLayout(outDir);
   const written: ReportTable[] = [];
   for (const table of tables) {
-    const { csv, arrow } = layout.tableFiles(table.name);
+    const { csv, arrow, parquet } = layout.tableFiles(table.name);
     await writeFileAtomic(join(outDir, csv), rowsToCsv(table.rows, table.spec));
     await writeRows(join(outDir, arrow), table.rows, table.spec);
-    written.push({ table, csv, arrow });
+    await writeParquetRows(join(outDir, parquet), table.rows, table.spec);
+    written.push({ table, csv, arrow, parquet });
   }
   return written;
+}
+
+/**
+ * The SE-model catalogue (the selection page's data, one row per SE model: activities, tasks, languages,
+ * licences, base models, counters, energy, benchmarks, rank) as Parquet and CSV in the tables folder;
+ * hrefs relative to `outDir`.
+ */
+export async function writeCatalogue(outDir: string, data: RunData, analyses: RunAnalyses, taxonomy: Taxonomy): Promise<{ parquet: string; csv: string; models: number }> {
+  const rows = catalogueRows(buildCatalogue(data, analyses, taxonomy, loadRunEvidence(data.runDir, data.seModels, data.verdicts)));
+  const parquet = REPLICATION_FILES.catalogueParquet;
+  const csv = REPLICATION_FILES.catalogueCsv;
+  await writeParquetRows(join(outDir, parquet), rows, CATALOGUE_COLUMNS);
+  await writeFileAtomic(join(outDir, csv), rowsToCsv(rows, CATALOGUE_COLUMNS));
+  return { parquet, csv, models: rows.length };
 }
 
 export interface ReplicateOptions {
@@ -162,10 +259,14 @@ export interface ReplicateOptions {
   offline?: boolean;
   /** Which judge or jury decides relevance (default: Gemini when GEMINI_API_KEY is set, else the offline rules). */
   judge?: RelevanceSelection;
+  /** Snapshot cut-off: only models created up to it (recorded in run.json, shown in the report). */
+  until?: SnapshotCutoff | null;
   noStatic?: boolean;
   taxonomy?: Taxonomy;
   chromium?: StaticExportOptions;
   log?: (line: string) => void;
+  /** Run on a corpus whose crawl did not finish; the report says so. */
+  allowIncomplete?: boolean;
   /** Discovery beside the search (`funnel --discover`); off: the paper's method alone. */
   discover?: boolean;
 }
@@ -173,7 +274,14 @@ export interface ReplicateOptions {
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; discover?: boolean }): Promise<void>;
+  funnel(options: {
+    corpusDir: string;
+    runDir: string;
+    taxonomy: Taxonomy;
+    until?: SnapshotCutoff | null;
+    allowIncomplete?: boolean;
+    discover?: boolean;
+  }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -191,8 +299,16 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy, discover }) {
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, progress: process.stderr.isTTY ? undefined : "lines", ...(discover ? { discover: true } : {}) });
+    async funnel({ corpusDir, runDir, taxonomy, until, allowIncomplete, discover }) {
+      await runFunnel({
+        corpusDir,
+        outDir: runDir,
+        taxonomy,
+        until,
+        allowIncomplete,
+        progress: process.stderr.isTTY ? undefined : "lines",
+        ...(discover ? { discover: true } : {}),
+      });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({
@@ -204,25 +320,51 @@ export function defaultStages(): PipelineStages {
         progress: process.stderr.isTTY ? undefined : "lines",
       });
       const failed = mostlyFailed(result);
-      if (failed) throw new Error(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
+      if (failed) throw new RelevanceCheckFailed(`relevance check: ${failed}; verdicts written to ${result.verdictsPath}`);
       await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
     },
   };
 }
 
-/** Run the whole pipeline on a corpus, then write the report (tables, figures, index page). */
+/**
+ * Run the whole pipeline on a corpus, then write the report (tables, figures, index page), owning the
+ * output folder meanwhile. When the relevance check's verdicts are mostly errors, the report is still
+ * written (it says so at the top) and then a {@link RelevanceCheckFailed} is thrown.
+ */
 export async function replicate(options: ReplicateOptions, stages: PipelineStages = defaultStages()): Promise<ReportResult> {
+  const lock = lockReplication(options.outDir);
+  try {
+    return await replicateOwned(options, stages);
+  } finally {
+    lock.release();
+  }
+}
+
+async function replicateOwned(options: ReplicateOptions, stages: PipelineStages): Promise<ReportResult> {
   const log = options.log ?? defaultLog;
   const taxonomy = options.taxonomy ?? loadTaxonomy();
   const runDir = replicationLayout(options.outDir).run;
   const started = Date.now();
   log(
-    `[1/3] funnel: search, outlier rules, near-identical cards${options.discover ? ", discovery beside the search" : ""} (${options.corpusDir} -> ${runDir})`,
+    `[1/3] funnel: search, outlier rules, near-identical cards${options.discover ? ", discovery beside the search" : ""} (${options.corpusDir} -> ${runDir})${options.until ? `, models created up to ${options.until.iso}` : ""}`,
   );
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, ...(options.discover ? { discover: true } : {}) });
+  await stages.funnel({
+    corpusDir: options.corpusDir,
+    runDir,
+    taxonomy,
+    until: options.until ?? null,
+    ...(options.allowIncomplete ? { allowIncomplete: true } : {}),
+    ...(options.discover ? { discover: true } : {}),
+  });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
-  await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
+  let failure: RelevanceCheckFailed | null = null;
+  try {
+    await stages.relevance({ corpusDir: options.corpusDir, runDir, taxonomy, offline: selection.judge === "offline" && !selection.jury, judge: selection });
+  } catch (error) {
+    if (!(error instanceof RelevanceCheckFailed)) throw error;
+    failure = error;
+  }
   log("[3/3] analyses, tables, figures, report");
   const result = await writeReport({
     runDir,
@@ -234,6 +376,7 @@ export async function replicate(options: ReplicateOptions, stages: PipelineStage
     log,
   });
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (failure) throw new RelevanceCheckFailed(`${failure.message}; the report ${result.indexPath} says so`);
   return result;
 }
 

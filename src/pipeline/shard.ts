@@ -6,6 +6,7 @@
  */
 import { tableFromIPC, tableToIPC, type RecordBatch } from "apache-arrow";
 import type { ModelRecord } from "../corpus/record";
+import { createdUpTo, type SnapshotCutoff } from "../corpus/snapshot";
 import { applyOutlierRules, modelsAfterOutliers, type OutlierTasks } from "../filter/outliers";
 import type { Preparer } from "../prepare/preparer";
 import { documentationRowOf } from "../search/documentation";
@@ -46,6 +47,9 @@ export interface ShardCounts {
   outlierTaskOccurrences: Record<string, number>;
   /** Occurrences a Table III rule removed. */
   excludedOccurrences: number;
+  /** With a snapshot cut-off: models created after it (left out, not in `models`) and undated models kept. */
+  afterUntil?: number;
+  undatedKept?: number;
 }
 
 /**
@@ -81,6 +85,8 @@ export interface ShardContext {
   compiled: CompiledTaxonomy;
   preparer: Preparer;
   outlierTasks: OutlierTasks;
+  /** Snapshot cut-off: records created after it are left out (counted in `afterUntil`). */
+  until?: SnapshotCutoff | null;
   /** Discovery beside the search (`funnel --discover`); absent: the paper's method alone. */
   discovery?: DiscoveryContext;
 }
@@ -105,6 +111,10 @@ export function processShard(index: number, records: readonly ModelRecord[], con
     outlierTaskOccurrences: Object.fromEntries(Object.keys(context.outlierTasks).map((task) => [task, 0])),
     excludedOccurrences: 0,
   };
+  if (context.until) {
+    counts.afterUntil = 0;
+    counts.undatedKept = 0;
+  }
   const searchOne = (record: ModelRecord): void => {
     counts.models++;
     for (const p of record.problems) problems.push({ modelId: record.id, stage: p.stage, code: p.code, message: p.message });
@@ -140,6 +150,15 @@ export function processShard(index: number, records: readonly ModelRecord[], con
   };
   const discovery: DiscoveryBuffers | null = context.discovery ? { evidence: [], cards: [], lineage: [], candidatePositions: [] } : null;
   for (const [position, record] of records.entries()) {
+    if (context.until) {
+      const kept = createdUpTo(record.createdAt, context.until);
+      // Left out of the run: neither searched nor discovered.
+      if (kept === false) {
+        counts.afterUntil!++;
+        continue;
+      }
+      if (kept === null) counts.undatedKept!++;
+    }
     const before = candidates.length;
     searchOne(record);
     if (!discovery) continue;

@@ -144,6 +144,8 @@ export function readVerdicts(path: string): VerdictRow[] {
       model: row.model === undefined ? fallback.model : row.model,
       temperature: row.temperature ?? null,
       seed: row.seed ?? null,
+      // Files written before the flag existed read as "not flagged".
+      injectionSuspected: row.injectionSuspected ?? null,
       outcome: row.outcome ?? (row.error ? null : row.relevant === true ? "relevant" : row.relevant === false ? "not-relevant" : "uncertain"),
       reasons: row.reasons ?? [],
       evidence: row.evidence ?? "[]",
@@ -288,4 +290,20 @@ export function readDiscoveryEvidence(runDir: string, keep: ReadonlySet<string>)
     });
   }
   return out;
+}
+
+/**
+ * The documentation table row by row, like `scanRunTable(runDir, "documentation")`, except that a run
+ * written before the `arxivUnresolved` column existed still reads: its models count as looked up (false).
+ */
+export function* scanDocumentationRows(runDir: string): Generator<RunTableRow<"documentation">> {
+  const path = runTablePath(runDir, "documentation");
+  if (!existsSync(path)) throw new Error(`missing ${path}: ${RUN_TABLES.documentation.missing}`);
+  const names = columnNames(DOCUMENTATION);
+  const table = readArrowFile(path);
+  const has = new Set(table.schema.fields.map((f) => f.name));
+  const present = names.filter((name) => name !== "arxivUnresolved" || has.has(name));
+  for (const row of scanRows<RunTableRow<"documentation">, (typeof present)[number]>(path, present)) {
+    yield { ...row, arxivUnresolved: (row as Partial<RunTableRow<"documentation">>).arxivUnresolved === true };
+  }
 }

@@ -7,6 +7,9 @@
  */
 import { join } from "node:path";
 
+/** The lock file of every directory hf-se-atlas writes (run directory, replicate folder, corpus). */
+export const LOCK_FILE = ".hf-se-atlas.lock";
+
 /** Every file and folder of a run directory, relative to it (docs/architecture.md describes each). */
 export const RUN_FILES = {
   /** Config, taxonomy, corpus, counts and timings of the funnel (src/run/run-info.ts). */
@@ -33,6 +36,10 @@ export const RUN_FILES = {
   /** `funnel --resume` only: finished shards, removed when the run completes. */
   shards: ".shards",
   validate: "validate",
+  /** The writer that owns the run directory while it writes (src/util/lock.ts); gone when it is done. */
+  lock: LOCK_FILE,
+  /** Human work of an earlier funnel run whose candidates changed: `superseded/<fingerprint>/validate/`. */
+  superseded: "superseded",
 } as const;
 
 export type RunFileName = keyof typeof RUN_FILES;
@@ -56,10 +63,17 @@ export interface ValidateLayout {
   agreement: string;
   /** Judge vs a synthetic corpus's ground truth. */
   agreementGroundTruth: string;
+  /**
+   * True for a file of `dir` computed from the run's verdicts (agreement and disagreement tables of the
+   * pilot and of the `agreement` command): stale once the verdicts are judged again.
+   */
+  isVerdictDerived(fileName: string): boolean;
 }
 
-export type RunLayout = { dir: string } & { [K in Exclude<RunFileName, "validate">]: string } & {
+export type RunLayout = { dir: string } & { [K in Exclude<RunFileName, "validate" | "superseded">]: string } & {
   validate: ValidateLayout;
+  /** Where `validate/` goes when the candidates it was drawn from are replaced (`fingerprint`: theirs, shortened). */
+  superseded(fingerprint: string): { dir: string; validate: string; note: string };
   /** The Gemini verdict cache, beside the run directory so that runs share it. */
   verdictCache: string;
 };
@@ -83,6 +97,11 @@ export function runLayout(runDir: string): RunLayout {
       sheet: (annotator) => join(sheetsDir, `${annotator}.csv`),
       agreement: join(validateDir, `agreement${ARROW}`),
       agreementGroundTruth: join(validateDir, `agreement-ground-truth${ARROW}`),
+      isVerdictDerived: (fileName) => /^(agreement|disagreements)(-[A-Za-z0-9._-]+)?\.(arrow|csv)$/.test(fileName),
+    },
+    superseded: (fingerprint) => {
+      const dir = join(paths.superseded, fingerprint);
+      return { dir, validate: join(dir, RUN_FILES.validate), note: join(dir, "superseded.json") };
     },
     verdictCache: join(runDir, "..", ".cache", "llm"),
   };
@@ -105,8 +124,11 @@ export function comparisonFiles(dir: string, name: string): { agreement: string;
 export const REPLICATION_FILES = {
   /** The run directory the pipeline stages write. */
   run: "run",
-  /** `<name>.csv` and `<name>.arrow`, one pair per analysis table. */
+  /** `<name>.csv`, `<name>.arrow` and `<name>.parquet`, one set per analysis table. */
   tables: "tables",
+  /** The SE-model catalogue, one row per SE model (src/analyse/catalogue-table.ts), as Parquet and CSV. */
+  catalogueParquet: "tables/se-models.parquet",
+  catalogueCsv: "tables/se-models.csv",
   /** `<id>.html` (+ .png, .svg when Chromium is available; plotly.min.js beside them). */
   figures: "figures",
   /** Every row the analyses could not use, naming the model and reason. */
@@ -117,7 +139,12 @@ export const REPLICATION_FILES = {
   selection: "selection.html",
   /** The report. */
   index: "index.html",
+  /** The writer that owns the folder while it writes. */
+  lock: LOCK_FILE,
 } as const;
+
+/** What a report consists of: removed before a report is written again (`run` and `lock` are not). */
+const REPORT_OUTPUTS = ["tables", "figures", "problems", "manifest", "selection", "index"] as const;
 
 export interface ReplicationLayout {
   dir: string;
@@ -128,8 +155,11 @@ export interface ReplicationLayout {
   manifest: string;
   selection: string;
   index: string;
+  lock: string;
+  /** What a report consists of (cleared before a report is written again; `run` and `lock` are not). */
+  reportOutputs: string[];
   /** One analysis table's files, relative to `dir` (they are also the report's links). */
-  tableFiles(name: string): { csv: string; arrow: string };
+  tableFiles(name: string): { csv: string; arrow: string; parquet: string };
 }
 
 /** Every path of the `replicate` output folder `outDir`. */
@@ -144,6 +174,12 @@ export function replicationLayout(outDir: string): ReplicationLayout {
     manifest: path("manifest"),
     selection: path("selection"),
     index: path("index"),
-    tableFiles: (name) => ({ csv: `${REPLICATION_FILES.tables}/${name}.csv`, arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}` }),
+    lock: path("lock"),
+    reportOutputs: REPORT_OUTPUTS.map(path),
+    tableFiles: (name) => ({
+      csv: `${REPLICATION_FILES.tables}/${name}.csv`,
+      arrow: `${REPLICATION_FILES.tables}/${name}${ARROW}`,
+      parquet: `${REPLICATION_FILES.tables}/${name}.parquet`,
+    }),
   };
 }

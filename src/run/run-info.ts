@@ -38,11 +38,66 @@ export interface NearDuplicateStats {
   similarVectorPairs: number;
 }
 
+/** Which stage is rewriting a run: its outputs (and everything after them) cannot be trusted until it is done. */
+export type RunStage = "funnel" | "relevance";
+
+/** The run files whose bytes run.json records (RUN_FILES keys): the funnel's tables, then the relevance check's files. */
+export const FUNNEL_FILES = ["problems", "matches", "documentation", "occurrences", "candidates", "nearDuplicates", "unique", "funnel", "discoveryEvidence", "discovered"] as const;
+export const RELEVANCE_FILES = ["verdicts", "juryVerdicts", "seModels", "relevance"] as const;
+export type FingerprintedFile = (typeof FUNNEL_FILES)[number] | (typeof RELEVANCE_FILES)[number];
+
+/**
+ * What a run was made from and what it holds: a reader compares it with the files before trusting them.
+ * `corpus` covers the corpus manifest and its shards' sizes (src/corpus/store.ts, corpusFingerprint),
+ * `taxonomy` the taxonomy file, `config` the funnel's settings (the `config` section), and `tables` the
+ * SHA-256 of each file of the run, written by the stage that wrote it.
+ */
+export interface RunFingerprint {
+  corpus: string;
+  taxonomy: string;
+  config: string;
+  tables: Partial<Record<FingerprintedFile, string>>;
+}
+
+/** The relevance check that produced the verdicts and SE models of a run (written by the judge). */
+export interface RelevanceRecord {
+  /** SHA-256 of the unique table the verdicts were given on: they belong to those candidates only. */
+  candidates: string;
+  /** The panel as verdicts name it (one judge, a jury, with or without the offline screen). */
+  judge: string;
+  judges: Array<{ label: string; backend: string; model: string | null; temperature: number | null; seed: number | null }>;
+  onlyUncertain: boolean;
+  /** Card body characters sent per call. */
+  maxBodyChars: number;
+  pairs: number;
+  errors: number;
+}
+
+/** The snapshot cut-off (`--until`) a run applied. */
+export interface SnapshotSummary {
+  until: string;
+  /** Models of the corpus created after the cut-off (left out). */
+  afterUntil: number;
+  /** Models kept although their creation date is unknown. */
+  undatedKept: number;
+}
+
 export interface RunInfo {
   format: typeof RUN_FORMAT;
   version: typeof RUN_VERSION;
-  /** `dir` relative to the working directory the run was made in, when it was inside it. */
-  corpus: { dir: string; records: number; shards: number; synthetic: boolean; createdBy: string };
+  /**
+   * `complete` once every file of the run is written and recorded; `writing` while a stage rewrites it
+   * (and for good, if that stage was interrupted): readers refuse such a run until the stage is rerun.
+   * Absent in run descriptions older than fingerprints (nothing can be checked then).
+   */
+  state?: "complete" | "writing";
+  /** The stage rewriting the run, while `state` is `writing`. */
+  writing?: RunStage;
+  /**
+   * `dir` relative to the working directory the run was made in, when it was inside it. `complete` is
+   * false when the funnel was allowed to run on a crawl that had not finished (`cursor` says where it stopped).
+   */
+  corpus: { dir: string; records: number; shards: number; synthetic: boolean; createdBy: string; complete?: boolean; cursor?: unknown };
   taxonomy: { name: string; version: string; origin: string; sha256: string; tasks: number };
   config: {
     lemmaPolicy: string;
@@ -58,6 +113,10 @@ export interface RunInfo {
   outliers: OutlierSummary;
   nearDuplicates: NearDuplicateStats & { threshold: number; pairs: number };
   documentation: DocumentationSummaryRow[];
+  /** The snapshot cut-off applied (null: none); absent in runs written before `--until` existed. */
+  snapshot?: SnapshotSummary | null;
+  /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus); absent in older runs. */
+  abstracts?: { modelsWithoutAbstracts: number };
   /** `funnel --discover` only: evidence rows, models offered beyond the search and kept, lineage graph size and chains found. */
   discovery?: { evidence: number; offered: number; kept: number; lineageModels: number; chains: number };
   /** Rows of the problems table. */
@@ -66,6 +125,34 @@ export interface RunInfo {
   workers: number;
   /** Wall-clock seconds per stage (the only values that differ between identical runs). */
   timings: Record<string, number>;
+  fingerprint?: RunFingerprint;
+  /** Set by the relevance check; absent until a judge has run on these candidates. */
+  relevance?: RelevanceRecord;
+}
+
+/**
+ * What run.json holds while the funnel rewrites a run: the old description is gone (its tables are being
+ * replaced), and `previousCandidates` keeps the fingerprint of the unique table before, so that the human
+ * labels drawn from it are moved aside only if the candidates really change.
+ */
+export interface RunWritingMarker {
+  format: typeof RUN_FORMAT;
+  version: typeof RUN_VERSION;
+  state: "writing";
+  writing: "funnel";
+  previousCandidates: string | null;
+}
+
+/** A run that a stage is rewriting or did not finish rewriting: nothing of it may be read until that stage runs again. */
+export class RunStateError extends Error {
+  constructor(
+    readonly path: string,
+    readonly stage: RunStage,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RunStateError";
+  }
 }
 
 /** A run file that is missing or unreadable; the message names the file and what to do. */
@@ -79,8 +166,13 @@ export class RunFileError extends Error {
   }
 }
 
-export async function writeRunInfo(runDir: string, info: RunInfo): Promise<void> {
+export async function writeRunInfo(runDir: string, info: RunInfo | RunWritingMarker): Promise<void> {
   await writeFileAtomic(runLayout(runDir).runInfo, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** The command that rewrites a stage's outputs. */
+export function rerunHint(stage: RunStage): string {
+  return stage === "funnel" ? "rerun funnel (or replicate)" : "rerun judge (or replicate)";
 }
 
 /** True when `runDir` has a run description written by the funnel. */
@@ -92,11 +184,17 @@ export function hasRunInfo(runDir: string): boolean {
  * The run description of `runDir`. Throws a {@link RunFileError} naming the file when it is missing,
  * not JSON, or not a funnel run description (another tool's file, or one with a section broken).
  */
-export function readRunInfo(runDir: string): RunInfo {
+export function readRunInfo(runDir: string, options: { allowWriting?: RunStage } = {}): RunInfo {
   const path = runLayout(runDir).runInfo;
   if (!existsSync(path)) throw new RunFileError(path, `missing ${path}: run the funnel first`);
-  const run = parseRunJson(path) as Partial<RunInfo> | null;
+  const run = parseRunJson(path) as (Partial<RunInfo> & { previousCandidates?: unknown }) | null;
   if (run?.format !== RUN_FORMAT) throw new RunFileError(path, `${path} is not a funnel run description (format ${JSON.stringify(run?.format)})`);
+  if (run.state === "writing") {
+    const stage: RunStage = run.writing === "relevance" ? "relevance" : "funnel";
+    if (options.allowWriting !== stage) throw new RunStateError(path, stage, unfinishedMessage(runDir, stage));
+  } else if (run.state !== undefined && run.state !== "complete") {
+    throw new RunFileError(path, `${path} is not a funnel run description: "state" is ${JSON.stringify(run.state)}`);
+  }
   const broken = brokenSection(run);
   if (broken) throw new RunFileError(path, `${path} is not a funnel run description: ${broken}`);
   return run as RunInfo;
@@ -118,6 +216,12 @@ export function recordedCorpusDir(runDir: string): string | null {
     if (dir !== null) return dir;
   }
   return null;
+}
+
+/** One line: which stage did not finish writing `runDir`, and what to run. */
+export function unfinishedMessage(runDir: string, stage: RunStage): string {
+  const what = stage === "funnel" ? "the funnel" : "the relevance check (judge)";
+  return `run ${runDir} is incomplete: ${what} started rewriting it and did not finish (interrupted, failed, or still running); ${rerunHint(stage)}`;
 }
 
 function parseRunJson(path: string): unknown {

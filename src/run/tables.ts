@@ -59,6 +59,11 @@ export const DOCUMENTATION = defineTable({
   matchedInAbstract: col.bool(),
   /** At least one linked paper has an abstract. */
   hasAbstract: col.bool(),
+  /**
+   * The model links arXiv ids that were never looked up (a corpus loaded from a dump): its abstracts are
+   * unknown. Nullable so tables written before the column existed still load; null reads as false.
+   */
+  arxivUnresolved: col.bool({ nullable: true }),
 });
 export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
 
@@ -66,12 +71,15 @@ export type DocumentationRow = RowOf<typeof DOCUMENTATION>;
 export const DOCUMENTATION_SUMMARY = defineTable({
   key: col.string<DocumentationSummaryKey>(),
   label: col.string(),
-  models: col.int(),
-  /** Share of all models, in percent. */
-  percent: col.float(),
+  /** Null when the corpus's source cannot tell (see `notInSource`), rather than a misleading 0. */
+  models: col.int({ nullable: true }),
+  /** Share of all models, in percent; null with `models`. */
+  percent: col.float({ nullable: true }),
   /** The paper's figure; null where the paper gives none. */
   paperModels: col.int({ nullable: true }),
   paperPercent: col.float({ nullable: true }),
+  /** Why this row is not counted: "not in the source: ..." (null when counted). */
+  notInSource: col.string({ nullable: true }),
 });
 export type DocumentationSummaryRow = RowOf<typeof DOCUMENTATION_SUMMARY>;
 
@@ -124,6 +132,12 @@ export const VERDICTS = defineTable({
   /** Sampling settings sent; null when not applicable or not sent (the backend's own default applies). */
   temperature: col.float({ nullable: true }),
   seed: col.int({ nullable: true }),
+  /**
+   * Null, or the passage of the card that addresses the judge ("ignore previous instructions", "answer
+   * relevant", ...): the verdict stands but is marked for a human (`pilot sample` queues such pairs in
+   * the `review` set). Set by the relevance stage for every judge; judges themselves leave it out.
+   */
+  injectionSuspected: col.string({ nullable: true }),
   /** relevant, not-relevant or uncertain; null exactly when `error` is set. */
   outcome: col.string<Outcome>({ nullable: true }),
   /** Machine-readable codes of what decided the outcome ("activity-evidence", "thin-card", ...); null: none given. */
@@ -134,7 +148,7 @@ export const VERDICTS = defineTable({
 /** A row of the verdict tables as stored. */
 export type VerdictRow = RowOf<typeof VERDICTS>;
 /** What a judge may add to its decision; the relevance stage fills in what it leaves out before writing. */
-type VerdictDetail = "outcome" | "reasons" | "evidence";
+type VerdictDetail = "outcome" | "reasons" | "evidence" | "injectionSuspected";
 /** A verdict plus who decided it and how (its outcome, reasons and evidence when the judge gave them). */
 export type RecordedVerdict = Omit<VerdictRow, VerdictDetail> & Partial<Pick<VerdictRow, VerdictDetail>>;
 /** Which judge decided a verdict and with which sampling settings, so a verdict can be traced to them. */

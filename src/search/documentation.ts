@@ -10,10 +10,26 @@
  * abstract matched, the union of models matched anywhere, and those found only through abstracts.
  * union = card-with-se-task + abstract-only + metadata-only-without-card (three disjoint sets).
  */
+import { arxivFieldsOf, unresolvedArxivIds } from "../corpus/arxiv-status";
 import type { ModelRecord } from "../corpus/record";
 import { PAPER_TABLE_VI, type DocumentationCategory, type DocumentationSummaryKey } from "../paper/reported";
 import type { DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import { hasReadableCard } from "./fields";
+
+/** What the corpus's source cannot tell, as far as Table VI is concerned. */
+export interface DocumentationSourceLimits {
+  /** Models without a README are absent from the source (a card dump): "card not available" cannot be counted. */
+  modelsWithoutReadmeAbsent?: boolean;
+}
+
+/** The limits a corpus manifest records (`source.notInSource`, written by the card-dump ingest). */
+export function documentationLimitsOf(manifest: Record<string, unknown>): DocumentationSourceLimits {
+  const source = manifest.source as { notInSource?: Record<string, unknown> } | undefined;
+  return { modelsWithoutReadmeAbsent: typeof source?.notInSource?.modelsWithoutReadme === "string" };
+}
+
+/** Rows that depend on arXiv abstracts. */
+const ABSTRACT_ROWS: readonly DocumentationSummaryKey[] = ["abstract-with-se-task", "union-with-se-task", "abstract-only"];
 
 export function documentationRowOf(record: ModelRecord, matches: readonly { source: string }[]): DocumentationRow {
   const matchedInCard = matches.some((m) => m.source === "card");
@@ -34,6 +50,7 @@ export function documentationRowOf(record: ModelRecord, matches: readonly { sour
     matchedInMetadata,
     matchedInAbstract,
     hasAbstract: record.papers.some((p) => p.abstract !== null && p.abstract.trim() !== ""),
+    arxivUnresolved: unresolvedArxivIds(arxivFieldsOf(record)).length > 0,
   };
 }
 
@@ -48,12 +65,19 @@ export const DOCUMENTATION_SUMMARY_ORDER: readonly DocumentationSummaryKey[] = [
   "metadata-only-without-card",
 ];
 
-/** Count the rows into Table VI (percentages of all models, two decimals as in the paper). */
-export function summariseDocumentation(rows: Iterable<DocumentationRow>): DocumentationSummaryRow[] {
+/**
+ * Count the rows into Table VI (percentages of all models, two decimals as in the paper). A row the source
+ * cannot tell gets null counts and the reason in `notInSource`: "card not available" when models without a
+ * README are absent (`limits`), and the abstract rows (and the union, which includes them) when some
+ * model's arXiv ids were never looked up.
+ */
+export function summariseDocumentation(rows: Iterable<DocumentationRow>, limits: DocumentationSourceLimits = {}): DocumentationSummaryRow[] {
   const counts = Object.fromEntries(DOCUMENTATION_SUMMARY_ORDER.map((k) => [k, 0])) as Record<DocumentationSummaryKey, number>;
   let total = 0;
+  let unresolved = 0;
   for (const row of rows) {
     total++;
+    if (row.arxivUnresolved) unresolved++;
     counts[row.category]++;
     const matchedAnywhere = row.matchedInCard || row.matchedInMetadata || row.matchedInAbstract;
     if (row.matchedInAbstract) counts["abstract-with-se-task"]++;
@@ -61,15 +85,22 @@ export function summariseDocumentation(rows: Iterable<DocumentationRow>): Docume
     if (row.matchedInAbstract && !row.matchedInCard && !row.matchedInMetadata) counts["abstract-only"]++;
     if (row.matchedInMetadata && (row.category === "no-card" || row.category === "empty-card")) counts["metadata-only-without-card"]++;
   }
+  const notInSource = (key: DocumentationSummaryKey): string | null => {
+    if (key === "no-card" && limits.modelsWithoutReadmeAbsent) return "not in the source: the card dump lists only models with a README";
+    if (ABSTRACT_ROWS.includes(key) && unresolved > 0) return `not in the source: ${unresolved} models have arXiv ids whose abstracts were never fetched (run \`hf-se-atlas abstracts\`)`;
+    return null;
+  };
   return DOCUMENTATION_SUMMARY_ORDER.map((key) => {
     const paper = PAPER_TABLE_VI.rows[key];
+    const missing = notInSource(key);
     return {
       key,
       label: paper.label,
-      models: counts[key],
-      percent: total === 0 ? 0 : Math.round((counts[key] / total) * 10_000) / 100,
+      models: missing === null ? counts[key] : null,
+      percent: missing !== null ? null : total === 0 ? 0 : Math.round((counts[key] / total) * 10_000) / 100,
       paperModels: paper.models,
       paperPercent: paper.percent,
+      notInSource: missing,
     };
   });
 }

@@ -79,7 +79,8 @@ export function loadTaxonomy(path: string = defaultTaxonomyPath()): Taxonomy {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A UTF-8 byte-order mark (as Windows editors write it) is not part of the JSON.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new TaxonomyError(origin, [`not valid JSON (${errorMessage(error)})`]);
   }

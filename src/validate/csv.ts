@@ -60,3 +60,21 @@ export function parseCsv(text: string): CsvRecord[] {
   }
   return records;
 }
+
+/**
+ * Spreadsheet formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return (or their full-width forms) is run as a formula by Excel, LibreOffice and Google Sheets. On
+ * export such a cell gets a leading apostrophe (as csv-stringify's `escape_formulas` does), which
+ * spreadsheets show as text and do not save back; a cell that already starts with apostrophes before
+ * such a character gets one more, so {@link unescapeFormula} restores every value exactly.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+export function escapeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function unescapeFormula(text: string): string {
+  return ESCAPED_FORMULA.test(text) ? text.slice(1) : text;
+}

@@ -7,16 +7,21 @@ import { existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { readVerdicts } from "../run/files";
 import { RUN_FILES, runLayout } from "../run/layout";
+import { verifyRun } from "../run/state";
 import type { RecordedVerdict } from "../run/tables";
 import { consolidateLabels } from "./annotations";
 import type { PairLabel } from "./compare";
 import { readAllLabels, readPlan } from "./pilot-files";
 import type { SampleSet } from "./sample";
 
-/** The verdicts file a spec names: a run directory (its verdicts table), a folder holding that file, or a file. */
+/**
+ * The verdicts file a spec names: a run directory (its verdicts table, checked against its run.json),
+ * a folder holding that file, or a file.
+ */
 export function verdictsPathOf(spec: string): string {
   if (!existsSync(spec)) throw new Error(`no such run directory or verdicts file: ${spec}`);
   if (!statSync(spec).isDirectory()) return spec;
+  if (existsSync(runLayout(spec).verdicts)) verifyRun(spec, "relevance");
   for (const candidate of [runLayout(spec).verdicts, join(spec, basename(RUN_FILES.verdicts))]) if (existsSync(candidate)) return candidate;
   throw new Error(`${spec} holds no ${RUN_FILES.verdicts}: run \`hf-se-atlas judge --run ${spec}\` first`);
 }

@@ -54,7 +54,12 @@ export function drawStratifiedSample(population: readonly PopulationUnit[], size
   return { ids: [...chosen].sort(compareCodeUnits), uncoveredTasks };
 }
 
-export type SampleSet = "pilot" | "holdout";
+/**
+ * `pilot` and `holdout` are the random samples; `review` holds the pairs whose card addressed the
+ * judge (a verdict with `injectionSuspected`): not a sample, so never part of a kappa, but put in
+ * front of a human all the same.
+ */
+export type SampleSet = "pilot" | "holdout" | "review";
 
 /** The pilot plan, one row per sampled (model, activity) (the run's `validate.plan`, src/validate/pilot-files.ts). */
 export const PILOT_PLAN = defineTable({
@@ -141,3 +146,23 @@ function dedupeById(units: readonly PopulationUnit[]): PopulationUnit[] {
 }
 
 
+
+/**
+ * Review rows for flagged verdicts (`injectionSuspected` set) that the plan does not already hold
+ * (a pair already in the pilot or held-out sample is labelled there anyway). Sorted by activity then
+ * id, so the plan stays deterministic; tasks come from the activity's population.
+ */
+export function reviewRows(
+  verdicts: ReadonlyArray<{ id: string; activity: string; injectionSuspected?: string | null }>,
+  plan: readonly PilotRow[],
+  populations: ReadonlyMap<ActivityCode, readonly PopulationUnit[]>,
+): PilotRow[] {
+  const planned = new Set(plan.map((row) => `${row.id}\u0000${row.activity}`));
+  const rows: PilotRow[] = [];
+  for (const activity of ACTIVITY_CODES) {
+    const tasksOf = new Map((populations.get(activity) ?? []).map((u) => [u.id, [...new Set(u.tasks)].sort(compareCodeUnits)]));
+    const ids = new Set(verdicts.filter((v) => v.activity === activity && v.injectionSuspected && !planned.has(`${v.id}\u0000${activity}`)).map((v) => v.id));
+    for (const id of [...ids].sort(compareCodeUnits)) rows.push({ id, activity, set: "review", tasks: tasksOf.get(id) ?? [], reliability: false });
+  }
+  return rows;
+}

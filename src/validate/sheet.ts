@@ -7,7 +7,7 @@ import type { TaskEvidence } from "../judges/candidate";
 import { excerptBody } from "../judges/card-text";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { col, defineTable, rowsToCsv, type RowOf } from "../util/arrow-table";
-import { parseCsv } from "./csv";
+import { escapeFormula, parseCsv, unescapeFormula } from "./csv";
 import type { PilotRow, SampleSet } from "./sample";
 
 /** An annotation sheet (CSV): what the annotator sees, and the two columns they fill. */
@@ -59,8 +59,22 @@ export function sheetRows(
   });
 }
 
+/**
+ * The sheet as CSV. Card text is untrusted, so every cell that a spreadsheet would run as a formula
+ * is escaped with a leading apostrophe ({@link escapeFormula}); {@link importSheet} removes it again.
+ */
 export function sheetCsv(rows: readonly SheetRow[]): string {
-  return rowsToCsv(rows, SHEET);
+  const safe = rows.map((row) => {
+    const out = { ...row };
+    for (const column of SHEET) {
+      const value = row[column.name];
+      if (typeof value === "string") (out as Record<string, unknown>)[column.name] = escapeFormula(value);
+      // A list cell is written joined by "|", so only its first item can start a formula.
+      else if (Array.isArray(value) && value.length > 0) (out as Record<string, unknown>)[column.name] = [escapeFormula(value[0]!), ...value.slice(1)];
+    }
+    return out;
+  });
+  return rowsToCsv(safe, SHEET);
 }
 
 /** One human label read from a sheet (the run's `validate.labels(annotator)`). */
@@ -123,7 +137,7 @@ export function importSheet(text: string, plan: readonly PilotRow[], options: Im
   const labels: HumanLabel[] = [];
   let unlabelled = 0;
   for (const record of records.slice(1)) {
-    const cell = (name: string) => (col(name) >= 0 ? (record.cells[col(name)] ?? "").trim() : "");
+    const cell = (name: string) => (col(name) >= 0 ? unescapeFormula((record.cells[col(name)] ?? "").trim()) : "");
     const row = `row ${record.line}`;
     const id = cell("id");
     if (record.cells.every((c) => c.trim() === "")) continue;

@@ -9,6 +9,7 @@ import { COMPARISONS, DISAGREEMENTS, compareLabels, type Comparison, type Compar
 import { humanLabelSets, loadVerdictSet } from "../../validate/label-sets";
 import { comparisonFiles, RUN_FILES, runLayout } from "../../run/layout";
 import { integerAtLeast } from "../options";
+import { withRunLock } from "../../run/state";
 
 interface AgreementFlags {
   a?: string;
@@ -126,7 +127,9 @@ export function register(program: Command): void {
         comparison = compareLabels(a.labels, b.labels, { nameA: a.path, nameB: b.path });
         title = `A = ${a.name} (${a.path}) vs B = ${b.name} (${b.path})`;
       }
-      const files = await writeComparison(outDir, name, comparison);
+      // Into a run's validate/ folder: owned like every write into a run directory.
+      const runDir = flags.out ? null : (flags.run ?? (existsSync(aSpec) && statSync(aSpec).isDirectory() ? aSpec : null));
+      const files = await (runDir ? withRunLock(runDir, () => writeComparison(outDir, name, comparison)) : writeComparison(outDir, name, comparison));
       process.stdout.write(`${formatComparison(comparison.rows, title)}\n`);
       for (const note of notes) process.stdout.write(`${note}\n`);
       process.stdout.write(`${formatDisagreements(comparison.disagreements, flags.show)}\n`);

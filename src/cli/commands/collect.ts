@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { collect, HUB_URL, type CollectSummary } from "../../collect/collector";
 import { ARXIV_API_URL } from "../../collect/arxiv";
-import { nonNegativeNumber, positiveInt } from "../options";
+import { httpUrl, nonNegativeNumber, positiveInt } from "../options";
 import { compareText } from "../../util/text";
 
 interface CollectFlags {
@@ -9,6 +9,7 @@ interface CollectFlags {
   hubUrl: string;
   arxivUrl: string;
   since?: string;
+  until?: string;
   limit?: number;
   concurrency: number;
   maxRetries: number;
@@ -29,9 +30,10 @@ export function register(program: Command): void {
       "crawl the Hugging Face Hub (models, README cards, arXiv abstracts) into a corpus directory; resumable and incremental",
     )
     .requiredOption("--out <dir>", "corpus directory to write (shards, manifest, checkpoint)")
-    .option("--hub-url <url>", "Hub endpoint", HUB_URL)
-    .option("--arxiv-url <url>", "arXiv API endpoint", ARXIV_API_URL)
+    .option("--hub-url <url>", "Hub endpoint", httpUrl("--hub-url"), HUB_URL)
+    .option("--arxiv-url <url>", "arXiv API endpoint", httpUrl("--arxiv-url"), ARXIV_API_URL)
     .option("--since <date>", "only models created after this date (YYYY-MM-DD or ISO); merged into an existing corpus")
+    .option("--until <date>", "snapshot cut-off: skip models created after this date (YYYY-MM-DD, the whole day, or ISO)")
     .option("--limit <n>", "take only the first N models of the listing (newest first)", positiveInt("--limit"))
     .option("--concurrency <n>", "README downloads in flight", positiveInt("--concurrency"), 8)
     .option("--max-retries <n>", "attempts per request before a model is recorded as failed", positiveInt("--max-retries"), 5)
@@ -57,6 +59,7 @@ may read). It is never printed or written. The listing is sorted by creation dat
         hubUrl: flags.hubUrl,
         arxivUrl: flags.arxivUrl,
         since: flags.since ?? null,
+        until: flags.until ?? null,
         limit: flags.limit ?? null,
         resume: flags.resume,
         concurrency: flags.concurrency,
@@ -81,11 +84,15 @@ export function formatSummary(summary: CollectSummary): string {
     .join(", ");
   const lines = [
     `collected into ${summary.outDir}${summary.resumed ? " (resumed)" : ""}: listing ended by ${summary.stoppedBy}`,
-    `  listed ${summary.listed}, written ${summary.written}, already in the corpus ${summary.skippedExisting} (${summary.updated.length} modified since)`,
+    `  listed ${summary.listed}, written ${summary.written}, already in the corpus ${summary.skippedExisting} (${summary.updated.length} modified since)${summary.afterUntil > 0 ? `, ${summary.afterUntil} created after --until skipped` : ""}`,
     `  cards: ${statuses || "none written"}`,
     `  arXiv: ${summary.arxiv.requests} requests, ${summary.arxiv.resolved} resolved, ${summary.arxiv.missing} not found, ${summary.arxiv.failed} failed`,
     `  HTTP: ${summary.http.requests} requests, ${summary.http.retries} retries, ${summary.http.givenUp} given up; ${summary.seconds.toFixed(1)} s`,
   ];
+  if (summary.refused.length > 0) {
+    const shown = summary.refused.slice(0, 5).map((r) => `${JSON.stringify(r.id)} (${r.reason})`).join("; ");
+    lines.push(`  refused ${summary.refused.length} listed model(s) (all in collect-report.json): ${shown}${summary.refused.length > 5 ? "; ..." : ""}`);
+  }
   if (summary.updated.length > 0) {
     const shown = summary.updated.slice(0, 20).join(", ");
     lines.push(`  modified since collected (all in collect-report.json): ${shown}${summary.updated.length > 20 ? ", ..." : ""}`);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { abstractsHint, unresolvedArxivIds } from "../../corpus/arxiv-status";
 import { CARD_STATUSES, type CardStatus } from "../../corpus/record";
 import { findRecord, readCorpusColumns, readManifest } from "../../corpus/store";
 import { compareText } from "../../util/text";
@@ -17,6 +18,13 @@ export interface CorpusSummary {
   withArxivIds: number;
   /** Lines the ingest could not load (from the manifest), when the corpus came from a dump. */
   ingestProblemLines: number | null;
+  /** Models with arXiv ids never looked up (no abstract, no recorded answer), and how many such ids. */
+  modelsWithUnresolvedArxiv: number;
+  unresolvedArxivIds: number;
+  /** What the corpus's source cannot tell (from the manifest, e.g. a card dump lacks models without a README). */
+  notInSource: Record<string, string>;
+  /** The snapshot cut-off the corpus was made with, if any. */
+  until: string | null;
 }
 
 /** Stream a corpus once and count what `corpus inspect` shows. */
@@ -28,14 +36,21 @@ export async function summariseCorpus(dir: string): Promise<CorpusSummary> {
   let recordsWithProblems = 0;
   let withCardMeta = 0;
   let withArxivIds = 0;
+  let modelsWithUnresolvedArxiv = 0;
+  let unresolvedIds = 0;
   // Only the columns counted here are decoded, so card texts are never materialised.
-  const columns = ["cardStatus", "hasCardMeta", "arxivIds", "problemStages", "problemCodes"] as const;
+  const columns = ["cardStatus", "hasCardMeta", "arxivIds", "paperIds", "problemStages", "problemCodes", "problemMessages"] as const;
   for await (const shard of readCorpusColumns(dir, columns)) {
     for (let i = 0; i < shard.cardStatus.length; i++) {
       records++;
       cardStatus[shard.cardStatus[i]!]++;
       if (shard.hasCardMeta[i]) withCardMeta++;
-      if (shard.arxivIds[i]!.length > 0) withArxivIds++;
+      if (shard.arxivIds[i]!.length > 0) {
+        withArxivIds++;
+        const unresolved = unresolvedArxivIds({ arxivIds: shard.arxivIds[i]!, paperIds: shard.paperIds[i]!, problemStages: shard.problemStages[i]!, problemCodes: shard.problemCodes[i]!, problemMessages: shard.problemMessages[i]! });
+        if (unresolved.length > 0) modelsWithUnresolvedArxiv++;
+        unresolvedIds += unresolved.length;
+      }
       const stages = shard.problemStages[i]!;
       if (stages.length > 0) recordsWithProblems++;
       for (let k = 0; k < stages.length; k++) {
@@ -51,6 +66,8 @@ export async function summariseCorpus(dir: string): Promise<CorpusSummary> {
     })
     .sort((a, b) => b.count - a.count || compareText(`${a.stage}/${a.code}`, `${b.stage}/${b.code}`));
   const ingest = manifest.ingest as { problemLines?: unknown } | undefined;
+  const source = manifest.source as { notInSource?: Record<string, string> } | undefined;
+  const snapshot = manifest.snapshot as { until?: unknown } | undefined;
   return {
     dir,
     records,
@@ -63,6 +80,10 @@ export async function summariseCorpus(dir: string): Promise<CorpusSummary> {
     withCardMeta,
     withArxivIds,
     ingestProblemLines: typeof ingest?.problemLines === "number" ? ingest.problemLines : null,
+    modelsWithUnresolvedArxiv,
+    unresolvedArxivIds: unresolvedIds,
+    notInSource: source?.notInSource && typeof source.notInSource === "object" ? { ...source.notInSource } : {},
+    until: typeof snapshot?.until === "string" ? snapshot.until : null,
   };
 }
 
@@ -79,6 +100,12 @@ export function formatSummary(s: CorpusSummary): string {
     ...s.problems.map((p) => `  ${`${p.stage}/${p.code}`.padEnd(36)} ${String(p.count).padStart(10)}`),
   ];
   if (s.ingestProblemLines !== null) lines.push(`ingest: ${s.ingestProblemLines} input lines not loaded (see ingest-problems.jsonl)`);
+  if (s.until !== null) lines.push(`snapshot: models created up to ${s.until}`);
+  const limits = Object.entries(s.notInSource);
+  if (limits.length > 0) lines.push("not in the source:", ...limits.map(([key, why]) => `  ${key}: ${why}`));
+  if (s.unresolvedArxivIds > 0) {
+    lines.push(`warning: ${s.modelsWithUnresolvedArxiv} models have ${s.unresolvedArxivIds} arXiv ids without abstracts (never looked up); Table VI's abstract rows cannot be counted; ${abstractsHint(s.dir)}`);
+  }
   return `${lines.join("\n")}\n`;
 }
 

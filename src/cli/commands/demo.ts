@@ -2,7 +2,10 @@ import type { Command } from "commander";
 import { DEMO_PROFILES, type DemoProfile } from "../../demo/profiles";
 import { DEFAULT_DEMO_MODELS, DEFAULT_DEMO_SEED, generateDemoHub } from "../../demo/generator";
 import { createProgress } from "../../util/progress";
-import { integerAtLeast } from "../options";
+import { integerAtLeast, integerInRange } from "../options";
+
+/** Largest synthetic Hub the CLI generates: ten times the paper's Hub, well within memory. */
+export const MAX_DEMO_MODELS = 10_000_000;
 
 export function register(program: Command): void {
   const demo = program.command("demo").description("the synthetic (labelled SYNTHETIC) Hugging Face Hub used for demos, tests and benchmarks");
@@ -10,7 +13,7 @@ export function register(program: Command): void {
     .command("generate")
     .description("generate a synthetic Hub corpus plus its ground truth (ground-truth.arrow) into a directory")
     .option("--seed <n>", "random seed", integerAtLeast("--seed", 0), DEFAULT_DEMO_SEED)
-    .option("--models <n>", "number of models", integerAtLeast("--models", 50), DEFAULT_DEMO_MODELS)
+    .option("--models <n>", `number of models (50 to ${MAX_DEMO_MODELS.toLocaleString("en-US")})`, integerInRange("--models", 50, MAX_DEMO_MODELS), DEFAULT_DEMO_MODELS)
     .option("--profile <name>", "demo (enriched SE part) or paper (the paper's proportions)", "demo")
     .option("--out <dir>", "output directory", "data/demo")
     .option("--shard-size <n>", "records per corpus shard", integerAtLeast("--shard-size", 1), 5000)

@@ -14,6 +14,7 @@ import { writeAgreement } from "../../validate/pilot-files";
 import { ACTIVITY_CODES } from "../../taxonomy/taxonomy";
 import { isFunnelRun, recordRelevantCounts, relevantCountsOf, uncertainCountsOf } from "../../pipeline/funnel";
 import { integerAtLeast, positiveInt } from "../options";
+import { assertRunFinished, withRunLock } from "../../run/state";
 import { addJudgeOptions, judgeSelectionOf, type JudgeFlags } from "../judge-options";
 
 interface JudgeOptions extends JudgeFlags {
@@ -30,6 +31,8 @@ interface JudgeOptions extends JudgeFlags {
 
 /** The corpus a run was made from: `--corpus`, else the one its run description names. */
 export function corpusDirOf(runDir: string, explicit?: string): string {
+  // A funnel that did not finish leaves no corpus to name: say that, not "pass --corpus".
+  assertRunFinished(runDir, "relevance");
   if (explicit) return resolve(explicit);
   let path: string | null;
   try {
@@ -196,24 +199,32 @@ export function register(program: Command): void {
         if (failed) throw new Error(`dry run: the warm-up of ${failed.label} failed: ${failed.warmup!.error}`);
         return;
       }
-      const result = await runRelevanceCheck(common);
-      process.stdout.write(`${formatRelevance(result)}\n`);
-      const failed = mostlyFailed(result);
-      // No silent success: the verdicts are written for inspection, but the command fails.
-      if (failed) throw new Error(`${failed}; verdicts written to ${result.verdictsPath}`);
-      // A run written by the funnel gets its last stage, so its funnel table reads end to end.
-      if (isFunnelRun(options.run)) await recordRelevantCounts(options.run, relevantCountsOf(result), uncertainCountsOf(result));
-      // A synthetic corpus knows the answer: report the judge's agreement with it.
-      const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
-      if (existsSync(truthPath)) {
-        const verdicts = readVerdicts(result.verdictsPath);
-        const rows = agreementRows(verdicts, groundTruthReference(verdicts, readGroundTruth(truthPath)), "ground-truth");
-        await writeAgreement(options.run, "ground-truth", rows);
-        process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);
-      } else {
-        process.stdout.write(
-          `${result.judge}: agreement not measured for this run (no ground truth; label pairs with pilot sample/export/import, then pilot kappa)\n`,
-        );
-      }
+      // The run directory is owned from the verdicts to the funnel row and the agreement table.
+      await withRunLock(options.run, () => judgeAndRecord(options.run, corpusDir, common));
     });
+}
+
+/** The relevance check, then its counts in the funnel table and (on a synthetic corpus) its agreement with the ground truth. */
+async function judgeAndRecord(runDir: string, corpusDir: string, common: Parameters<typeof runRelevanceCheck>[0]): Promise<void> {
+  const result = await runRelevanceCheck(common);
+  process.stdout.write(`${formatRelevance(result)}\n`);
+  const failed = mostlyFailed(result);
+  // No silent success: the verdicts are written for inspection, but the command fails.
+  if (failed) throw new Error(`${failed}; verdicts written to ${result.verdictsPath}`);
+  const flagged = readVerdicts(result.verdictsPath).filter((v) => v.injectionSuspected);
+  if (flagged.length > 0) {
+    process.stdout.write(`  ${flagged.length} verdict(s) on cards that address the judge (e.g. ${flagged[0]!.id}: "${flagged[0]!.injectionSuspected}"): marked injectionSuspected, for a human (pilot sample puts them in the review set)\n`);
+  }
+  // A run written by the funnel gets its last stage, so its funnel table reads end to end.
+  if (isFunnelRun(runDir)) await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
+  // A synthetic corpus knows the answer: report the judge's agreement with it.
+  const truthPath = join(corpusDir, GROUND_TRUTH_FILE);
+  if (existsSync(truthPath)) {
+    const verdicts = readVerdicts(result.verdictsPath);
+    const rows = agreementRows(verdicts, groundTruthReference(verdicts, readGroundTruth(truthPath)), "ground-truth");
+    await writeAgreement(runDir, "ground-truth", rows);
+    process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);
+  } else {
+    process.stdout.write(`${result.judge}: agreement not measured for this run (no ground truth; label pairs with pilot sample/export/import, then pilot kappa)\n`);
+  }
 }

@@ -9,9 +9,10 @@ import { activityCodeOf, loadTaxonomy } from "../../taxonomy/taxonomy";
 import { writeFileAtomic } from "../../util/atomic";
 import { agreementRows, consolidateLabels } from "../../validate/annotations";
 import { populationsOf, readAllLabels, readPlan, writeAgreement, writeLabels, writePlan } from "../../validate/pilot-files";
-import { planPilots, type PilotRow } from "../../validate/sample";
+import { planPilots, reviewRows, type PilotRow } from "../../validate/sample";
 import { importSheet, sheetCsv, sheetRows } from "../../validate/sheet";
 import { corpusDirOf, formatAgreement } from "./judge";
+import { verifyRun, withRunLock } from "../../run/state";
 
 /** Sheet rows for the pairs the judge left uncertain, in the unique table's order (set "uncertain"). */
 function uncertainPlan(runDir: string): Array<Pick<PilotRow, "id" | "activity" | "tasks"> & { set: string }> {
@@ -45,12 +46,16 @@ export function register(program: Command): void {
     .option("--taxonomy <file>", "taxonomy JSON (default: the shipped one)")
     .action(async (o: { run: string; seed: string; holdout: string; reliability: string; taxonomy?: string }) => {
       const taxonomy = loadTaxonomy(o.taxonomy);
+      verifyRun(o.run, "funnel");
       const { rows, summary } = planPilots(populationsOf(o.run, taxonomy), {
         seed: o.seed,
         holdoutSize: integer(o.holdout, "--holdout"),
         reliabilityFraction: Number(o.reliability),
       });
-      const planPath = await writePlan(o.run, rows);
+      // Pairs whose card addressed the judge go to a human too, as the `review` set.
+      const verdictsPath = runLayout(o.run).verdicts;
+      const review = existsSync(verdictsPath) ? reviewRows(readVerdicts(verdictsPath), rows, populationsOf(o.run, taxonomy)) : [];
+      const planPath = await withRunLock(o.run, () => writePlan(o.run, [...rows, ...review]));
       process.stdout.write(`pilot plan -> ${planPath}\n  act  population  pilot  holdout  tasks  (paper: population / pilot)\n`);
       for (const s of summary) {
         const paper = PAPER_PILOTS[s.activity];
@@ -59,6 +64,7 @@ export function register(program: Command): void {
         );
         if (s.uncoveredTasks.length > 0) process.stdout.write(`      tasks not covered (sample smaller than task count): ${s.uncoveredTasks.join(", ")}\n`);
       }
+      if (review.length > 0) process.stdout.write(`  review: ${review.length} pair(s) whose card addresses the judge (export them with --set review)\n`);
     });
 
   pilot
@@ -68,11 +74,11 @@ export function register(program: Command): void {
     .requiredOption("--annotator <name>", "annotator name, e.g. A (primary), B, C")
     .option("--corpus <dir>", `corpus (default: from ${RUN_FILES.runInfo})`)
     .option("--reliability-only", "only the reliability subset (for the second and third annotators)")
-    .option("--set <set>", "pilot, holdout or all", "all")
+    .option("--set <set>", "pilot, holdout, review (cards that address the judge) or all", "all")
     .option("--uncertain", 'instead of the pilot plan: every pair the relevance judge left uncertain (set "uncertain")')
     .option("--out <file>", "output CSV (default <run>/validate/sheets/<annotator>.csv, <annotator>-uncertain.csv with --uncertain)")
     .action(async (o: { run: string; annotator: string; corpus?: string; reliabilityOnly?: boolean; set: string; uncertain?: boolean; out?: string }) => {
-      if (!["pilot", "holdout", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout or all, got "${o.set}"`);
+      if (!["pilot", "holdout", "review", "all"].includes(o.set)) throw new Error(`--set must be pilot, holdout, review or all, got "${o.set}"`);
       if (o.uncertain && (o.reliabilityOnly || o.set !== "all"))
         throw new Error("--uncertain exports the uncertain pairs; it does not combine with --set or --reliability-only");
       const plan = o.uncertain
@@ -83,7 +89,8 @@ export function register(program: Command): void {
       for await (const batch of readCorpusBatches(corpusDirOf(o.run, o.corpus))) for (const r of batch) if (wanted.has(r.id)) records.set(r.id, r);
       const missing = [...wanted].filter((id) => !records.has(id));
       const out = o.out ?? runLayout(o.run).validate.sheet(o.uncertain ? `${o.annotator}-uncertain` : o.annotator);
-      await writeFileAtomic(out, sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted))));
+      const csv = sheetCsv(sheetRows(plan, records, readEvidence(o.run, wanted)));
+      await (o.out ? writeFileAtomic(out, csv) : withRunLock(o.run, () => writeFileAtomic(out, csv)));
       process.stdout.write(`${plan.length} rows -> ${out}\n`);
       if (missing.length > 0)
         process.stderr.write(
@@ -105,7 +112,7 @@ export function register(program: Command): void {
         source: file,
         allowUnlabelled: o.allowUnlabelled,
       });
-      const path = await writeLabels(o.run, o.annotator, labels);
+      const path = await withRunLock(o.run, () => writeLabels(o.run, o.annotator, labels));
       process.stdout.write(`${labels.length} labels from ${o.annotator} -> ${path}${unlabelled ? ` (${unlabelled} rows still unlabelled)` : ""}\n`);
     });
 
@@ -117,13 +124,14 @@ export function register(program: Command): void {
     .action(async (o: { run: string; primary: string }) => {
       const verdictsPath = runLayout(o.run).verdicts;
       if (!existsSync(verdictsPath)) throw new Error(`no ${verdictsPath}: run \`hf-se-atlas judge --run ${o.run}\` first`);
+      verifyRun(o.run, "relevance");
       const verdicts = readVerdicts(verdictsPath);
       const consolidated = consolidateLabels(readPlan(o.run), readAllLabels(o.run), o.primary);
       const rows = ["pilot", "holdout"].flatMap((set) => {
         const reference = consolidated.labels.filter((l) => l.set === set);
         return reference.length > 0 ? agreementRows(verdicts, reference, set) : [];
       });
-      await writeAgreement(o.run, "humans", rows);
+      await withRunLock(o.run, () => writeAgreement(o.run, "humans", rows));
       const judges = [...new Set(verdicts.map((v) => v.judge))].join(", ");
       process.stdout.write(`${formatAgreement(rows, `judge (${judges}) vs human labels`)}\n`);
       process.stdout.write(

@@ -3,12 +3,17 @@ import { GROUND_TRUTH_FILE } from "../../demo/ground-truth";
 import { formatScores, scoreRun, writeEvaluation, type RunScore } from "../../evaluate/score";
 import { RUN_FILES } from "../../run/layout";
 import { loadTaxonomy } from "../../taxonomy/taxonomy";
+import { verifyRun, withRunLock } from "../../run/state";
 
-/** Score a run, write its evaluation table, and return the text to print (null without ground truth). */
-export async function scoreAndReport(runDir: string, corpusDir: string, taxonomyPath?: string): Promise<{ score: RunScore; text: string } | null> {
+/**
+ * Score a run, write its evaluation table, and return the text to print (null without ground truth).
+ * The run is checked against its run.json first unless `verify` is false (the funnel that just wrote it).
+ */
+export async function scoreAndReport(runDir: string, corpusDir: string, taxonomyPath?: string, options: { verify?: boolean } = {}): Promise<{ score: RunScore; text: string } | null> {
+  if (options.verify !== false) verifyRun(runDir, "relevance");
   const result = scoreRun(runDir, corpusDir, loadTaxonomy(taxonomyPath));
   if (result === null) return null;
-  await writeEvaluation(runDir, result.rows);
+  await withRunLock(runDir, () => writeEvaluation(runDir, result.rows));
   const text = [
     `Precision / recall against ${result.groundTruth} (final = ${result.finalSource})`,
     formatScores(result.rows),

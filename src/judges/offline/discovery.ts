@@ -9,7 +9,7 @@
  *   the model reached was judged not relevant or uncertain, or not judged for this activity, the chain
  *   says nothing.
  * - a base model that only its name shows to be an SE model (a `coder` in its id; not judged in this run):
- *   a re-upload of it weighs nearly like the author's tag, a fine-tune, adapter or merge less.
+ *   a re-upload, adapter or fine-tune of it weighs nearly like the author's tag, a merge less.
  * - a pipeline tag that names SE work (a card's `pipeline_tag: text-to-sql`): the author's word for the
  *   model, like a task tag.
  *
@@ -28,8 +28,13 @@ import type { EvidenceItem } from "../offline-rules";
 
 /** [weight for the activity, software weight] of a lineage chain to a model judged relevant. */
 const LINEAGE_WEIGHT = { reupload: [1, 1], derived: [1, 1], retargeted: [0.5, 1] } as const;
-/** The same for a base model that only its name shows to be an SE model (not judged in this run). */
-const BASE_NAME_WEIGHT = { reupload: [0.8, 0.6], derived: [0.5, 0.6] } as const;
+/**
+ * The same for a base model that only its name shows to be an SE model (not judged in this run): a
+ * re-upload, adapter or fine-tune of a coder model serves what it serves (the labelling criteria of
+ * test/fixtures/real-cards say so), a merge or an unnamed relation mixes it with other models.
+ */
+const BASE_NAME_WEIGHT = { made: [0.8, 0.6], mixed: [0.5, 0.6] } as const;
+const MADE_FROM = new Set(["quantized", "adapter", "finetune"]);
 const PIPELINE_TAG_WEIGHT = [1, 1] as const;
 
 /** The rule set's identity with these weights, from the offline rules' own hash. */
@@ -117,7 +122,8 @@ function baseNameItem(d: DiscoveryEvidence, activity: ActivityCode, elsewhere: r
   const general = d.speaksFor === "software";
   const judged = judgedSeeds.has(d.seed);
   const explained = general && activity === "SI" && elsewhere.length > 0;
-  const [weight, software] = judged ? [0, 0] : BASE_NAME_WEIGHT[reupload ? "reupload" : "derived"];
+  const made = d.relations.length > 0 && d.relations.every((r) => MADE_FROM.has(r));
+  const [weight, software] = judged ? [0, 0] : BASE_NAME_WEIGHT[made ? "made" : "mixed"];
   return {
     kind: "base-model-name",
     activity: general ? null : activity,
