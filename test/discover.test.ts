@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseCard } from "../src/corpus/card";
 import { authorOf, emptyRecord, type ModelRecord } from "../src/corpus/record";
+import { parseUntil } from "../src/corpus/snapshot";
 import { openCorpusWriter } from "../src/corpus/store";
 import { LlmJudge, type ChatBackend } from "../src/judges/llm-judge";
 import { runFunnel } from "../src/pipeline/funnel";
@@ -323,6 +324,14 @@ describe("funnel --discover and the relevance check on a small Hub", () => {
     await runFunnel({ corpusDir: corpus, outDir: inline, workers: 1, progress: "silent", discover: true });
     await runFunnel({ corpusDir: corpus, outDir: parallel, workers: 2, progress: "silent", discover: true });
     sameBytes(parallel, inline);
+  });
+
+  test("with a snapshot cut-off, models created after it are neither searched nor discovered, and chains do not reach them", async () => {
+    const cut = join(tmp(), "cut");
+    await runFunnel({ corpusDir: corpus, outDir: cut, workers: 1, progress: "silent", discover: true, until: parseUntil("2024-03-10") });
+    expect(readRunTable(cut, "discovered").map((d) => d.id)).toEqual(["loom-ai/loom-7b", "copycat/loom-7b-again", "mirror/loom-7b-GGUF"]);
+    expect(readRunTable(cut, "discoveryEvidence").some((e) => e.modelId === "mirror2/model-q4" || e.modelId === "mirror/tale-13b-GGUF")).toBe(false);
+    expect(readRunTable(cut, "unique").map((u) => u.id)).toEqual(["loom-ai/loom-7b", "mirror/loom-7b-GGUF", "tales/tale-13b"]);
   });
 
   test("without --discover no discovery table is written, and a rerun into a folder that had them leaves none behind", async () => {

@@ -186,10 +186,12 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     excluded: 0,
   };
   const progress = createProgress({ label: "funnel: search", total: manifest.records, unit: "models", mode: options.progress });
+  const shardStarts = manifest.shards.map((_, i) => manifest.shards.slice(0, i).reduce((n, shard) => n + shard.records, 0));
   const consume = (output: ShardOutput) => {
     if (discoveryState) {
       if (!output.discovery) throw new Error(`corpus shard ${manifest.shards[output.index]?.file}: searched without discovery`);
-      const start = counts.models;
+      // Corpus position: the records of the shards before this one, whether the cut-off kept them or not.
+      const start = shardStarts[output.index]!;
       writers.discoveryEvidence!.addBatches(decodeBatches(output.discovery.evidenceIpc));
       for (const { position, ...card } of output.discovery.cards) discoveryState.cards.push({ ...card, ordinal: start + position });
       for (const entry of output.discovery.lineage) discoveryState.addLineage(start + entry.position, entry.id, entry.bases);
