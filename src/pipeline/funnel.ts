@@ -91,6 +91,8 @@ export interface FunnelResult {
   incompleteCorpus: string | null;
   /** Where the pilot's files of the replaced candidates went (`superseded/.../validate`), if they moved. */
   supersededValidate: string | null;
+  /** `discover` only: what discovery found (as in run.json). */
+  discovery?: NonNullable<RunInfo["discovery"]>;
 }
 
 /** What a worker needs to build its own preparer and compiled taxonomy. */
@@ -400,6 +402,7 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     modelsWithoutAbstracts,
     timings,
     incompleteCorpus: incomplete,
+    ...(runInfo.discovery ? { discovery: runInfo.discovery } : {}),
     supersededValidate,
   };
 }

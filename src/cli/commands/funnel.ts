@@ -50,6 +50,11 @@ export function funnelReport(result: FunnelResult): string {
     "",
     `Outlier tasks (${Object.keys(o.byTask).join(", ")}): ${fmt(o.outlierOccurrences)} of ${fmt(o.occurrences)} occurrences = ${percent(o.share)} (paper ${percent(o.paperShare)}); Table III removed ${fmt(o.excluded)}.`,
     `Near-identical cards (cosine >= ${n.threshold}): ${fmt(n.pairs)} variants of ${fmt(n.cards)} candidates; ${fmt(n.distinctVectors)} distinct vectors, ${fmt(n.verified)} pairs verified.`,
+    ...(result.discovery
+      ? [
+          `Discovery beside the search (--discover): ${fmt(result.discovery.kept)} models the search did not offer reach the judge (${fmt(result.discovery.offered - result.discovery.kept)} more were near-copies or the search's variants); ${fmt(result.discovery.evidence)} evidence rows in ${RUN_FILES.discoveryEvidence}; ${fmt(result.discovery.chains)} lineage chains over ${fmt(result.discovery.lineageModels)} models naming a base.`,
+        ]
+      : []),
     "",
     "Table VI: documentation status (paper in parentheses)",
     alignColumns([
