@@ -14,6 +14,10 @@
  *   of the activity, words of the model's or its base model's name, task phrases in the name); for
  *   SI also the general code signals (the `code` tag, programming languages, code datasets), since
  *   writing code is software implementation.
+ * - with discovery (`funnel --discover`), the pair's discovery evidence the record does not show: lineage to
+ *   a model this run judged, a base model named as an SE model, an SE pipeline tag (./offline/discovery.ts);
+ *   for a pair only discovery offers, general code evidence does not count for SI where another activity of
+ *   the model was judged relevant. Pairs without discovery evidence are judged exactly as before.
  * Evidence of one activity never counts for another: a code benchmark speaks for SI only.
  *
  * Separately the judge asks whether the model works on software at all: every SE signal, software
