@@ -13,7 +13,7 @@ import { DEFAULT_DEMO_MODELS, DEFAULT_DEMO_SEED, generateDemoHub, type DemoSumma
 import { GROUND_TRUTH_FILE, GROUND_TRUTH_SPEC, parseEvidence, readGroundTruth, type GroundTruthRow } from "../src/demo/ground-truth";
 import { writeRows, type TableSpec } from "../src/util/arrow-table";
 import { OUTLIER_FAMILIES, REGEX_KEPT_KIND, TRAP_FAMILIES } from "../src/demo/phrases";
-import { PAPER } from "../src/demo/profiles";
+import { DISCOVERY_ROLES, PAPER } from "../src/demo/profiles";
 import { findNearDuplicates } from "../src/filter/near-duplicates";
 import { rowDot, tfidfVectors } from "../src/filter/tfidf";
 import { benchmarksInCard } from "../src/analyse/benchmarks";
@@ -109,18 +109,51 @@ describe("demo profile (the shipped corpus)", () => {
     expect(readFileSync(join(SHIPPED, "README.md"), "utf8")).toMatch(/SYNTHETIC/);
   });
 
-  test("every true SE activity has surviving evidence (a perfect funnel can reach it)", () => {
-    for (const t of truth.filter((x) => x.isSe)) {
+  test("every true SE activity of the search's roles has surviving evidence (a perfect funnel can reach it)", () => {
+    for (const t of truth.filter((x) => x.isSe && !(DISCOVERY_ROLES as readonly string[]).includes(x.role))) {
       for (const a of t.seActivities) expect(t.candidateActivities, `${t.id} ${a}`).toContain(a);
       for (const task of t.seTasks) expect(t.plantedTasks, t.id).toContain(task);
     }
   });
 
-  test("a ground truth written before nearMissOf existed (generator v1) still reads, with null there", async () => {
+  test("models beyond the search: no task phrase anywhere, their signals or lineage planted, lineage to an earlier model of the Hub", () => {
+    const byId = new Map(truth.map((t) => [t.id, t]));
+    const records_ = new Map(records.map((r) => [r.id, r]));
+    const of = (role: string) => truth.filter((t) => t.role === role);
+    for (const role of DISCOVERY_ROLES) expect(of(role).length, role).toBe(summary.roles[role]);
+    expect(summary.discovery.final).toBe(of("se-signals").length + of("se-lineage").length);
+    expect(summary.discovery.pairs).toBeGreaterThan(100);
+    for (const role of DISCOVERY_ROLES) {
+      for (const t of of(role)) {
+        expect([t.plantedTasks, t.documentation, t.plantedSignals.length > 0], t.id).toEqual([[], "card-without-se-task", true]);
+        expect(t.isSe, t.id).toBe(role === "se-signals" || role === "se-lineage");
+      }
+    }
+    for (const t of of("se-signals")) {
+      expect(t.seActivities, t.id).toHaveLength(1);
+      expect(t.lineageOf).toBeNull();
+    }
+    // Chains: a lineage model names its base (card and Hub tags), is younger, and serves what it serves.
+    let chained = 0;
+    for (const t of [...of("se-lineage"), ...of("lineage-trap")]) {
+      const base = byId.get(t.lineageOf!)!;
+      expect(base, t.id).toBeDefined();
+      expect(t.createdAt > base.createdAt, t.id).toBe(true);
+      expect(records_.get(t.id)!.cardMeta!.baseModel).toEqual([base.id]);
+      expect(records_.get(t.id)!.tags.some((tag) => new RegExp(`^base_model:(quantized|adapter|finetune):${base.id}$`).test(tag))).toBe(true);
+      expect([t.isSe, t.seActivities], t.id).toEqual([base.isSe, base.seActivities]);
+      if (t.role === "lineage-trap") expect(base.role).toBe("trap");
+      if (base.role === "se-lineage") chained++;
+    }
+    expect(chained).toBeGreaterThan(3);
+  });
+
+  test("a ground truth written before nearMissOf and plantedSignals existed (generator v1) still reads, with null and [] there", async () => {
     const path = join(tmp(), GROUND_TRUTH_FILE);
-    const { nearMissOf: _dropped, ...older } = truth[0]!;
-    await writeRows(path, [older], GROUND_TRUTH_SPEC.filter((c) => c.name !== "nearMissOf") as TableSpec<typeof older>);
-    expect(readGroundTruth(path)).toEqual([{ ...older, nearMissOf: null }]);
+    const { nearMissOf: _dropped, plantedSignals: _signals, lineageOf: _lineage, ...older } = truth[0]!;
+    const later = ["nearMissOf", "plantedSignals", "lineageOf"];
+    await writeRows(path, [older], GROUND_TRUTH_SPEC.filter((c) => !later.includes(c.name)) as TableSpec<typeof older>);
+    expect(readGroundTruth(path)).toEqual([{ ...older, nearMissOf: null, plantedSignals: [], lineageOf: null }]);
   });
 
   test("one ground-truth row per record, same ids in the same order", () => {
@@ -263,7 +296,8 @@ describe("demo profile (the shipped corpus)", () => {
     expect(f.SM).toBeGreaterThan(f.QA);
     expect(f.QA).toBeGreaterThan(Math.max(f.RE, f.SD));
     for (const a of ["RE", "SD"] as const) expect(f[a]).toBeGreaterThanOrEqual(8);
-    const se = truth.filter((t) => t.expectedFinal);
+    // The paper's shapes are those of the models its search can reach (the roles beyond it are apart).
+    const se = truth.filter((t) => t.expectedFinal && t.keptTasks.length > 0);
     const sd = se.filter((t) => t.seActivities.includes("SD"));
     const sdSi = sd.filter((t) => t.seActivities.includes("SI")).length / sd.length;
     expect(sdSi).toBeGreaterThan(0.6);

@@ -121,7 +121,16 @@ describe("runFunnel on a generated demo Hub", () => {
     const full = readGroundTruth(join(corpus, GROUND_TRUTH_FILE));
     const streamed = [...readTruthFacts(join(corpus, GROUND_TRUTH_FILE))];
     expect(streamed).toEqual(
-      full.map(({ id, plantedTasks, outlierOnly, keptTasks, duplicateOf, expectedFinal, seActivities }) => ({ id, plantedTasks, outlierOnly, keptTasks, duplicateOf, expectedFinal, seActivities })),
+      full.map(({ id, plantedTasks, outlierOnly, keptTasks, duplicateOf, expectedFinal, seActivities, candidateActivities }) => ({
+        id,
+        plantedTasks,
+        outlierOnly,
+        keptTasks,
+        duplicateOf,
+        expectedFinal,
+        seActivities,
+        candidateActivities,
+      })),
     );
   });
 

@@ -77,6 +77,8 @@ beforeAll(async () => {
       malformedYaml: false,
       reportsBenchmarks: false,
       reportsEnergy: false,
+      plantedSignals: [],
+      lineageOf: null,
     };
   });
   await writeRows(join(corpus, "ground-truth.arrow"), truth, GROUND_TRUTH_SPEC);

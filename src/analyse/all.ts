@@ -8,6 +8,7 @@ import { benchmarkReporting, type BenchmarkAnalysis } from "./benchmarks";
 import { activityCooccurrence, type CooccurrenceRow } from "./cooccurrence";
 import { topDatasetsPerActivity, type DatasetRow } from "./datasets";
 import { documentationTable } from "./documentation";
+import { discoveryAnalysis, type DiscoveryAnalysis } from "./discovery";
 import type { SelectionCandidate } from "./selection";
 import { readFunnel, funnelTable, type FunnelReportRow } from "./funnel";
 import { activityTotals, quarterlyGrowth, type ActivityTotalRow, type QuarterlyRow } from "./growth";
@@ -59,6 +60,8 @@ export interface RunAnalyses {
   licenses: AnalysisTable<LicenseRow>;
   benchmarks: BenchmarkAnalysis;
   selection: SelectionResult;
+  /** `funnel --discover` runs: what discovery found beyond the keyword search; null for the paper's method alone. */
+  discovery?: DiscoveryAnalysis | null;
   /** Rows that could not be used while loading, each naming the model. */
   problems: string[];
 }
@@ -95,11 +98,18 @@ export function analyseRun(data: RunData, taxonomy: Taxonomy): RunAnalyses {
     licenses: licensesByActivity(seModels, facts),
     benchmarks,
     selection: runSelection(candidates),
+    ...discoveryOf(data),
     problems: [...data.problems, ...taxonomyMismatch(data.runInfo, taxonomy)],
   };
   // The models the run searched (fewer than the corpus under a snapshot cut-off).
   const searched = (data.runInfo?.counts as { models?: unknown } | undefined)?.models;
   return { ...analyses, headline: headlineTable(analyses, typeof searched === "number" ? searched : data.manifest.records) };
+}
+
+/** The discovery tables, only for a run with discovery (a run without it has no such key). */
+function discoveryOf(data: RunData): { discovery?: DiscoveryAnalysis } {
+  const discovery = discoveryAnalysis(data.runDir, data.verdicts);
+  return discovery ? { discovery } : {};
 }
 
 /** The judge prompts, whose criteria Table II quotes; null when they cannot be read (Table II says so). */
@@ -151,6 +161,8 @@ export function tablesOf(analyses: RunAnalyses): AnyAnalysisTable[] {
     analyses.benchmarks.shares,
     analyses.selection.steps,
     analyses.selection.ranked,
+    analyses.discovery?.counts ?? null,
+    analyses.discovery?.examples ?? null,
   ];
   return tables.filter((t): t is AnyAnalysisTable => t !== null);
 }

@@ -40,6 +40,9 @@ export const FINAL_STAGE = "relevant";
 /** Not a stage models pass: beside "relevant", the pairs the judge left uncertain (models with one overall). */
 export const UNCERTAIN_STAGE = "uncertain";
 
+/** `funnel --discover` runs: the models (per activity, pairs) discovery added beyond the search that reach the judge. */
+export const DISCOVERED_STAGE = "discovered";
+
 /**
  * The funnel with its last stage: when the funnel table stops before the relevance check (it is
  * written by the funnel, before the judge runs), the final counts come from the SE models table.
@@ -53,6 +56,12 @@ export function funnelTable(rows: readonly FunnelReportRow[], seModels?: readonl
       all.push({ stage: FINAL_STAGE, activity: a, models: seModels.filter((m) => m.activities.includes(a)).length, paper: paperFigure(FINAL_STAGE, a) });
     }
     notes.push(`The "${FINAL_STAGE}" stage is counted from ${RUN_FILES.seModels}.`);
+  }
+  const discovered = rows.find((r) => r.stage === DISCOVERED_STAGE && r.activity === null);
+  if (discovered) {
+    notes.push(
+      `"${DISCOVERED_STAGE}" is not a stage of the paper: ${discovered.models} models (per activity: pairs) that the keyword search did not offer were found from SE signals and lineage (--discover) and reached the judge beside the "unique" ones; "${FINAL_STAGE}" counts both.`,
+    );
   }
   const uncertain = rows.find((r) => r.stage === UNCERTAIN_STAGE && r.activity === null);
   if (uncertain) {

@@ -23,7 +23,7 @@ import { removeLeftovers } from "../util/leftovers";
 
 export const DEFAULT_DEMO_SEED = 20250324;
 export const DEFAULT_DEMO_MODELS = 5600;
-export const DEMO_GENERATOR_VERSION = "hf-se-atlas demo generator v2";
+export const DEMO_GENERATOR_VERSION = "hf-se-atlas demo generator v3";
 export const DEMO_SUMMARY_FILE = "demo.json";
 export const DEMO_README_FILE = "README.md";
 
@@ -51,11 +51,18 @@ export interface DemoSummary {
   documentation: Record<GroundTruthRow["documentation"], number>;
   abstractWithSe: number;
   abstractOnly: number;
-  /** Expected funnel: matched -> after outliers -> unique -> final (true SE originals). */
+  /** Expected funnel: matched -> after outliers -> unique -> final (true SE originals the paper's search can reach). */
   funnel: { models: number; matched: number; afterOutliers: number; unique: number; final: number };
   /** Unique candidates per activity after 5.1 + 5.2 (the paper's Table IV population). */
   uniquePerActivity: Record<ActivityCode, number>;
+  /** True SE originals the search can reach, per activity. */
   finalPerActivity: Record<ActivityCode, number>;
+  /**
+   * Beyond the paper's search (discovery): true SE models whose cards name no SE task (signals only, or
+   * lineage to an SE model of the Hub) and the traps planted for discovery, with true SE models and
+   * (model, activity) pairs only discovery can reach.
+   */
+  discovery: { signals: number; lineage: number; lineageTraps: number; signalTraps: number; final: number; pairs: number; finalPerActivity: Record<ActivityCode, number> };
   traps: Record<string, number>;
   /** Near-miss cards (rewritten from an earlier card, below the similarity threshold). */
   nearMisses: number;
@@ -135,6 +142,7 @@ function emptySummary(options: DemoOptions, shardSize: number): DemoSummary {
     funnel: { models: 0, matched: 0, afterOutliers: 0, unique: 0, final: 0 },
     uniquePerActivity: perActivity(),
     finalPerActivity: perActivity(),
+    discovery: { signals: 0, lineage: 0, lineageTraps: 0, signalTraps: 0, final: 0, pairs: 0, finalPerActivity: perActivity() },
     traps: {},
     nearMisses: 0,
     malformedYaml: 0,
@@ -157,10 +165,18 @@ function count(s: DemoSummary, t: GroundTruthRow): void {
     s.funnel.unique++;
     for (const a of t.candidateActivities) s.uniquePerActivity[a as ActivityCode]++;
   }
-  if (t.expectedFinal) {
+  if (t.expectedFinal && t.keptTasks.length > 0) {
     s.funnel.final++;
     for (const a of t.seActivities) s.finalPerActivity[a as ActivityCode]++;
   }
+  const beyond = t.expectedFinal ? t.seActivities.filter((a) => !t.candidateActivities.includes(a)) : [];
+  if (t.expectedFinal && t.keptTasks.length === 0) s.discovery.final++;
+  if (t.expectedFinal && t.keptTasks.length === 0) for (const a of t.seActivities) s.discovery.finalPerActivity[a as ActivityCode]++;
+  s.discovery.pairs += beyond.length;
+  if (t.role === "se-signals") s.discovery.signals++;
+  if (t.role === "se-lineage") s.discovery.lineage++;
+  if (t.role === "lineage-trap") s.discovery.lineageTraps++;
+  if (t.role === "signal-trap") s.discovery.signalTraps++;
   for (const trap of t.traps) s.traps[trap] = (s.traps[trap] ?? 0) + 1;
   if (t.nearMissOf !== null) s.nearMisses++;
   if (t.malformedYaml) s.malformedYaml++;

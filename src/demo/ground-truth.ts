@@ -70,6 +70,13 @@ export const GROUND_TRUTH_SPEC = defineTable({
   reportsBenchmarks: col.bool(),
   /** An energy report is in the card. */
   reportsEnergy: col.bool(),
+  /**
+   * SE evidence planted that is not a task phrase, for the roles beyond the paper's search ("tag code",
+   * "dataset bigcode/the-stack-smol", "name coder", "base_model:quantized:<id>"). Added in v3.
+   */
+  plantedSignals: col.strings(),
+  /** For re-uploads, adapters and fine-tunes of a model of this Hub (se-lineage, lineage-trap): its id; else null. Added in v3. */
+  lineageOf: col.string({ nullable: true }),
 });
 export type GroundTruthRow = RowOf<typeof GROUND_TRUTH_SPEC>;
 
@@ -88,16 +95,16 @@ export function parseEvidence(entry: string): PlantedEvidence {
   return { taskId, source: source as PlantedEvidence["source"], excluded: kept === "excluded", family: family || null, surface: surface.join("|") };
 }
 
-/** Columns added after generator v1; a ground truth written before them reads them as null. */
-const LATER_COLUMNS = ["nearMissOf"] as const;
+/** Columns added after generator v1, and what a ground truth written before them reads there. */
+const LATER_COLUMNS = { nearMissOf: null, plantedSignals: [], lineageOf: null } as const;
 
 /** Read a whole ground-truth table (fine for the demo corpus; a paper-sized one is ~1.5M rows). */
 export function readGroundTruth(path: string): GroundTruthRow[] {
   const table = readArrowFile(path);
-  const missing = LATER_COLUMNS.filter((name) => table.getChild(name) === null);
+  const missing = (Object.keys(LATER_COLUMNS) as Array<keyof typeof LATER_COLUMNS>).filter((name) => table.getChild(name) === null);
   if (missing.length === 0) return tableToRows(table, GROUND_TRUTH_SPEC);
   const spec = GROUND_TRUTH_SPEC.filter((c) => !(missing as readonly string[]).includes(c.name));
-  return tableToRows(table, spec).map((row) => ({ ...Object.fromEntries(missing.map((name) => [name, null])), ...row }) as GroundTruthRow);
+  return tableToRows(table, spec).map((row) => ({ ...Object.fromEntries(missing.map((name) => [name, LATER_COLUMNS[name]])), ...row }) as GroundTruthRow);
 }
 
 export interface GroundTruthWriter {

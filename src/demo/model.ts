@@ -65,6 +65,9 @@ import {
   SE_LICENSE_WEIGHTS,
   SE_NAME_STEMS,
   SE_NO_LICENSE_WEIGHT,
+  SIGNAL_EVIDENCE,
+  LINEAGE_RELATIONS,
+  REUPLOAD_SUFFIXES,
   SIZES,
   type Domain,
 } from "./vocabulary";
@@ -133,6 +136,10 @@ interface Draft {
   language: string;
   reportsBenchmarks: boolean;
   reportsEnergy: boolean;
+  /** SE evidence that is not a task phrase, as planted ("tag code", "dataset x", "name coder", "base_model:quantized:x"). */
+  plantedSignals: string[];
+  /** The model of this Hub it was made from (roles se-lineage, lineage-trap). */
+  lineageOf: string | null;
 }
 
 const SNAPSHOT_MS = Date.parse(`${PAPER.snapshot}T00:00:00.000Z`);
@@ -180,6 +187,13 @@ function draftModel(ctx: GenerationContext, index: number): Draft {
       return ctx.plan.nearMissOf[index]! >= 0 ? nearMissDraft(ctx, index, random, role) : seDraft(ctx, index, random, role);
     case "copy":
       return copyDraft(ctx, index, random);
+    case "se-signals":
+      return signalsDraft(ctx, index, random);
+    case "se-lineage":
+    case "lineage-trap":
+      return lineageDraft(ctx, index, random, role);
+    case "signal-trap":
+      return signalTrapDraft(ctx, index, random);
   }
 }
 
@@ -271,6 +285,8 @@ function baseDraft(id: string, role: Role, createdAt: string): Draft {
     language: "en",
     reportsBenchmarks: false,
     reportsEnergy: false,
+    plantedSignals: [],
+    lineageOf: null,
   };
 }
 
@@ -750,6 +766,137 @@ function nearMissDraft(ctx: GenerationContext, index: number, random: SeededRand
 }
 
 // ---------------------------------------------------------------------------------------------
+// Beyond the paper's search: SE models whose cards name no SE task (discovery, `funnel --discover`)
+
+/** A time after `baseMs` and before the snapshot (up to 200 days later), whatever the room. */
+function after(baseMs: number, random: SeededRandom): string {
+  const room = Math.max(2000, SNAPSHOT_MS - baseMs - 1000);
+  return isoAt(baseMs + 1000 + random.next() * Math.min(room, 200 * DAY_MS));
+}
+
+/** A card with no SE task: a title, one line on what it is, a usage snippet, training settings. */
+function quietCard(d: Draft, line: string, random: SeededRandom, pipelineTag: string | null, training = true): string {
+  const name = d.id.slice(d.id.indexOf("/") + 1);
+  return [`# ${name}`, "", line, "", "## How to use", "", usageSnippet(d.id, pipelineTag), "", ...(training ? ["## Training procedure", "", hyperparameters(random), ""] : [])].join("\n");
+}
+
+/** Truly SE, with its evidence only in tags, datasets, its name and its base model (profiles.ts `se-signals`). */
+function signalsDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
+  const activities = Object.keys(SIGNAL_EVIDENCE) as ActivityCode[];
+  const activity = random.weighted(activities, activities.map((a) => SIGNAL_EVIDENCE[a].weight));
+  const evidence = SIGNAL_EVIDENCE[activity];
+  const named = random.bool(0.5);
+  const author = random.pick(AUTHORS);
+  const stem = named ? `${random.pick(NAME_STEMS)}-${random.pick(evidence.nameWords)}` : random.pick(NAME_STEMS);
+  const d = baseDraft(`${author}/${stem}-${random.pick(SIZES)}-${index}`, "se-signals", drawCreatedAt(random, activity === "SI" ? SI_QUARTER_WEIGHTS : STEADY_QUARTER_WEIGHTS, true, 0));
+  d.isSe = true;
+  d.seActivities = [activity];
+  const fm = emptyFrontMatter();
+  fm.license = pickLicense(random, true);
+  fm.libraryName = "transformers";
+  fm.pipelineTag = activity === "SI" || activity === "SD" ? "text-generation" : activity === "SM" ? "text2text-generation" : "text-classification";
+  const tags = [...random.pick(evidence.tags)];
+  // Half the models of other activities carry the `code` tag too: code they work on, not code they write.
+  if (activity !== "SI" && random.bool(0.5)) tags.push("code");
+  fm.tags = uniq(tags);
+  if (evidence.datasets.length > 0 && (random.bool(0.6) || fm.tags.length === 0)) fm.datasets = [random.pick(evidence.datasets)];
+  const bases = SE_BASE_MODELS[activity].filter((b) => Date.parse(`${b.released}T00:00:00Z`) < Date.parse(d.createdAt));
+  if (bases.length > 0 && random.bool(0.6)) fm.baseModel = [random.weighted(bases, bases.map((b) => b.weight)).id];
+  d.plantedSignals = [
+    ...fm.tags.map((t) => `tag ${t}`),
+    ...fm.datasets.map((x) => `dataset ${x}`),
+    ...(named ? [`name ${stem.slice(stem.indexOf("-") + 1)}`] : []),
+    ...fm.baseModel.map((b) => `base_model ${b}`),
+  ];
+  const base = fm.baseModel[0];
+  const line = `${d.id.slice(d.id.indexOf("/") + 1)} is a ${random.pick(["compact", "small", "mid-sized"])} model${base ? ` fine-tuned from [${base}](https://huggingface.co/${base})` : ""}. The metadata lists what it was trained on.`;
+  d.card = { frontMatter: fm, body: quietCard(d, line, random, fm.pipelineTag), lineEnding: "\n", malformed: null };
+  d.pipelineTag = fm.pipelineTag;
+  d.libraryName = fm.libraryName;
+  return d;
+}
+
+/**
+ * A re-upload, adapter or fine-tune of a model of this Hub with a thin card (profiles.ts `se-lineage`:
+ * of an SE model, SE for its activities; `lineage-trap`: a re-upload of a trap model, not SE).
+ */
+function lineageDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
+  const base = draftModel(ctx, ctx.plan.lineageOf[index]!);
+  const relation = role === "lineage-trap" ? "quantized" : random.weighted(LINEAGE_RELATIONS, LINEAGE_RELATIONS.map((r) => r.weight)).relation;
+  const baseName = base.id.slice(base.id.indexOf("/") + 1);
+  const author = random.pick(AUTHORS);
+  const id =
+    relation === "quantized"
+      ? random.bool(0.6)
+        ? `${author}/${baseName}-${random.pick(REUPLOAD_SUFFIXES)}-${index}`
+        : `${author}/${random.pick(NAME_STEMS)}-q4-${index}`
+      : relation === "adapter"
+        ? `${author}/${baseName}-lora-${index}`
+        : `${author}/${random.pick(NAME_STEMS)}-${random.pick(SIZES)}-${index}`;
+  const d = baseDraft(id, role, after(Date.parse(base.createdAt), random));
+  d.isSe = base.isSe;
+  d.seActivities = base.isSe ? [...base.seActivities] : [];
+  d.lineageOf = base.id;
+  const fm = emptyFrontMatter();
+  fm.license = base.card?.frontMatter?.license ?? null;
+  fm.libraryName = relation === "quantized" ? "gguf" : relation === "adapter" ? "peft" : "transformers";
+  fm.pipelineTag = base.pipelineTag;
+  fm.baseModel = [base.id];
+  fm.tags = relation === "quantized" ? ["gguf"] : relation === "adapter" ? ["lora"] : [];
+  d.hubTags = [`base_model:${relation}:${base.id}`];
+  d.plantedSignals = [`base_model:${relation}:${base.id}`];
+  const link = `[${base.id}](https://huggingface.co/${base.id})`;
+  const line =
+    relation === "quantized"
+      ? `Quantised files of ${link} for local inference: ${random.pick(["4-bit and 8-bit files", "a 4-bit file", "files at several bit widths"])}.`
+      : relation === "adapter"
+        ? `A LoRA adapter for ${link}: load the base model and apply the adapter with peft.`
+        : `Further trained from ${link} on more of the same data, for ${random.int(1, 3)} more epochs.`;
+  d.card = { frontMatter: fm, body: quietCard(d, line, random, fm.pipelineTag, relation !== "quantized"), lineEnding: "\n", malformed: null };
+  d.pipelineTag = fm.pipelineTag;
+  d.libraryName = fm.libraryName;
+  return d;
+}
+
+/** Not SE, with a misleading weak signal (profiles.ts `signal-trap`). */
+function signalTrapDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
+  const medical = random.bool(0.5);
+  const author = random.pick(AUTHORS);
+  const id = medical ? `${author}/icd-coder-${random.pick(SIZES)}-${index}` : `${author}/${random.pick(NAME_STEMS)}-chat-${random.pick(SIZES)}-${index}`;
+  const d = baseDraft(id, "signal-trap", drawCreatedAt(random, STEADY_QUARTER_WEIGHTS, false, 0));
+  const fm = emptyFrontMatter();
+  fm.license = pickLicense(random, false);
+  fm.libraryName = "transformers";
+  if (medical) {
+    fm.pipelineTag = "text-classification";
+    fm.tags = ["medical", "clinical"];
+    fm.baseModel = ["emilyalsentzer/Bio_ClinicalBERT"];
+    d.plantedSignals = ["name coder (medical billing codes)"];
+    d.card = {
+      frontMatter: fm,
+      body: quietCard(d, "Assigns ICD-10 diagnosis codes to discharge summaries; trained on de-identified clinical notes.", random, fm.pipelineTag),
+      lineEnding: "\n",
+      malformed: null,
+    };
+  } else {
+    fm.pipelineTag = "text-generation";
+    fm.tags = ["chat", "conversational"];
+    fm.modelIndex = {
+      name: id.slice(id.indexOf("/") + 1),
+      results: [
+        { benchmark: "HellaSwag", datasetType: "hellaswag", metric: "acc_norm", value: Number((50 + random.next() * 30).toFixed(1)) },
+        { benchmark: "HumanEval", datasetType: "openai_humaneval", metric: "pass@1", value: Number((5 + random.next() * 15).toFixed(1)) },
+      ],
+    };
+    d.plantedSignals = ["benchmark HumanEval (leaderboard results)"];
+    d.card = { frontMatter: fm, body: quietCard(d, "A friendly general chat model for everyday questions and small talk.", random, fm.pipelineTag), lineEnding: "\n", malformed: null };
+  }
+  d.pipelineTag = fm.pipelineTag;
+  d.libraryName = fm.libraryName;
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rendering into a ModelRecord plus its ground truth
 
 function finish(d: Draft, index: number, duplicateOf: string | null, nearMissOf: string | null): GeneratedModel {
@@ -822,6 +969,8 @@ function truthRow(d: Draft, index: number, record: ModelRecord, duplicateOf: str
     malformedYaml: d.card?.malformed !== null && d.card?.malformed !== undefined,
     reportsBenchmarks: d.reportsBenchmarks,
     reportsEnergy: d.reportsEnergy,
+    plantedSignals: d.plantedSignals,
+    lineageOf: d.lineageOf,
   };
 }
 

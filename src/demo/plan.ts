@@ -5,7 +5,7 @@
  */
 import { SeededRandom } from "../util/random";
 import { OUTLIER_FAMILIES, TRAP_FAMILIES } from "./phrases";
-import { ACTIVITY_SETS, apportion, NEAR_MISS_SHARE, ROLES, roleCounts, type DemoProfile, type Role } from "./profiles";
+import { ACTIVITY_SETS, apportion, DISCOVERY_ROLE_SHARE, DISCOVERY_ROLES, NEAR_MISS_SHARE, ROLES, roleCounts, type DemoProfile, type Role } from "./profiles";
 
 export interface HubPlan {
   models: number;
@@ -30,6 +30,8 @@ export interface HubPlan {
   nearMissOf: Int32Array;
   /** 1 when some near-miss card was rewritten from this model. */
   nearMissSource: Uint8Array;
+  /** For `se-lineage` and `lineage-trap` models: the index of the model it was made from (its base); -1 otherwise. */
+  lineageOf: Int32Array;
 }
 
 export const NO_SET = 255;
@@ -155,5 +157,71 @@ export function buildPlan(seed: number, profile: DemoProfile, models: number): H
       assign(original, 1 + Math.min(5, Math.floor(-Math.log(1 - random.next()) * 1.2)));
     }
   }
-  return { models, roleCounts: counts, roles, forced, originalOf, copies, activitySet, nearMissOf, nearMissSource };
+  const lineageOf = planDiscoveryRoles(seed, profile, models, roles, counts, nearMissOf);
+  return { models, roleCounts: counts, roles, forced, originalOf, copies, activitySet, nearMissOf, nearMissSource, lineageOf };
+}
+
+/**
+ * The roles beyond the paper's search (profiles.ts DISCOVERY_ROLES): `plain` models turned into them
+ * from a random stream of their own, after everything else is planned, so every other model keeps its
+ * role and card. Lineage models get a base: an SE model made with a task phrase or with signals only,
+ * or an earlier lineage model (chains); a lineage trap re-uploads a trap model. Returns `lineageOf`.
+ */
+function planDiscoveryRoles(
+  seed: number,
+  profile: DemoProfile,
+  models: number,
+  roles: Uint8Array,
+  counts: Record<Role, number>,
+  nearMissOf: Int32Array,
+): Int32Array {
+  const random = new SeededRandom(`${seed}:plan-discovery:${profile}:${models}`);
+  const lineageOf = new Int32Array(models).fill(-1);
+  const plain = roleIndex("plain");
+  const pool = random.shuffle(Array.from({ length: models }, (_, i) => i).filter((i) => roles[i] === plain));
+  let taken = 0;
+  for (const role of DISCOVERY_ROLES) {
+    const wanted = Math.min(Math.round((DISCOVERY_ROLE_SHARE[profile][role] * models) / 10_000), pool.length - taken);
+    for (let k = 0; k < wanted; k++) roles[pool[taken++]!] = roleIndex(role);
+    counts[role] += wanted;
+    counts.plain -= wanted;
+  }
+  const of = (role: Role) => {
+    const code = roleIndex(role);
+    const out: number[] = [];
+    for (let i = 0; i < models; i++) if (roles[i] === code) out.push(i);
+    return out;
+  };
+  const revert = (i: number, role: Role) => {
+    roles[i] = plain;
+    counts[role]--;
+    counts.plain++;
+  };
+  const seModels = of("se").filter((i) => nearMissOf[i]! < 0);
+  const signalModels = of("se-signals");
+  const traps = of("trap").filter((i) => nearMissOf[i]! < 0);
+  const done: number[] = [];
+  for (const i of random.shuffle(of("se-lineage"))) {
+    // A quarter continue an earlier lineage model (a re-upload of a fine-tune, ...); the rest start at an SE model.
+    const base =
+      done.length > 0 && random.bool(0.25)
+        ? random.pick(done)
+        : signalModels.length > 0 && (seModels.length === 0 || random.bool(0.3))
+          ? random.pick(signalModels)
+          : seModels.length > 0
+            ? random.pick(seModels)
+            : -1;
+    if (base < 0) {
+      // A Hub too small to hold an SE model: the model stays plain.
+      revert(i, "se-lineage");
+      continue;
+    }
+    lineageOf[i] = base;
+    done.push(i);
+  }
+  for (const i of of("lineage-trap")) {
+    if (traps.length > 0) lineageOf[i] = random.pick(traps);
+    else revert(i, "lineage-trap");
+  }
+  return lineageOf;
 }

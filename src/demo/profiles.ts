@@ -23,6 +23,15 @@ export const DEMO_PROFILES: readonly DemoProfile[] = ["demo", "paper"];
  *   check must drop it), an `se` model truly serves SE. `-abstract` variants carry the evidence
  *   only in a linked arXiv abstract (their card is a plain one).
  * - `copy`: a near-identical, later copy of a `trap` or `se` card (removed by 5.2).
+ * Beyond the paper's search (discovery, `funnel --discover`; their cards name no SE task anywhere):
+ * - `se-signals`: truly SE, its evidence only in tags, programming languages, training datasets and its
+ *   name (the paper's search cannot see it);
+ * - `se-lineage`: a re-upload, adapter or fine-tune of an SE model of the same Hub (sometimes through
+ *   another such model), with a thin card: SE for its base's activities;
+ * - `lineage-trap`: a re-upload of a trap model: its chain reaches a search candidate the relevance
+ *   check must reject, so it is not SE either;
+ * - `signal-trap`: not SE, with a misleading weak signal (a `coder` that assigns medical billing codes,
+ *   a chat model whose leaderboard results include a code benchmark).
  */
 export const ROLES = [
   "no-card",
@@ -34,6 +43,10 @@ export const ROLES = [
   "se",
   "se-abstract",
   "copy",
+  "se-signals",
+  "se-lineage",
+  "lineage-trap",
+  "signal-trap",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -76,8 +89,24 @@ function paperRoleCounts(): Record<Role, number> {
     se: PAPER.final - seAbstract,
     "se-abstract": seAbstract,
     copy: PAPER.afterOutliers - PAPER.unique,
+    ...NO_DISCOVERY_ROLES,
   };
 }
+
+/** The roles beyond the paper's search; planned apart (DISCOVERY_ROLE_SHARE), so their weight in the apportionment is 0. */
+export const DISCOVERY_ROLES = ["se-signals", "se-lineage", "lineage-trap", "signal-trap"] as const satisfies readonly Role[];
+const NO_DISCOVERY_ROLES = { "se-signals": 0, "se-lineage": 0, "lineage-trap": 0, "signal-trap": 0 };
+
+/**
+ * Models per 10,000 turned from `plain` (cards without an SE task) into the roles beyond the paper's
+ * search, after the plan is made, from a random stream of their own: every other model keeps its role,
+ * card and random stream, and Table VI does not move (they stay cards without SE task). The paper gives
+ * no count (our choice). Demo: enough for the discovery stage's scores; paper: a small share.
+ */
+export const DISCOVERY_ROLE_SHARE: Record<DemoProfile, Record<(typeof DISCOVERY_ROLES)[number], number>> = {
+  demo: { "se-signals": 130, "se-lineage": 95, "lineage-trap": 20, "signal-trap": 30 },
+  paper: { "se-signals": 10, "se-lineage": 8, "lineage-trap": 2, "signal-trap": 3 },
+};
 
 /**
  * Demo-profile role weights per 10,000 models. The non-SE part (55%) keeps the paper's ratio
@@ -96,6 +125,7 @@ const DEMO_ROLE_WEIGHTS: Record<Role, number> = {
   se: 1880 - 100,
   "se-abstract": 100,
   copy: 640,
+  ...NO_DISCOVERY_ROLES,
 };
 
 /** Rounded role counts for `models` models (largest-remainder, so they sum to `models`). */

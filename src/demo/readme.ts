@@ -5,11 +5,11 @@
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import type { DemoSummary } from "./generator";
 import { PAPER_SI_OVER_NEXT, PAPER_SIMILARITY_THRESHOLD } from "../paper/reported";
-import { BENCHMARK_SHARE, ENERGY_SHARE, PAPER, ROLES, roleCounts, SIMILARITY_TARGETS } from "./profiles";
+import { BENCHMARK_SHARE, DISCOVERY_ROLE_SHARE, DISCOVERY_ROLES, ENERGY_SHARE, PAPER, ROLES, roleCounts, SIMILARITY_TARGETS } from "./profiles";
 
 function scaleRows(s: DemoSummary): string[] {
   const paper = roleCounts("paper", PAPER.models);
-  return ROLES.map((role) => {
+  return ROLES.filter((role) => !(DISCOVERY_ROLES as readonly string[]).includes(role)).map((role) => {
     const here = s.roles[role] / s.models;
     const there = paper[role] / PAPER.models;
     return `| ${role} | ${(100 * here).toFixed(2)}% | ${(100 * there).toFixed(3)}% | x${(here / there).toFixed(2)} |`;
@@ -95,6 +95,21 @@ export function renderDemoReadme(s: DemoSummary): string {
     `original spreads over [${PAPER_SIMILARITY_THRESHOLD}, 1.0]; ${int(s.nearMisses)} near-miss cards rewritten from an earlier card fall just below ${PAPER_SIMILARITY_THRESHOLD}`,
     "and must be kept (`nearMissOf` in the ground truth).",
     `Odd cards: ${int(s.malformedYaml)} with malformed YAML front matter (the parser reports them), ${int(s.crlf)} with CRLF line ends, ${int(s.nonEnglish)} not in English.`,
+    "",
+    "Beyond the paper's search (what `funnel --discover` should find; their cards name no SE task, so the",
+    `paper's search cannot see them). Turned from cards without SE task, ${Object.entries(DISCOVERY_ROLE_SHARE[s.profile])
+      .map(([r, n]) => `${r} ${n}`)
+      .join(", ")} per 10,000 models (our choice; the paper gives no count):`,
+    "",
+    `- ${int(s.discovery.signals)} SE models whose evidence is only in tags, programming languages, training datasets, their`,
+    "  name and base model (`se-signals`);",
+    `- ${int(s.discovery.lineage)} re-uploads, adapters and fine-tunes of an SE model of this Hub, some through another such`,
+    "  model, with thin cards (`se-lineage`, `lineageOf` in the ground truth);",
+    `- ${int(s.discovery.lineageTraps)} re-uploads of trap models (\`lineage-trap\`) and ${int(s.discovery.signalTraps)} models with a misleading weak signal`,
+    "  (`signal-trap`), none of them SE.",
+    "",
+    `True SE models only discovery can reach: ${int(s.discovery.final)} (${int(s.discovery.pairs)} model-activity pairs; ${ACTIVITY_CODES.map((a) => `${a} ${int(s.discovery.finalPerActivity[a])}`).join(", ")}).`,
+    "They are not in the expected funnel above, which is the paper's search.",
     "",
     "Trap and outlier families planted (models carrying each):",
     "",

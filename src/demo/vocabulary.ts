@@ -434,3 +434,30 @@ export const NON_ENGLISH_CARDS: ReadonlyArray<{ language: string; body: string }
   { language: "zh", body: "# {name}\n\n这是一个中文文本分类模型，可以识别新闻的主题。\n\n## 训练数据\n\n使用了{n}万条新闻标题。\n" },
   { language: "ja", body: "# {name}\n\nこのモデルは日本語の文を英語に翻訳します。\n\n## 評価\n\nBLEU スコアは {n}.{m} です。\n" },
 ];
+
+/**
+ * Evidence of SE models beyond the paper's search (role `se-signals`): tags, training datasets and words
+ * for their names, per activity. None is a task phrase of the taxonomy (the search must not see these
+ * models); each tag is one of taxonomy/se-signals.json's code or task tags and each dataset one of
+ * taxonomy/se-datasets.json, so discovery can.
+ */
+export const SIGNAL_EVIDENCE: Record<ActivityCode, { weight: number; tags: readonly (readonly string[])[]; datasets: readonly string[]; nameWords: readonly string[] }> = {
+  SI: {
+    weight: 70,
+    tags: [["code", "python"], ["code"], ["code", "java", "javascript"], ["text2sql", "sql"], ["code", "rust"]],
+    datasets: ["bigcode/the-stack-smol", "sahil2801/CodeAlpaca-20k", "ise-uiuc/Magicoder-OSS-Instruct-75K", "b-mc2/sql-create-context"],
+    nameWords: ["coder", "sql", "python"],
+  },
+  QA: { weight: 10, tags: [["cwe"], ["vulnerability"]], datasets: ["DetectVul/devign", "bstee615/bigvul"], nameWords: ["vuln", "fuzz"] },
+  SM: { weight: 10, tags: [["commit-messages"], ["bug-fixing"]], datasets: ["JetBrains-Research/commit-chronicle", "ASSERT-KTH/megadiff"], nameWords: ["commit", "bugfix"] },
+  SD: { weight: 5, tags: [["uml", "plantuml"], ["mermaid"]], datasets: [], nameWords: ["uml", "diagram"] },
+  RE: { weight: 5, tags: [["nfr"]], datasets: ["promise-nfr"], nameWords: ["req"] },
+};
+
+/** How a model of role `se-lineage` was made from its base: the Hub's relation names and their shares. */
+export const LINEAGE_RELATIONS: ReadonlyArray<{ relation: "quantized" | "adapter" | "finetune"; weight: number }> = [
+  { relation: "quantized", weight: 55 },
+  { relation: "adapter", weight: 20 },
+  { relation: "finetune", weight: 25 },
+];
+export const REUPLOAD_SUFFIXES = ["GGUF", "AWQ", "GPTQ", "4bit", "mlx", "exl2"];

@@ -8,6 +8,10 @@
  * - near-duplicates: (original, variant) pairs vs `duplicateOf`;
  * - final: (model, activity) pairs of the SE models table (after the relevance check) or, before that
  *   check has run, of the unique table, vs the true SE activities of models that are not copies.
+ * With discovery (`funnel --discover` runs only), two more, over the SE pairs the paper's search cannot
+ * see (a true SE activity of a model that is not a copy, without a kept task phrase of it):
+ * - discovered: the pairs discovery adds that reach the judge (discover/candidates.arrow, kept);
+ * - discovered-relevant: those of them judged relevant (in the SE models table).
  *
  * Pure scoring over rows; `scoreRun` is the I/O edge.
  */
@@ -21,7 +25,7 @@ import { ACTIVITY_CODES, taskById, type Taxonomy } from "../taxonomy/taxonomy";
 import { alignColumns } from "../util/format";
 import { col, defineTable, scanRows, writeRows, type RowOf } from "../util/arrow-table";
 
-export const EVALUATION_STAGES = ["search", "outliers-removed", "outliers-kept", "near-duplicates", "final"] as const;
+export const EVALUATION_STAGES = ["search", "outliers-removed", "outliers-kept", "near-duplicates", "final", "discovered", "discovered-relevant"] as const;
 export type EvaluationStage = (typeof EVALUATION_STAGES)[number];
 
 /** The run's evaluation table (`runLayout(run).evaluation`): written by `score` and by nothing else, so declared here. */
@@ -70,12 +74,17 @@ export interface RunPredictions {
   /** The final list and where it came from. */
   final: Array<Pick<SeModelRow, "id" | "activities">>;
   finalSource: (typeof RUN_FILES)["seModels" | "unique"];
+  /** `funnel --discover` runs: the pairs discovery adds that reach the judge; absent otherwise. */
+  discovered?: Array<{ id: string; added: string[] }>;
 }
 
 const key = (...parts: string[]) => parts.join("\u0000");
 
 /** The ground-truth columns scoring reads. */
-export type TruthFacts = Pick<GroundTruthRow, "id" | "plantedTasks" | "outlierOnly" | "keptTasks" | "duplicateOf" | "expectedFinal" | "seActivities">;
+export type TruthFacts = Pick<
+  GroundTruthRow,
+  "id" | "plantedTasks" | "outlierOnly" | "keptTasks" | "duplicateOf" | "expectedFinal" | "seActivities" | "candidateActivities"
+>;
 
 /** Score every stage in one pass over the ground truth; `taxonomy` gives planted tasks their activity. */
 export function scoreStages(predictions: RunPredictions, truth: Iterable<TruthFacts>, taxonomy: Taxonomy): ScoreRow[] {
@@ -86,6 +95,11 @@ export function scoreStages(predictions: RunPredictions, truth: Iterable<TruthFa
     sets.get("all")!.add(key(id, task));
     const activity = activityOf.get(task);
     if (activity !== undefined) sets.get(activity)!.add(key(id, task));
+  };
+  // A (model, activity) pair, overall and under its activity.
+  const addPair = (sets: Map<string, Set<string>>, id: string, activity: string) => {
+    sets.get("all")!.add(key(id, activity));
+    sets.get(activity)?.add(key(id, activity));
   };
   // What a model counts as in the final list: itself overall, (model, activity) per activity.
   const addFinal = (sets: Map<string, Set<string>>, id: string, list: readonly string[]) => {
@@ -98,7 +112,10 @@ export function scoreStages(predictions: RunPredictions, truth: Iterable<TruthFa
   const finalTruth = perActivity();
   const outlierOnly = new Set<string>();
   const duplicates = new Set<string>();
+  // SE pairs the paper's search cannot see: what discovery is scored against.
+  const hidden = perActivity();
   for (const t of truth) {
+    if (t.expectedFinal) for (const a of t.seActivities) if (!t.candidateActivities.includes(a)) addPair(hidden, t.id, a);
     for (const task of t.plantedTasks) addTask(planted, t.id, task);
     for (const task of t.keptTasks) addTask(keptTruth, t.id, task);
     if (t.outlierOnly) outlierOnly.add(t.id);
@@ -118,20 +135,45 @@ export function scoreStages(predictions: RunPredictions, truth: Iterable<TruthFa
   const candidateIds = new Set(predictions.candidates.map((c) => c.id));
   const removed = new Set(predictions.matched.filter((id) => !candidateIds.has(id)));
 
+  const discoveryRows: ScoreRow[] = [];
+  if (predictions.discovered) {
+    const offered = perActivity();
+    const judged = perActivity();
+    const relevant = new Set(predictions.final.flatMap((m) => m.activities.map((a) => key(m.id, a))));
+    for (const d of predictions.discovered) {
+      for (const a of d.added) {
+        addPair(offered, d.id, a);
+        if (relevant.has(key(d.id, a))) addPair(judged, d.id, a);
+      }
+    }
+    // Judged pairs only once the relevance check has run (before it the final list is the unique table).
+    const stages = [["discovered", offered] as const, ...(predictions.finalSource === RUN_FILES.seModels ? [["discovered-relevant", judged] as const] : [])];
+    for (const [stage, sets] of stages) {
+      discoveryRows.push(...activities.map((a) => score(stage, a, "model-activity", sets.get(a)!, hidden.get(a)!)));
+    }
+  }
+
   return [
     ...activities.map((a) => score("search", a, "model-task", found.get(a)!, planted.get(a)!)),
     score("outliers-removed", "all", "model", removed, outlierOnly),
     ...activities.map((a) => score("outliers-kept", a, "model-task", kept.get(a)!, keptTruth.get(a)!)),
     score("near-duplicates", "all", "pair", new Set(predictions.nearDuplicates.map((p) => key(p.original, p.variant))), duplicates),
     ...activities.map((a) => score("final", a, a === "all" ? "model" : "model-activity", final.get(a)!, finalTruth.get(a)!)),
+    ...discoveryRows,
   ];
 }
 
 /** Ground-truth facts streamed batch by batch from the Arrow file (a paper-sized truth has 1.5M rows). */
 export function* readTruthFacts(path: string): Generator<TruthFacts> {
-  const columns = ["id", "plantedTasks", "outlierOnly", "keptTasks", "duplicateOf", "expectedFinal", "seActivities"] as const;
+  const columns = ["id", "plantedTasks", "outlierOnly", "keptTasks", "duplicateOf", "expectedFinal", "seActivities", "candidateActivities"] as const;
   for (const row of scanRows<GroundTruthRow, (typeof columns)[number]>(path, columns)) {
-    yield { ...row, plantedTasks: row.plantedTasks ?? [], keptTasks: row.keptTasks ?? [], seActivities: row.seActivities ?? [] };
+    yield {
+      ...row,
+      plantedTasks: row.plantedTasks ?? [],
+      keptTasks: row.keptTasks ?? [],
+      seActivities: row.seActivities ?? [],
+      candidateActivities: row.candidateActivities ?? [],
+    };
   }
 }
 
@@ -150,7 +192,12 @@ export function readRunPredictions(runDir: string): RunPredictions {
   const nearDuplicates = readRunTable(runDir, "nearDuplicates", ["original", "variant"]);
   const finalTable = hasRunTable(runDir, "seModels") ? "seModels" : "unique";
   const final = readRunTable(runDir, finalTable, ["id", "activities"]).map((r) => ({ id: r.id, activities: r.activities ?? [] }));
-  return { matches, matched, candidates, nearDuplicates, final, finalSource: RUN_FILES[finalTable] };
+  const discovered = hasRunTable(runDir, "discovered")
+    ? readRunTable(runDir, "discovered", ["id", "added", "kept"])
+        .filter((d) => d.kept)
+        .map((d) => ({ id: d.id, added: d.added ?? [] }))
+    : null;
+  return { matches, matched, candidates, nearDuplicates, final, finalSource: RUN_FILES[finalTable], ...(discovered ? { discovered } : {}) };
 }
 
 /** Write the scores into the run directory (`score`). */

@@ -4,7 +4,7 @@ import type { BaseModelQuarterRow, BaseModelRow } from "../analyse/base-models";
 import type { BenchmarkRow } from "../analyse/benchmarks";
 import type { CooccurrenceRow } from "../analyse/cooccurrence";
 import type { DatasetRow } from "../analyse/datasets";
-import { UNCERTAIN_STAGE, type FunnelReportRow } from "../analyse/funnel";
+import { DISCOVERED_STAGE, UNCERTAIN_STAGE, type FunnelReportRow } from "../analyse/funnel";
 import type { DocumentationSummaryRow } from "../run/tables";
 import type { QuarterlyRow } from "../analyse/growth";
 import type { LicenseRow } from "../analyse/licenses";
@@ -512,13 +512,14 @@ export function documentationFigure(rows: readonly DocumentationSummaryRow[]): F
 
 /** RQ1.2: the pipeline funnel (overall rows), with the paper's counts in hover text. */
 export function pipelineFunnel(rows: readonly FunnelReportRow[]): FigureSpec {
-  // The uncertain count is not a stage of the funnel; the caption gives it.
-  const overall = rows.filter((r) => r.activity === null && r.stage !== UNCERTAIN_STAGE);
+  // The uncertain count is not a stage of the funnel, nor what discovery adds beside the search; the caption gives them.
+  const overall = rows.filter((r) => r.activity === null && r.stage !== UNCERTAIN_STAGE && r.stage !== DISCOVERED_STAGE);
   const uncertain = rows.find((r) => r.activity === null && r.stage === UNCERTAIN_STAGE);
+  const discovered = rows.find((r) => r.activity === null && r.stage === DISCOVERED_STAGE);
   return makeFigure(
     "funnel",
     "Models left after each pipeline stage",
-    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.${uncertain ? ` This run: ${fmt(uncertain.models)} models with a pair the judge left uncertain, not counted as SE.` : ""}`,
+    `Paper: ${fmt(PAPER_FUNNEL.collected)} models, ${fmt(PAPER_FUNNEL.matched)} matched, ${fmt(PAPER_FUNNEL.afterOutliers)} after the outlier rules, ${fmt(PAPER_FUNNEL.unique)} unique cards, ${fmt(PAPER_FUNNEL.seModels)} SE models.${uncertain ? ` This run: ${fmt(uncertain.models)} models with a pair the judge left uncertain, not counted as SE.` : ""}${discovered ? ` Discovery beside the keyword search (--discover) added ${fmt(discovered.models)} models before the relevance check; the last stage counts them.` : ""}`,
     [
       {
         type: "funnel",

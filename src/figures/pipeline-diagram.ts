@@ -33,6 +33,12 @@ export const STAGE_STEPS: Record<string, { title: string; does: string; detail: 
     does: `later card at TF-IDF cosine<br>>= ${PAPER_SIMILARITY_THRESHOLD} to an earlier one goes`,
     detail: "Card bodies compared by TF-IDF cosine; the earliest card of each near-identical group is kept (Table IV counts these per activity).",
   },
+  discovered: {
+    title: "Discovery (--discover)",
+    does: "SE signals and lineage add<br>models the search missed",
+    detail:
+      "Beside the paper's search: code and task tags, programming languages, SE datasets, name words and base-model lineage offer models no task phrase names; they pass the near-identical check and reach the judge too.",
+  },
   relevant: {
     title: "Relevance check",
     does: "an LLM judges each activity;<br>pilots against human labels",
@@ -100,8 +106,11 @@ export function pipelineDiagram(rows: readonly FunnelRow[]): FigureSpec {
       });
     }
     const previous = overall[i - 1];
+    // Discovery adds models beside the search, and the judge then sees the unique and discovered ones together.
+    const added = row.stage === "discovered";
+    const before = previous?.stage === "discovered" ? previous.models + (overall[i - 2]?.models ?? 0) : (previous?.models ?? 0);
     if (previous) {
-      const removed = previous.models - row.models;
+      const removed = before - row.models;
       annotations.push({
         x: x0,
         y: (BOX.bottom + BOX.top) / 2,
@@ -125,8 +134,8 @@ export function pipelineDiagram(rows: readonly FunnelRow[]): FigureSpec {
         yref: "y",
         showarrow: false,
         yanchor: "bottom",
-        text: `-${fmt(removed)}${previous.models > 0 ? `<br>(${Math.round((100 * removed) / previous.models)}%)` : ""}`,
-        font: { size: 10, color: "#B00020" },
+        text: added ? `+${fmt(row.models)}` : `-${fmt(removed)}${before > 0 ? `<br>(${Math.round((100 * removed) / before)}%)` : ""}`,
+        font: { size: 10, color: added ? "#009E73" : "#B00020" },
       });
     }
   });

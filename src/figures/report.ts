@@ -127,11 +127,19 @@ figure img{max-width:100%;border:1px solid #eee}
   if (misreadings.length === 0 || misreadings.every((t) => t.table.rows.length === 0)) parts.push('<p class="warn">No pair was rejected by the relevance check in this run (or the run has no verdicts), so there is no misreading to count.</p>');
   for (const t of misreadings) parts.push(...tableSection(t, maxRows * 2));
 
+  // Discovery beside the search (`--discover` runs only): its own section, apart from the paper's method.
+  const isDiscovery = (t: ReportTable) => t.table.name.startsWith("discovered");
+  const discovery = input.tables.filter(isDiscovery);
+  if (discovery.length > 0) {
+    parts.push(`<h2 id="discovered">Found beyond the paper's keyword search</h2>`);
+    for (const t of discovery) parts.push(...tableSection(t, maxRows));
+  }
+
   parts.push("<h2>Figures</h2>");
   for (const f of input.figures.filter((f) => !isMethodFigure(f))) parts.push(...figureSection(f));
 
   parts.push("<h2>Tables</h2>");
-  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t) && !isValidationTable(t) && !isMisreadingTable(t))) parts.push(...tableSection(t, maxRows));
+  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t) && !isValidationTable(t) && !isMisreadingTable(t) && !isDiscovery(t))) parts.push(...tableSection(t, maxRows));
 
   if (input.problems.length > 0) {
     parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);

@@ -5,7 +5,8 @@
  * model's record plus the tasks of that activity it matched, each with the text around the match.
  */
 import type { ModelRecord } from "../corpus/record";
-import { identityFromLabel, type JudgeIdentity, type Verdict } from "../run/tables";
+import type { DiscoveryItem } from "../run/files";
+import { identityFromLabel, type JudgeIdentity, type Outcome as VerdictOutcome, type Verdict } from "../run/tables";
 import type { ActivityCode } from "../taxonomy/taxonomy";
 
 /** One matched occurrence of a task, with its surrounding text (from the search stage's TaskMatch). */
@@ -30,11 +31,24 @@ export interface TaskEvidence {
   charEnd?: number;
 }
 
+/**
+ * One piece of discovery evidence (`funnel --discover`): an SE signal or the lineage that carries the
+ * activity over from a base model. A lineage item carries the verdict this run gave the model it reaches
+ * (null when that model did not reach the judge for this activity).
+ */
+export interface DiscoveryEvidence extends DiscoveryItem {
+  seedVerdict?: { outcome: VerdictOutcome | "error"; judge: string } | null;
+}
+
 export interface Candidate {
   record: ModelRecord;
   activity: ActivityCode;
   /** The matched tasks of `activity` only, in a stable order. */
   evidence: TaskEvidence[];
+  /** Discovery evidence for `activity` (`funnel --discover` runs only; absent otherwise). */
+  discovery?: DiscoveryEvidence[];
+  /** For a pair only discovery offers: the verdicts this run gave the model's other activities before it. */
+  siblings?: Array<{ activity: ActivityCode; outcome: VerdictOutcome | "error" }>;
 }
 
 export type { Outcome } from "../run/tables";
@@ -84,4 +98,24 @@ export function identityOf(judge: Pick<RelevanceJudge, "label" | "identity">): J
 /** Distinct task phrases of a candidate, in first-seen order. */
 export function matchedTasks(candidate: Candidate): string[] {
   return [...new Set(candidate.evidence.map((e) => e.task))];
+}
+
+/** A discovery item in words, for a judge's prompt: "SE signal: tag code (metadata tag)", "base model chain: a -> b (b: judged relevant for SI in this run)". */
+export function describeDiscovery(item: DiscoveryEvidence, activity: ActivityCode): string {
+  if (item.kind !== "lineage") return `SE signal, not a task phrase: ${item.label} (${item.provenance}${item.field ? `, ${item.field}` : ""})`;
+  const seed = item.seedJudgedAs ?? item.seed ?? "?";
+  const verdict = item.seedVerdict
+    ? `${seed}: judged ${item.seedVerdict.outcome} for ${activity} in this run by ${item.seedVerdict.judge}`
+    : `${seed}: not judged for ${activity} in this run`;
+  return `base model chain (${item.relations.join(", ")}): ${item.chain.join(" -> ")} (${verdict})`;
+}
+
+/**
+ * What the search matched and, for a discovered pair, the discovery evidence: the prompt's matched-evidence
+ * slot and part of the verdict cache key. Without discovery evidence it is {@link matchedTasks}.
+ */
+export function matchedEvidence(candidate: Candidate): string[] {
+  const tasks = matchedTasks(candidate);
+  if (!candidate.discovery || candidate.discovery.length === 0) return tasks;
+  return [...tasks, ...new Set(candidate.discovery.map((d) => describeDiscovery(d, candidate.activity)))];
 }

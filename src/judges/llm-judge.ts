@@ -15,7 +15,7 @@
 import type { ActivityCode } from "../taxonomy/taxonomy";
 import { RetriesExhausted, SharedPause, withRetries, type RetryPolicy } from "../util/retry";
 import type { JudgeIdentity } from "../run/tables";
-import { NO_USAGE, addUsage, matchedTasks, type Candidate, type Judgement, type RelevanceJudge, type Usage } from "./candidate";
+import { NO_USAGE, addUsage, matchedEvidence, type Candidate, type Judgement, type RelevanceJudge, type Usage } from "./candidate";
 import { buildCardDocument, type ExcerptOptions } from "./card-text";
 import { buildCallPrompt, type ActivityPrompt, type CallPrompt } from "./prompt";
 import { parseVerdictText } from "./verdict-schema";
@@ -190,7 +190,7 @@ export class LlmJudge implements RelevanceJudge {
   /** The exact messages one call for `candidate` sends (with `boundary` fixed, for estimates). */
   callPrompt(candidate: Candidate, newBoundary?: () => string): CallPrompt {
     const card = buildCardDocument(candidate.record, candidate.evidence, this.options.excerpt);
-    return buildCallPrompt(this.promptOf(candidate.activity), card, matchedTasks(candidate), newBoundary ?? this.options.newBoundary);
+    return buildCallPrompt(this.promptOf(candidate.activity), card, matchedEvidence(candidate), newBoundary ?? this.options.newBoundary);
   }
 
   async judge(candidate: Candidate): Promise<Judgement> {
@@ -203,7 +203,7 @@ export class LlmJudge implements RelevanceJudge {
     const maxAnswers = this.options.maxAnswers ?? 3;
     for (let answerNo = 1; answerNo <= maxAnswers; answerNo++) {
       // A fresh boundary per call: a card cannot learn it from an earlier attempt.
-      const call = buildCallPrompt(prompt, card, matchedTasks(candidate), this.options.newBoundary);
+      const call = buildCallPrompt(prompt, card, matchedEvidence(candidate), this.options.newBoundary);
       let answer: ChatAnswer;
       try {
         answer = await this.backend.complete(call.system, call.user);

@@ -14,6 +14,10 @@
  *   of the activity, words of the model's or its base model's name, task phrases in the name); for
  *   SI also the general code signals (the `code` tag, programming languages, code datasets), since
  *   writing code is software implementation.
+ * - with discovery (`funnel --discover`), the pair's discovery evidence the record does not show: lineage to
+ *   a model this run judged, a base model named as an SE model, an SE pipeline tag (./offline/discovery.ts);
+ *   for a pair only discovery offers, general code evidence does not count for SI where another activity of
+ *   the model was judged relevant. Pairs without discovery evidence are judged exactly as before.
  * Evidence of one activity never counts for another: a code benchmark speaks for SI only.
  *
  * Separately the judge asks whether the model works on software at all: every SE signal, software
@@ -44,12 +48,13 @@ import { loadTaxonomy, type ActivityCode, type Taxonomy } from "../taxonomy/taxo
 import { NO_USAGE, type Candidate, type Judgement, type Outcome, type RelevanceJudge, type TaskEvidence } from "./candidate";
 import { sha256Hex } from "./card-text";
 import { cardPurposeOf, classOfSection, sectionIndexAt, type CardPurpose, type SectionClass } from "./offline/purpose";
+import { discoveryItems, discoveryRulesHash, purposeElsewhere } from "./offline/discovery";
 
 export const OFFLINE_JUDGE_LABEL = "offline-rules/v3";
 
 /** One piece of evidence the judge weighed, shaped like a match (provenance, field, section, raw). */
 export interface EvidenceItem {
-  kind: "task" | SignalKind | "software-words";
+  kind: "task" | SignalKind | "software-words" | "lineage" | "base-model-name" | "pipeline-tag";
   /** The activity it speaks for; null for "works on software". */
   activity: ActivityCode | null;
   /** What it says about this activity (0: nothing, it is not about what the model is for). */
@@ -111,7 +116,7 @@ const SIGNAL_WEIGHT: Readonly<Record<SignalKind, readonly [number, number]>> = {
 const BENCHMARK_FACTOR = 0.5;
 
 /** Pipeline tags of modalities that are not software text. */
-const NON_SOFTWARE_PIPELINES = new Set([
+export const NON_SOFTWARE_PIPELINES: ReadonlySet<string> = new Set([
   "text-to-image",
   "image-to-image",
   "unconditional-image-generation",
@@ -161,6 +166,8 @@ export class OfflineRulesJudge implements RelevanceJudge {
   private phrases: { compiled: CompiledTaxonomy; preparer: Preparer } | undefined;
   private readonly taxonomy: Taxonomy | undefined;
   private readonly hash: string;
+  /** The hash of a verdict on a pair with discovery evidence (weighed by ./offline/discovery.ts). */
+  private readonly discoveryHash: string;
   private lastSignals: { record: ModelRecord; signals: SeSignal[] } | null = null;
 
   constructor(options: OfflineJudgeOptions = {}) {
@@ -168,6 +175,7 @@ export class OfflineRulesJudge implements RelevanceJudge {
     this.phrases = options.phrases;
     this.taxonomy = options.taxonomy;
     this.hash = offlineRulesHash(this.data);
+    this.discoveryHash = discoveryRulesHash(this.hash);
   }
 
   promptHash(_activity: ActivityCode): string {
@@ -210,7 +218,7 @@ export class OfflineRulesJudge implements RelevanceJudge {
         relevant: d.relevant,
         rationale: d.rationale,
         judge: this.label,
-        promptHash: this.hash,
+        promptHash: candidate.discovery && candidate.discovery.length > 0 ? this.discoveryHash : this.hash,
         error: null,
         outcome: d.outcome,
         reasons: d.reasons,
@@ -252,11 +260,14 @@ export function decideOffline(
   const body = record.cardStatus === "present" ? (record.cardBody ?? "") : "";
   const items: EvidenceItem[] = [];
 
-  // Signals: software evidence always; activity evidence for their own activity (and general code for SI).
+  // Signals: software evidence always; activity evidence for their own activity (and general code for SI,
+  // unless the pair is only discovery's and another activity judged relevant explains the code).
+  const elsewhere = purposeElsewhere(candidate);
   for (const s of signals) {
     const [activityWeight, softwareWeight] = SIGNAL_WEIGHT[s.kind];
     const factor = s.kind === "se-dataset" && s.label.endsWith("(benchmark)") ? BENCHMARK_FACTOR : 1;
-    const forActivity = s.activity === activity || (s.activity === null && activity === "SI");
+    const explained = s.activity === null && activity === "SI" && elsewhere.length > 0;
+    const forActivity = s.activity === activity || (s.activity === null && activity === "SI" && !explained);
     items.push({
       kind: s.kind,
       activity: s.activity,
@@ -270,9 +281,14 @@ export function decideOffline(
       label: s.label,
       note: forActivity
         ? `${s.kind} for ${s.activity ?? "software (counts for SI)"}`
-        : `${s.kind} for ${s.activity ?? "software"}: not evidence for ${activity}`,
+        : explained
+          ? `${s.kind} for software: its purpose judged relevant (${elsewhere.join(", ")}) explains it, not evidence for SI`
+          : `${s.kind} for ${s.activity ?? "software"}: not evidence for ${activity}`,
     });
   }
+
+  // Discovery evidence the record does not show (lineage to a model judged in this run, an SE pipeline tag).
+  if (candidate.discovery) items.push(...discoveryItems(candidate, activity));
 
   // Software words in the purpose text.
   const words = softwareWordsIn(purpose.purposeText, data);

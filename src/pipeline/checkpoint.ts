@@ -53,27 +53,40 @@ export function openShardCheckpoints(runDir: string, corpusDir: string, shards: 
   };
 }
 
-/** [json length][json][occurrences IPC][documentation IPC]; lengths as 32-bit little-endian. */
+/** [json length][json][occurrences IPC][documentation IPC][discovery evidence IPC, with discovery]; lengths as 32-bit little-endian. */
 function encode(output: ShardOutput): Uint8Array {
-  const { occurrencesIpc, documentationIpc, ...rest } = output;
-  const json = Buffer.from(JSON.stringify({ ...rest, occurrencesBytes: occurrencesIpc.byteLength, documentationBytes: documentationIpc.byteLength }));
+  const { occurrencesIpc, documentationIpc, discovery, ...rest } = output;
+  const { evidenceIpc, ...discoveryRest } = discovery ?? { evidenceIpc: new Uint8Array(0) };
+  const json = Buffer.from(
+    JSON.stringify({
+      ...rest,
+      occurrencesBytes: occurrencesIpc.byteLength,
+      documentationBytes: documentationIpc.byteLength,
+      ...(discovery ? { discovery: discoveryRest, discoveryBytes: evidenceIpc.byteLength } : {}),
+    }),
+  );
   const header = Buffer.alloc(4);
   header.writeUInt32LE(json.length);
-  return Buffer.concat([header, json, occurrencesIpc, documentationIpc]);
+  return Buffer.concat([header, json, occurrencesIpc, documentationIpc, evidenceIpc]);
 }
 
 function decode(bytes: Buffer): ShardOutput {
   const jsonLength = bytes.readUInt32LE(0);
-  const meta = JSON.parse(bytes.subarray(4, 4 + jsonLength).toString("utf8")) as Omit<ShardOutput, "occurrencesIpc" | "documentationIpc"> & {
+  const meta = JSON.parse(bytes.subarray(4, 4 + jsonLength).toString("utf8")) as Omit<ShardOutput, "occurrencesIpc" | "documentationIpc" | "discovery"> & {
     occurrencesBytes: number;
     documentationBytes: number;
+    discovery?: Omit<NonNullable<ShardOutput["discovery"]>, "evidenceIpc">;
+    discoveryBytes?: number;
   };
-  const { occurrencesBytes, documentationBytes, ...rest } = meta;
+  const { occurrencesBytes, documentationBytes, discovery, discoveryBytes, ...rest } = meta;
   const at = 4 + jsonLength;
-  if (bytes.length !== at + occurrencesBytes + documentationBytes) throw new Error("truncated");
+  const documentationAt = at + occurrencesBytes;
+  const discoveryAt = documentationAt + documentationBytes;
+  if (bytes.length !== discoveryAt + (discoveryBytes ?? 0)) throw new Error("truncated");
   return {
     ...rest,
-    occurrencesIpc: new Uint8Array(bytes.subarray(at, at + occurrencesBytes)),
-    documentationIpc: new Uint8Array(bytes.subarray(at + occurrencesBytes)),
+    occurrencesIpc: new Uint8Array(bytes.subarray(at, documentationAt)),
+    documentationIpc: new Uint8Array(bytes.subarray(documentationAt, discoveryAt)),
+    ...(discovery ? { discovery: { ...discovery, evidenceIpc: new Uint8Array(bytes.subarray(discoveryAt)) } } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { readShard, type ShardEntry } from "../corpus/store";
 import { createPreparer } from "../prepare/preparer";
 import { compileTaxonomy } from "../search/phrases";
+import { loadSeSignalData } from "../signals/data";
 import { processShard, type ShardOutput } from "./shard";
 import type { WorkerSetup } from "./funnel";
 import { errorMessage } from "../util/text";
@@ -22,13 +23,21 @@ if (parentPort) {
   const setup = workerData as WorkerSetup;
   const preparer = createPreparer({ policy: setup.lemmaPolicy });
   const compiled = compileTaxonomy(setup.taxonomy, preparer, { includeAliases: setup.includeAliases });
-  const context = { compiled, preparer, outlierTasks: setup.outlierTasks, until: setup.until };
+  const context = {
+    compiled,
+    preparer,
+    outlierTasks: setup.outlierTasks,
+    until: setup.until,
+    ...(setup.discover ? { discovery: { data: loadSeSignalData(), phrases: { compiled, preparer }, outlierTasks: setup.outlierTasks } } : {}),
+  };
   port.on("message", (task: ShardTask) => {
     readShard(setup.corpusDir, task.shard)
       .then((records) => {
         const output = processShard(task.index, records, context);
         const reply: WorkerReply = { ok: true, output };
-        port.postMessage(reply, [output.occurrencesIpc.buffer as ArrayBuffer, output.documentationIpc.buffer as ArrayBuffer]);
+        const transfer = [output.occurrencesIpc.buffer as ArrayBuffer, output.documentationIpc.buffer as ArrayBuffer];
+        if (output.discovery) transfer.push(output.discovery.evidenceIpc.buffer as ArrayBuffer);
+        port.postMessage(reply, transfer);
       })
       .catch((error: unknown) => {
         const reply: WorkerReply = { ok: false, index: task.index, error: errorMessage(error) };

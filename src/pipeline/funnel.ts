@@ -36,7 +36,10 @@ import { removeLeftovers } from "../util/leftovers";
 import { runTableSpec, scanRunTable, writeRunTable } from "../run/files";
 import type { CandidateModel, DocumentationRow, DocumentationSummaryRow } from "../run/tables";
 import type { ShardTask, WorkerReply } from "./funnel-worker";
-import { countActivities, decodeBatches, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
+import { countActivities, decodeBatches, encodeRows, matchBatches, processShard, type CandidateCard, type ShardOutput } from "./shard";
+import { DiscoveryState, resolveDiscovery, type DiscoverOptions, type DiscoveryResult } from "./discover";
+import { loadSeSignalData } from "../signals/data";
+import { DEFAULT_LINEAGE_DEPTH } from "../signals/lineage";
 
 export interface FunnelOptions {
   corpusDir: string;
@@ -54,6 +57,11 @@ export interface FunnelOptions {
   progress?: ProgressOptions["mode"];
   /** Keep each searched shard in the run's shards folder and skip shards already there (an interrupted run resumes). */
   resume?: boolean;
+  /**
+   * Discovery beside the search (src/pipeline/discover.ts): candidates from SE signals and lineage, written
+   * to the discover tables and added to the unique table. Off (default): the paper's method alone.
+   */
+  discover?: boolean | DiscoverOptions;
   /** Run on a corpus whose crawl did not finish (its manifest says `complete: false`); refused otherwise. */
   allowIncomplete?: boolean;
   /** Snapshot cut-off: only models created up to it enter the funnel (undated models are kept and counted). */
@@ -83,6 +91,8 @@ export interface FunnelResult {
   incompleteCorpus: string | null;
   /** Where the pilot's files of the replaced candidates went (`superseded/.../validate`), if they moved. */
   supersededValidate: string | null;
+  /** `discover` only: what discovery found (as in run.json). */
+  discovery?: NonNullable<RunInfo["discovery"]>;
 }
 
 /** What a worker needs to build its own preparer and compiled taxonomy. */
@@ -93,6 +103,8 @@ export interface WorkerSetup {
   includeAliases: boolean;
   outlierTasks: OutlierTasks;
   until: SnapshotCutoff | null;
+  /** Discovery per record as well (`discover`). */
+  discover?: boolean;
 }
 
 /**
@@ -138,9 +150,19 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
   removeLeftovers(runDir);
   if (!options.resume) rmSync(runLayout(runDir).shards, { recursive: true, force: true });
   const taxonomySha256 = taxonomyDigest(taxonomy);
+  const discover: DiscoverOptions | null = options.discover ? (options.discover === true ? {} : options.discover) : null;
+  const lineageDepth = discover?.lineageDepth ?? DEFAULT_LINEAGE_DEPTH;
+  if (!Number.isInteger(lineageDepth) || lineageDepth < 1) throw new Error(`lineage depth must be a positive integer (got ${lineageDepth})`);
   const until = options.until ?? null;
   const checkpoints = options.resume
-    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, { taxonomy: taxonomySha256, lemmaPolicy, includeAliases, outlierTasks, ...(until ? { until: until.iso } : {}) })
+    ? openShardCheckpoints(runDir, options.corpusDir, manifest.shards, {
+        taxonomy: taxonomySha256,
+        lemmaPolicy,
+        includeAliases,
+        outlierTasks,
+        ...(until ? { until: until.iso } : {}),
+        ...(discover ? { discover: true } : {}),
+      })
     : null;
   const snapshot: SnapshotSummary | null = until ? { until: until.iso, afterUntil: 0, undatedKept: 0 } : null;
 
@@ -151,8 +173,11 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     documentation: openArrowStream(layout.documentation, runTableSpec("documentation")),
     occurrences: openArrowStream(layout.occurrences, runTableSpec("occurrences")),
     problems: openArrowStream(layout.problems, runTableSpec("problems")),
+    ...(discover ? { discoveryEvidence: openArrowStream(layout.discoveryEvidence, runTableSpec("discoveryEvidence")) } : {}),
   };
   const candidates: CandidateCard[] = [];
+  const discoveryState = discover ? new DiscoveryState() : null;
+  const candidateOrdinals: number[] = [];
   const counts = { models: 0, matched: emptyActivityCounts(), afterOutliers: emptyActivityCounts() };
   const outliers: OutlierSummary = {
     occurrences: 0,
@@ -163,7 +188,17 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     excluded: 0,
   };
   const progress = createProgress({ label: "funnel: search", total: manifest.records, unit: "models", mode: options.progress });
+  const shardStarts = manifest.shards.map((_, i) => manifest.shards.slice(0, i).reduce((n, shard) => n + shard.records, 0));
   const consume = (output: ShardOutput) => {
+    if (discoveryState) {
+      if (!output.discovery) throw new Error(`corpus shard ${manifest.shards[output.index]?.file}: searched without discovery`);
+      // Corpus position: the records of the shards before this one, whether the cut-off kept them or not.
+      const start = shardStarts[output.index]!;
+      writers.discoveryEvidence!.addBatches(decodeBatches(output.discovery.evidenceIpc));
+      for (const { position, ...card } of output.discovery.cards) discoveryState.cards.push({ ...card, ordinal: start + position });
+      for (const entry of output.discovery.lineage) discoveryState.addLineage(start + entry.position, entry.id, entry.bases);
+      for (const position of output.discovery.candidatePositions) candidateOrdinals.push(start + position);
+    }
     const occurrenceBatches = decodeBatches(output.occurrencesIpc);
     writers.occurrences.addBatches(occurrenceBatches);
     writers.matches.addBatches(matchBatches(occurrenceBatches));
@@ -193,11 +228,19 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     save: (output) => checkpoints?.save(output),
   };
   let stage2: NearDuplicateStage;
+  let discovery: DiscoveryResult | null = null;
   try {
     try {
       if (workers === 1) {
         const preparer = createPreparer({ policy: lemmaPolicy });
-        const context = { compiled: compileTaxonomy(taxonomy, preparer, { includeAliases }), preparer, outlierTasks, until };
+        const compiled = compileTaxonomy(taxonomy, preparer, { includeAliases });
+        const context = {
+          compiled,
+          preparer,
+          outlierTasks,
+          until,
+          ...(discover ? { discovery: { data: loadSeSignalData(), phrases: { compiled, preparer }, outlierTasks } } : {}),
+        };
         for (const [index, shard] of manifest.shards.entries()) {
           if (cached.has(index)) {
             consume(cached.load(index));
@@ -208,7 +251,13 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
           consume(output);
         }
       } else {
-        await searchInWorkers(manifest, { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, until }, workers, consume, cached);
+        await searchInWorkers(
+          manifest,
+          { corpusDir: options.corpusDir, taxonomy, lemmaPolicy, includeAliases, outlierTasks, until, ...(discover ? { discover: true } : {}) },
+          workers,
+          consume,
+          cached,
+        );
       }
     } finally {
       progress.stop();
@@ -222,6 +271,27 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     stage2 = nearDuplicateStage(candidates, threshold);
     for (const p of stage2.near.problems) writers.problems.addRows([{ modelId: p.id, stage: "near-duplicates", code: p.code, message: p.message }]);
     timings.nearDuplicatesSeconds = secondsSince(stageStart);
+
+    // Discovery: lineage over the compact graph, near-identical cards, the unique table with what it adds.
+    if (discoveryState) {
+      stageStart = process.hrtime.bigint();
+      const searchCandidates = candidates.map((c, i) => ({ ...c, ordinal: candidateOrdinals[i]! }));
+      const originalOf = new Map(stage2.near.pairs.map((p) => [p.variant, p.original]));
+      discovery = await resolveDiscovery(
+        discoveryState,
+        searchCandidates,
+        { uniqueIds: new Set(stage2.uniqueRows.map((r) => r.id)), originalOf },
+        options.corpusDir,
+        {
+          lineageDepth,
+          threshold,
+        },
+      );
+      // Through IPC bytes like the shards' rows, so the file writer sees one schema (see decodeBatches).
+      writers.discoveryEvidence!.addBatches(decodeBatches(encodeRows(discovery.lineageEvidence, runTableSpec("discoveryEvidence"))));
+      for (const p of discovery.problems) writers.problems.addRows([{ modelId: p.id, stage: "discover", code: p.code, message: p.message }]);
+      timings.discoverSeconds = secondsSince(stageStart);
+    }
   } catch (error) {
     // No half-written tables: the temporary files go, the error names the shard or model.
     await Promise.all(Object.values(writers).map((w) => w.abort()));
@@ -239,12 +309,26 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     throw error;
   }
   rewriting.rewrite = rewrite;
+  // A run without discovery leaves no discovery tables behind from an earlier run into the same folder.
+  if (!discover) for (const path of [layout.discoveryEvidence, layout.discovered]) rmSync(path, { force: true });
   const problems = writers.problems.rowsWritten;
   await closeAll(Object.values(writers));
   await writeRunTable(runDir, "candidates", candidateRows);
   await writeRunTable(runDir, "nearDuplicates", near.pairs);
-  await writeRunTable(runDir, "unique", uniqueRows);
-  const funnelCounts: FunnelCounts = { models: counts.models, matched: counts.matched, afterOutliers: counts.afterOutliers, unique };
+  await writeRunTable(runDir, "unique", discovery ? discovery.uniqueRows : uniqueRows);
+  let discovered: ActivityCounts | undefined;
+  if (discovery) {
+    await writeRunTable(runDir, "discovered", discovery.discovered);
+    discovered = emptyActivityCounts();
+    for (const d of discovery.discovered) if (d.kept) countActivities(discovered, d.added);
+  }
+  const funnelCounts: FunnelCounts = {
+    models: counts.models,
+    matched: counts.matched,
+    afterOutliers: counts.afterOutliers,
+    unique,
+    ...(discovered ? { discovered } : {}),
+  };
   const rows = funnelRows(funnelCounts);
   await writeRunTable(runDir, "funnel", rows);
   let modelsWithoutAbstracts = 0;
@@ -274,11 +358,29 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     snapshot,
     abstracts: { modelsWithoutAbstracts },
     taxonomy: { name: taxonomy.name, version: taxonomy.version, origin: portablePath(taxonomy.origin), sha256: taxonomySha256, tasks: taxonomy.tasks.length },
-    config: { lemmaPolicy, includeAliases, similarityThreshold: threshold, nearDuplicateText: "card body", outlierTasks },
+    config: {
+      lemmaPolicy,
+      includeAliases,
+      similarityThreshold: threshold,
+      nearDuplicateText: "card body",
+      outlierTasks,
+      ...(discovery ? { discover: { lineageDepth } } : {}),
+    },
     counts: funnelCounts,
     outliers,
     nearDuplicates,
     documentation,
+    ...(discovery
+      ? {
+          discovery: {
+            evidence: writers.discoveryEvidence!.rowsWritten,
+            offered: discovery.discovered.length,
+            kept: discovery.discovered.filter((d) => d.kept).length,
+            lineageModels: discovery.lineageModels,
+            chains: discovery.chains,
+          },
+        }
+      : {}),
     problems,
     workers,
     timings,
@@ -300,6 +402,7 @@ async function funnelOwned(options: FunnelOptions, rewriting: { rewrite: FunnelR
     modelsWithoutAbstracts,
     timings,
     incompleteCorpus: incomplete,
+    ...(runInfo.discovery ? { discovery: runInfo.discovery } : {}),
     supersededValidate,
   };
 }

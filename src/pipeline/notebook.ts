@@ -32,7 +32,7 @@ import { buildCallPrompt, loadPromptTemplates, prepareActivityPrompt, type CallP
 import { readEvidence } from "../run/files";
 import { activityCodeOf, type ActivityCode } from "../taxonomy/taxonomy";
 import { runFunnel, type FunnelResult } from "./funnel";
-import { chooseJudge } from "./relevance";
+import { chooseJudge, runRelevanceCheck } from "./relevance";
 import { replicate } from "./replicate";
 
 /** The one setting that points the notebooks at a run: a run directory or a replicate output folder. */
@@ -94,6 +94,11 @@ export interface NotebookRun {
    * else a separate funnel on the same corpus and taxonomy under the notebooks' variants folder.
    */
   variant(settings: VariantSettings): Promise<{ runDir: string; counts: RunInfo["counts"]; nearDuplicates: RunInfo["nearDuplicates"]; fresh: boolean }>;
+  /**
+   * A run with discovery beside the search (`--discover`), judged by the offline rules: this run when it
+   * was made with discovery, else one made (once) on the same corpus and taxonomy under the notebooks' variants folder.
+   */
+  discovery(): Promise<{ runDir: string; fresh: boolean }>;
   /** What the run is, in a few lines. */
   describe(): string;
   /** One model's corpus record (card, metadata, abstracts). */
@@ -212,6 +217,7 @@ export async function openNotebookRun(options: OpenNotebookOptions): Promise<Not
     trace: (ids) => traceModels(runDir, ids),
     examples: () => pickTraceExamples(runDir),
     variant: (settings) => runVariant(nb, settings, variantsHome),
+    discovery: () => discoveryRun(nb, variantsHome),
     describe: () => describeRun(nb),
     record: async (id) => {
       const record = await findRecord(corpusDir, id);
@@ -284,4 +290,24 @@ async function runVariant(
     progress: "lines",
   });
   return { runDir, counts: result.counts, nearDuplicates: result.nearDuplicates, fresh: true };
+}
+
+async function discoveryRun(nb: NotebookRun, home: string): Promise<{ runDir: string; fresh: boolean }> {
+  if (nb.info.config.discover) return { runDir: nb.runDir, fresh: false };
+  const config = nb.info.config;
+  const runDir = join(home, `discover-${config.lemmaPolicy}-t${config.similarityThreshold}-${nb.info.taxonomy.sha256.slice(0, 8)}`);
+  if (hasRunInfo(runDir) && hasRunTable(runDir, "verdicts")) return { runDir, fresh: false };
+  await runFunnel({
+    corpusDir: nb.corpusDir,
+    outDir: runDir,
+    taxonomy: nb.taxonomy,
+    lemmaPolicy: config.lemmaPolicy as LemmaPolicy,
+    similarityThreshold: config.similarityThreshold,
+    includeAliases: config.includeAliases,
+    until: nb.info.snapshot ? parseUntil(nb.info.snapshot.until) : null,
+    discover: true,
+    progress: "silent",
+  });
+  await runRelevanceCheck({ runDir, corpusDir: nb.corpusDir, taxonomy: nb.taxonomy, judge: "offline", progress: "silent" });
+  return { runDir, fresh: true };
 }

@@ -13,7 +13,7 @@
  * A judge that cannot work at all (retired model, refused key, no server) stops the run at once.
  */
 import { readCorpusBatches } from "../corpus/store";
-import { readEvidence, readUniqueModels, writeRunTable, type UniqueModel } from "../run/files";
+import { pairKey, readDiscoveryEvidence, readEvidence, readUniqueModels, writeRunTable, type DiscoveryItem, type UniqueModel } from "../run/files";
 import { runLayout } from "../run/layout";
 import { beginRelevanceRewrite, finishRelevanceRewrite, lockRun, verifyRun } from "../run/state";
 import { removeLeftovers } from "../util/leftovers";
@@ -21,7 +21,17 @@ import type { JudgeIdentity, RecordedVerdict, SeModelRow, Verdict, VerdictRow } 
 import { ACTIVITY_CODES, activityCodeOf, loadTaxonomy, taskActivityLookup, type ActivityCode, type Taxonomy } from "../taxonomy/taxonomy";
 import { writeFileAtomic } from "../util/atomic";
 import { createProgress, type ProgressOptions } from "../util/progress";
-import { NO_USAGE, addUsage, identityOf, matchedTasks, type Candidate, type RelevanceJudge, type TaskEvidence, type Usage } from "../judges/candidate";
+import {
+  NO_USAGE,
+  addUsage,
+  identityOf,
+  matchedEvidence,
+  type Candidate,
+  type DiscoveryEvidence,
+  type RelevanceJudge,
+  type TaskEvidence,
+  type Usage,
+} from "../judges/candidate";
 import { VerdictCache, cacheKey } from "../judges/cache";
 import { DEFAULT_MAX_BODY_CHARS, buildCardDocument, type ExcerptOptions } from "../judges/card-text";
 import { costOf, type Pricing } from "../judges/cost";
@@ -200,6 +210,8 @@ export function recorded(verdict: Verdict, identity: JudgeIdentity): RecordedVer
 export interface StageInputs {
   unique: UniqueModel[];
   evidence: ReturnType<typeof readEvidence>;
+  /** Discovery evidence per model (`funnel --discover` runs; empty otherwise). */
+  discovery: ReturnType<typeof readDiscoveryEvidence>;
   taxonomy: Taxonomy;
   /** Pairs to judge (every valid activity of every unique model). */
   total: number;
@@ -207,29 +219,86 @@ export interface StageInputs {
 
 export function loadStageInputs(runDir: string, taxonomy?: Taxonomy): StageInputs {
   const unique = readUniqueModels(runDir);
-  const evidence = readEvidence(runDir, new Set(unique.map((u) => u.id)));
-  return { unique, evidence, taxonomy: taxonomy ?? loadTaxonomy(), total: unique.reduce((n, u) => n + validActivities(u).length, 0) };
+  const ids = new Set(unique.map((u) => u.id));
+  const evidence = readEvidence(runDir, ids);
+  const discovery = readDiscoveryEvidence(runDir, ids);
+  return { unique, evidence, discovery, taxonomy: taxonomy ?? loadTaxonomy(), total: unique.reduce((n, u) => n + validActivities(u).length, 0) };
 }
 
 /**
  * The candidates of a run, one corpus shard at a time, in corpus order. `seen` collects the ids found,
  * so the caller can record the models of the unique table that the corpus lacks.
  */
-export async function* candidateBatches(inputs: StageInputs, corpusDir: string, seen: Set<string>): AsyncGenerator<Candidate[]> {
+export async function* candidateBatches(
+  inputs: StageInputs,
+  corpusDir: string,
+  seen: Set<string>,
+  only?: ReadonlyMap<string, ReadonlySet<ActivityCode>>,
+): AsyncGenerator<Candidate[]> {
   const uniqueById = new Map(inputs.unique.map((u) => [u.id, u]));
+  // With `only`, a later pass over the corpus for chosen pairs; `seen` then keeps the first pass's ids.
+  const taken = only ? new Set<string>() : seen;
   for await (const batch of readCorpusBatches(corpusDir)) {
     const candidates: Candidate[] = [];
     for (const record of batch) {
       const row = uniqueById.get(record.id);
-      if (!row || seen.has(record.id)) continue;
-      seen.add(record.id);
+      if (!row || taken.has(record.id) || (only && !only.has(record.id))) continue;
+      taken.add(record.id);
       for (const activity of validActivities(row)) {
+        if (only && !only.get(record.id)!.has(activity)) continue;
         const own = (inputs.evidence.get(record.id) ?? []).filter((e) => e.activity === activity).map((e) => e.evidence);
-        candidates.push({ record, activity, evidence: own.length > 0 ? own : fallbackEvidence(row, activity, inputs.taxonomy) });
+        const discovered = (inputs.discovery.get(record.id) ?? []).filter((e) => e.activity === activity).map((e) => e.item);
+        candidates.push({
+          record,
+          activity,
+          evidence: own.length > 0 ? own : fallbackEvidence(row, activity, inputs.taxonomy),
+          ...(discovered.length > 0 ? { discovery: discovered } : {}),
+        });
       }
     }
     if (candidates.length > 0) yield candidates;
   }
+}
+
+/**
+ * The pairs a discovered pair's verdict waits for (`funnel --discover` runs; none otherwise): the models
+ * its lineage reaches, for the same activity; and the model's other activities when only discovery offers
+ * the pair (no task phrase) and it is SI or comes through a fine-tune, adapter or merge, since a purpose
+ * judged relevant for another activity explains general code evidence and retargets a fine-tune.
+ */
+function dependenciesOf(candidate: Candidate, activitiesOf: (id: string) => readonly ActivityCode[]): string[] {
+  if (!candidate.discovery) return [];
+  const id = candidate.record.id;
+  const deps: string[] = [];
+  for (const d of candidate.discovery) {
+    if (d.kind === "lineage" && d.seedJudgedAs !== null && d.seedJudgedAs !== id) deps.push(pairKey(d.seedJudgedAs, candidate.activity));
+  }
+  const derived = candidate.discovery.some((d) => d.kind === "lineage" && d.relations.some((r) => r !== "quantized"));
+  if (candidate.evidence.length === 0 && (candidate.activity === "SI" || derived)) {
+    for (const a of activitiesOf(id)) if (a !== candidate.activity) deps.push(pairKey(id, a));
+  }
+  return deps;
+}
+
+/** A discovered pair with what the run has decided around it: the verdicts on the models its lineage reaches, and on its model's other activities. */
+function inContext(
+  candidate: Candidate,
+  verdictOf: (id: string, activity: ActivityCode) => RecordedVerdict | null,
+  activitiesOf: (id: string) => readonly ActivityCode[],
+): Candidate {
+  if (!candidate.discovery) return candidate;
+  const discovery: DiscoveryEvidence[] = candidate.discovery.map((d: DiscoveryItem) => {
+    if (d.kind !== "lineage") return d;
+    const v = d.seedJudgedAs === null ? null : verdictOf(d.seedJudgedAs, candidate.activity);
+    return { ...d, seedVerdict: v ? { outcome: outcomeOf(v), judge: v.judge } : null };
+  });
+  const siblings = activitiesOf(candidate.record.id)
+    .filter((a) => a !== candidate.activity)
+    .flatMap((a) => {
+      const v = verdictOf(candidate.record.id, a);
+      return v ? [{ activity: a, outcome: outcomeOf(v) }] : [];
+    });
+  return { ...candidate, discovery, siblings };
 }
 
 /** The cache key of one judge's verdict on one candidate. */
@@ -246,7 +315,7 @@ export function verdictCacheKey(judge: RelevanceJudge, candidate: Candidate, exc
     temperature: identity.temperature,
     seed: identity.seed,
     contentHash,
-    matchedTasks: matchedTasks(candidate),
+    matchedTasks: matchedEvidence(candidate),
     maxBodyChars: excerpt?.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS,
   });
   return { key, contentHash };
@@ -330,20 +399,34 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
   };
 
   const seen = new Set<string>();
+  const judge = async (candidates: readonly Candidate[]) => {
+    const decided = await mapPool(candidates, concurrency, async (candidate) => {
+      const result = await decide(candidate);
+      progress.tick();
+      // A card that talks to its judge keeps its verdict, flagged for a human (pilot sample -> review set).
+      const injectionSuspected = addressesTheJudge(buildCardDocument(candidate.record, candidate.evidence, options.excerpt).text);
+      return { final: { ...result.final, injectionSuspected }, votes: result.votes };
+    });
+    for (const { final, votes } of decided) {
+      (finalById.get(final.id) ?? finalById.set(final.id, []).get(final.id)!).push(final);
+      if (votes.length > 0) (votesById.get(final.id) ?? votesById.set(final.id, []).get(final.id)!).push(...votes);
+    }
+  };
+  // Discovered pairs that wait for other verdicts (see dependenciesOf) are judged after them; none without discovery.
+  const activitiesById = new Map(unique.map((u) => [u.id, validActivities(u)]));
+  const activitiesOf = (id: string) => activitiesById.get(id) ?? [];
+  const waiting = new Map<string, string[]>();
   try {
     for await (const candidates of candidateBatches(inputs, options.corpusDir, seen)) {
-      const decided = await mapPool(candidates, concurrency, async (candidate) => {
-        const result = await decide(candidate);
-        progress.tick();
-        // A card that talks to its judge keeps its verdict, flagged for a human (pilot sample -> review set).
-        const injectionSuspected = addressesTheJudge(buildCardDocument(candidate.record, candidate.evidence, options.excerpt).text);
-        return { final: { ...result.final, injectionSuspected }, votes: result.votes };
-      });
-      for (const { final, votes } of decided) {
-        (finalById.get(final.id) ?? finalById.set(final.id, []).get(final.id)!).push(final);
-        if (votes.length > 0) (votesById.get(final.id) ?? votesById.set(final.id, []).get(final.id)!).push(...votes);
+      const now: Candidate[] = [];
+      for (const c of candidates) {
+        const deps = dependenciesOf(c, activitiesOf);
+        if (deps.length > 0) waiting.set(pairKey(c.record.id, c.activity), deps);
+        else now.push(c);
       }
+      await judge(now);
     }
+    if (waiting.size > 0) await judgeWaiting(inputs, options.corpusDir, waiting, finalById, activitiesOf, judge);
   } finally {
     await cache?.flush();
   }
@@ -470,6 +553,37 @@ async function relevanceOwned(options: RelevanceCheckOptions): Promise<Relevance
     errors: errors.length,
   });
   return result;
+}
+
+/**
+ * Judge the pairs that wait for other verdicts, in rounds over the corpus: a pair is ready when none of
+ * the pairs it waits for is still waiting (a pair the run does not judge is not waited for). Lineage only
+ * goes up and only SI and derived pairs wait for their siblings, so rounds end; pairs waiting on each
+ * other in a cycle (models naming each other as base) are judged together with the verdicts there are.
+ */
+async function judgeWaiting(
+  inputs: StageInputs,
+  corpusDir: string,
+  waiting: Map<string, string[]>,
+  finalById: ReadonlyMap<string, readonly RecordedVerdict[]>,
+  activitiesOf: (id: string) => readonly ActivityCode[],
+  judge: (candidates: readonly Candidate[]) => Promise<void>,
+): Promise<void> {
+  const verdictOf = (id: string, activity: ActivityCode) => finalById.get(id)?.find((v) => v.activity === activity) ?? null;
+  while (waiting.size > 0) {
+    const ready = [...waiting.keys()].filter((key) => waiting.get(key)!.every((dep) => !waiting.has(dep)));
+    const round = ready.length > 0 ? ready : [...waiting.keys()];
+    const only = new Map<string, Set<ActivityCode>>();
+    for (const key of round) {
+      const cut = key.indexOf("\u0000");
+      const id = key.slice(0, cut);
+      (only.get(id) ?? only.set(id, new Set()).get(id)!).add(key.slice(cut + 1) as ActivityCode);
+      waiting.delete(key);
+    }
+    for await (const candidates of candidateBatches(inputs, corpusDir, new Set(), only)) {
+      await judge(candidates.map((c) => inContext(c, verdictOf, activitiesOf)));
+    }
+  }
 }
 
 /**

@@ -172,6 +172,7 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
     ...(analyses.judgeAgreement
       ? judgeStatements(analyses.judgeAgreement).map((line): [string, string] => ["relevance judge", line])
       : [["relevance judge", "none: the run has no verdicts"] as [string, string]]),
+    ...(analyses.discovery ? [["discovery beside the search", discoveryFact(analyses.discovery)] as [string, string]] : []),
     ["static images", staticSkipped ? `skipped (${staticSkipped})` : "PNG and SVG beside each figure"],
   ];
   const indexPath = out.index;
@@ -215,6 +216,13 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   log(`report: ${indexPath}`);
   for (const warning of warnings) log(`warning: ${warning}`);
   return { analyses, indexPath, tables, figures, staticSkipped, warnings, relevanceFailure, incompleteCorpus: incomplete };
+}
+
+/** One line on what discovery added (the report's facts). */
+function discoveryFact(discovery: NonNullable<RunAnalyses["discovery"]>): string {
+  const all = discovery.counts.rows.find((r) => r.activity === "all")!;
+  const perActivity = discovery.counts.rows.filter((r) => r.activity !== "all" && r.pairs > 0).map((r) => `${r.activity} ${r.relevant}/${r.pairs}`);
+  return `--discover: ${all.pairs} models the keyword search did not offer reached the judge, ${all.relevant} judged SE (relevant/offered pairs per activity: ${perActivity.join(", ")}); see "Found beyond the paper's keyword search"`;
 }
 
 /** "N of M verdicts of J are errors (first: ...)" when more than half of a run's verdicts are errors. */
@@ -276,6 +284,8 @@ export interface ReplicateOptions {
   log?: (line: string) => void;
   /** Run on a corpus whose crawl did not finish; the report says so. */
   allowIncomplete?: boolean;
+  /** Discovery beside the search (`funnel --discover`); off: the paper's method alone. */
+  discover?: boolean;
 }
 
 /** What a reanalysis may change in the funnel; left out, each takes the paper's default. */
@@ -290,7 +300,15 @@ export interface FunnelSettings {
 /** The stages replicate runs, injectable so a caller (or test) can swap one. */
 export interface PipelineStages {
   /** Search + outlier rules + near-duplicates: writes the run directory up to the unique and funnel tables. */
-  funnel(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; until?: SnapshotCutoff | null; allowIncomplete?: boolean; settings?: FunnelSettings }): Promise<void>;
+  funnel(options: {
+    corpusDir: string;
+    runDir: string;
+    taxonomy: Taxonomy;
+    until?: SnapshotCutoff | null;
+    allowIncomplete?: boolean;
+    discover?: boolean;
+    settings?: FunnelSettings;
+  }): Promise<void>;
   /** LLM (or offline) relevance check: writes the verdicts and SE models tables. */
   relevance(options: { corpusDir: string; runDir: string; taxonomy: Taxonomy; offline: boolean; judge: RelevanceSelection }): Promise<void>;
 }
@@ -308,9 +326,20 @@ export function describeSelection(selection: RelevanceSelection): string {
 
 export function defaultStages(): PipelineStages {
   return {
-    async funnel({ corpusDir, runDir, taxonomy, until, allowIncomplete, settings = {} }) {
+    async funnel({ corpusDir, runDir, taxonomy, until, allowIncomplete, discover, settings = {} }) {
       const { lemmaPolicy, similarityThreshold, includeAliases } = settings;
-      await runFunnel({ corpusDir, outDir: runDir, taxonomy, until, allowIncomplete, lemmaPolicy, similarityThreshold, includeAliases, progress: process.stderr.isTTY ? undefined : "lines" });
+      await runFunnel({
+        corpusDir,
+        outDir: runDir,
+        taxonomy,
+        until,
+        allowIncomplete,
+        lemmaPolicy,
+        similarityThreshold,
+        includeAliases,
+        progress: process.stderr.isTTY ? undefined : "lines",
+        ...(discover ? { discover: true } : {}),
+      });
     },
     async relevance({ corpusDir, runDir, taxonomy, offline, judge }) {
       const result = await runRelevanceCheck({
@@ -349,8 +378,18 @@ async function replicateOwned(options: ReplicateOptions, stages: PipelineStages)
   const runDir = replicationLayout(options.outDir).run;
   const until = options.until ?? null;
   const started = Date.now();
-  log(`[1/3] funnel: search, outlier rules, near-identical cards (${options.corpusDir} -> ${runDir})${describeSettings(settings, until)}`);
-  await stages.funnel({ corpusDir: options.corpusDir, runDir, taxonomy, until, settings, ...(options.allowIncomplete ? { allowIncomplete: true } : {}) });
+  log(
+    `[1/3] funnel: search, outlier rules, near-identical cards${options.discover ? ", discovery beside the search" : ""} (${options.corpusDir} -> ${runDir})${describeSettings(settings, until)}`,
+  );
+  await stages.funnel({
+    corpusDir: options.corpusDir,
+    runDir,
+    taxonomy,
+    until,
+    settings,
+    ...(options.allowIncomplete ? { allowIncomplete: true } : {}),
+    ...(options.discover ? { discover: true } : {}),
+  });
   const selection: RelevanceSelection = options.offline ? { judge: "offline" } : (options.judge ?? { judge: "auto" });
   log(`[2/3] relevance check (${describeSelection(selection)})`);
   let failure: RelevanceCheckFailed | null = null;

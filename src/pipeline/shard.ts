@@ -13,7 +13,19 @@ import { documentationRowOf } from "../search/documentation";
 import { searchRecord } from "../search/match";
 import type { CompiledTaxonomy } from "../search/phrases";
 import { emptyActivityCounts, type ActivityCounts } from "../run/funnel-table";
-import { DOCUMENTATION, MATCHES, OCCURRENCES, type CandidateModel, type DocumentationRow, type Occurrence, type ProblemRow } from "../run/tables";
+import {
+  DISCOVERY_EVIDENCE,
+  DOCUMENTATION,
+  MATCHES,
+  OCCURRENCES,
+  type CandidateModel,
+  type DiscoveryEvidenceRow,
+  type DocumentationRow,
+  type Occurrence,
+  type ProblemRow,
+} from "../run/tables";
+import type { BaseLink } from "../signals/lineage";
+import { discoverRecord, type DiscoveredCard, type DiscoveryContext } from "./discover";
 import { ACTIVITY_CODES } from "../taxonomy/taxonomy";
 import { columnNames, rowsToTable, type TableSpec } from "../util/arrow-table";
 
@@ -40,6 +52,18 @@ export interface ShardCounts {
   undatedKept?: number;
 }
 
+/**
+ * What discovery keeps of one shard (`funnel --discover`): the evidence rows, the models it offers on
+ * their own evidence, and the base models of every model naming one (positions within the shard).
+ */
+export interface ShardDiscovery {
+  evidenceIpc: Uint8Array;
+  cards: Array<Omit<DiscoveredCard, "ordinal"> & { position: number }>;
+  lineage: Array<{ position: number; id: string; bases: BaseLink[] }>;
+  /** Position within the shard of each search candidate (for corpus order). */
+  candidatePositions: number[];
+}
+
 /** What one shard gives the funnel. Table rows travel as Arrow IPC stream bytes. */
 export interface ShardOutput {
   index: number;
@@ -48,6 +72,8 @@ export interface ShardOutput {
   candidates: CandidateCard[];
   problems: ProblemRow[];
   counts: ShardCounts;
+  /** Only with discovery. */
+  discovery?: ShardDiscovery;
 }
 
 /** The text the near-identical check compares: the card body, "" without a readable card. */
@@ -61,6 +87,8 @@ export interface ShardContext {
   outlierTasks: OutlierTasks;
   /** Snapshot cut-off: records created after it are left out (counted in `afterUntil`). */
   until?: SnapshotCutoff | null;
+  /** Discovery beside the search (`funnel --discover`); absent: the paper's method alone. */
+  discovery?: DiscoveryContext;
 }
 
 /** Count one model: overall, and once under each activity code it has. */
@@ -87,15 +115,7 @@ export function processShard(index: number, records: readonly ModelRecord[], con
     counts.afterUntil = 0;
     counts.undatedKept = 0;
   }
-  for (const record of records) {
-    if (context.until) {
-      const kept = createdUpTo(record.createdAt, context.until);
-      if (kept === false) {
-        counts.afterUntil!++;
-        continue;
-      }
-      if (kept === null) counts.undatedKept!++;
-    }
+  const searchOne = (record: ModelRecord): void => {
     counts.models++;
     for (const p of record.problems) problems.push({ modelId: record.id, stage: p.stage, code: p.code, message: p.message });
     let modelOccurrences: Occurrence[];
@@ -111,7 +131,7 @@ export function processShard(index: number, records: readonly ModelRecord[], con
       documentation.push(documentationRowOf(record, []));
       modelOccurrences = [];
     }
-    if (modelOccurrences.length === 0) continue;
+    if (modelOccurrences.length === 0) return;
     countActivities(counts.matched, modelOccurrences.map((o) => o.activity));
     for (const o of modelOccurrences) {
       occurrences.push(o);
@@ -120,13 +140,36 @@ export function processShard(index: number, records: readonly ModelRecord[], con
       if (o.excludedBy !== null) counts.excludedOccurrences++;
     }
     const candidate = modelsAfterOutliers(modelOccurrences)[0];
-    if (candidate === undefined) continue;
+    if (candidate === undefined) return;
     countActivities(counts.afterOutliers, candidate.activities);
     candidates.push({
       ...candidate,
       createdAt: record.createdAt,
       text: nearDuplicateTextOf(record),
     });
+  };
+  const discovery: DiscoveryBuffers | null = context.discovery ? { evidence: [], cards: [], lineage: [], candidatePositions: [] } : null;
+  for (const [position, record] of records.entries()) {
+    if (context.until) {
+      const kept = createdUpTo(record.createdAt, context.until);
+      // Left out of the run: neither searched nor discovered.
+      if (kept === false) {
+        counts.afterUntil!++;
+        continue;
+      }
+      if (kept === null) counts.undatedKept!++;
+    }
+    const before = candidates.length;
+    searchOne(record);
+    if (!discovery) continue;
+    const searched = candidates.length > before;
+    if (searched) discovery.candidatePositions.push(position);
+    try {
+      discoverInShard(record, position, searched, context.discovery!, discovery);
+    } catch (error) {
+      // The model stays without discovery evidence and the reason is recorded.
+      problems.push({ modelId: record.id, stage: "discover", code: "discover-failed", message: (error as Error).message });
+    }
   }
   return {
     index,
@@ -135,14 +178,41 @@ export function processShard(index: number, records: readonly ModelRecord[], con
     candidates,
     problems,
     counts,
+    ...(discovery
+      ? {
+          discovery: {
+            evidenceIpc: encodeRows(discovery.evidence, DISCOVERY_EVIDENCE),
+            cards: discovery.cards,
+            lineage: discovery.lineage,
+            candidatePositions: discovery.candidatePositions,
+          },
+        }
+      : {}),
   };
 }
 
-function encodeRows<Row>(rows: readonly Row[], spec: TableSpec<Row>): Uint8Array {
+type DiscoveryBuffers = Omit<ShardDiscovery, "evidenceIpc"> & { evidence: DiscoveryEvidenceRow[] };
+
+/** One record's discovery: its evidence rows, the model when it stands for an activity, its base models. */
+function discoverInShard(record: ModelRecord, position: number, searched: boolean, context: DiscoveryContext, into: DiscoveryBuffers): void {
+  const found = discoverRecord(record, context);
+  into.evidence.push(...found.evidence);
+  if (found.activities.length > 0) {
+    into.cards.push({ position, id: record.id, activities: found.activities, createdAt: record.createdAt, text: searched ? null : nearDuplicateTextOf(record) });
+  }
+  if (found.bases.length > 0) into.lineage.push({ position, id: record.id, bases: found.bases });
+}
+
+/** Rows as Arrow IPC stream bytes (a writer fed decoded batches takes later rows in this form too, see {@link decodeBatches}). */
+export function encodeRows<Row>(rows: readonly Row[], spec: TableSpec<Row>): Uint8Array {
   return tableToIPC(rowsToTable(rows, spec), "stream");
 }
 
-/** The record batches of rows encoded by {@link processShard}. */
+/**
+ * The record batches of rows encoded by {@link processShard}. A file writer that took decoded batches
+ * must take every later batch decoded too: apache-arrow compares a fresh batch's schema with a decoded
+ * one's by type class (Int32 against Int_) and would start the file over.
+ */
 export function decodeBatches(bytes: Uint8Array): RecordBatch[] {
   return tableFromIPC(bytes).batches;
 }

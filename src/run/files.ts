@@ -10,6 +10,8 @@ import { runLayout } from "./layout";
 import { FUNNEL } from "./funnel-table";
 import {
   CANDIDATES,
+  DISCOVERED,
+  DISCOVERY_EVIDENCE,
   DOCUMENTATION,
   identityFromLabel,
   MATCHES,
@@ -18,6 +20,7 @@ import {
   PROBLEMS,
   SE_MODELS,
   VERDICTS,
+  type DiscoveryEvidenceRow,
   type RecordedVerdict,
   type TaskMatch,
   type VerdictRow,
@@ -25,6 +28,7 @@ import {
 
 const FUNNEL_FIRST = "run the funnel first";
 const RELEVANCE_FIRST = "run the relevance check first";
+const DISCOVER_FIRST = "run the funnel with --discover first";
 
 /** Each stage table: its declaration and what to run when it is missing. */
 export const RUN_TABLES = {
@@ -39,6 +43,8 @@ export const RUN_TABLES = {
   verdicts: { table: VERDICTS, missing: RELEVANCE_FIRST },
   juryVerdicts: { table: VERDICTS, missing: RELEVANCE_FIRST },
   seModels: { table: SE_MODELS, missing: RELEVANCE_FIRST },
+  discoveryEvidence: { table: DISCOVERY_EVIDENCE, missing: DISCOVER_FIRST },
+  discovered: { table: DISCOVERED, missing: DISCOVER_FIRST },
 } as const;
 
 export type RunTableName = keyof typeof RUN_TABLES;
@@ -246,6 +252,45 @@ export function readEvidence(runDir: string, keep: ReadonlySet<string>): Map<str
   return out;
 }
 
+/** What a judge sees of one piece of discovery evidence (src/run/tables.ts DISCOVERY_EVIDENCE). */
+export type DiscoveryItem = Pick<
+  DiscoveryEvidenceRow,
+  "kind" | "speaksFor" | "label" | "source" | "field" | "provenance" | "raw" | "before" | "after" | "chain" | "relations" | "seed" | "seedJudgedAs"
+>;
+
+/**
+ * Discovery evidence per model and activity (`funnel --discover` runs), for the models in `keep`: the
+ * items that stand (a Table III exclusion drops one), in table order. Empty when the run has none.
+ */
+export function readDiscoveryEvidence(runDir: string, keep: ReadonlySet<string>): Map<string, Array<{ activity: ActivityCode; item: DiscoveryItem }>> {
+  const out = new Map<string, Array<{ activity: ActivityCode; item: DiscoveryItem }>>();
+  if (!hasRunTable(runDir, "discoveryEvidence")) return out;
+  for (const row of scanRunTable(runDir, "discoveryEvidence")) {
+    if (!keep.has(row.modelId) || row.excludedBy !== null) continue;
+    const activity = activityCodeOf(row.activity);
+    if (!activity) continue;
+    const list = out.get(row.modelId) ?? out.set(row.modelId, []).get(row.modelId)!;
+    list.push({
+      activity,
+      item: {
+        kind: row.kind,
+        speaksFor: row.speaksFor,
+        label: row.label,
+        source: row.source,
+        field: row.field,
+        provenance: row.provenance,
+        raw: row.raw,
+        before: row.before,
+        after: row.after,
+        chain: row.chain ?? [],
+        relations: row.relations ?? [],
+        seed: row.seed,
+        seedJudgedAs: row.seedJudgedAs,
+      },
+    });
+  }
+  return out;
+}
 
 /**
  * The documentation table row by row, like `scanRunTable(runDir, "documentation")`, except that a run

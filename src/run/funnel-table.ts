@@ -18,8 +18,12 @@ export function addActivityCounts(into: ActivityCounts, from: ActivityCounts): v
   for (const key of Object.keys(into) as (keyof ActivityCounts)[]) into[key] += from[key];
 }
 
-/** "uncertain" is not a stage models pass: it counts, beside "relevant", the pairs the judge left undecided. */
-export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "relevant", "uncertain"] as const;
+/**
+ * "uncertain" is not a stage models pass: it counts, beside "relevant", the pairs the judge left undecided.
+ * "discovered" (`funnel --discover` only) is not one either: it counts the models (per activity: pairs)
+ * that discovery adds beyond the paper's search and that reach the judge; "relevant" then includes them.
+ */
+export const FUNNEL_STAGES = ["models", "matched", "after-outliers", "unique", "discovered", "relevant", "uncertain"] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 export const FUNNEL_ACTIVITIES = ["all", ...ACTIVITY_CODES] as const;
 
@@ -42,6 +46,7 @@ export function paperFigure(stage: FunnelStage, activity: string): number | null
       matched: PAPER_FUNNEL.matched,
       "after-outliers": PAPER_FUNNEL.afterOutliers,
       unique: PAPER_FUNNEL.unique,
+      discovered: null,
       relevant: PAPER_FUNNEL.seModels,
       uncertain: null,
     } as Record<FunnelStage, number | null>;
@@ -56,6 +61,8 @@ export interface FunnelCounts {
   matched: ActivityCounts;
   afterOutliers: ActivityCounts;
   unique: ActivityCounts;
+  /** `funnel --discover` only: models (per activity, pairs) discovery adds beyond the search that reach the judge. */
+  discovered?: ActivityCounts;
   /** Filled by the relevance check (LLM stage); absent until then. */
   relevant?: ActivityCounts;
   /** Pairs the relevance judge left uncertain (models with one overall); absent when it decided every pair. */
@@ -69,6 +76,7 @@ export function funnelRows(counts: FunnelCounts): FunnelRow[] {
     ["matched", counts.matched],
     ["after-outliers", counts.afterOutliers],
     ["unique", counts.unique],
+    ["discovered", counts.discovered],
     ["relevant", counts.relevant],
     ["uncertain", counts.uncertain],
   ];

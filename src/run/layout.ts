@@ -28,6 +28,9 @@ export const RUN_FILES = {
   relevance: "filter/relevance.json",
   seModels: "se-models.arrow",
   funnel: "funnel.arrow",
+  /** `funnel --discover` only: SE evidence that is not a task phrase, and the models it offers beyond the search. */
+  discoveryEvidence: "discover/evidence.arrow",
+  discovered: "discover/candidates.arrow",
   /** `score` only: precision / recall per stage against a ground truth. */
   evaluation: "evaluation.arrow",
   /** `funnel --resume` only: finished shards, removed when the run completes. */

@@ -42,7 +42,7 @@ export interface NearDuplicateStats {
 export type RunStage = "funnel" | "relevance";
 
 /** The run files whose bytes run.json records (RUN_FILES keys): the funnel's tables, then the relevance check's files. */
-export const FUNNEL_FILES = ["problems", "matches", "documentation", "occurrences", "candidates", "nearDuplicates", "unique", "funnel"] as const;
+export const FUNNEL_FILES = ["problems", "matches", "documentation", "occurrences", "candidates", "nearDuplicates", "unique", "funnel", "discoveryEvidence", "discovered"] as const;
 export const RELEVANCE_FILES = ["verdicts", "juryVerdicts", "seModels", "relevance"] as const;
 export type FingerprintedFile = (typeof FUNNEL_FILES)[number] | (typeof RELEVANCE_FILES)[number];
 
@@ -106,6 +106,8 @@ export interface RunInfo {
     nearDuplicateText: string;
     /** Task name -> Table III rule family. */
     outlierTasks: Readonly<Record<string, string>>;
+    /** `funnel --discover` only: discovery beside the search ran, with this bound on base-model chains. */
+    discover?: { lineageDepth: number };
   };
   counts: FunnelCounts;
   outliers: OutlierSummary;
@@ -115,6 +117,8 @@ export interface RunInfo {
   snapshot?: SnapshotSummary | null;
   /** Models whose arXiv ids were never looked up (their abstracts are not in the corpus); absent in older runs. */
   abstracts?: { modelsWithoutAbstracts: number };
+  /** `funnel --discover` only: evidence rows, models offered beyond the search and kept, lineage graph size and chains found. */
+  discovery?: { evidence: number; offered: number; kept: number; lineageModels: number; chains: number };
   /** Rows of the problems table. */
   problems: number;
   /** Worker threads used for the search (1 = inline). */

@@ -21,6 +21,8 @@ export interface RunRequest {
   lemmaPolicy?: string;
   includeAliases?: boolean;
   similarityThreshold?: number;
+  /** Discovery beside the search (`--discover`). */
+  discover?: boolean;
   /** Snapshot cut-off as the funnel records it (`SnapshotCutoff.iso`: `YYYY-MM-DD` or an ISO timestamp), or null for none. */
   until?: string | null;
 }
@@ -90,6 +92,9 @@ export function settingsMismatch(runDir: string, info: RunInfo, request: Omit<Ru
       config.includeAliases ? "searched" : "not searched",
       request.includeAliases ? "searched (--aliases)" : "not searched",
     );
+  }
+  if (request.discover !== undefined && request.discover !== Boolean(config.discover)) {
+    return differs("discover", "discovery beside the search", config.discover ? "on (--discover)" : "off", request.discover ? "on (--discover)" : "off");
   }
   if (request.until !== undefined) {
     const recorded = recordedUntil(info);

@@ -173,6 +173,72 @@ export const SE_MODELS = defineTable({
 });
 export type SeModelRow = RowOf<typeof SE_MODELS>;
 
+/**
+ * `discover/evidence.arrow` (`funnel --discover` only): every piece of SE evidence that is not a task
+ * phrase of the search, shaped like an occurrence: the SE signals of src/signals (tags, programming
+ * languages, curated datasets, words of the model's and its base models' names, task phrases in the
+ * name, an SE pipeline tag) and the lineage that carries an activity over from a base model of the same
+ * run. `activity` is the activity it makes the model a candidate for (a signal that only says "works on
+ * software" counts for SI, `speaksFor` "software").
+ */
+export const DISCOVERY_EVIDENCE = defineTable({
+  modelId: col.string(),
+  activity: col.string<ActivityCode>(),
+  /** code-tag, task-tag, programming-language, se-dataset, id-word, base-model-word, task-in-id, pipeline-tag, lineage. */
+  kind: col.string(),
+  /** The activity the evidence itself names, or "software" for evidence that the model works on code. */
+  speaksFor: col.string(),
+  /** For people: "tag code", "dataset The Stack (training)", "base model chain reaches org/x". */
+  label: col.string(),
+  /** The taxonomy task, for a task phrase in the name. */
+  taskId: col.string({ nullable: true }),
+  task: col.string({ nullable: true }),
+  source: col.string<MatchSource>(),
+  field: col.string(),
+  provenance: col.string(),
+  section: col.string(),
+  charStart: col.int(),
+  charEnd: col.int(),
+  raw: col.string(),
+  before: col.string(),
+  after: col.string(),
+  /** The curated entry's source key (taxonomy/se-datasets.json, se-signals.json), when there is one. */
+  reference: col.string({ nullable: true }),
+  /** A Table III rule that excludes it (a task phrase of an outlier task in the name); null when it stands. */
+  excludedBy: col.string({ nullable: true }),
+  /** Lineage: the ids from the model up to the seed, and the relation of each link (quantized, adapter, finetune, merge, unknown). */
+  chain: col.strings(),
+  relations: col.strings(),
+  /** Lineage: the model reached, which stands for the activity on its own evidence in this run. */
+  seed: col.string({ nullable: true }),
+  /** Lineage: the model whose verdict stands for the seed's (the seed, or the card it is a near-copy of); null when none reaches the judge. */
+  seedJudgedAs: col.string({ nullable: true }),
+});
+export type DiscoveryEvidenceRow = RowOf<typeof DISCOVERY_EVIDENCE>;
+
+/**
+ * `discover/candidates.arrow` (`funnel --discover` only): one row per model that the discovery stage
+ * offers an activity the paper's search did not (after the Table III rules), and what became of it at
+ * the near-identical check.
+ */
+export const DISCOVERED = defineTable({
+  id: col.string(),
+  /** Every activity its discovery evidence stands for (in RE SD SI QA SM order). */
+  activities: col.strings(),
+  /** The activities the search did not find: what discovery adds. */
+  added: col.strings(),
+  /** "signals", "lineage" or both: how it was found. */
+  via: col.strings(),
+  /** The search found it too (for other activities) after the Table III rules. */
+  searched: col.bool(),
+  /** The earlier card it is a near-copy of (it does not reach the judge); null when it does. */
+  duplicateOf: col.string({ nullable: true }),
+  similarity: col.float({ nullable: true }),
+  /** It reaches the judge with its added activities (in filter/unique.arrow). */
+  kept: col.bool(),
+});
+export type DiscoveredModel = RowOf<typeof DISCOVERED>;
+
 /** `problems.arrow`: one problem with one model, from any stage. */
 export const PROBLEMS = defineTable({
   modelId: col.string(),

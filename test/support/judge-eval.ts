@@ -23,11 +23,12 @@ export async function evaluateOnDump(
   labels: readonly PairLabel[],
   workDir: string,
   judgeInstance?: RelevanceJudge,
+  options: { discover?: boolean; corpusDir?: string } = {},
 ): Promise<JudgeEvaluation> {
-  const corpusDir = join(workDir, "corpus");
+  const corpusDir = options.corpusDir ?? join(workDir, "corpus");
   const runDir = join(workDir, "run");
-  await ingestJsonl(dumpPath, corpusDir);
-  await runFunnel({ corpusDir, outDir: runDir, workers: 1, progress: "silent" });
+  if (!options.corpusDir) await ingestJsonl(dumpPath, corpusDir);
+  await runFunnel({ corpusDir, outDir: runDir, workers: 1, progress: "silent", ...(options.discover ? { discover: true } : {}) });
   await runRelevanceCheck({ runDir, corpusDir, judge: "offline", progress: "silent", judgeInstance });
   const unique = readUniqueModels(runDir);
   const verdicts = readVerdicts(runTablePath(runDir, "verdicts"));

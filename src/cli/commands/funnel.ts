@@ -22,6 +22,8 @@ interface FunnelCliOptions {
   resume: boolean;
   allowIncomplete: boolean;
   until?: string;
+  discover: boolean;
+  lineageDepth?: string;
 }
 
 /** Warnings about what the corpus lacks for this run (arXiv abstracts never fetched), one line each. */
@@ -48,6 +50,11 @@ export function funnelReport(result: FunnelResult): string {
     "",
     `Outlier tasks (${Object.keys(o.byTask).join(", ")}): ${fmt(o.outlierOccurrences)} of ${fmt(o.occurrences)} occurrences = ${percent(o.share)} (paper ${percent(o.paperShare)}); Table III removed ${fmt(o.excluded)}.`,
     `Near-identical cards (cosine >= ${n.threshold}): ${fmt(n.pairs)} variants of ${fmt(n.cards)} candidates; ${fmt(n.distinctVectors)} distinct vectors, ${fmt(n.verified)} pairs verified.`,
+    ...(result.discovery
+      ? [
+          `Discovery beside the search (--discover): ${fmt(result.discovery.kept)} models the search did not offer reach the judge (${fmt(result.discovery.offered - result.discovery.kept)} more were near-copies or the search's variants); ${fmt(result.discovery.evidence)} evidence rows in ${RUN_FILES.discoveryEvidence}; ${fmt(result.discovery.chains)} lineage chains over ${fmt(result.discovery.lineageModels)} models naming a base.`,
+        ]
+      : []),
     "",
     "Table VI: documentation status (paper in parentheses)",
     alignColumns([
@@ -85,12 +92,22 @@ export function register(program: Command): void {
     .option("--resume", `keep searched shards in <out>/${RUN_FILES.shards} and skip those already there (continue an interrupted run)`, false)
     .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so", false)
     .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT})`)
+    .option(
+      "--discover",
+      `also find SE models the keyword search cannot see, from SE signals (code and language tags, SE datasets, name words, pipeline tag) and base-model lineage; written to ${RUN_FILES.discoveryEvidence} and ${RUN_FILES.discovered} and added to the unique table (off: the paper's method alone)`,
+      false,
+    )
+    .option("--lineage-depth <n>", "with --discover: most base-model links walked up from a model (default 6)")
     .action(async (options: FunnelCliOptions) => {
       if (!isLemmaPolicy(options.lemmaPolicy)) throw new Error(`--lemma-policy must be one of ${LEMMA_POLICIES.join(", ")} (got "${options.lemmaPolicy}")`);
       const threshold = Number(options.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${options.threshold}")`);
       let workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
+      const lineageDepth = options.lineageDepth === undefined ? undefined : Number(options.lineageDepth);
+      if (lineageDepth !== undefined && !(Number.isInteger(lineageDepth) && lineageDepth >= 1))
+        throw new Error(`--lineage-depth must be a positive integer (got "${options.lineageDepth}")`);
+      if (lineageDepth !== undefined && !options.discover) throw new Error("--lineage-depth needs --discover");
       // Each worker holds its own lemmatizer and compiled taxonomy (~100 MB): more threads than cores only cost memory.
       if (workers !== undefined && workers > availableParallelism()) {
         process.stderr.write(`funnel: --workers ${workers} capped at ${availableParallelism()}, the number of cores\n`);
@@ -109,6 +126,7 @@ export function register(program: Command): void {
           resume: options.resume,
           until: options.until ? parseUntil(options.until) : null,
           allowIncomplete: options.allowIncomplete,
+          ...(options.discover ? { discover: { ...(lineageDepth !== undefined ? { lineageDepth } : {}) } } : {}),
         });
         if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
         if (result.supersededValidate) process.stderr.write(`funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`);

@@ -18,6 +18,7 @@ interface ReplicateFlags extends JudgeFlags {
   aliases?: boolean;
   allowIncomplete?: boolean;
   until?: string;
+  discover: boolean;
 }
 
 const DEFAULT_CORPUS = "data/demo";
@@ -62,6 +63,7 @@ export function register(program: Command): void {
       "report on an existing run directory instead of running the pipeline; it is analysed with its own taxonomy, corpus and settings, and refused when the options given here differ from them",
     )
     .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so")
+    .option("--discover", "also find SE models the keyword search cannot see (SE signals and base-model lineage; see `funnel --discover`), reported apart; with --run, the run must have been made with it", false)
     .action(async (flags: ReplicateFlags) => {
       const settings = settingsOf(flags);
       const until = flags.until !== undefined ? parseUntil(flags.until) : undefined;
@@ -70,7 +72,7 @@ export function register(program: Command): void {
         ? await reportOnRun({
             ...common,
             runDir: flags.run,
-            request: { corpusDir: flags.corpus, taxonomyPath: flags.taxonomy, ...settings, until: until?.iso },
+            request: { corpusDir: flags.corpus, taxonomyPath: flags.taxonomy, ...settings, until: until?.iso, ...(flags.discover ? { discover: true } : {}) },
             judge: judgeGiven(flags) ? judgeSelectionOf(flags) : undefined,
           })
         : await replicate({
@@ -81,6 +83,7 @@ export function register(program: Command): void {
             until: until ?? null,
             judge: judgeSelectionOf(flags),
             allowIncomplete: flags.allowIncomplete,
+            ...(flags.discover ? { discover: true } : {}),
           });
       process.stdout.write(`${result.indexPath}\n`);
       // No silent success: a report on verdicts that are mostly errors is written, says so, and fails the command.
