@@ -149,6 +149,8 @@ describe("settingsMismatch", () => {
   test("asks nothing of a setting left undefined, and names the first that differs", () => {
     const info = readRunInfo(join(out, "run"));
     expect(settingsMismatch("r", info, {})).toBeNull();
+    expect(settingsMismatch("r", info, { discover: false })).toBeNull();
+    expect(settingsMismatch("r", info, { discover: true })?.detail).toBe("r was made with discovery beside the search off, not on (--discover)");
     expect(settingsMismatch("r", info, { similarityThreshold: 0.95, lemmaPolicy: "noun", until: "2030-01-01" })).toBeNull();
     expect(settingsMismatch("r", info, { includeAliases: true })?.message).toBe(
       "r was made with aliases not searched, not searched (--aliases): drop --run to run the pipeline with aliases searched (--aliases), or ask for the run's own setting",
