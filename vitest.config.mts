@@ -27,6 +27,9 @@ const INTEGRATION = [
   "test/search-demo.test.ts",
   "test/real-cards-judge.test.ts",
   "test/real-cards-discover.test.ts",
+  "test/reanalysis.test.ts",
+  "test/report-validation.test.ts",
+  "test/notebook-run.test.ts",
   // not end to end, but slow: brute-force equivalence over thousands of cards, and dependency-cruiser
   // over the whole tree (also run by `npm run lint`)
   "test/near-duplicates.test.ts",
