@@ -20,7 +20,10 @@ export default tseslint.config(
       // Sorting and output must never depend on the user's locale.
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[callee.property.name='localeCompare'][arguments.length<2]", message: "localeCompare follows the process locale; use compareText or compareCodeUnits from src/util/text.ts" },
+        {
+          selector: "CallExpression[callee.property.name='localeCompare'][arguments.length<2]",
+          message: "localeCompare follows the process locale; use compareText or compareCodeUnits from src/util/text.ts",
+        },
       ],
     },
   },
@@ -31,7 +34,9 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "**/*.cjs", "**/*.js", "scripts/**"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", __dirname: "readonly", require: "readonly", module: "writable" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", __dirname: "readonly", require: "readonly", module: "writable" },
+    },
   },
   prettier,
 );

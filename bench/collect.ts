@@ -67,12 +67,19 @@ export async function benchCollect(models = 3000, latencyMs = 0, assumedArxivIds
     const summary = await collect({ outDir: join(out, "corpus"), hubUrl: hub.url, arxivUrl: arxiv.url, arxivDelayMs: 0, concurrency: 8, progress: "silent" });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rate = summary.written / seconds;
-    console.log(`collect: ${summary.written} models from the loopback hub (${latencyMs} ms added latency, concurrency 8) in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} models/s`);
+    console.log(
+      `collect: ${summary.written} models from the loopback hub (${latencyMs} ms added latency, concurrency 8) in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} models/s`,
+    );
     console.log(`  ${summary.http.requests} HTTP requests; cards ${JSON.stringify(summary.cardStatus)}`);
-    console.log(`projection for ${PAPER_HUB_MODELS.toLocaleString("en-US")} models (limits per ${HUB_RATE_LIMITS.windowSeconds / 60}-minute window from huggingface.co/docs/hub/rate-limits;`);
+    console.log(
+      `projection for ${PAPER_HUB_MODELS.toLocaleString("en-US")} models (limits per ${HUB_RATE_LIMITS.windowSeconds / 60}-minute window from huggingface.co/docs/hub/rate-limits;`,
+    );
     console.log(`  arXiv at ${ARXIV_BATCH_SIZE} ids per request, one request per 3 s; ASSUMED ${assumedArxivIds.toLocaleString("en-US")} distinct arXiv ids):`);
     const figures: Record<string, number> = { models: summary.written, seconds, modelsPerSecond: rate };
-    for (const [name, limits] of [["anonymous", HUB_RATE_LIMITS.anonymous], ["with HF_TOKEN (free account)", HUB_RATE_LIMITS.freeToken]] as const) {
+    for (const [name, limits] of [
+      ["anonymous", HUB_RATE_LIMITS.anonymous],
+      ["with HF_TOKEN (free account)", HUB_RATE_LIMITS.freeToken],
+    ] as const) {
       const projection = projectCrawl({
         models: PAPER_HUB_MODELS,
         apiPerWindow: limits.api,

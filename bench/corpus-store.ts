@@ -21,7 +21,10 @@ import { existingIds, openCorpusWriter, readCorpusBatches, readCorpusColumns } f
 import { SeededRandom } from "../src/util/random";
 import { errorMessage } from "../src/util/text";
 
-const WORDS = "model code generation python java test bug fix summarization review commit defect repair translate sql query api program data train eval token layer fine tuned base dataset license".split(" ");
+const WORDS =
+  "model code generation python java test bug fix summarization review commit defect repair translate sql query api program data train eval token layer fine tuned base dataset license".split(
+    " ",
+  );
 
 export function syntheticRecords(count: number, seed = 20250101): ModelRecord[] {
   const random = new SeededRandom(seed);
@@ -106,7 +109,18 @@ export async function benchIngest(count = 50_000): Promise<Record<string, number
     const dump = join(dir, "dump.jsonl");
     const out = createWriteStream(dump);
     for (const r of syntheticRecords(count)) {
-      const line = { id: r.id, author: r.author, createdAt: r.createdAt, lastModified: r.lastModified, downloads: r.downloads, likes: r.likes, pipeline_tag: r.pipelineTag, library_name: r.libraryName, tags: r.tags, readme: r.cardText };
+      const line = {
+        id: r.id,
+        author: r.author,
+        createdAt: r.createdAt,
+        lastModified: r.lastModified,
+        downloads: r.downloads,
+        likes: r.likes,
+        pipeline_tag: r.pipelineTag,
+        library_name: r.libraryName,
+        tags: r.tags,
+        readme: r.cardText,
+      };
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, "drain");
     }
     out.end();
@@ -132,11 +146,13 @@ function round(x: number): number {
 
 if (require.main === module) {
   const count = Number(process.argv[2] ?? 50_000);
-  benchCorpusStore(count).then(async (store) => ({ ...store, ...(await benchIngest(count)) })).then(
-    (figures) => process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`),
-    (error: unknown) => {
-      process.stderr.write(`bench corpus-store failed: ${errorMessage(error)}\n`);
-      process.exit(1);
-    },
-  );
+  benchCorpusStore(count)
+    .then(async (store) => ({ ...store, ...(await benchIngest(count)) }))
+    .then(
+      (figures) => process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`),
+      (error: unknown) => {
+        process.stderr.write(`bench corpus-store failed: ${errorMessage(error)}\n`);
+        process.exit(1);
+      },
+    );
 }

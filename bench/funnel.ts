@@ -60,8 +60,17 @@ export async function benchFunnel(models = PAPER_HUB_MODELS, workers?: number, c
   const started = process.hrtime.bigint();
   const result = await runFunnel({ corpusDir: hub.dir, outDir, workers });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const figures: FunnelBenchFigures = { models, workers: workers ?? "auto", hubDir: hub.dir, generatedSeconds: hub.generatedSeconds, seconds, modelsPerSecond: models / seconds, result };
-  if (reference) figures.reference = await nearDuplicateReference(outDir, hub.dir, result.nearDuplicates.threshold, join(cacheDir, `bench-run-${models}-reference`));
+  const figures: FunnelBenchFigures = {
+    models,
+    workers: workers ?? "auto",
+    hubDir: hub.dir,
+    generatedSeconds: hub.generatedSeconds,
+    seconds,
+    modelsPerSecond: models / seconds,
+    result,
+  };
+  if (reference)
+    figures.reference = await nearDuplicateReference(outDir, hub.dir, result.nearDuplicates.threshold, join(cacheDir, `bench-run-${models}-reference`));
   return figures;
 }
 

@@ -38,7 +38,14 @@ interface BenchArgs {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { only: null, models: PAPER_HUB_MODELS, cards: PAPER_FUNNEL.matched, dumpModels: CARD_DUMP_MODELS, workers: undefined, reference: false };
+  const args: BenchArgs = {
+    only: null,
+    models: PAPER_HUB_MODELS,
+    cards: PAPER_FUNNEL.matched,
+    dumpModels: CARD_DUMP_MODELS,
+    workers: undefined,
+    reference: false,
+  };
   const count = (flag: string, value: string | undefined) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer (got ${JSON.stringify(value)})`);
@@ -66,7 +73,11 @@ const line = (text: string) => process.stdout.write(`${text}\n`);
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseBenchArgs(argv);
   const wanted = (bench: Bench) => args.only === null || args.only === bench;
-  line(`hf-se-atlas bench: node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  line(
+    `hf-se-atlas bench: node ${process.version}, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
 
   if (wanted("corpus-store")) {
     const figures = await benchCorpusStore();
@@ -79,36 +90,58 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (wanted("search")) {
     const f = await benchSearch();
-    line(`\n[search] ${f.records} records of ${f.corpus}, ${f.megabytes.toFixed(1)} MB: ${f.cardsPerSecond.toFixed(0)} cards/s, ${f.megabytesPerSecond.toFixed(2)} MB/s (best of ${f.passes}; first pass ${f.firstPassSeconds.toFixed(2)} s)`);
+    line(
+      `\n[search] ${f.records} records of ${f.corpus}, ${f.megabytes.toFixed(1)} MB: ${f.cardsPerSecond.toFixed(0)} cards/s, ${f.megabytesPerSecond.toFixed(2)} MB/s (best of ${f.passes}; first pass ${f.firstPassSeconds.toFixed(2)} s)`,
+    );
     if (args.reference) {
       const r = await benchSearchReference(f.corpus, ".cache/bench-search-reference");
-      line(`  NLTK reference over the same ${r.models} models: ours ${r.oursSeconds.toFixed(1)} s, NLTK ${r.referenceSeconds.toFixed(1)} s; ${r.identical ? "IDENTICAL" : "DIFFERENT"}: ${r.detail}`);
+      line(
+        `  NLTK reference over the same ${r.models} models: ours ${r.oursSeconds.toFixed(1)} s, NLTK ${r.referenceSeconds.toFixed(1)} s; ${r.identical ? "IDENTICAL" : "DIFFERENT"}: ${r.detail}`,
+      );
     }
   }
   if (wanted("near-duplicates")) {
     const b = benchNearDuplicates({ cards: args.cards, reference: args.reference });
     const s = b.result.stats;
-    line(`\n[near-duplicates] ${b.cards} synthetic cards, ${b.textMegabytes.toFixed(0)} MB of text: ${b.seconds.toFixed(1)} s, ${b.cardsPerSecond.toFixed(0)} cards/s, ${(b.textMegabytes / b.seconds).toFixed(1)} MB/s`);
-    line(`  ${s.vocabulary} terms, ${s.distinctVectors} distinct vectors, ${s.candidates} candidate pairs, ${s.verified} verified, ${s.similarVectorPairs} similar; ${b.result.pairs.length} variants; peak RSS ${peakRssMiB()} MiB`);
-    if (b.reference) line(`  scikit-learn reference: ${b.reference.seconds.toFixed(1)} s; ${b.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${b.reference.detail}`);
+    line(
+      `\n[near-duplicates] ${b.cards} synthetic cards, ${b.textMegabytes.toFixed(0)} MB of text: ${b.seconds.toFixed(1)} s, ${b.cardsPerSecond.toFixed(0)} cards/s, ${(b.textMegabytes / b.seconds).toFixed(1)} MB/s`,
+    );
+    line(
+      `  ${s.vocabulary} terms, ${s.distinctVectors} distinct vectors, ${s.candidates} candidate pairs, ${s.verified} verified, ${s.similarVectorPairs} similar; ${b.result.pairs.length} variants; peak RSS ${peakRssMiB()} MiB`,
+    );
+    if (b.reference)
+      line(`  scikit-learn reference: ${b.reference.seconds.toFixed(1)} s; ${b.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${b.reference.detail}`);
   }
   if (wanted("funnel")) {
     const f = await benchFunnel(args.models, args.workers, ".cache", args.reference);
     const t = f.result.timings;
-    line(`\n[funnel] ${f.models} generated models (${f.hubDir}${f.generatedSeconds === null ? ", reused" : `, generated in ${f.generatedSeconds.toFixed(0)} s`}), workers ${f.result.workers}:`);
-    line(`  total ${f.seconds.toFixed(1)} s = ${f.modelsPerSecond.toFixed(0)} models/s; search + outliers ${t.searchSeconds} s, near-identical cards ${t.nearDuplicatesSeconds} s, tables ${t.writeSeconds} s; peak RSS ${peakRssMiB()} MiB`);
+    line(
+      `\n[funnel] ${f.models} generated models (${f.hubDir}${f.generatedSeconds === null ? ", reused" : `, generated in ${f.generatedSeconds.toFixed(0)} s`}), workers ${f.result.workers}:`,
+    );
+    line(
+      `  total ${f.seconds.toFixed(1)} s = ${f.modelsPerSecond.toFixed(0)} models/s; search + outliers ${t.searchSeconds} s, near-identical cards ${t.nearDuplicatesSeconds} s, tables ${t.writeSeconds} s; peak RSS ${peakRssMiB()} MiB`,
+    );
     line(formatFunnel(f.result.rows).replace(/^/gm, "  "));
-    if (f.reference) line(`  scikit-learn reference on the ${f.reference.cards} candidates: ${f.reference.seconds.toFixed(1)} s; ${f.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${f.reference.detail}`);
+    if (f.reference)
+      line(
+        `  scikit-learn reference on the ${f.reference.cards} candidates: ${f.reference.seconds.toFixed(1)} s; ${f.reference.identical ? "IDENTICAL" : "DIFFERENT"}: ${f.reference.detail}`,
+      );
   }
   if (wanted("selection-page")) {
     const b = await benchSelectionPage();
     line(`\n[selection page] ${b.models} generated SE models: ${b.path}, ${(b.pageBytes / 1e6).toFixed(1)} MB`);
-    line(`  engine in node: indexes ${b.node.indexMs.toFixed(0)} ms; query median ${b.node.queryMedianMs.toFixed(2)} ms, max ${b.node.queryMaxMs.toFixed(2)} ms over ${b.node.queries} queries`);
+    line(
+      `  engine in node: indexes ${b.node.indexMs.toFixed(0)} ms; query median ${b.node.queryMedianMs.toFixed(2)} ms, max ${b.node.queryMaxMs.toFixed(2)} ms over ${b.node.queries} queries`,
+    );
     if (!b.browser) line(`  browser: skipped, ${b.browserSkipped}`);
     else {
-      line(`  chromium: ready ${b.browser.readyMs.toFixed(0)} ms after navigation; per action over ${b.browser.rounds} rounds, median query / median (max) of the whole handler incl. redraw and layout:`);
+      line(
+        `  chromium: ready ${b.browser.readyMs.toFixed(0)} ms after navigation; per action over ${b.browser.rounds} rounds, median query / median (max) of the whole handler incl. redraw and layout:`,
+      );
       for (const a of b.browser.actions) {
-        line(`    ${a.action.padEnd(36)} ${a.queryMedianMs.toFixed(1).padStart(6)} ms / ${a.handlerMedianMs.toFixed(1).padStart(6)} ms (${a.handlerMaxMs.toFixed(0)} ms)  ${a.matching} models`);
+        line(
+          `    ${a.action.padEnd(36)} ${a.queryMedianMs.toFixed(1).padStart(6)} ms / ${a.handlerMedianMs.toFixed(1).padStart(6)} ms (${a.handlerMaxMs.toFixed(0)} ms)  ${a.matching} models`,
+        );
       }
     }
   }

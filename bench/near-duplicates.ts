@@ -15,9 +15,39 @@ import { PAPER_FUNNEL } from "../src/paper/reported";
 import { referenceScript } from "./reference-dir";
 import { SeededRandom } from "../src/util/random";
 
-
-const BASES = ["bert-base-uncased", "distilbert-base-uncased", "roberta-base", "gpt2", "t5-small", "facebook/bart-large", "microsoft/deberta-v3-base", "google/vit-base-patch16-224", "openai/whisper-small", "meta-llama/Llama-2-7b-hf", "mistralai/Mistral-7B-v0.1", "Qwen/Qwen2.5-7B-Instruct", "bigcode/starcoder", "Salesforce/codet5-base"];
-const DATASETS = ["imdb", "glue", "squad", "emotion", "common_voice", "cifar10", "wikitext", "xsum", "cnn_dailymail", "code_search_net", "mbpp", "humaneval", "conll2003", "tweet_eval", "None"];
+const BASES = [
+  "bert-base-uncased",
+  "distilbert-base-uncased",
+  "roberta-base",
+  "gpt2",
+  "t5-small",
+  "facebook/bart-large",
+  "microsoft/deberta-v3-base",
+  "google/vit-base-patch16-224",
+  "openai/whisper-small",
+  "meta-llama/Llama-2-7b-hf",
+  "mistralai/Mistral-7B-v0.1",
+  "Qwen/Qwen2.5-7B-Instruct",
+  "bigcode/starcoder",
+  "Salesforce/codet5-base",
+];
+const DATASETS = [
+  "imdb",
+  "glue",
+  "squad",
+  "emotion",
+  "common_voice",
+  "cifar10",
+  "wikitext",
+  "xsum",
+  "cnn_dailymail",
+  "code_search_net",
+  "mbpp",
+  "humaneval",
+  "conll2003",
+  "tweet_eval",
+  "None",
+];
 const METRICS = ["Loss", "Accuracy", "F1", "Precision", "Recall", "Rouge1", "Rouge2", "Bleu", "Wer", "Gen Len"];
 
 function zipfSampler(random: SeededRandom, size: number): () => string {
@@ -79,7 +109,9 @@ export function synthesizeCards(count: number, seed = 20250324): CardText[] {
       text = `<!-- This model card has been generated automatically according to the information the Trainer had access to. -->\n\n# ${name}\n\nThis model is a fine-tuned version of [${random.pick(BASES)}](https://huggingface.co/${random.pick(BASES)}) on the ${random.pick(DATASETS)} dataset.\nIt achieves the following results on the evaluation set:\n${metrics}\n\n## Model description\n\nMore information needed\n\n## Intended uses & limitations\n\nMore information needed\n\n## Training procedure\n\n### Training hyperparameters\n\n- learning_rate: ${random.pick(["2e-05", "5e-05", "0.0001", "3e-4"])}\n- train_batch_size: ${random.pick([8, 16, 32, 64])}\n- seed: ${random.pick([42, 0, 1234])}\n- optimizer: Adam with betas=(0.9,0.999) and epsilon=1e-08\n- num_epochs: ${random.int(1, 20)}\n\n### Framework versions\n\n- Transformers ${random.pick(["4.30.2", "4.35.0", "4.41.1", "4.44.2"])}\n- Pytorch ${random.pick(["2.0.1", "2.1.0", "2.3.1"])}\n${random.bool(0.3) ? prose(random.int(10, 80)) : ""}`;
     } else if (kind < 0.55) {
       const up = random.pick(upstream);
-      const quant = ["Q2_K", "Q3_K_S", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"].map((q) => `| [GGUF](https://huggingface.co/${id}/resolve/main/${up.name}.${q}.gguf) | ${q} | ${random.int(1, 9)}.${random.int(0, 9)} |`);
+      const quant = ["Q2_K", "Q3_K_S", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"].map(
+        (q) => `| [GGUF](https://huggingface.co/${id}/resolve/main/${up.name}.${q}.gguf) | ${q} | ${random.int(1, 9)}.${random.int(0, 9)} |`,
+      );
       text = `## About\n\nstatic quants of https://huggingface.co/${up.name}\n\n${up.about}\n\n## Usage\n\nIf you are unsure how to use GGUF files, refer to one of TheBloke's READMEs for more details.\n\n## Provided Quants\n\n| Link | Type | Size/GB |\n|:-----|:-----|--------:|\n${quant.join("\n")}\n\n## Thanks\n\n${random.bool(0.5) ? "I thank my company for letting me use its servers." : "Thanks to the community."}`;
     } else if (kind < 0.58 && cards.length > 300) {
       text = random.pick(cards).text; // exact re-upload

@@ -27,7 +27,7 @@ describe("card detectors against the demo's planted ground truth", () => {
       const facts = factsOf(record);
       const expected = truth.get(record.id)!;
       planted += Number(expected.reportsBenchmarks) + Number(expected.reportsEnergy);
-      if ((benchmarksInCard(facts.cardBody).length > 0) !== expected.reportsBenchmarks) wrong.push(`${record.id}: benchmarks`);
+      if (benchmarksInCard(facts.cardBody).length > 0 !== expected.reportsBenchmarks) wrong.push(`${record.id}: benchmarks`);
       if (reportsEnergyUse(facts) !== expected.reportsEnergy) wrong.push(`${record.id}: energy`);
     }
     expect(planted).toBeGreaterThan(50);

@@ -72,7 +72,13 @@ describe("writeReport", () => {
   });
   test("without Chromium the report is still written and says why the images are missing", async () => {
     const { corpus, run } = await buildFixture(join(root, "again"));
-    const result = await writeReport({ runDir: run, corpusDir: corpus, outDir: join(root, "out3"), chromium: { executablePath: join(root, "no-chromium") }, log: () => undefined });
+    const result = await writeReport({
+      runDir: run,
+      corpusDir: corpus,
+      outDir: join(root, "out3"),
+      chromium: { executablePath: join(root, "no-chromium") },
+      log: () => undefined,
+    });
     expect(result.staticSkipped).toContain(`no Chromium at ${join(root, "no-chromium")}`);
     expect(result.figures.every((f) => f.png === null && f.svg === null)).toBe(true);
     expect(readFileSync(result.indexPath, "utf8")).toContain("Static PNG/SVG images were skipped: no Chromium at");

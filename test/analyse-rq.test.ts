@@ -43,7 +43,18 @@ describe("quarters", () => {
     expect(quarterOf("yesterday")).toBeNull();
   });
   test("totalsBy sums weights per key, largest first, ties by key", () => {
-    expect(totalsBy([["b", 2], ["a", 1], ["c", 3], ["a", 1]] as const)).toEqual([["c", 3], ["a", 2], ["b", 2]]);
+    expect(
+      totalsBy([
+        ["b", 2],
+        ["a", 1],
+        ["c", 3],
+        ["a", 1],
+      ] as const),
+    ).toEqual([
+      ["c", 3],
+      ["a", 2],
+      ["b", 2],
+    ]);
     expect(totalsBy([])).toEqual([]);
   });
   test("name order does not follow the user's locale (same bytes on every machine)", () => {
@@ -65,13 +76,20 @@ describe("quarters", () => {
       const names = ["z", "aa", "B"];
       console.log(JSON.stringify({ bare: [...names].sort((a, b) => a.localeCompare(b)), ours: [...names].sort(m.exports.compareText), totals: m.exports.totalsBy([["z", 1], ["aa", 1]]) }));
     `;
-    const child = spawnSync(process.execPath, ["-e", script], { cwd: join(__dirname, ".."), env: { ...process.env, LC_ALL: "da_DK.UTF-8", LANG: "da_DK.UTF-8" }, encoding: "utf8" });
+    const child = spawnSync(process.execPath, ["-e", script], {
+      cwd: join(__dirname, ".."),
+      env: { ...process.env, LC_ALL: "da_DK.UTF-8", LANG: "da_DK.UTF-8" },
+      encoding: "utf8",
+    });
     expect(child.status, child.stderr).toBe(0);
     const result = JSON.parse(child.stdout) as { bare: string[]; ours: string[]; totals: Array<[string, number]> };
     // Danish collation in effect in the child (a Node built without full ICU would fall back to English).
     if (Intl.Collator.supportedLocalesOf("da-DK").length > 0) expect(result.bare).toEqual(["B", "z", "aa"]);
     expect(result.ours).toEqual(["aa", "B", "z"]);
-    expect(result.totals).toEqual([["aa", 1], ["z", 1]]);
+    expect(result.totals).toEqual([
+      ["aa", 1],
+      ["z", 1],
+    ]);
   });
   test("quarterRange fills gaps across years", () => {
     expect(quarterRange("2023-Q3", "2024-Q2")).toEqual(["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"]);
@@ -91,7 +109,10 @@ describe("RQ1.3 growth", () => {
 
   test("counts each model once per activity per quarter, with zero-filled quarters", () => {
     const si = table.rows.filter((r) => r.activity === "SI").map((r) => [r.quarter, r.models]);
-    expect(si).toEqual([["2023-Q1", 1], ["2023-Q2", 2]]);
+    expect(si).toEqual([
+      ["2023-Q1", 1],
+      ["2023-Q2", 2],
+    ]);
     expect(table.rows.find((r) => r.quarter === "2023-Q2" && r.activity === "SM")!.models).toBe(1);
     expect(table.rows.find((r) => r.quarter === "2023-Q1" && r.activity === "RE")!.models).toBe(0);
   });
@@ -123,7 +144,11 @@ describe("RQ2.1 tasks, RQ2.2 ML tasks, RQ2.3 co-occurrence", () => {
   });
   test("models per task counts each model once per task and reports unknown task keys", () => {
     const table = modelsPerTask(
-      [se("1", ["SI"], ["si.code-generation", "si.code-generation"]), se("2", ["SI"], ["si.code-generation", "si.coding"]), se("3", ["SM"], ["program repair", "sm.gone"])],
+      [
+        se("1", ["SI"], ["si.code-generation", "si.code-generation"]),
+        se("2", ["SI"], ["si.code-generation", "si.coding"]),
+        se("3", ["SM"], ["program repair", "sm.gone"]),
+      ],
       taxonomy,
     );
     expect(table.rows.map((r) => [r.task, r.activity, r.models])).toEqual([
@@ -182,7 +207,11 @@ describe("RQ2.4 base models and RQ2.5 datasets, licences", () => {
       record("d3", { createdAt: "2024-02-03T00:00:00Z", meta: { baseModel: ["a/b"] } }),
       record("d4", { createdAt: "2024-03-03T00:00:00Z", meta: { baseModel: ["meta-llama/Llama-2-7b-hf"] } }),
     ];
-    const { top, overTime } = topBaseModels(["d1", "d2", "d3", "d4"].map((id) => se(id, ["SI"])), factsMap(records), 1);
+    const { top, overTime } = topBaseModels(
+      ["d1", "d2", "d3", "d4"].map((id) => se(id, ["SI"])),
+      factsMap(records),
+      1,
+    );
     expect(top.rows.map((r) => [r.rank, r.baseModel, r.paper])).toEqual([
       [1, "x/y", null],
       [3, "meta-llama/Llama-2-7b-hf", 9],
@@ -197,7 +226,10 @@ describe("RQ2.4 base models and RQ2.5 datasets, licences", () => {
     ];
     const table = topDatasetsPerActivity([se("1", ["SI"]), se("2", ["SI", "QA"]), se("3", ["QA"])], factsMap(records), 3);
     const si = table.rows.filter((r) => r.activity === "SI");
-    expect(si.map((r) => [r.rank, r.dataset, r.models])).toEqual([[1, "codeparrot/github-code-clean", 2], [2, "b", 1]]);
+    expect(si.map((r) => [r.rank, r.dataset, r.models])).toEqual([
+      [1, "codeparrot/github-code-clean", 2],
+      [2, "b", 1],
+    ]);
     expect(si[0]!.alsoUsedBy).toEqual(["QA"]);
     expect(si[0]!.paper).toBe(24);
     expect(table.rows.find((r) => r.activity === "QA")!.models).toBe(2);
@@ -259,7 +291,12 @@ describe("RQ2.5 benchmarks in card tables", () => {
     expect(benchmarksInCard(columns)).toEqual(["HumanEval+", "MBPP", "MMLU-Pro"]);
   });
   test("top benchmarks for SI and the share of SE models reporting any", () => {
-    const records = [record("1", { cardBody: leaderboard }), record("2", { cardBody: columns }), record("3", { cardBody: "no tables" }), record("4", { cardBody: leaderboard })];
+    const records = [
+      record("1", { cardBody: leaderboard }),
+      record("2", { cardBody: columns }),
+      record("3", { cardBody: "no tables" }),
+      record("4", { cardBody: leaderboard }),
+    ];
     const result = benchmarkReporting([se("1", ["SI"]), se("2", ["SI"]), se("3", ["SI"]), se("4", ["SM"])], factsMap(records));
     expect(result.top.rows.find((r) => r.benchmark === "MMLU")).toMatchObject({ models: 1, allSeModels: 2, paper: 31 });
     const all = result.shares.rows[0]!;
@@ -277,7 +314,11 @@ describe("Fig. 10 selection chain", () => {
     record("a/energy-mit", { cardBody: energyCard, likes: 3, meta: { license: ["mit"] } }),
     record("a/energy-gpl", { cardBody: energyCard, meta: { license: ["gpl-3.0"] } }),
     record("a/template", { cardBody: templateCard, meta: { license: ["mit"] } }),
-    record("a/co2-meta", { cardBody: "A model for Python.\n\n| HumanEval |\n|--|\n| 1 |", likes: 1, meta: { license: ["apache-2.0"], rawJson: '{"co2_eq_emissions":{"emissions":12}}' } }),
+    record("a/co2-meta", {
+      cardBody: "A model for Python.\n\n| HumanEval |\n|--|\n| 1 |",
+      likes: 1,
+      meta: { license: ["apache-2.0"], rawJson: '{"co2_eq_emissions":{"emissions":12}}' },
+    }),
     record("a/snippet-only", { cardBody: "```python\nimport x\n```", meta: { license: ["mit"], rawJson: '{"co2_eq_emissions":5}' } }),
     record("a/sm", { cardBody: energyCard, meta: { license: ["mit"] } }),
   ];
@@ -294,7 +335,14 @@ describe("Fig. 10 selection chain", () => {
     expect(step.keep(candidate("a/energy-mit"))).toBe(true);
   });
   test("each step reports how many remain, and the ranking prefers reported benchmarks", () => {
-    const models = [se("a/energy-mit", ["SI"]), se("a/energy-gpl", ["SI"]), se("a/template", ["SI"]), se("a/co2-meta", ["SI"]), se("a/snippet-only", ["SI"]), se("a/sm", ["SM"])];
+    const models = [
+      se("a/energy-mit", ["SI"]),
+      se("a/energy-gpl", ["SI"]),
+      se("a/template", ["SI"]),
+      se("a/co2-meta", ["SI"]),
+      se("a/snippet-only", ["SI"]),
+      se("a/sm", ["SM"]),
+    ];
     const candidates = models.map((m) => ({ model: m, facts: facts.get(m.id)!, benchmarks: benchmarksInCard(facts.get(m.id)!.cardBody) }));
     const result = runSelection(candidates);
     expect(result.steps.rows.map((r) => [r.name, r.remaining])).toEqual([
@@ -313,15 +361,50 @@ describe("Tables IV and V", () => {
   test("pilot sizes follow Cochran with the paper's populations beside them", () => {
     const unique = Array.from({ length: 255 }, (_, i) => se(`re${i}`, ["RE"]));
     const table = pilotSizes(unique);
-    expect(table.rows.find((r) => r.activity === "RE")).toEqual({ activity: "RE", uniqueModels: 255, pilotSample: 154, paperUniqueModels: 255, paperPilotSample: 154 });
+    expect(table.rows.find((r) => r.activity === "RE")).toEqual({
+      activity: "RE",
+      uniqueModels: 255,
+      pilotSample: 154,
+      paperUniqueModels: 255,
+      paperPilotSample: 154,
+    });
     expect(table.rows.find((r) => r.activity === "SI")!.pilotSample).toBe(0);
   });
   test("Table V only from human labels: per activity beside the paper, held-out apart; none without labels", () => {
-    const verdict = (id: string, activity: "SI" | "QA", relevant: boolean | null) => ({ id, activity, relevant, rationale: "", judge: "gemini:gemini-3.8-flash", promptHash: "", error: relevant === null ? "timeout" : null });
-    const verdicts = [verdict("1", "SI", true), verdict("2", "SI", false), verdict("3", "SI", true), verdict("4", "SI", false), verdict("5", "SI", null), verdict("6", "QA", true)];
-    const label = (id: string, activity: "SI" | "QA", relevant: boolean, set: "pilot" | "holdout") => ({ id, activity, set, relevant, method: "primary" as const, votes: 1 });
+    const verdict = (id: string, activity: "SI" | "QA", relevant: boolean | null) => ({
+      id,
+      activity,
+      relevant,
+      rationale: "",
+      judge: "gemini:gemini-3.8-flash",
+      promptHash: "",
+      error: relevant === null ? "timeout" : null,
+    });
+    const verdicts = [
+      verdict("1", "SI", true),
+      verdict("2", "SI", false),
+      verdict("3", "SI", true),
+      verdict("4", "SI", false),
+      verdict("5", "SI", null),
+      verdict("6", "QA", true),
+    ];
+    const label = (id: string, activity: "SI" | "QA", relevant: boolean, set: "pilot" | "holdout") => ({
+      id,
+      activity,
+      set,
+      relevant,
+      method: "primary" as const,
+      votes: 1,
+    });
     const consolidation = {
-      labels: [label("1", "SI", true, "pilot"), label("2", "SI", false, "pilot"), label("3", "SI", true, "pilot"), label("4", "SI", true, "pilot"), label("5", "SI", true, "pilot"), label("6", "QA", true, "holdout")],
+      labels: [
+        label("1", "SI", true, "pilot"),
+        label("2", "SI", false, "pilot"),
+        label("3", "SI", true, "pilot"),
+        label("4", "SI", true, "pilot"),
+        label("5", "SI", true, "pilot"),
+        label("6", "QA", true, "holdout"),
+      ],
       missingPrimary: 0,
       incompleteReliability: 0,
       interAnnotator: [],
@@ -346,7 +429,9 @@ describe("Tables IV and V", () => {
 
 describe("run.json facts", () => {
   test("outlier share sits beside the paper's 89.01%, and a missing summary gives no table", () => {
-    const table = outlierShareTable({ outliers: { occurrences: 100, outlierOccurrences: 45, share: 0.45, excluded: 30, byTask: { logging: 20, debugging: 25 } } })!;
+    const table = outlierShareTable({
+      outliers: { occurrences: 100, outlierOccurrences: 45, share: 0.45, excluded: 30, byTask: { logging: 20, debugging: 25 } },
+    })!;
     expect(table.rows).toEqual([
       { measure: "task occurrences (all tasks)", run: 100, paper: null },
       { measure: "share of occurrences in the outlier tasks", run: 0.45, paper: 0.8901 },

@@ -14,7 +14,10 @@ const root = join(__dirname, "..");
 const depcruise = join(root, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
 
 function cruise(cwd: string, paths: string[]) {
-  return spawnSync(process.execPath, [depcruise, ...paths, "--config", join(root, ".dependency-cruiser.cjs"), "--output-type", "err"], { cwd, encoding: "utf8" });
+  return spawnSync(process.execPath, [depcruise, ...paths, "--config", join(root, ".dependency-cruiser.cjs"), "--output-type", "err"], {
+    cwd,
+    encoding: "utf8",
+  });
 }
 
 function* sourceFiles(dir: string): Generator<string> {
@@ -58,7 +61,9 @@ describe("owners", () => {
     // The funnel, the Table VI counts and the outlier share, in any digit grouping.
     const numbers = ["1533973", "113558", "14962", "7797", "2205", "478125", "938815", "112259", "0.8901"];
     const pattern = new RegExp(`(?<![\\d.])(${numbers.map((n) => n.replace(".", "\\.").split("").join("_?").replace("\\_?.", "\\.")).join("|")})(?![\\d])`);
-    const offenders = files.filter((f) => !f.path.startsWith("src/paper/") && pattern.test(f.text.replace(/,(?=\d{3})/g, ""))).map((f) => `${f.path}: ${pattern.exec(f.text.replace(/,(?=\d{3})/g, ""))![0]}`);
+    const offenders = files
+      .filter((f) => !f.path.startsWith("src/paper/") && pattern.test(f.text.replace(/,(?=\d{3})/g, "")))
+      .map((f) => `${f.path}: ${pattern.exec(f.text.replace(/,(?=\d{3})/g, ""))![0]}`);
     expect(offenders).toEqual([]);
   });
 

@@ -51,7 +51,21 @@ describe("hf-se-atlas collect", () => {
     process.env.HF_TOKEN = token;
     try {
       const dir = join(scratch, "tokened");
-      const { code, stdout, stderr } = await run("--out", dir, "--hub-url", hub.url, "--arxiv-url", arxiv.url, "--arxiv-delay", "0", "--limit", "9", "--progress", "lines", "--verbose");
+      const { code, stdout, stderr } = await run(
+        "--out",
+        dir,
+        "--hub-url",
+        hub.url,
+        "--arxiv-url",
+        arxiv.url,
+        "--arxiv-delay",
+        "0",
+        "--limit",
+        "9",
+        "--progress",
+        "lines",
+        "--verbose",
+      );
       expect(code).toBe(0);
       expect(stdout).toMatch(/listing ended by limit/);
       expect(stdout).toMatch(/listed 9, written 9/);

@@ -85,7 +85,9 @@ describe("collect against the fake hub and arXiv", () => {
 
     const failed = byId.get(kind(2)[0]!.id)!;
     expect(failed.cardStatus).toBe("failed");
-    expect(failed.problems).toContainEqual(expect.objectContaining({ stage: "collect", code: "readme-failed", message: expect.stringMatching(/HTTP 503 \(after 3 attempts\)/) }));
+    expect(failed.problems).toContainEqual(
+      expect.objectContaining({ stage: "collect", code: "readme-failed", message: expect.stringMatching(/HTTP 503 \(after 3 attempts\)/) }),
+    );
     for (const model of [kind(0)[0]!, kind(0)[1]!, kind(1)[0]!]) expect(byId.get(model.id)!.cardStatus).toBe("present");
 
     // Papers: every arXiv id linked from a card or tag is resolved to its abstract.
@@ -96,7 +98,13 @@ describe("collect against the fake hub and arXiv", () => {
       for (const paper of record.papers) expect(paper.abstract).toBe(FAKE_PAPERS.find((p) => p.id === paper.id)!.abstract);
     }
     expect(summary.arxiv.resolved).toBe(3);
-    expect(summary.cardStatus).toEqual({ present: expect.any(Number), none: kind(3).length, gated: kind(4).length + kind(6).length, empty: kind(7).length, failed: 1 });
+    expect(summary.cardStatus).toEqual({
+      present: expect.any(Number),
+      none: kind(3).length,
+      gated: kind(4).length + kind(6).length,
+      empty: kind(7).length,
+      failed: 1,
+    });
     expect(logs.some((line) => line.includes("HTTP 429"))).toBe(true);
     expect(readCheckpoint(out)).toMatchObject({ finished: true, nextPageUrl: null, listed: 40, written: 40 });
     expect((await readManifest(out)).records).toBe(40);
@@ -108,9 +116,12 @@ describe("collect against the fake hub and arXiv", () => {
     const b = tempDir();
     await collect(fast(hub, a));
     await collect(fast(hub, b));
-    const shards = readdirSync(a).filter((name) => name.endsWith(".arrow")).sort();
+    const shards = readdirSync(a)
+      .filter((name) => name.endsWith(".arrow"))
+      .sort();
     expect(shards.length).toBeGreaterThan(1);
-    for (const name of [...shards, "manifest.json", "collect-report.json", "collect-checkpoint.json"]) expect(readFileSync(join(b, name))).toEqual(readFileSync(join(a, name)));
+    for (const name of [...shards, "manifest.json", "collect-report.json", "collect-checkpoint.json"])
+      expect(readFileSync(join(b, name))).toEqual(readFileSync(join(a, name)));
   });
 
   it("--limit takes the N newest models", async () => {
@@ -119,7 +130,11 @@ describe("collect against the fake hub and arXiv", () => {
     const out = tempDir();
     const summary = await collect(fast(hub, out, { limit: 9 }));
     expect(summary).toMatchObject({ listed: 9, written: 9, stoppedBy: "limit" });
-    expect((await readCorpus(out)).map((r) => r.id)).toEqual(newestFirst(models).slice(0, 9).map((m) => m.id));
+    expect((await readCorpus(out)).map((r) => r.id)).toEqual(
+      newestFirst(models)
+        .slice(0, 9)
+        .map((m) => m.id),
+    );
     expect(hub.requests.filter((r) => r.key.startsWith("list:")).length).toBe(2); // pages of 7: no third page fetched
   });
 
@@ -194,7 +209,9 @@ describe("collect against the fake hub and arXiv", () => {
   it("fails at once with a one-line reason when the hub cannot be reached", async () => {
     const started = Date.now();
     const out = tempDir();
-    await expect(collect({ outDir: out, hubUrl: "http://hub.invalid", progress: "silent" })).rejects.toThrow(/^model listing at http:\/\/hub.invalid failed: cannot reach hub.invalid: .*no network\?$/);
+    await expect(collect({ outDir: out, hubUrl: "http://hub.invalid", progress: "silent" })).rejects.toThrow(
+      /^model listing at http:\/\/hub.invalid failed: cannot reach hub.invalid: .*no network\?$/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -163,12 +163,15 @@ describe("createHttpClient against the fake hub", () => {
   });
 
   it("fails at once when the host was never reachable, but retries once it has answered", async () => {
-    const closed = await import("node:net").then(({ createServer }) => new Promise<number>((resolve) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const port = (server.address() as { port: number }).port;
-        server.close(() => resolve(port));
-      });
-    }));
+    const closed = await import("node:net").then(
+      ({ createServer }) =>
+        new Promise<number>((resolve) => {
+          const server = createServer().listen(0, "127.0.0.1", () => {
+            const port = (server.address() as { port: number }).port;
+            server.close(() => resolve(port));
+          });
+        }),
+    );
     const { client, waits } = recordingClient();
     await expect(client.get(`http://127.0.0.1:${closed}/x`)).rejects.toThrow(/^cannot reach 127\.0\.0\.1:\d+: .*ECONNREFUSED.*no network\?$/);
     expect(waits).toEqual([]);

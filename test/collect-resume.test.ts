@@ -24,7 +24,15 @@ const childRoot = join(scratch, "js");
 /** Transpile the modules the collect command needs to CommonJS, so a plain `node` child can run them. */
 function transpileSources(): void {
   const folders = ["src/collect", "src/corpus", "src/util"];
-  const files = [...folders.flatMap((folder) => readdirSync(join(ROOT, folder)).filter((f) => f.endsWith(".ts")).map((f) => join(folder, f))), "src/cli/options.ts", "src/cli/commands/collect.ts"];
+  const files = [
+    ...folders.flatMap((folder) =>
+      readdirSync(join(ROOT, folder))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => join(folder, f)),
+    ),
+    "src/cli/options.ts",
+    "src/cli/commands/collect.ts",
+  ];
   for (const file of files) {
     const output = ts.transpileModule(readFileSync(join(ROOT, file), "utf8"), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
@@ -62,8 +70,23 @@ afterAll(async () => {
 
 function runChild(outDir: string, killAfterRequests: number | null): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const args = [
-    join(childRoot, "collect-child.js"), "collect", "--out", outDir, "--hub-url", hub.url, "--arxiv-url", arxiv.url,
-    "--resume", "--batch-size", "8", "--concurrency", "3", "--arxiv-delay", "0", "--progress", "silent",
+    join(childRoot, "collect-child.js"),
+    "collect",
+    "--out",
+    outDir,
+    "--hub-url",
+    hub.url,
+    "--arxiv-url",
+    arxiv.url,
+    "--resume",
+    "--batch-size",
+    "8",
+    "--concurrency",
+    "3",
+    "--arxiv-delay",
+    "0",
+    "--progress",
+    "silent",
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, NODE_PATH: join(ROOT, "node_modules"), DOTENV_CONFIG_QUIET: "true" },
@@ -72,9 +95,12 @@ function runChild(outDir: string, killAfterRequests: number | null): Promise<{ c
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const start = hub.requests.length;
-  const watch = killAfterRequests === null ? null : setInterval(() => {
-    if (hub.requests.length - start >= killAfterRequests) child.kill("SIGKILL");
-  }, 1);
+  const watch =
+    killAfterRequests === null
+      ? null
+      : setInterval(() => {
+          if (hub.requests.length - start >= killAfterRequests) child.kill("SIGKILL");
+        }, 1);
   return new Promise((resolve) => {
     child.on("exit", (code, signal) => {
       if (watch) clearInterval(watch);
@@ -112,7 +138,9 @@ describe("kill -9 and resume", () => {
     const partial = await readManifest(out);
     expect(partial).toMatchObject({ complete: false, cursor: { written: writtenAtKill.at(-1) } });
     await expect(runFunnel({ corpusDir: out, outDir: join(scratch, "run-partial"), workers: 1, progress: "silent" })).rejects.toThrow(
-      new RegExp(`^corpus ${out} is incomplete: its crawl stopped before the end \\(${partial.records} models written, .*\\); finish it \\(collect --resume\\) or pass --allow-incomplete$`),
+      new RegExp(
+        `^corpus ${out} is incomplete: its crawl stopped before the end \\(${partial.records} models written, .*\\); finish it \\(collect --resume\\) or pass --allow-incomplete$`,
+      ),
     );
     const allowed = await runFunnel({ corpusDir: out, outDir: join(scratch, "run-partial"), workers: 1, progress: "silent", allowIncomplete: true });
     expect(allowed.incompleteCorpus).toMatch(/is incomplete/);

@@ -86,7 +86,10 @@ describe("ArxivResolver against a fake arXiv", () => {
     await resolver.resolve(["2107.03374", "2305.06161"]);
     expect(asked).toEqual(["2107.03374,2305.06161", "2107.03374"]);
     expect(resolver.resolution("2107.03374").paper?.title).toBe(FAKE_PAPERS[0]!.title);
-    expect(resolver.resolution("2305.06161")).toMatchObject({ paper: null, problem: { code: "arxiv-bad-id", message: expect.stringContaining("incorrect id format for 2305.06161") } });
+    expect(resolver.resolution("2305.06161")).toMatchObject({
+      paper: null,
+      problem: { code: "arxiv-bad-id", message: expect.stringContaining("incorrect id format for 2305.06161") },
+    });
   });
 
   it("records a failed batch with its reason and asks again later", async () => {
@@ -114,14 +117,19 @@ describe("Hub listing and cards against the fake hub", () => {
     for await (const page of listModelPages({ hubUrl: hub.url, http })) pages.push(page);
     expect(pages.map((p) => p.items.length)).toEqual([5, 5, 2]);
     const ids = pages.flatMap((p) => p.items.map((i) => i.id));
-    const newestFirst = models.slice().sort((a, b) => compareText(b.createdAt, a.createdAt)).map((m) => m.id);
+    const newestFirst = models
+      .slice()
+      .sort((a, b) => compareText(b.createdAt, a.createdAt))
+      .map((m) => m.id);
     expect(ids).toEqual(newestFirst);
     expect(pages[2]!.next).toBeNull();
     expect(pages[0]!.next).toBe(pages[1]!.url);
     const first = new URL(pages[0]!.url);
     expect(first.searchParams.get("sort")).toBe("createdAt");
     expect(first.searchParams.get("direction")).toBe("-1");
-    expect(first.searchParams.getAll("expand")).toEqual(expect.arrayContaining(["createdAt", "tags", "library_name", "cardData", "downloads", "likes", "pipeline_tag", "lastModified"]));
+    expect(first.searchParams.getAll("expand")).toEqual(
+      expect.arrayContaining(["createdAt", "tags", "library_name", "cardData", "downloads", "likes", "pipeline_tag", "lastModified"]),
+    );
     expect(pages[0]!.items[0]).toMatchObject({ id: newestFirst[0], createdAt: expect.any(String), tags: expect.any(Array) });
   });
 

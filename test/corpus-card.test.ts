@@ -5,7 +5,8 @@ const ID = "acme/coder-7b";
 
 describe("parseCard: front matter and body", () => {
   test("LF card: metadata normalised, body after the closing line, status present", () => {
-    const text = "---\nlicense: mit\ndatasets:\n  - bigcode/the-stack\n  - 42\nbase_model: bigcode/starcoder\nlanguage: [en, code]\npipeline_tag: text-generation\ntags: [code, arxiv:2305.06161]\n---\n# Coder\nGenerates code.\n";
+    const text =
+      "---\nlicense: mit\ndatasets:\n  - bigcode/the-stack\n  - 42\nbase_model: bigcode/starcoder\nlanguage: [en, code]\npipeline_tag: text-generation\ntags: [code, arxiv:2305.06161]\n---\n# Coder\nGenerates code.\n";
     const card = parseCard(ID, text);
     expect(card.cardStatus).toBe("present");
     expect(card.cardText).toBe(text);
@@ -76,7 +77,10 @@ describe("parseCard: front matter and body", () => {
   });
 
   test("front matter that is a list or a scalar: metadata null, problem names the model", () => {
-    for (const [yaml, shape] of [["- a\n- b\n", "a list"], ["just text\n", "string"]] as const) {
+    for (const [yaml, shape] of [
+      ["- a\n- b\n", "a list"],
+      ["just text\n", "string"],
+    ] as const) {
       const card = parseCard(ID, `---\n${yaml}---\nBody\n`);
       expect(card.cardMeta).toBeNull();
       expect(card.cardBody).toBe("Body\n");
@@ -144,7 +148,9 @@ describe("parseCard: front matter and body", () => {
     const nested = parseCard(ID, `---\n${"? ".repeat(40)}x\n---\nbody`);
     expect(nested.cardBody).toBe("body");
     expect(nested.cardMeta).toBeNull();
-    expect(nested.problems).toEqual([{ stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not converted: collections used as keys nest 39 deep (more than 4)` }]);
+    expect(nested.problems).toEqual([
+      { stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not converted: collections used as keys nest 39 deep (more than 4)` },
+    ]);
     const repeated = parseCard(ID, "---\n? [a, b]\n: 1\n? [a, b]\n: 2\nlicense: mit\n---\nx");
     expect(repeated.cardMeta!.license).toEqual(["mit"]);
     expect(repeated.problems).toEqual([expect.objectContaining({ code: "yaml-duplicate-key" })]);
@@ -152,7 +158,12 @@ describe("parseCard: front matter and body", () => {
 
   test("alias bomb is stopped with a problem, not a hang or crash", () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(",")}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(",")}]`,
+      );
     const card = parseCard(ID, `---\n${levels.join("\n")}\n---\nbody`);
     expect(card.cardMeta).toBeNull();
     expect(card.problems.map((p) => p.code)).toEqual(["yaml-alias-limit"]);
@@ -162,7 +173,9 @@ describe("parseCard: front matter and body", () => {
   test("deeply nested front matter is refused before the parser can overflow the stack", () => {
     for (const depth of [1000, 20000, 100000]) {
       const card = parseCard(ID, `---\na: ${"[".repeat(depth)}${"]".repeat(depth)}\n---\nbody`);
-      expect(card.problems).toEqual([{ stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not parsed: flow collections nest deeper than 256 levels` }]);
+      expect(card.problems).toEqual([
+        { stage: "card", code: "yaml-too-deep", message: `${ID}: front matter not parsed: flow collections nest deeper than 256 levels` },
+      ]);
       expect(card.cardBody).toBe("body");
     }
     const indented = Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n");
@@ -221,8 +234,24 @@ describe("parseCard: metadata shapes", () => {
     const card = parseCard(ID, `---\n${yaml}\n---\nx`);
     expect(card.problems).toEqual([]);
     expect(card.cardMeta!.modelIndex).toEqual([
-      { model: "coder", taskType: "text-generation", datasetName: "HumanEval", datasetType: "openai_humaneval", metricType: "pass@1", metricName: "pass@1", value: "0.42" },
-      { model: "coder", taskType: "text-generation", datasetName: "HumanEval", datasetType: "openai_humaneval", metricType: "pass@10", metricName: null, value: "61.0" },
+      {
+        model: "coder",
+        taskType: "text-generation",
+        datasetName: "HumanEval",
+        datasetType: "openai_humaneval",
+        metricType: "pass@1",
+        metricName: "pass@1",
+        value: "0.42",
+      },
+      {
+        model: "coder",
+        taskType: "text-generation",
+        datasetName: "HumanEval",
+        datasetType: "openai_humaneval",
+        metricType: "pass@10",
+        metricName: null,
+        value: "61.0",
+      },
     ]);
   });
 
@@ -282,7 +311,9 @@ describe("extractArxivIds", () => {
   });
 
   test("parseCard finds links in the front matter too, after Hub tags and card tags", () => {
-    const card = parseCard(ID, "---\ntags: [arxiv:2002.08155]\npaper: https://arxiv.org/abs/2109.00859\n---\nSee https://arxiv.org/abs/2107.03374", { tags: ["arxiv:1810.04805"] });
+    const card = parseCard(ID, "---\ntags: [arxiv:2002.08155]\npaper: https://arxiv.org/abs/2109.00859\n---\nSee https://arxiv.org/abs/2107.03374", {
+      tags: ["arxiv:1810.04805"],
+    });
     expect(card.arxivIds).toEqual(["1810.04805", "2002.08155", "2109.00859", "2107.03374"]);
   });
 
@@ -300,7 +331,11 @@ describe("helpers", () => {
   });
 
   test("toJsonText keeps Map order and makes values JSON-safe", () => {
-    const map = new Map<unknown, unknown>([["b", 1], ["1", NaN], ["a", [new Date(0), new Uint8Array([104, 105])]]]);
+    const map = new Map<unknown, unknown>([
+      ["b", 1],
+      ["1", NaN],
+      ["a", [new Date(0), new Uint8Array([104, 105])]],
+    ]);
     expect(toJsonText(map)).toBe('{"b":1,"1":null,"a":["1970-01-01T00:00:00.000Z","aGk="]}');
   });
 });

@@ -28,7 +28,10 @@ describe("ingestJsonl on the fixture dump", () => {
     report = await ingestJsonl(DUMP, dir, { shardSize: 5 });
     records = await readCorpus(dir);
     byId = new Map(records.map((r) => [r.id, r]));
-    problemLines = readFileSync(join(dir, "ingest-problems.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as IngestProblemLine);
+    problemLines = readFileSync(join(dir, "ingest-problems.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as IngestProblemLine);
   });
   const codes = (r: ModelRecord) => r.problems.map((p) => p.code);
 
@@ -67,7 +70,14 @@ describe("ingestJsonl on the fixture dump", () => {
 
   test("legacy id: no author, metadata from the README, present card", () => {
     const gpt2 = byId.get("gpt2")!;
-    expect(gpt2).toMatchObject({ author: null, downloads: 17123456, likes: 2450, libraryName: "transformers", pipelineTag: "text-generation", cardStatus: "present" });
+    expect(gpt2).toMatchObject({
+      author: null,
+      downloads: 17123456,
+      likes: 2450,
+      libraryName: "transformers",
+      pipelineTag: "text-generation",
+      cardStatus: "present",
+    });
     expect(gpt2.cardMeta).toMatchObject({ license: ["mit"], language: ["en"], tags: ["exbert"] });
     expect(gpt2.problems).toEqual([]);
     expect(gpt2.arxivIds).toEqual([]);
@@ -102,7 +112,11 @@ describe("ingestJsonl on the fixture dump", () => {
     const gated = byId.get("example-labs/gated-chat-7b")!;
     expect(gated.cardStatus).toBe("gated");
     expect(gated.problems).toEqual([
-      { stage: "collect", code: "readme-gated", message: "example-labs/gated-chat-7b: HTTP 401 on README.md: access to this gated repository must be requested" },
+      {
+        stage: "collect",
+        code: "readme-gated",
+        message: "example-labs/gated-chat-7b: HTTP 401 on README.md: access to this gated repository must be requested",
+      },
     ]);
     const failed = byId.get("example-org/flaky-download")!;
     expect(failed.cardStatus).toBe("failed");
@@ -127,7 +141,15 @@ describe("ingestJsonl on the fixture dump", () => {
     expect(r.cardMeta!.baseModel).toEqual(["Salesforce/codet5-base"]);
     expect(r.cardMeta!.language).toEqual(["en", "code"]);
     expect(r.cardMeta!.modelIndex).toEqual([
-      { model: "codesum-base", taskType: "summarization", datasetName: "CodeSearchNet (Python)", datasetType: "code_search_net", metricType: "bleu", metricName: "smoothed BLEU-4", value: "20.1" },
+      {
+        model: "codesum-base",
+        taskType: "summarization",
+        datasetName: "CodeSearchNet (Python)",
+        datasetType: "code_search_net",
+        metricType: "bleu",
+        metricName: "smoothed BLEU-4",
+        value: "20.1",
+      },
     ]);
     expect(r.arxivIds).toEqual(["2109.00859", "2002.08155"]);
     // the duplicate on line 10 did not overwrite the first record
@@ -252,12 +274,15 @@ describe("input edge cases", () => {
     expect(zipped).toMatchObject({ lines: plain.lines, records: plain.records, problemLines: plain.problemLines, inputError: null });
     expect(await readCorpus(join(dir, "zipped"))).toEqual(await readCorpus(join(dir, "plain")));
 
-    const big = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `org/m-${i}`, readme: `# model ${i}\n${"words ".repeat(i % 50)}` })).join("\n") + "\n";
+    const big =
+      Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `org/m-${i}`, readme: `# model ${i}\n${"words ".repeat(i % 50)}` })).join("\n") + "\n";
     const cut = join(dir, "cut.jsonl.gz");
     const bigGz = gzipSync(big);
     writeFileSync(cut, bigGz.subarray(0, Math.floor(bigGz.length / 2)));
     await expect(ingestJsonl(cut, join(dir, "cut"))).rejects.toThrow(
-      new RegExp(`^cannot read dump ${cut.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: the gzip stream is damaged or cut off after line \\d+ \\(unexpected end of file\\); a partial dump is not loaded$`),
+      new RegExp(
+        `^cannot read dump ${cut.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: the gzip stream is damaged or cut off after line \\d+ \\(unexpected end of file\\); a partial dump is not loaded$`,
+      ),
     );
     expect(existsSync(join(dir, "cut"))).toBe(false);
     expect(readdirSync(dir).filter((name) => name.startsWith("."))).toEqual([]);

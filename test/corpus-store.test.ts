@@ -20,7 +20,8 @@ afterAll(() => {
 
 /** Records that exercise every column: nulls vs empties, unicode, CRLF bodies, papers, problems, big counts. */
 function sampleRecords(): ModelRecord[] {
-  const crlfText = "\uFEFF---\r\nlicense: mit\r\nbase_model: [a/b]\r\nmodel-index:\r\n- name: x\r\n  results:\r\n  - task: {type: t}\r\n    dataset: {name: HumanEval}\r\n    metrics: [{type: pass@1, value: 0.5}]\r\n---\r\nBody with émojis 🚀\r\n";
+  const crlfText =
+    "\uFEFF---\r\nlicense: mit\r\nbase_model: [a/b]\r\nmodel-index:\r\n- name: x\r\n  results:\r\n  - task: {type: t}\r\n    dataset: {name: HumanEval}\r\n    metrics: [{type: pass@1, value: 0.5}]\r\n---\r\nBody with émojis 🚀\r\n";
   const crlf = { ...emptyRecord("acme/crlf"), ...parseCard("acme/crlf", crlfText) };
   const lf = { ...emptyRecord("acme/lf"), ...parseCard("acme/lf", "---\ntags: [code]\n---\n# Title\nText\n") };
   return [
@@ -102,7 +103,11 @@ describe("corpus store", () => {
       const writer = await openCorpusWriter(dir, { shardSize: 3, synthetic: true, createdBy: "det" });
       for (const r of sampleRecords()) await writer.add(r);
       await writer.close();
-      return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f)).toString("base64")]));
+      return Object.fromEntries(
+        readdirSync(dir)
+          .sort()
+          .map((f) => [f, readFileSync(join(dir, f)).toString("base64")]),
+      );
     };
     const a = await write();
     const b = await write();
@@ -140,7 +145,11 @@ describe("corpus store", () => {
     expect(manifest.shards.map((s) => s.file)).toEqual(["models-00000.arrow", "models-00001.arrow", "models-00002.arrow"]);
     expect((await readCorpus(dir)).map((r) => r.id)).toEqual(["a/1", "a/2", "a/3"]);
     expect(await existingIds(dir)).toEqual(new Set(["a/1", "a/2", "a/3"]));
-    expect([...(await existingModels(dir)).entries()]).toEqual([["a/1", null], ["a/2", null], ["a/3", null]]);
+    expect([...(await existingModels(dir)).entries()]).toEqual([
+      ["a/1", null],
+      ["a/2", null],
+      ["a/3", null],
+    ]);
     await expect(openCorpusWriter(dir, { append: true, synthetic: true })).rejects.toThrow(/cannot append synthetic records to a real corpus/);
   });
 
@@ -149,7 +158,17 @@ describe("corpus store", () => {
     await expect(readManifest(dir)).rejects.toThrow(`no corpus at ${dir}: ${join(dir, "manifest.json")} is missing`);
     writeFileSync(join(dir, "manifest.json"), "{not json");
     await expect(readManifest(dir)).rejects.toThrow(`corrupt corpus manifest ${join(dir, "manifest.json")}`);
-    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ format: "hf-se-atlas-corpus", version: 1, createdBy: "x", synthetic: false, records: 5, shards: [{ file: "models-00000.arrow", records: 4 }] }));
+    writeFileSync(
+      join(dir, "manifest.json"),
+      JSON.stringify({
+        format: "hf-se-atlas-corpus",
+        version: 1,
+        createdBy: "x",
+        synthetic: false,
+        records: 5,
+        shards: [{ file: "models-00000.arrow", records: 4 }],
+      }),
+    );
     await expect(readManifest(dir)).rejects.toThrow("records is 5 but the shards hold 4");
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ format: "other", version: 1 }));
     await expect(readManifest(dir)).rejects.toThrow('format is "other"');
@@ -177,7 +196,17 @@ describe("corpus store", () => {
   test("a shard from another tool with the wrong column types is refused, naming file and column", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "models-00000.arrow"), tableToIPC(tableFromArrays({ id: Int32Array.from([7]) }), "file"));
-    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ format: "hf-se-atlas-corpus", version: 1, createdBy: "x", synthetic: false, records: 1, shards: [{ file: "models-00000.arrow", records: 1 }] }));
+    writeFileSync(
+      join(dir, "manifest.json"),
+      JSON.stringify({
+        format: "hf-se-atlas-corpus",
+        version: 1,
+        createdBy: "x",
+        synthetic: false,
+        records: 1,
+        shards: [{ file: "models-00000.arrow", records: 1 }],
+      }),
+    );
     await expect(readCorpus(dir)).rejects.toThrow(`${join(dir, "models-00000.arrow")}: column "id" is Int32, expected Utf8`);
   });
 
@@ -201,7 +230,7 @@ describe("corpus store", () => {
     const shards = [];
     for await (const shard of readCorpusColumns(dir, ["id", "cardBody", "downloads", "hasCardMeta", "paperTitles", "problemCodes"])) shards.push(shard);
     expect(shards.map((s) => s.id.length)).toEqual([4, 2]);
-    const flat = <T,>(pick: (s: (typeof shards)[number]) => T[]) => shards.flatMap(pick);
+    const flat = <T>(pick: (s: (typeof shards)[number]) => T[]) => shards.flatMap(pick);
     expect(flat((s) => s.id)).toEqual(records.map((r) => r.id));
     expect(flat((s) => s.cardBody)).toEqual(records.map((r) => r.cardBody));
     expect(flat((s) => s.downloads)).toEqual(records.map((r) => r.downloads));

@@ -36,7 +36,9 @@ afterAll(() => {
 });
 
 function filesOf(dir: string): string[] {
-  return readdirSync(dir).filter((f) => !f.startsWith(".")).sort();
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith("."))
+    .sort();
 }
 
 function expectSameBytes(a: string, b: string): void {
@@ -183,7 +185,10 @@ describe("demo profile (the shipped corpus)", () => {
         const task = byId.get(e.taskId);
         expect(task, `${row.id}: unknown task ${e.taskId}`).toBeDefined();
         const haystack = e.source === "card" ? [texts.card] : e.source === "metadata" ? [...texts.metadata, texts.card] : texts.abstracts;
-        expect(haystack.some((h) => h.toLowerCase().includes(e.surface.toLowerCase())), `${row.id}: "${e.surface}" not in its ${e.source}`).toBe(true);
+        expect(
+          haystack.some((h) => h.toLowerCase().includes(e.surface.toLowerCase())),
+          `${row.id}: "${e.surface}" not in its ${e.source}`,
+        ).toBe(true);
         if (!e.excluded) expect(words(e.surface), `${row.id}: "${e.surface}" does not prepare to "${task!.name}"`).toEqual(words(task!.name));
         checked++;
       }
@@ -272,7 +277,10 @@ describe("demo profile (the shipped corpus)", () => {
     const malformed = truth.map((t, i) => [t, records[i]!] as const).filter(([t]) => t.malformedYaml);
     expect(malformed.length).toBeGreaterThan(0);
     for (const [t, r] of malformed) {
-      expect(r.problems.some((p) => p.stage === "card" && p.code === "yaml-invalid"), t.id).toBe(true);
+      expect(
+        r.problems.some((p) => p.stage === "card" && p.code === "yaml-invalid"),
+        t.id,
+      ).toBe(true);
       expect(r.cardMeta).toBeNull();
       expect(r.cardBody).not.toBeNull();
     }
@@ -322,7 +330,9 @@ describe("demo profile (the shipped corpus)", () => {
     const inQuarter = (q: string) => si.filter((t) => t.createdAt >= q).length;
     expect(inQuarter("2023-01-01") - inQuarter("2023-04-01")).toBeLessThan(inQuarter("2023-04-01") - inQuarter("2023-07-01"));
     // Fig. 6: the base models the paper names come in its order.
-    const [first, second] = Object.entries(PAPER_BASE_MODELS).sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const [first, second] = Object.entries(PAPER_BASE_MODELS)
+      .sort((a, b) => b[1] - a[1])
+      .map(([id]) => id);
     const derivedFrom = (base: string) => se.filter((t) => byId.get(t.id)!.cardMeta?.baseModel.includes(base)).length;
     expect(derivedFrom(first!)).toBeGreaterThan(2 * derivedFrom(second!));
     // Fig. 9: the paper's most reported benchmark leads in SI cards, clearly.

@@ -59,7 +59,10 @@ describe("shipped demo corpus through search -> outliers -> near-identical cards
 
   test("near-identical card detection recovers every planted copy and nothing else", () => {
     const candidates = records.filter((_, i) => found[i]!.kept.length > 0);
-    const result = findNearDuplicates(candidates.map((r) => ({ id: r.id, createdAt: r.createdAt, text: r.cardBody ?? "" })), { threshold: 0.99 });
+    const result = findNearDuplicates(
+      candidates.map((r) => ({ id: r.id, createdAt: r.createdAt, text: r.cardBody ?? "" })),
+      { threshold: 0.99 },
+    );
     const detected = new Map(result.pairs.map((p) => [p.variant, p.original]));
     const planted = new Map(truth.filter((t) => t.duplicateOf !== null).map((t) => [t.id, t.duplicateOf!]));
     expect(detected.size).toBe(planted.size);

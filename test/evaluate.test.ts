@@ -58,9 +58,21 @@ describe("score", () => {
 describe("scoreStages", () => {
   const truth = [
     // A true SE model planted with code generation (SI) and code review (SM).
-    truthRow("se/one", { plantedTasks: ["si.code-generation", "sm.code-review"], keptTasks: ["si.code-generation", "sm.code-review"], isSe: true, seActivities: ["SI", "SM"], expectedFinal: true }),
+    truthRow("se/one", {
+      plantedTasks: ["si.code-generation", "sm.code-review"],
+      keptTasks: ["si.code-generation", "sm.code-review"],
+      isSe: true,
+      seActivities: ["SI", "SM"],
+      expectedFinal: true,
+    }),
     // Its near-copy: the same tasks, not expected in the final list.
-    truthRow("se/one-copy", { plantedTasks: ["si.code-generation"], keptTasks: ["si.code-generation"], duplicateOf: "se/one", isSe: true, seActivities: ["SI"] }),
+    truthRow("se/one-copy", {
+      plantedTasks: ["si.code-generation"],
+      keptTasks: ["si.code-generation"],
+      duplicateOf: "se/one",
+      isSe: true,
+      seActivities: ["SI"],
+    }),
     // Only an outlier hit ("debugging" in a config dump).
     truthRow("plain/debug", { plantedTasks: ["sm.debugging"], outlierOnly: true }),
     // A trap: requirements elicitation mentioned, but not an SE model.

@@ -89,7 +89,10 @@ describe("figure specs", () => {
     ]);
     const trace = spec.data[0] as { y: string[]; z: number[][] };
     expect(trace.y).toEqual(["mit", "apache-2.0"]);
-    expect(trace.z).toEqual([[0, 0, 2, 0, 4], [0, 0, 5, 0, 0]]);
+    expect(trace.z).toEqual([
+      [0, 0, 2, 0, 4],
+      [0, 0, 5, 0, 0],
+    ]);
   });
   test("tasks: every task by default (a tall chart), a limit only when asked", () => {
     const rows = Array.from({ length: 60 }, (_, i) => ({ taskId: `si.t${i}`, task: `task ${i}`, activity: "SI" as const, models: 60 - i }));
@@ -125,7 +128,9 @@ describe("figure specs", () => {
     expect(titles.find((t) => t.includes(named!))).toContain(`(paper ${PAPER_BASE_MODELS[named!]})`);
     expect(titles.filter((t) => t.includes("(paper"))).toHaveLength(1);
     // one shared y scale, so panels compare
-    const ranges = Object.entries(spec.layout).filter(([k]) => k.startsWith("yaxis")).map(([, v]) => JSON.stringify((v as { range: number[] }).range));
+    const ranges = Object.entries(spec.layout)
+      .filter(([k]) => k.startsWith("yaxis"))
+      .map(([, v]) => JSON.stringify((v as { range: number[] }).range));
     expect(new Set(ranges).size).toBe(1);
   });
   test("datasets: the caption reports this run's top 3 per activity and the paper's findings, not fixed prose", () => {
@@ -144,7 +149,9 @@ describe("figure specs", () => {
   test("captions that restate the paper take its numbers from src/paper/reported.ts", () => {
     const growth = growthFigure([{ quarter: "2023-Q1", activity: "SI", models: 1, paper: 28 }]).caption;
     for (const n of Object.values(PAPER_QUARTERLY_SI)) expect(growth).toContain(String(n));
-    expect(tasksFigure([]).caption).toContain(`${PAPER_TOP_TASK.task} first, with more than ${PAPER_TOP_TASK.factor} times the models of ${PAPER_TOP_TASK.over}`);
+    expect(tasksFigure([]).caption).toContain(
+      `${PAPER_TOP_TASK.task} first, with more than ${PAPER_TOP_TASK.factor} times the models of ${PAPER_TOP_TASK.over}`,
+    );
     expect(cooccurrenceNetwork([], { RE: 0, SD: 0, SI: 0, QA: 0, SM: 0 }).caption).toContain(`${Math.round(PAPER_SD_ALSO_SI * 100)}% of SD models`);
     const licences = licensesHeatmap([]).caption;
     for (const n of Object.values(PAPER_LICENSES.SI!)) expect(licences).toContain(String(n));
@@ -169,11 +176,11 @@ describe("figure specs", () => {
     const spec = pipelineDiagram(rows);
     expect((spec.layout.shapes as unknown[]).length).toBe(3);
     const texts = (spec.layout.annotations as Array<{ text: string }>).map((a) => a.text).join("\n");
-    expect(texts).toContain("<b style=\"font-size:15px\">100</b> models");
+    expect(texts).toContain('<b style="font-size:15px">100</b> models');
     expect(texts).toContain(`paper: ${PAPER_FUNNEL.collected.toLocaleString("en-US")}`);
     expect(texts).toContain("-60<br>(60%)");
     expect(texts).toContain("SI 25");
-    expect(texts).toContain("SI 25<br><span style=\"color:#666666\">paper: SI 2,993</span>");
+    expect(texts).toContain('SI 25<br><span style="color:#666666">paper: SI 2,993</span>');
   });
   test("selection funnel names the model it ends at", () => {
     const spec = selectionFunnel([{ step: 0, name: "all SE models", description: "", remaining: 10, examples: [] }], "org/model");
@@ -210,7 +217,13 @@ describe("HTML and notebook output", () => {
     expect(html).toContain("<em>R&amp;D &lt;b&gt;&quot;x&quot;&lt;/b&gt; &gt; y</em>");
   });
   test("frameHtml shows full cell text of a data frame", () => {
-    const html = frameHtml({ columns: ["rule", "n"], values: [["log.import-logging-long-name", 1234], ["a<b", 1.5]] });
+    const html = frameHtml({
+      columns: ["rule", "n"],
+      values: [
+        ["log.import-logging-long-name", 1234],
+        ["a<b", 1.5],
+      ],
+    });
     expect(html).toContain("<td>log.import-logging-long-name</td><td>1,234</td>");
     expect(html).toContain("<td>a&lt;b</td><td>1.500</td>");
   });

@@ -98,7 +98,12 @@ describe("runFunnel on a generated demo Hub", () => {
       expect(p.similarity).toBeGreaterThanOrEqual(0.99);
     }
     const funnel = readRows(join(runA(), "funnel.arrow"), FUNNEL);
-    expect(funnel.find((r) => r.stage === "unique" && r.activity === "SI")).toEqual({ stage: "unique", activity: "SI", models: inline.counts.unique.SI, paperModels: 2993 });
+    expect(funnel.find((r) => r.stage === "unique" && r.activity === "SI")).toEqual({
+      stage: "unique",
+      activity: "SI",
+      models: inline.counts.unique.SI,
+      paperModels: 2993,
+    });
     expect(funnel.find((r) => r.stage === "after-outliers" && r.activity === "all")?.paperModels).toBe(14_962);
     expect(formatFunnel(funnel)).toMatch(/^stage\s+all\s+RE/);
   });
@@ -193,7 +198,9 @@ describe("runFunnel --resume", () => {
     const intact = readFileSync(third);
     const stamp = statSync(third);
     writeFileSync(third, intact.subarray(0, 200));
-    await expect(runFunnel({ corpusDir: damagedCorpus, outDir: join(dir, "run"), workers: 1, progress: "silent", resume: true })).rejects.toThrow(/models-00002/);
+    await expect(runFunnel({ corpusDir: damagedCorpus, outDir: join(dir, "run"), workers: 1, progress: "silent", resume: true })).rejects.toThrow(
+      /models-00002/,
+    );
     expect(readdirSync(join(dir, "run", ".shards"))).toHaveLength(2);
     // Repair the shard (same bytes and time stamp as before) and run again: two shards come from the checkpoints.
     writeFileSync(third, intact);
@@ -234,20 +241,26 @@ describe("runFunnel edge cases", () => {
   it("stops on a damaged shard with an error naming it, leaving no half-written tables", async () => {
     const dir = join(root, "damaged");
     const writer = await openCorpusWriter(join(dir, "corpus"), { synthetic: true, createdBy: "funnel test", shardSize: 1 });
-    for (const id of ["a/one", "b/two"]) await writer.add({ ...emptyRecord(id), cardStatus: "present", cardText: "Code generation.", cardBody: "Code generation." });
+    for (const id of ["a/one", "b/two"])
+      await writer.add({ ...emptyRecord(id), cardStatus: "present", cardText: "Code generation.", cardBody: "Code generation." });
     await writer.close();
     const second = join(dir, "corpus", "models-00001.arrow");
     writeFileSync(second, readFileSync(second).subarray(0, 100));
-    await expect(runFunnel({ corpusDir: join(dir, "corpus"), outDir: join(dir, "run"), workers: 1, progress: "silent" })).rejects.toThrow(/models-00001\.arrow/);
+    await expect(runFunnel({ corpusDir: join(dir, "corpus"), outDir: join(dir, "run"), workers: 1, progress: "silent" })).rejects.toThrow(
+      /models-00001\.arrow/,
+    );
     expect(existsSync(join(dir, "run")) ? listFiles(join(dir, "run")) : []).toEqual([]);
   });
 
   it("stops on a model id listed twice, leaving no half-written tables", async () => {
     const dir = join(root, "twice");
     const writer = await openCorpusWriter(join(dir, "corpus"), { synthetic: true, createdBy: "funnel test", shardSize: 1 });
-    for (const id of ["a/same", "a/same"]) await writer.add({ ...emptyRecord(id), cardStatus: "present", cardText: "Code generation.", cardBody: "Code generation." });
+    for (const id of ["a/same", "a/same"])
+      await writer.add({ ...emptyRecord(id), cardStatus: "present", cardText: "Code generation.", cardBody: "Code generation." });
     await writer.close();
-    await expect(runFunnel({ corpusDir: join(dir, "corpus"), outDir: join(dir, "run"), workers: 1, progress: "silent" })).rejects.toThrow(/a\/same appears twice/);
+    await expect(runFunnel({ corpusDir: join(dir, "corpus"), outDir: join(dir, "run"), workers: 1, progress: "silent" })).rejects.toThrow(
+      /a\/same appears twice/,
+    );
     expect(existsSync(join(dir, "run")) ? listFiles(join(dir, "run")) : []).toEqual([]);
   });
 

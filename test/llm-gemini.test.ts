@@ -14,7 +14,11 @@ const prompts = new Map<ActivityCode, ActivityPrompt>([...loadPromptTemplates()]
 
 function candidate(id: string, body: string, activity: ActivityCode = "SI", extra: Partial<ModelRecord> = {}): Candidate {
   const record: ModelRecord = { ...emptyRecord(id), cardStatus: "present", cardBody: body, cardText: body, ...extra };
-  return { record, activity, evidence: [{ taskId: "si.code-generation", task: "code generation", source: "card", field: "body", raw: "code generation", before: "", after: "" }] };
+  return {
+    record,
+    activity,
+    evidence: [{ taskId: "si.code-generation", task: "code generation", source: "card", field: "body", raw: "code generation", before: "", after: "" }],
+  };
 }
 
 let server: FakeGemini | null = null;
@@ -109,13 +113,24 @@ describe("Gemini judge through the real SDK against a loopback server", () => {
   });
 
   test("a retired or unknown model (404 NOT_FOUND) stops with one line naming it, after one request", async () => {
-    const { judge, server } = await judgeWith(() => ({
-      status: 404,
-      json: { error: { code: 404, message: "models/gemini-2.0-flash is not found for API version v1beta, or is not supported for generateContent.", status: "NOT_FOUND" } },
-    }), { model: "gemini-2.0-flash" });
+    const { judge, server } = await judgeWith(
+      () => ({
+        status: 404,
+        json: {
+          error: {
+            code: 404,
+            message: "models/gemini-2.0-flash is not found for API version v1beta, or is not supported for generateContent.",
+            status: "NOT_FOUND",
+          },
+        },
+      }),
+      { model: "gemini-2.0-flash" },
+    );
     const failure = await judge.judge(candidate("a/b", "text")).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(JudgeUnusable);
-    expect((failure as Error).message).toMatch(/^gemini model "gemini-2\.0-flash" is not available \(retired or unknown\): HTTP 404: NOT_FOUND: models\/gemini-2\.0-flash is not found.*the current default is gemini-3\.8-flash/);
+    expect((failure as Error).message).toMatch(
+      /^gemini model "gemini-2\.0-flash" is not available \(retired or unknown\): HTTP 404: NOT_FOUND: models\/gemini-2\.0-flash is not found.*the current default is gemini-3\.8-flash/,
+    );
     expect((failure as Error).message).not.toContain("\n");
     expect(server.requests).toHaveLength(1);
   });
@@ -123,7 +138,15 @@ describe("Gemini judge through the real SDK against a loopback server", () => {
   test("thinking tokens count as output tokens (they are billed as output)", async () => {
     const { judge } = await judgeWith(() => ({
       json: {
-        candidates: [{ content: { role: "model", parts: [{ text: "reasoning...", thought: true }, { text: JSON.stringify({ relevant: true, rationale: "Writes code." }) }] }, finishReason: "STOP" }],
+        candidates: [
+          {
+            content: {
+              role: "model",
+              parts: [{ text: "reasoning...", thought: true }, { text: JSON.stringify({ relevant: true, rationale: "Writes code." }) }],
+            },
+            finishReason: "STOP",
+          },
+        ],
         usageMetadata: { promptTokenCount: 900, candidatesTokenCount: 25, thoughtsTokenCount: 400, totalTokenCount: 1325 },
       },
     }));
@@ -133,7 +156,10 @@ describe("Gemini judge through the real SDK against a loopback server", () => {
   });
 
   test("a 400 is not retried", async () => {
-    const { judge, server } = await judgeWith(() => ({ status: 400, json: { error: { code: 400, message: "API key not valid.", status: "INVALID_ARGUMENT" } } }));
+    const { judge, server } = await judgeWith(() => ({
+      status: 400,
+      json: { error: { code: 400, message: "API key not valid.", status: "INVALID_ARGUMENT" } },
+    }));
     const { verdict } = await judge.judge(candidate("a/b", "text"));
     expect(server.requests).toHaveLength(1);
     expect(verdict.error).toContain("HTTP 400");

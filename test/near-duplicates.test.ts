@@ -2,11 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rowDot, sklearnTokens, tfidfVectors, type TfidfMatrix } from "../src/filter/tfidf";
-import {
-  findNearDuplicates,
-  similarRowPairs,
-  type CardText,
-} from "../src/filter/near-duplicates";
+import { findNearDuplicates, similarRowPairs, type CardText } from "../src/filter/near-duplicates";
 import { NEAR_DUPLICATES, type NearDuplicatePair } from "../src/run/tables";
 import { readRows, writeRows } from "../src/util/arrow-table";
 import { SeededRandom } from "../src/util/random";
@@ -30,10 +26,7 @@ function bruteForcePairs(matrix: TfidfMatrix, threshold: number): Array<[number,
 }
 
 /** The grouping rule spelled out over a brute-force pair list (quadratic, obviously right). */
-function bruteForceGrouping(
-  cards: CardText[],
-  brutePairs: Array<[number, number, number]>,
-): { pairs: NearDuplicatePair[]; uniqueIds: string[] } {
+function bruteForceGrouping(cards: CardText[], brutePairs: Array<[number, number, number]>): { pairs: NearDuplicatePair[]; uniqueIds: string[] } {
   const similar = new Map<string, number>();
   for (const [a, b, s] of brutePairs) similar.set(`${a},${b}`, s).set(`${b},${a}`, s);
   const time = (c: CardText) => (c.createdAt === null || Number.isNaN(Date.parse(c.createdAt)) ? Infinity : Date.parse(c.createdAt));
@@ -46,9 +39,7 @@ function bruteForceGrouping(
     else originalOf.set(card, [original, similar.get(`${original},${card}`)!]);
   }
   const pos = new Map(order.map((c, i) => [c, i]));
-  const variants = [...originalOf.keys()].sort(
-    (a, b) => pos.get(originalOf.get(a)![0])! - pos.get(originalOf.get(b)![0])! || pos.get(a)! - pos.get(b)!,
-  );
+  const variants = [...originalOf.keys()].sort((a, b) => pos.get(originalOf.get(a)![0])! - pos.get(originalOf.get(b)![0])! || pos.get(a)! - pos.get(b)!);
   return {
     pairs: variants.map((v) => ({ original: cards[originalOf.get(v)![0]]!.id, variant: cards[v]!.id, similarity: originalOf.get(v)![1] })),
     uniqueIds: cards.filter((_, i) => !originalOf.has(i)).map((c) => c.id),
@@ -127,16 +118,7 @@ describe("tfidf (scikit-learn TfidfVectorizer defaults)", () => {
   };
 
   it("tokenizes like (?u)\\b\\w\\w+\\b after lowercasing, Unicode included", () => {
-    expect(sklearnTokens("Hello, snake_case x 3.14 ÜBER-Straße ΟΔΟΣ 東京 ½ a٣")).toEqual([
-      "hello",
-      "snake_case",
-      "14",
-      "über",
-      "straße",
-      "οδος",
-      "東京",
-      "a٣",
-    ]);
+    expect(sklearnTokens("Hello, snake_case x 3.14 ÜBER-Straße ΟΔΟΣ 東京 ½ a٣")).toEqual(["hello", "snake_case", "14", "über", "straße", "οδος", "東京", "a٣"]);
     expect(sklearnTokens("हिन्दी")).toEqual([]); // combining marks are not \w in Python
   });
 
@@ -287,9 +269,12 @@ describe("near-identical cards: grouping rules", () => {
   });
 
   it("rejects duplicate ids and bad thresholds with a clear error", () => {
-    expect(() => findNearDuplicates([{ id: "m/1", createdAt: null, text: "aa" }, { id: "m/1", createdAt: null, text: "bb" }])).toThrow(
-      /m\/1 appears twice/,
-    );
+    expect(() =>
+      findNearDuplicates([
+        { id: "m/1", createdAt: null, text: "aa" },
+        { id: "m/1", createdAt: null, text: "bb" },
+      ]),
+    ).toThrow(/m\/1 appears twice/);
     expect(() => findNearDuplicates([], { threshold: 1.5 })).toThrow(/threshold/);
   });
 

@@ -16,7 +16,9 @@ import { replicate } from "../src/pipeline/replicate";
 
 const ROOT = resolve(__dirname, "..");
 const NOTEBOOK_DIR = join(ROOT, "notebooks");
-const NOTEBOOKS = readdirSync(NOTEBOOK_DIR).filter((f) => f.endsWith(".ipynb")).sort();
+const NOTEBOOKS = readdirSync(NOTEBOOK_DIR)
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
 const EXPECTED = [
   "00-method",
   "rq1-1-documentation",
@@ -61,10 +63,12 @@ function snapshot(dir: string): string[] {
 
 function whyCannotRun(): string | null {
   const jupyter = spawnSync("jupyter", ["kernelspec", "list", "--json"], { encoding: "utf8" });
-  if (jupyter.error || jupyter.status !== 0) return `jupyter is not available (${jupyter.error?.message ?? jupyter.stderr.trim().split("\n").pop()}); apt-get install jupyter-nbconvert jupyter-client python3-ipykernel`;
+  if (jupyter.error || jupyter.status !== 0)
+    return `jupyter is not available (${jupyter.error?.message ?? jupyter.stderr.trim().split("\n").pop()}); apt-get install jupyter-nbconvert jupyter-client python3-ipykernel`;
   const kernels = (JSON.parse(jupyter.stdout) as { kernelspecs: Record<string, unknown> }).kernelspecs;
   if (!("tslab" in kernels)) return "the tslab kernel is not registered; run bash scripts/setup-notebooks.sh";
-  if (!existsSync(join(ROOT, "dist", "analyse", "all.js")) || !existsSync(join(ROOT, "dist", "pipeline", "replicate.js"))) return "dist/ is not built; run npm run build";
+  if (!existsSync(join(ROOT, "dist", "analyse", "all.js")) || !existsSync(join(ROOT, "dist", "pipeline", "replicate.js")))
+    return "dist/ is not built; run npm run build";
   return null;
 }
 
@@ -85,7 +89,10 @@ describe("committed notebooks", () => {
       const all = nb.cells.map((c) => text(c.source)).join("\n");
       // Notebooks import the built library, never ../src (tslab compiles with rootDir = notebooks/).
       expect(all, name).not.toMatch(/from "\.\.\/src\//);
-      expect(nb.cells.some((c) => c.cell_type === "markdown" && /synthetic/i.test(text(c.source))), `${name} says the demo data is synthetic`).toBe(true);
+      expect(
+        nb.cells.some((c) => c.cell_type === "markdown" && /synthetic/i.test(text(c.source))),
+        `${name} says the demo data is synthetic`,
+      ).toBe(true);
       // One library call sets a notebook up; the run's own taxonomy is used, never a hard-coded one.
       const setup = text(nb.cells.find((c) => c.cell_type === "code")!.source);
       expect(setup, name).toMatch(/const nb = await openNotebookRun\(\{ display: tslab\.display \}\);/);
@@ -102,8 +109,24 @@ describe("committed notebooks", () => {
   });
 
   test("the method notebook walks the LLM check and its validation", () => {
-    const all = readNotebook(join(NOTEBOOK_DIR, "00-method.ipynb")).cells.map((c) => text(c.source)).join("\n");
-    for (const topic of [/PRIMES/, /delimiter/, /promptSections/, /nb\.prompt\(/, /judgeOffline/, /Cochran/, /planPilots/, /sheetRows/, /majority/, /consolidateLabels/, /cohenKappa/, /Table V/]) expect(all).toMatch(topic);
+    const all = readNotebook(join(NOTEBOOK_DIR, "00-method.ipynb"))
+      .cells.map((c) => text(c.source))
+      .join("\n");
+    for (const topic of [
+      /PRIMES/,
+      /delimiter/,
+      /promptSections/,
+      /nb\.prompt\(/,
+      /judgeOffline/,
+      /Cochran/,
+      /planPilots/,
+      /sheetRows/,
+      /majority/,
+      /consolidateLabels/,
+      /cohenKappa/,
+      /Table V/,
+    ])
+      expect(all).toMatch(topic);
   });
 });
 
@@ -130,35 +153,55 @@ describe.skipIf(reason !== null)("notebooks execute headless", () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  test.each(EXPECTED)("%s runs without a cell error", (name) => {
-    const out = join(root, "executed");
-    const run = spawnSync(
-      "jupyter",
-      ["nbconvert", "--to", "notebook", "--execute", `${name}.ipynb`, "--output-dir", out, "--output", `${name}.ipynb`, "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=tslab"],
-      { cwd: NOTEBOOK_DIR, env, encoding: "utf8", timeout: 900_000 },
-    );
-    const log = `${run.stderr ?? ""}`.split("\n").filter((l) => !/frozen modules|Debugger|PYDEVD|^0\.00s/.test(l)).slice(-40).join("\n");
-    expect(run.status, `${name}: nbconvert exited with ${run.status} (signal ${run.signal}, ${run.error?.message ?? "no spawn error"})\n${log}`).toBe(0);
-    const executed = readNotebook(join(out, `${name}.ipynb`));
-    const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
-    const errors = outputs.filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
-    expect(errors).toEqual([]);
-    const streamed = outputs.map((o) => text(o.text)).join("");
-    expect(streamed).toContain("SYNTHETIC demo corpus");
-    expect(streamed).not.toMatch(/injected env|dotenv/i);
-    const html = outputs.map((o) => text(o.data?.["text/html"] as string | string[] | undefined)).join("\n");
-    const figures = (html.match(/Plotly\.newPlot\(/g) ?? []).length;
-    // plotly.js is loaded once per notebook by the set-up cell's output, never inlined; every figure waits for it.
-    expect((html.match(/var define, module, exports;/g) ?? []).length).toBe(0);
-    expect((html.match(/window\.__hfSeAtlasPlotly=/g) ?? []).length).toBe(1);
-    expect((html.match(/window\.__hfSeAtlasPlotly\|\|Promise\.reject/g) ?? []).length).toBe(figures);
-    if (name !== "00-method") expect(figures + (html.match(/<table>/g) ?? []).length, `${name} shows results`).toBeGreaterThan(0);
-    // Every code cell carries its execution count, in order (scripts/tslab-kernel.cjs broadcasts them).
-    const counts = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count ?? null);
-    expect(counts).toEqual(counts.map((_, i) => i + 1));
-    const bytes = statSync(join(out, `${name}.ipynb`)).size;
-    expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(MAX_EXECUTED_BYTES);
-    // The run it was given is only read.
-    expect(snapshot(replication)).toEqual(untouched);
-  }, 900_000);
+  test.each(EXPECTED)(
+    "%s runs without a cell error",
+    (name) => {
+      const out = join(root, "executed");
+      const run = spawnSync(
+        "jupyter",
+        [
+          "nbconvert",
+          "--to",
+          "notebook",
+          "--execute",
+          `${name}.ipynb`,
+          "--output-dir",
+          out,
+          "--output",
+          `${name}.ipynb`,
+          "--ExecutePreprocessor.timeout=600",
+          "--ExecutePreprocessor.kernel_name=tslab",
+        ],
+        { cwd: NOTEBOOK_DIR, env, encoding: "utf8", timeout: 900_000 },
+      );
+      const log = `${run.stderr ?? ""}`
+        .split("\n")
+        .filter((l) => !/frozen modules|Debugger|PYDEVD|^0\.00s/.test(l))
+        .slice(-40)
+        .join("\n");
+      expect(run.status, `${name}: nbconvert exited with ${run.status} (signal ${run.signal}, ${run.error?.message ?? "no spawn error"})\n${log}`).toBe(0);
+      const executed = readNotebook(join(out, `${name}.ipynb`));
+      const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
+      const errors = outputs.filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
+      expect(errors).toEqual([]);
+      const streamed = outputs.map((o) => text(o.text)).join("");
+      expect(streamed).toContain("SYNTHETIC demo corpus");
+      expect(streamed).not.toMatch(/injected env|dotenv/i);
+      const html = outputs.map((o) => text(o.data?.["text/html"] as string | string[] | undefined)).join("\n");
+      const figures = (html.match(/Plotly\.newPlot\(/g) ?? []).length;
+      // plotly.js is loaded once per notebook by the set-up cell's output, never inlined; every figure waits for it.
+      expect((html.match(/var define, module, exports;/g) ?? []).length).toBe(0);
+      expect((html.match(/window\.__hfSeAtlasPlotly=/g) ?? []).length).toBe(1);
+      expect((html.match(/window\.__hfSeAtlasPlotly\|\|Promise\.reject/g) ?? []).length).toBe(figures);
+      if (name !== "00-method") expect(figures + (html.match(/<table>/g) ?? []).length, `${name} shows results`).toBeGreaterThan(0);
+      // Every code cell carries its execution count, in order (scripts/tslab-kernel.cjs broadcasts them).
+      const counts = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count ?? null);
+      expect(counts).toEqual(counts.map((_, i) => i + 1));
+      const bytes = statSync(join(out, `${name}.ipynb`)).size;
+      expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(MAX_EXECUTED_BYTES);
+      // The run it was given is only read.
+      expect(snapshot(replication)).toEqual(untouched);
+    },
+    900_000,
+  );
 });

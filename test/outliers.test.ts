@@ -40,14 +40,29 @@ function at(marked: string, hasCodeTag = false): RuleContext {
 
 describe("Table III rules, one by one", () => {
   const cases: [string, (c: RuleContext) => boolean, string[], string[]][] = [
-    ["debug.after-punct", debugAfterPunct, ["args.[debug]", "pre-[debug] x", "x_[debug]", "src/[debug]", "<[debug]>", "a>[debug]"], ["use [debug] mode", "([debug])", "[Debugging] tips"]],
-    ["debug.before-punct", debugBeforePunct, ["[debug]-mode", "[debug]_level", "[debug]/x", "[debug]: None", "[debug]<", "[debug]> x"], ["[debug] it", "[Debugging]: tips", "[debug].", "[debug])"]],
-    ["debug.followed-by-quote", debugFollowedByQuote, ["'[debug]': None", "\"[debug]\"", "[debug]’s"], ["[debug] x", "[debugging]'"]],
-    ["debug.preceded-by-quote", debugPrecededByQuote, ["'[debug] x", "\"[debug]ging", "“[debug] it"], ["a [debug]", "'a [debug]"]],
+    [
+      "debug.after-punct",
+      debugAfterPunct,
+      ["args.[debug]", "pre-[debug] x", "x_[debug]", "src/[debug]", "<[debug]>", "a>[debug]"],
+      ["use [debug] mode", "([debug])", "[Debugging] tips"],
+    ],
+    [
+      "debug.before-punct",
+      debugBeforePunct,
+      ["[debug]-mode", "[debug]_level", "[debug]/x", "[debug]: None", "[debug]<", "[debug]> x"],
+      ["[debug] it", "[Debugging]: tips", "[debug].", "[debug])"],
+    ],
+    ["debug.followed-by-quote", debugFollowedByQuote, ["'[debug]': None", '"[debug]"', "[debug]’s"], ["[debug] x", "[debugging]'"]],
+    ["debug.preceded-by-quote", debugPrecededByQuote, ["'[debug] x", '"[debug]ging', "“[debug] it"], ["a [debug]", "'a [debug]"]],
     ["log.followed-by-letter", logFollowedByLetter, ["[logs] are", "the [log]in page", "[Logs]"], ["[logging] x", "[logged]", "[log] file", "[log]2"]],
     ["log.period-letter", logPeriodLetter, ["x.[logging]", ".[logs]", "a.[log]ic"], ["train.[log] ", "x.[log]", "x [logging]"]],
     ["log.after-punct", logAfterPunct, ["train.[log]", "x-[log]", "run_[log]", "/var/[log]", "([log]", ")[log]"], ["a [log]", ":[log]"]],
-    ["log.before-punct", logBeforePunct, ["[log]-file", "[log]_dir", "[log]/x", "[log]: y", "[log](x)", "[log])"], ["[log] file", "[log].", "[logging]_steps", "[Logs]:"]],
+    [
+      "log.before-punct",
+      logBeforePunct,
+      ["[log]-file", "[log]_dir", "[log]/x", "[log]: y", "[log](x)", "[log])"],
+      ["[log] file", "[log].", "[logging]_steps", "[Logs]:"],
+    ],
     ["log.import-logging", logImportLogging, ["import [logging]", "  Import  [logging]\n"], ["import [log]", "reimport [logging]", "import x, [logging]"]],
     ["log.no-log", logNoLog, ["| No [log]", "no [logging]"], ["piano [log]", "no. [log]", "nolog [log]"]],
     ["log.training-log", logTrainingLog, ["## Training [log]"], ["pretraining [log]", "training: [log]"]],
@@ -106,7 +121,9 @@ describe("applyOutlierRules end to end", () => {
       "debugging:DEBUG:kept",
       "debugging:debug:debug.after-punct",
     ]);
-    expect(modelsAfterOutliers(occurrences)).toEqual([{ id: "acme/config", activities: ["SM"], tasks: ["debugging", "logging"], taskIds: ["sm.debugging", "sm.logging"] }]);
+    expect(modelsAfterOutliers(occurrences)).toEqual([
+      { id: "acme/config", activities: ["SM"], tasks: ["debugging", "logging"], taskIds: ["sm.debugging", "sm.logging"] },
+    ]);
   });
 
   test("a training-log card: No log, Training log, train.log, test log, import logging", () => {
@@ -136,7 +153,12 @@ describe("applyOutlierRules end to end", () => {
       "code generation:code-generation:kept",
     ]);
     expect(modelsAfterOutliers(untagged)).toEqual([
-      { id: "acme/helper", activities: ["SI", "SM"], tasks: ["code generation", "debugging", "logging"], taskIds: ["si.code-generation", "sm.debugging", "sm.logging"] },
+      {
+        id: "acme/helper",
+        activities: ["SI", "SM"],
+        tasks: ["code generation", "debugging", "logging"],
+        taskIds: ["si.code-generation", "sm.debugging", "sm.logging"],
+      },
     ]);
     const tagged = run(modelWithCard("acme/helper", body, { tags: ["code"] }));
     expect(tagged.find((o) => o.task === "coding")!.excludedBy).toBeNull();

@@ -56,7 +56,26 @@ describe("preparer", () => {
   test("a hyphen glued between two words joins a compound; other punctuation stays", () => {
     const text = "code-generation, code - generation, code--generation, code_generation, -code-";
     const prepared = preparer.prepare(text);
-    expect(prepared.lemmas).toEqual(["code", "generation", ",", "code", "-", "generation", ",", "code", "--", "generation", ",", "code", "_", "generation", ",", "-", "code", "-"]);
+    expect(prepared.lemmas).toEqual([
+      "code",
+      "generation",
+      ",",
+      "code",
+      "-",
+      "generation",
+      ",",
+      "code",
+      "--",
+      "generation",
+      ",",
+      "code",
+      "_",
+      "generation",
+      ",",
+      "-",
+      "code",
+      "-",
+    ]);
     expect(text.slice(prepared.starts[1], prepared.ends[1])).toBe("generation");
     expect(prepared.starts.length).toBe(prepared.lemmas.length);
     // A chain of joined hyphens: compacting in place must keep every later offset right.

@@ -43,8 +43,14 @@ describe("real-card fixture set", () => {
     for (const index of check.indexFiles) {
       const mine = fixtures.filter((f) => f.indexFile === index);
       expect(new Set(mine.map((f) => f.split)), index).toEqual(new Set(["dev", "holdout"]));
-      expect(mine.some((f) => f.se.length > 0), index).toBe(true);
-      expect(mine.some((f) => f.se.length === 0), index).toBe(true);
+      expect(
+        mine.some((f) => f.se.length > 0),
+        index,
+      ).toBe(true);
+      expect(
+        mine.some((f) => f.se.length === 0),
+        index,
+      ).toBe(true);
     }
   });
 
@@ -81,7 +87,9 @@ describe("real-card fixture set", () => {
       if (f.se.length > 0) row.se++;
       rows.set(key, row);
     }
-    const lines = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, r]) => `${key.padEnd(32)} dev ${String(r.dev).padStart(3)}  holdout ${String(r.holdout).padStart(3)}  with SE ${String(r.se).padStart(3)}`);
+    const lines = [...rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, r]) => `${key.padEnd(32)} dev ${String(r.dev).padStart(3)}  holdout ${String(r.holdout).padStart(3)}  with SE ${String(r.se).padStart(3)}`);
     const gold = goldLabels(fixtures);
     const perActivity = ACTIVITY_CODES.map((a) => {
       const relevant = gold.filter((g) => g.activity === a && g.relevant);
@@ -98,8 +106,21 @@ describe("checkRealCards catches a broken set", () => {
     const dir = mkdtempSync(join(tmpdir(), "real-cards-bad-"));
     created.push(dir);
     mkdirSync(join(dir, "cards"));
-    for (const file of ["b-001-one.md", "b-002-two.md", "b-004-orphan.md", "b-5-badname.md"]) writeFileSync(join(dir, "cards", file), "---\nlicense: mit\n---\n# x\n");
-    const base = { author: "o", createdAt: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-02T00:00:00.000Z", downloads: 1, likes: 0, pipeline_tag: null, library_name: null, tags: [], gated: false, structure: "some-structure", reason: "r" };
+    for (const file of ["b-001-one.md", "b-002-two.md", "b-004-orphan.md", "b-5-badname.md"])
+      writeFileSync(join(dir, "cards", file), "---\nlicense: mit\n---\n# x\n");
+    const base = {
+      author: "o",
+      createdAt: "2024-01-01T00:00:00.000Z",
+      lastModified: "2024-01-02T00:00:00.000Z",
+      downloads: 1,
+      likes: 0,
+      pipeline_tag: null,
+      library_name: null,
+      tags: [],
+      gated: false,
+      structure: "some-structure",
+      reason: "r",
+    };
     const lines = [
       { ...base, file: "b-001-one.md", id: "o/one", split: "holdout", se: ["SI"] },
       { ...base, file: "b-002-two.md", id: "o/one", split: "dev", se: ["XX"] },
@@ -126,10 +147,31 @@ describe("checkRealCards catches a broken set", () => {
     const dir = mkdtempSync(join(tmpdir(), "real-cards-dup-"));
     created.push(dir);
     mkdirSync(join(dir, "cards"));
-    const base = { author: "o", createdAt: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-02T00:00:00.000Z", downloads: 1, likes: 0, pipeline_tag: null, library_name: null, tags: [], gated: false, structure: "s", reason: "r", se: [] };
+    const base = {
+      author: "o",
+      createdAt: "2024-01-01T00:00:00.000Z",
+      lastModified: "2024-01-02T00:00:00.000Z",
+      downloads: 1,
+      likes: 0,
+      pipeline_tag: null,
+      library_name: null,
+      tags: [],
+      gated: false,
+      structure: "s",
+      reason: "r",
+      se: [],
+    };
     writeFileSync(join(dir, "cards", "c-001-a.md"), "# a\n");
     writeFileSync(join(dir, "cards", "c-002-b.md"), "# b\n");
-    writeFileSync(join(dir, "index-c.jsonl"), [{ ...base, file: "c-001-a.md", id: "o/same", split: "dev" }, { ...base, file: "c-002-b.md", id: "O/Same", author: "O", split: "dev" }].map((l) => JSON.stringify(l)).join("\n") + "\n");
+    writeFileSync(
+      join(dir, "index-c.jsonl"),
+      [
+        { ...base, file: "c-001-a.md", id: "o/same", split: "dev" },
+        { ...base, file: "c-002-b.md", id: "O/Same", author: "O", split: "dev" },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join("\n") + "\n",
+    );
     expect(checkRealCards(dir).problems).toEqual(["index-c.jsonl:2: id O/Same already used at index-c.jsonl:1"]);
   });
 });
@@ -160,9 +202,23 @@ describe("the set as a Hub-API dump", () => {
     for (const r of records) {
       const f = byId.get(r.id)!;
       expect(r.problems, r.id).toEqual([]);
-      expect(r.cardStatus, r.id).toBe(f.readme.replace(/^\uFEFF/, "").trim().startsWith("---") && parseCard(f.id, f.readme).cardBody!.trim() === "" ? "empty" : "present");
+      expect(r.cardStatus, r.id).toBe(
+        f.readme
+          .replace(/^\uFEFF/, "")
+          .trim()
+          .startsWith("---") && parseCard(f.id, f.readme).cardBody!.trim() === ""
+          ? "empty"
+          : "present",
+      );
       expect(r.cardText).toBe(f.readme);
-      expect(r).toMatchObject({ author: f.author, downloads: f.downloads, likes: f.likes, pipelineTag: f.pipeline_tag, libraryName: f.library_name, tags: f.tags });
+      expect(r).toMatchObject({
+        author: f.author,
+        downloads: f.downloads,
+        likes: f.likes,
+        pipelineTag: f.pipeline_tag,
+        libraryName: f.library_name,
+        tags: f.tags,
+      });
     }
   });
 });

@@ -32,13 +32,29 @@ describe("documentation category (Table VI)", () => {
   });
 
   test("card text or metadata matches make card-with-se-task", () => {
-    expect(docOf(modelWithCard("a/text", "Good at program repair."))).toMatchObject({ category: "card-with-se-task", matchedInCard: true, matchedInMetadata: false });
-    expect(docOf(modelWithCard("a/meta", "An image model.", { tags: ["code review"] }))).toMatchObject({ category: "card-with-se-task", matchedInCard: false, matchedInMetadata: true });
+    expect(docOf(modelWithCard("a/text", "Good at program repair."))).toMatchObject({
+      category: "card-with-se-task",
+      matchedInCard: true,
+      matchedInMetadata: false,
+    });
+    expect(docOf(modelWithCard("a/meta", "An image model.", { tags: ["code review"] }))).toMatchObject({
+      category: "card-with-se-task",
+      matchedInCard: false,
+      matchedInMetadata: true,
+    });
   });
 
   test("an abstract-only match leaves the card without SE task", () => {
     const row = docOf(modelWithCard("a/abs", "An image model.", null, abstract("We address bug localization.")));
-    expect(row).toEqual({ modelId: "a/abs", category: "card-without-se-task", matchedInCard: false, matchedInMetadata: false, matchedInAbstract: true, hasAbstract: true, arxivUnresolved: false });
+    expect(row).toEqual({
+      modelId: "a/abs",
+      category: "card-without-se-task",
+      matchedInCard: false,
+      matchedInMetadata: false,
+      matchedInAbstract: true,
+      hasAbstract: true,
+      arxivUnresolved: false,
+    });
   });
 });
 

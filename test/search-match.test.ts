@@ -31,7 +31,12 @@ describe("compileTaxonomy", () => {
   });
 
   test("two tasks that prepare to the same lemmas are refused, naming both", () => {
-    const clash = parseTaxonomy({ tasks: [{ id: "qa.unit", activity: "QA", name: "unit testing" }, { id: "qa.units", activity: "QA", name: "unit tests" }] });
+    const clash = parseTaxonomy({
+      tasks: [
+        { id: "qa.unit", activity: "QA", name: "unit testing" },
+        { id: "qa.units", activity: "QA", name: "unit tests" },
+      ],
+    });
     expect(() => compileTaxonomy(clash, preparer)).toThrow(/qa\.unit \("unit testing"\) and qa\.units \("unit tests"\) both prepare to "unit test"/);
   });
 
@@ -46,7 +51,10 @@ describe("searchRecord", () => {
     for (const task of taxonomy.tasks) {
       const body = `Intro. ${task.name.toUpperCase()}. Outro.`;
       const found = searchRecord(modelWithCard("acme/self", body), compiled, preparer).matches.filter((m) => m.taskId === task.id);
-      expect(found.map((m) => m.raw), task.id).toEqual([task.name.toUpperCase()]);
+      expect(
+        found.map((m) => m.raw),
+        task.id,
+      ).toEqual([task.name.toUpperCase()]);
     }
   });
 
@@ -57,7 +65,14 @@ describe("searchRecord", () => {
     const generation = matches.filter((m) => m.task === "code generation");
     expect(generation.map((m) => m.raw)).toEqual(["Code Generation", "code-generation"]);
     const m = generation[0]!;
-    expect(m).toMatchObject({ modelId: "acme/codehelper", taskId: "si.code-generation", activity: "SI", source: "card", field: "body", raw: "Code Generation" });
+    expect(m).toMatchObject({
+      modelId: "acme/codehelper",
+      taskId: "si.code-generation",
+      activity: "SI",
+      source: "card",
+      field: "body",
+      raw: "Code Generation",
+    });
     expect(body.slice(m.charStart, m.charEnd)).toBe("Code Generation");
     expect(m.after.startsWith(".")).toBe(true);
     expect(m.before.endsWith("trained for ")).toBe(true);
@@ -66,7 +81,12 @@ describe("searchRecord", () => {
   });
 
   test("a task never matches across two tags or two metadata values", () => {
-    const record = modelWithCard("acme/two-tags", "A plain model card.", { tags: ["code", "review"], datasets: ["code", "review-set"] }, { tags: ["code", "review"] });
+    const record = modelWithCard(
+      "acme/two-tags",
+      "A plain model card.",
+      { tags: ["code", "review"], datasets: ["code", "review-set"] },
+      { tags: ["code", "review"] },
+    );
     expect(searchRecord(record, compiled, preparer).matches.filter((m) => m.task === "code review")).toEqual([]);
     const joined = modelWithCard("acme/one-tag", "A plain model card.", { tags: ["code review"] });
     const found = searchRecord(joined, compiled, preparer).matches.filter((m) => m.task === "code review");
@@ -74,15 +94,24 @@ describe("searchRecord", () => {
   });
 
   test("a value the Hub repeats from the card's metadata is searched once", () => {
-    const record = modelWithCard("acme/repeated", "A plain model card.", { tags: ["Code Review"], pipeline_tag: "text-generation" }, {
-      tags: ["code review", "other"],
-      pipelineTag: "text-generation",
-    });
+    const record = modelWithCard(
+      "acme/repeated",
+      "A plain model card.",
+      { tags: ["Code Review"], pipeline_tag: "text-generation" },
+      {
+        tags: ["code review", "other"],
+        pipelineTag: "text-generation",
+      },
+    );
     const found = searchRecord(record, compiled, preparer).matches.filter((m) => m.task === "code review");
     expect(found.map((m) => [m.source, m.field])).toEqual([["metadata", "meta.tags[0]"]]);
     // The same phrase in the card body is a separate text and still counts.
     const withBody = modelWithCard("acme/repeated-body", "Built for code review.", { tags: ["code review"] }, { tags: ["code review"] });
-    expect(searchRecord(withBody, compiled, preparer).matches.filter((m) => m.task === "code review").map((m) => m.field)).toEqual(["body", "meta.tags[0]"]);
+    expect(
+      searchRecord(withBody, compiled, preparer)
+        .matches.filter((m) => m.task === "code review")
+        .map((m) => m.field),
+    ).toEqual(["body", "meta.tags[0]"]);
   });
 
   test("identifiers and sentence breaks do not join words", () => {

@@ -33,7 +33,16 @@ describe("arrow tables", () => {
   });
 
   test("same rows give the same bytes", () => {
-    expect(Buffer.from(tableToBytes(rowsToTable(rows, spec)))).toEqual(Buffer.from(tableToBytes(rowsToTable(rows.map((r) => ({ ...r })), spec))));
+    expect(Buffer.from(tableToBytes(rowsToTable(rows, spec)))).toEqual(
+      Buffer.from(
+        tableToBytes(
+          rowsToTable(
+            rows.map((r) => ({ ...r })),
+            spec,
+          ),
+        ),
+      ),
+    );
   });
 
   test("an empty table keeps its schema", () => {

@@ -16,7 +16,25 @@ describe("annotation sheets", () => {
   test("export: one row per plan row with a Hub link, evidence, excerpt and empty label columns; CSV round-trips", () => {
     const body = 'A model for "code generation", in Python,\nwith commas and quotes.';
     const records = new Map([["acme/coder", { ...emptyRecord("acme/coder"), cardBody: body }]]);
-    const evidence = new Map([["acme/coder", [{ activity: "SI" as const, evidence: { taskId: "si.code-generation", task: "code generation", source: "card", field: "body", raw: "code generation", before: 'A model for "', after: '", in Python' } }]]]);
+    const evidence = new Map([
+      [
+        "acme/coder",
+        [
+          {
+            activity: "SI" as const,
+            evidence: {
+              taskId: "si.code-generation",
+              task: "code generation",
+              source: "card",
+              field: "body",
+              raw: "code generation",
+              before: 'A model for "',
+              after: '", in Python',
+            },
+          },
+        ],
+      ],
+    ]);
     const rows = sheetRows(plan, records, evidence);
     expect(rows[0]).toMatchObject({ id: "acme/coder", hub_url: "https://huggingface.co/acme/coder", card_excerpt: body, relevant: "", rationale: "" });
     expect(rows[0]!.evidence).toBe('code generation [card/body]: ...A model for "[code generation]", in Python...');
@@ -29,7 +47,8 @@ describe("annotation sheets", () => {
   });
 
   test("import: labels read with their set; spreadsheet quirks (BOM, CRLF, case) accepted", () => {
-    const csv = "\ufeffid,activity,set,relevant,rationale\r\nacme/coder,SI,pilot,Yes,writes code\r\nacme/chat,Software Implementation,pilot,no,\r\nacme/repair,SM,holdout,y,fixes bugs\r\n";
+    const csv =
+      "\ufeffid,activity,set,relevant,rationale\r\nacme/coder,SI,pilot,Yes,writes code\r\nacme/chat,Software Implementation,pilot,no,\r\nacme/repair,SM,holdout,y,fixes bugs\r\n";
     const { labels } = importSheet(csv, plan, { annotator: "A" });
     expect(labels).toEqual([
       { id: "acme/coder", activity: "SI", set: "pilot", annotator: "A", relevant: true, rationale: "writes code" },
@@ -71,7 +90,12 @@ describe("annotation sheets", () => {
 
 describe("human reference and agreement", () => {
   const label = (annotator: string, id: string, activity: "SI" | "SM", relevant: boolean): HumanLabel => ({
-    id, activity, set: id === "acme/repair" ? "holdout" : "pilot", annotator, relevant, rationale: "",
+    id,
+    activity,
+    set: id === "acme/repair" ? "holdout" : "pilot",
+    annotator,
+    relevant,
+    rationale: "",
   });
 
   test("reliability rows are settled by majority of three; others keep the primary label", () => {
@@ -90,12 +114,23 @@ describe("human reference and agreement", () => {
       { id: "acme/repair", activity: "SM", set: "holdout", relevant: true, method: "primary", votes: 1 },
     ]);
     expect(c.missingPrimary).toBe(0);
-    expect(c.interAnnotator.map((x) => [x.annotator, x.n])).toEqual([["B", 2], ["C", 1]]);
+    expect(c.interAnnotator.map((x) => [x.annotator, x.n])).toEqual([
+      ["B", 2],
+      ["C", 1],
+    ]);
     expect(() => consolidateLabels(plan, labels, "Z")).toThrow(/no labels from the primary annotator "Z"/);
   });
 
   test("agreement rows per activity with the paper's kappa beside them; judge errors counted, not paired", () => {
-    const v = (id: string, activity: "SI" | "SM", relevant: boolean | null): Verdict => ({ id, activity, relevant, rationale: "", judge: "offline-rules/v2", promptHash: "h", error: relevant === null ? "boom" : null });
+    const v = (id: string, activity: "SI" | "SM", relevant: boolean | null): Verdict => ({
+      id,
+      activity,
+      relevant,
+      rationale: "",
+      judge: "offline-rules/v2",
+      promptHash: "h",
+      error: relevant === null ? "boom" : null,
+    });
     const verdicts = [v("a", "SI", true), v("b", "SI", false), v("c", "SI", true), v("d", "SI", null), v("e", "SM", true)];
     const reference = [
       { id: "a", activity: "SI" as const, relevant: true },
@@ -112,7 +147,13 @@ describe("human reference and agreement", () => {
     expect(rows.find((r) => r.scope === "all")).toMatchObject({ pairs: 4, judgeErrors: 1, paperKappa: null });
     expect(agreementRows(verdicts, reference, "holdout").find((r) => r.scope === "all")!.paperKappa).toBe(0.88);
 
-    const truth = groundTruthReference(verdicts, [{ id: "a", isSe: true, seActivities: ["SI"] }, { id: "e", isSe: true, seActivities: ["SI"] }]);
-    expect(truth).toEqual([{ id: "a", activity: "SI", relevant: true }, { id: "e", activity: "SM", relevant: false }]);
+    const truth = groundTruthReference(verdicts, [
+      { id: "a", isSe: true, seActivities: ["SI"] },
+      { id: "e", isSe: true, seActivities: ["SI"] },
+    ]);
+    expect(truth).toEqual([
+      { id: "a", activity: "SI", relevant: true },
+      { id: "e", activity: "SM", relevant: false },
+    ]);
   });
 });

@@ -65,7 +65,14 @@ describe("Cohen's kappa against textbook worked examples", () => {
 
   test("Landis & Koch bands", () => {
     expect([1, 0.85, 0.7, 0.5, 0.3, 0.1, -0.1, null].map(kappaBand)).toEqual([
-      "almost perfect", "almost perfect", "substantial", "moderate", "fair", "slight", "poor", "undefined",
+      "almost perfect",
+      "almost perfect",
+      "substantial",
+      "moderate",
+      "fair",
+      "slight",
+      "poor",
+      "undefined",
     ]);
   });
 });

@@ -26,11 +26,7 @@ export interface BaseModelAnalysis {
   overTime: AnalysisTable<BaseModelQuarterRow>;
 }
 
-export function topBaseModels(
-  seModels: readonly SeModel[],
-  facts: ReadonlyMap<string, ModelFacts>,
-  limit = 15,
-): BaseModelAnalysis {
+export function topBaseModels(seModels: readonly SeModel[], facts: ReadonlyMap<string, ModelFacts>, limit = 15): BaseModelAnalysis {
   /** Creation quarter of every SE model that names each base model (null when undated). */
   const derived = new Map<string, Array<string | null>>();
   let withBase = 0;
@@ -50,7 +46,11 @@ export function topBaseModels(
   const shown = new Set(all.slice(0, limit).map(([base]) => base));
   for (const base of Object.keys(PAPER_BASE_MODELS)) if (derived.has(base)) shown.add(base);
   const ranked = all.map((entry, i) => [entry, i + 1] as const).filter(([[base]]) => shown.has(base));
-  const datedOf = (base: string) => derived.get(base)!.filter((q): q is string => q !== null).sort();
+  const datedOf = (base: string) =>
+    derived
+      .get(base)!
+      .filter((q): q is string => q !== null)
+      .sort();
   const dated = ranked.flatMap(([[base]]) => datedOf(base)).sort();
   const range = dated.length > 0 ? quarterRange(dated[0]!, dated[dated.length - 1]!) : [];
   const top: BaseModelRow[] = [];
@@ -68,9 +68,7 @@ export function topBaseModels(
       series.push({ baseModel: base, quarter, newModels, cumulative });
     }
   }
-  const notes = [
-    `${withBase} of ${seModels.length} SE models declare a base_model in their card metadata (the field exists on the Hub since November 2023).`,
-  ];
+  const notes = [`${withBase} of ${seModels.length} SE models declare a base_model in their card metadata (the field exists on the Hub since November 2023).`];
   return {
     top: {
       name: "fig6-top-base-models",

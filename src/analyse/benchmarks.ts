@@ -107,7 +107,11 @@ export const BENCHMARK_DICTIONARY: ReadonlyArray<{ name: string; pattern: RegExp
 
 /** Lower case, with `-`, `_`, `/` and `.` read as spaces so "ARC-Challenge" and "arc_challenge" look alike. */
 function normaliseCell(cell: string): string {
-  return cell.toLowerCase().replace(/[-_/.]+/g, " ").replace(/\s+/g, " ").trim();
+  return cell
+    .toLowerCase()
+    .replace(/[-_/.]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 export function benchmarkOfCell(cell: string): string | null {
@@ -179,7 +183,15 @@ export function benchmarkReporting(
     const reporting = models.filter((m) => perModel.get(m.id)!.length > 0).length;
     return { activity: label, models: models.length, reportingBenchmarks: reporting, share: share(reporting, models.length) };
   };
-  const shares = [shareRow("all SE models", seModels), ...ACTIVITY_CODES.map((a) => shareRow(a, seModels.filter((m) => m.activities.includes(a))))];
+  const shares = [
+    shareRow("all SE models", seModels),
+    ...ACTIVITY_CODES.map((a) =>
+      shareRow(
+        a,
+        seModels.filter((m) => m.activities.includes(a)),
+      ),
+    ),
+  ];
   return {
     top: {
       name: "fig9-top-benchmarks",

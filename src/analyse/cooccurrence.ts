@@ -35,12 +35,16 @@ export function activityCooccurrence(seModels: readonly SeModel[]): AnalysisTabl
       rows.push({ a, b, models, shareOfA: share(models, totals.get(a)!), paperShareOfA: a === "SD" && b === "SI" ? PAPER_SD_ALSO_SI : null });
     }
   }
-  rows.sort((x, y) => y.models - x.models || ACTIVITY_CODES.indexOf(x.a) - ACTIVITY_CODES.indexOf(y.a) || ACTIVITY_CODES.indexOf(x.b) - ACTIVITY_CODES.indexOf(y.b));
+  rows.sort(
+    (x, y) => y.models - x.models || ACTIVITY_CODES.indexOf(x.a) - ACTIVITY_CODES.indexOf(y.a) || ACTIVITY_CODES.indexOf(x.b) - ACTIVITY_CODES.indexOf(y.b),
+  );
   return {
     name: "fig5-activity-cooccurrence",
     title: "Activity co-occurrence among cross-activity SE models",
     rows,
     spec: COOCCURRENCE,
-    notes: [`${crossActivity} of ${seModels.length} SE models serve more than one activity. The paper reports ${PAPER_STRONGEST_PAIR.join("-")} as the strongest pair.`],
+    notes: [
+      `${crossActivity} of ${seModels.length} SE models serve more than one activity. The paper reports ${PAPER_STRONGEST_PAIR.join("-")} as the strongest pair.`,
+    ],
   };
 }

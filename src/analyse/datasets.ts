@@ -16,11 +16,7 @@ const TOP_DATASETS = defineTable({
 });
 export type DatasetRow = RowOf<typeof TOP_DATASETS>;
 
-export function topDatasetsPerActivity(
-  seModels: readonly SeModel[],
-  facts: ReadonlyMap<string, ModelFacts>,
-  perActivity = 3,
-): AnalysisTable<DatasetRow> {
+export function topDatasetsPerActivity(seModels: readonly SeModel[], facts: ReadonlyMap<string, ModelFacts>, perActivity = 3): AnalysisTable<DatasetRow> {
   const byActivity = new Map<ActivityCode, string[]>(ACTIVITY_CODES.map((a) => [a, []]));
   for (const model of seModels) {
     const datasets = facts.get(model.id)?.datasets ?? [];

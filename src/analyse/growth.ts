@@ -101,4 +101,3 @@ export function activityTotals(seModels: readonly SeModel[]): AnalysisTable<Acti
     notes: ["The paper gives the SI lead as a lower bound (more than 20 times SM)."],
   };
 }
-

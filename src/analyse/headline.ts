@@ -65,8 +65,17 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
     `${paperFirst}, more than ${PAPER_SI_OVER_NEXT}x ${paperNext}`,
     lead?.activity === paperFirst && totals[1]?.activity === paperNext && leadRatio !== null && leadRatio > PAPER_SI_OVER_NEXT,
   );
-  const smallest = totals.filter((t) => t.models > 0).slice(-2).map((t) => t.activity).sort(byActivityOrder);
-  add("least covered activities", smallest.join(", ") || "none", [...PAPER_LEAST_COVERED].sort(byActivityOrder).join(", "), smallest.length > 0 && sameSet(smallest, PAPER_LEAST_COVERED));
+  const smallest = totals
+    .filter((t) => t.models > 0)
+    .slice(-2)
+    .map((t) => t.activity)
+    .sort(byActivityOrder);
+  add(
+    "least covered activities",
+    smallest.join(", ") || "none",
+    [...PAPER_LEAST_COVERED].sort(byActivityOrder).join(", "),
+    smallest.length > 0 && sameSet(smallest, PAPER_LEAST_COVERED),
+  );
 
   const siPerQuarter = new Map(a.growth.rows.filter((r) => r.activity === "SI").map((r) => [r.quarter, r.models]));
   const paperFrom = PAPER_QUARTERLY_SI[PAPER_SI_JUMP.from]!;
@@ -114,7 +123,12 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
   add("strongest activity pair", strongest ? `${pair} (${strongest.models})` : "none", paperPair, pair === paperPair);
   const sdRow = a.cooccurrence.rows.find((r) => r.a === "SD" && r.b === "SI");
   const sdTotal = a.activityTotals.rows.find((r) => r.activity === "SD")?.models ?? 0;
-  add("SD models also in SI (most of them)", sdTotal > 0 ? pct(sdRow?.shareOfA ?? 0) : "n/a", pct(PAPER_SD_ALSO_SI), sdTotal > 0 ? (sdRow?.shareOfA ?? 0) > 0.5 : null);
+  add(
+    "SD models also in SI (most of them)",
+    sdTotal > 0 ? pct(sdRow?.shareOfA ?? 0) : "n/a",
+    pct(PAPER_SD_ALSO_SI),
+    sdTotal > 0 ? (sdRow?.shareOfA ?? 0) > 0.5 : null,
+  );
 
   // RQ2.4: base models the paper names, in its order.
   const paperBases = ranked(PAPER_BASE_MODELS);
@@ -135,7 +149,10 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
       `activities whose top 3 datasets include ${dataset}`,
       mine.map((r) => `${r.activity} (${r.models})`).join(", ") || "none",
       paperActivities.map((act) => `${act} (${paperCounts[act as ActivityCode]})`).join(", "),
-      sameSet(mine.map((r) => r.activity), paperActivities),
+      sameSet(
+        mine.map((r) => r.activity),
+        paperActivities,
+      ),
     );
   }
   for (const activity of PAPER_ACTIVITIES_WITHOUT_DATASETS) {
@@ -160,7 +177,11 @@ export function headlineTable(a: Omit<RunAnalyses, "headline">, corpusModels: nu
     "most reported benchmarks in SI cards",
     topBench.map((r) => `${r.benchmark} (${r.models})`).join(", ") || "none",
     paperBench.map(([b, n]) => `${b} (${n})`).join(", "),
-    topBench[0]?.benchmark === paperBench[0]![0] && sameSet(topBench.map((r) => r.benchmark), paperBench.map(([b]) => b)),
+    topBench[0]?.benchmark === paperBench[0]![0] &&
+      sameSet(
+        topBench.map((r) => r.benchmark),
+        paperBench.map(([b]) => b),
+      ),
   );
 
   return {

@@ -10,10 +10,29 @@ export const NO_LICENSE = "(none declared)";
 
 export type LicenseFamily = "permissive" | "copyleft" | "creative-commons" | "non-commercial" | "model-specific" | "other" | "none";
 
-const PERMISSIVE = new Set(["apache-2.0", "mit", "bsd", "bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "isc", "unlicense", "cc0-1.0", "zlib", "bsl-1.0", "artistic-2.0", "ecl-2.0", "postgresql", "wtfpl", "pddl", "ms-pl"]);
+const PERMISSIVE = new Set([
+  "apache-2.0",
+  "mit",
+  "bsd",
+  "bsd-2-clause",
+  "bsd-3-clause",
+  "bsd-3-clause-clear",
+  "isc",
+  "unlicense",
+  "cc0-1.0",
+  "zlib",
+  "bsl-1.0",
+  "artistic-2.0",
+  "ecl-2.0",
+  "postgresql",
+  "wtfpl",
+  "pddl",
+  "ms-pl",
+]);
 const COPYLEFT = /^(a?gpl|lgpl|gfdl|mpl|epl|eupl|osl|cc-by-sa|odbl)/;
 const NON_COMMERCIAL = /(^cc-by-nc|-nc-|noncommercial|non-commercial)/;
-const MODEL_SPECIFIC = /^(llama|gemma|openrail|creativeml-openrail|bigscience|bigcode-openrail|deepfloyd|apple-ascl|intel-research|qwen|deepseek|mistral|falcon|h-research)/;
+const MODEL_SPECIFIC =
+  /^(llama|gemma|openrail|creativeml-openrail|bigscience|bigcode-openrail|deepfloyd|apple-ascl|intel-research|qwen|deepseek|mistral|falcon|h-research)/;
 
 export function licenseFamily(license: string): LicenseFamily {
   const id = license.toLowerCase();
@@ -35,10 +54,7 @@ const LICENSES = defineTable({
 });
 export type LicenseRow = RowOf<typeof LICENSES>;
 
-export function licensesByActivity(
-  seModels: readonly SeModel[],
-  facts: ReadonlyMap<string, ModelFacts>,
-): AnalysisTable<LicenseRow> {
+export function licensesByActivity(seModels: readonly SeModel[], facts: ReadonlyMap<string, ModelFacts>): AnalysisTable<LicenseRow> {
   const counts = new Map<string, number>();
   let undeclared = 0;
   for (const model of seModels) {

@@ -15,10 +15,7 @@ const ACTIVITY_ML_TASKS = defineTable({
 });
 export type ActivityMlTaskRow = RowOf<typeof ACTIVITY_ML_TASKS>;
 
-export function activityToMlTask(
-  seModels: readonly SeModel[],
-  facts: ReadonlyMap<string, ModelFacts>,
-): AnalysisTable<ActivityMlTaskRow> {
+export function activityToMlTask(seModels: readonly SeModel[], facts: ReadonlyMap<string, ModelFacts>): AnalysisTable<ActivityMlTaskRow> {
   const counts = new Map<string, number>();
   for (const model of seModels) {
     const tag = facts.get(model.id)?.pipelineTag ?? NO_PIPELINE_TAG;
@@ -29,14 +26,15 @@ export function activityToMlTask(
     return { activity, pipelineTag, models };
   });
   rows.sort(
-    (a, b) =>
-      ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || compareText(a.pipelineTag, b.pipelineTag),
+    (a, b) => ACTIVITY_CODES.indexOf(a.activity) - ACTIVITY_CODES.indexOf(b.activity) || b.models - a.models || compareText(a.pipelineTag, b.pipelineTag),
   );
   const notes: string[] = [];
   const top = totalsBy(rows.map((r) => [r.pipelineTag, r.models] as const))[0];
   if (top) notes.push(`Most frequent ML task: ${top[0]} (${top[1]} activity links); the paper reports ${PAPER_TOP_ML_TASK}.`);
   const sdTags = rows.filter((r) => r.activity === "SD").map((r) => r.pipelineTag);
-  notes.push(`SD links to ${sdTags.length} ML task(s)${sdTags.length ? ` (${sdTags.join(", ")})` : ""}; the paper reports ${PAPER_SD_ML_TASKS.join(", ")} only.`);
+  notes.push(
+    `SD links to ${sdTags.length} ML task(s)${sdTags.length ? ` (${sdTags.join(", ")})` : ""}; the paper reports ${PAPER_SD_ML_TASKS.join(", ")} only.`,
+  );
   return {
     name: "fig4-activity-ml-task",
     title: "SE activity to ML task (pipeline tag) flows",

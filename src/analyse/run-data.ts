@@ -49,7 +49,6 @@ export interface RunData {
   problems: string[];
 }
 
-
 /** The run description; a broken one is recorded as a problem rather than stopping the report. */
 function runInfoOrProblem(runDir: string, problems: string[]): RunInfo | null {
   if (!hasRunInfo(runDir)) return null;
@@ -114,7 +113,8 @@ function rejectedOccurrencesOf(runDir: string, verdicts: readonly Verdict[] | nu
       if (!wanted.has(key)) continue;
       const occurrence: PairOccurrence = { task: evidence.task, raw: evidence.raw, before: evidence.before, after: evidence.after };
       if (evidence.section) occurrence.section = evidence.section;
-      if (evidence.source === "card" && typeof evidence.charStart === "number" && typeof evidence.charEnd === "number") occurrence.at = [evidence.charStart, evidence.charEnd];
+      if (evidence.source === "card" && typeof evidence.charStart === "number" && typeof evidence.charEnd === "number")
+        occurrence.at = [evidence.charStart, evidence.charEnd];
       (out.get(key) ?? out.set(key, []).get(key)!).push(occurrence);
     }
   }

@@ -85,7 +85,11 @@ export function reportsEnergyUse(facts: ModelFacts): boolean {
 }
 
 export function energyStep(): SelectionStep {
-  return { name: "reports energy use", description: "co2_eq_emissions metadata, or an energy/CO2 section with a figure", keep: (c) => reportsEnergyUse(c.facts) };
+  return {
+    name: "reports energy use",
+    description: "co2_eq_emissions metadata, or an energy/CO2 section with a figure",
+    keep: (c) => reportsEnergyUse(c.facts),
+  };
 }
 
 export function licenseFamilyStep(family: LicenseFamily): SelectionStep {
@@ -134,11 +138,23 @@ export function runSelection(
 ): SelectionResult {
   let remaining = [...candidates].sort((a, b) => compareText(a.model.id, b.model.id));
   const rows: SelectionStepRow[] = [
-    { step: 0, name: "all SE models", description: "every model the pipeline kept", remaining: remaining.length, examples: remaining.slice(0, exampleCount).map((c) => c.model.id) },
+    {
+      step: 0,
+      name: "all SE models",
+      description: "every model the pipeline kept",
+      remaining: remaining.length,
+      examples: remaining.slice(0, exampleCount).map((c) => c.model.id),
+    },
   ];
   for (const [i, step] of steps.entries()) {
     remaining = remaining.filter((c) => step.keep(c));
-    rows.push({ step: i + 1, name: step.name, description: step.description, remaining: remaining.length, examples: remaining.slice(0, exampleCount).map((c) => c.model.id) });
+    rows.push({
+      step: i + 1,
+      name: step.name,
+      description: step.description,
+      remaining: remaining.length,
+      examples: remaining.slice(0, exampleCount).map((c) => c.model.id),
+    });
   }
   const ranked = rankCandidates(remaining);
   return {

@@ -39,7 +39,6 @@ export function countBy<K extends string>(keys: Iterable<K>): Array<[K, number]>
   return [...counts].sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]));
 }
 
-
 /** Sum weights per key, then order by total descending and key ascending (compareText). */
 export function totalsBy<K extends string>(entries: Iterable<readonly [K, number]>): Array<[K, number]> {
   const totals = new Map<K, number>();

@@ -49,4 +49,3 @@ export function modelsPerTask(seModels: readonly SeModel[], taxonomy: Taxonomy):
     notes,
   };
 }
-

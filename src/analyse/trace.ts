@@ -65,7 +65,12 @@ export function traceModels(runDir: string, ids: readonly string[]): ModelTrace[
     candidateActivities: (unique.find((r) => idOf(r) === id)?.activities as string[] | undefined) ?? [],
     verdicts: verdicts
       .filter((r) => idOf(r) === id)
-      .map((r) => ({ activity: str(r.activity), relevant: typeof r.relevant === "boolean" ? r.relevant : null, rationale: str(r.rationale), judge: str(r.judge) })),
+      .map((r) => ({
+        activity: str(r.activity),
+        relevant: typeof r.relevant === "boolean" ? r.relevant : null,
+        rationale: str(r.rationale),
+        judge: str(r.judge),
+      })),
     finalActivities: (final.find((r) => idOf(r) === id)?.activities as string[] | undefined) ?? null,
   }));
 }
@@ -76,16 +81,34 @@ export function traceModels(runDir: string, ids: readonly string[]): ModelTrace[
  */
 export function pickTraceExamples(runDir: string): Array<{ why: string; id: string }> {
   const picks: Array<{ why: string; id: string }> = [];
-  const first = (rows: Row[], keep: (r: Row) => boolean, key: (r: Row) => string = idOf) =>
-    rows.filter(keep).map(key).sort()[0] ?? null;
+  const first = (rows: Row[], keep: (r: Row) => boolean, key: (r: Row) => string = idOf) => rows.filter(keep).map(key).sort()[0] ?? null;
   const add = (why: string, id: string | null) => {
     if (id && !picks.some((p) => p.id === id)) picks.push({ why, id });
   };
   const final = rowsIfPresent(runDir, "seModels");
-  add("kept as an SE model in several activities", first(final, (r) => Array.isArray(r.activities) && r.activities.length > 1));
-  add("kept as an SE model", first(final, () => true));
-  add("matched only through an outlier occurrence that Table III excludes", first(rowsIfPresent(runDir, "occurrences"), (r) => typeof r.excludedBy === "string"));
-  add("a near-identical copy of an earlier card", first(rowsIfPresent(runDir, "nearDuplicates"), () => true, (r) => str(r.variant)));
-  add("a candidate the relevance judge rejected", first(rowsIfPresent(runDir, "verdicts"), (r) => r.relevant === false));
+  add(
+    "kept as an SE model in several activities",
+    first(final, (r) => Array.isArray(r.activities) && r.activities.length > 1),
+  );
+  add(
+    "kept as an SE model",
+    first(final, () => true),
+  );
+  add(
+    "matched only through an outlier occurrence that Table III excludes",
+    first(rowsIfPresent(runDir, "occurrences"), (r) => typeof r.excludedBy === "string"),
+  );
+  add(
+    "a near-identical copy of an earlier card",
+    first(
+      rowsIfPresent(runDir, "nearDuplicates"),
+      () => true,
+      (r) => str(r.variant),
+    ),
+  );
+  add(
+    "a candidate the relevance judge rejected",
+    first(rowsIfPresent(runDir, "verdicts"), (r) => r.relevant === false),
+  );
   return picks;
 }

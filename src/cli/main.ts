@@ -43,7 +43,9 @@ if (require.main === module) {
   // (a stream that stopped feeding a failed write, a worker that vanished): that is never a success.
   process.once("beforeExit", () => {
     if (settled) return;
-    process.stderr.write("hf-se-atlas: error: the command stopped before finishing (an operation it was waiting for never completed); its outputs are incomplete\n");
+    process.stderr.write(
+      "hf-se-atlas: error: the command stopped before finishing (an operation it was waiting for never completed); its outputs are incomplete\n",
+    );
     process.exit(1);
   });
   main().then((code) => {

@@ -137,7 +137,8 @@ export class ArxivResolver {
         await this.resolveBatch(ids.filter((id) => !rejected.includes(id)));
         return;
       }
-      for (const id of ids) this.known.set(id, { paper: null, problem: problem("arxiv-error", `arXiv answered with an error for ${id}: ${feed.errors.join("; ")}`) });
+      for (const id of ids)
+        this.known.set(id, { paper: null, problem: problem("arxiv-error", `arXiv answered with an error for ${id}: ${feed.errors.join("; ")}`) });
       return;
     }
     const byBase = new Map(feed.papers.map((paper) => [baseArxivId(paper.id), paper]));

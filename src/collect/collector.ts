@@ -114,7 +114,15 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
 
   const settings = { hubUrl, since, limit, until: until?.iso ?? null };
   const previous = readCheckpoint(options.outDir);
-  let checkpoint: CollectCheckpoint = { format: "hf-se-atlas-collect-checkpoint", version: 1, ...settings, nextPageUrl: null, listed: 0, written: 0, finished: false };
+  let checkpoint: CollectCheckpoint = {
+    format: "hf-se-atlas-collect-checkpoint",
+    version: 1,
+    ...settings,
+    nextPageUrl: null,
+    listed: 0,
+    written: 0,
+    finished: false,
+  };
   let resumed = false;
   if (previous && !previous.finished) {
     if (!options.resume) throw new Error(`${options.outDir} holds an unfinished crawl; rerun with --resume to continue it`);
@@ -128,8 +136,21 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
 
   const random = new SeededRandom(options.seed ?? "collect");
   const onRetry = (event: RetryEvent) => log(`retry ${event.attempt} in ${event.delayMs} ms: ${event.url}: ${event.reason}`);
-  const common = { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs, baseDelayMs: options.baseDelayMs, retryAfterCapMs: options.retryAfterCapMs, onRetry, userAgent: "hf-se-atlas collect" };
-  const hubHttp = createHttpClient({ ...common, concurrency: options.concurrency ?? 8, token: options.token, tokenOrigin: new URL(hubUrl).origin, random: random.fork("hub") });
+  const common = {
+    maxRetries: options.maxRetries,
+    timeoutMs: options.timeoutMs,
+    baseDelayMs: options.baseDelayMs,
+    retryAfterCapMs: options.retryAfterCapMs,
+    onRetry,
+    userAgent: "hf-se-atlas collect",
+  };
+  const hubHttp = createHttpClient({
+    ...common,
+    concurrency: options.concurrency ?? 8,
+    token: options.token,
+    tokenOrigin: new URL(hubUrl).origin,
+    random: random.fork("hub"),
+  });
   const arxivHttp = createHttpClient({ ...common, ...arxivHttpOptions(options.arxivDelayMs ?? ARXIV_DELAY_MS), random: random.fork("arxiv") });
   const arxiv = new ArxivResolver(arxivHttp, options.arxivUrl ?? ARXIV_API_URL, options.arxivBatchSize ?? ARXIV_BATCH_SIZE);
 
@@ -144,10 +165,17 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
 
   const flush = async (nextPageUrl: string | null, finished: boolean) => {
     startProgress().setTotal(takenThisRun.size);
-    const records = await buildRecords(pending, hubUrl, hubHttp, arxiv, () => startProgress().tick(), (id, reason) => {
-      summary.refused.push({ id, reason });
-      log(`refused ${JSON.stringify(id)}: ${reason}`);
-    });
+    const records = await buildRecords(
+      pending,
+      hubUrl,
+      hubHttp,
+      arxiv,
+      () => startProgress().tick(),
+      (id, reason) => {
+        summary.refused.push({ id, reason });
+        log(`refused ${JSON.stringify(id)}: ${reason}`);
+      },
+    );
     if (records.length > 0) await appendToCorpus(options.outDir, records);
     for (const record of records) {
       existing.set(record.id, record.lastModified);
@@ -206,7 +234,11 @@ async function collectOwned(options: CollectOptions): Promise<CollectSummary> {
   }
   summary.stoppedBy = stoppedBy;
   summary.arxiv = { ...arxiv.stats };
-  summary.http = { requests: hubHttp.stats.requests + arxivHttp.stats.requests, retries: hubHttp.stats.retries + arxivHttp.stats.retries, givenUp: hubHttp.stats.givenUp + arxivHttp.stats.givenUp };
+  summary.http = {
+    requests: hubHttp.stats.requests + arxivHttp.stats.requests,
+    retries: hubHttp.stats.retries + arxivHttp.stats.retries,
+    givenUp: hubHttp.stats.givenUp + arxivHttp.stats.givenUp,
+  };
   summary.seconds = (Date.now() - started) / 1000;
   await writeReport(options.outDir, summary);
   return summary;

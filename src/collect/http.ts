@@ -140,7 +140,8 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       // A host never reached (no DNS, no route, refused) means no network or a wrong URL, not a hiccup: fail at once.
-      if (!reachedOnce && isUnreachable(error)) throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`, { cause: error });
+      if (!reachedOnce && isUnreachable(error))
+        throw new Error(`cannot reach ${new URL(url).host}: ${transportReason(error, settings.timeoutMs)}; no network?`, { cause: error });
       throw new RetryableFailure(transportReason(error, settings.timeoutMs));
     }
     reachedOnce = true;

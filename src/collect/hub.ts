@@ -111,10 +111,7 @@ export function nextLink(header: string | null): string | null {
 }
 
 export type ReadmeOutcome =
-  | { kind: "present"; text: string }
-  | { kind: "none" }
-  | { kind: "gated"; status: number; errorCode: string | null }
-  | { kind: "failed"; reason: string };
+  { kind: "present"; text: string } | { kind: "none" } | { kind: "gated"; status: number; errorCode: string | null } | { kind: "failed"; reason: string };
 
 export function readmeUrl(hubUrl: string, modelId: string): string {
   const path = modelId.split("/").map(encodeURIComponent).join("/");

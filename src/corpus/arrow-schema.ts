@@ -16,7 +16,16 @@
  */
 import { Bool, Float64, Int32, List, RecordBatch, Struct, Utf8, makeData, type Data } from "apache-arrow";
 import { col, defineTable, schemaOf, type ColumnSpec, type RowOf } from "../util/arrow-table";
-import { CARD_STATUSES, type ArxivPaper, type CardMetadata, type CardStatus, type ModelIndexResult, type ModelRecord, type Problem, type ProblemStage } from "./record";
+import {
+  CARD_STATUSES,
+  type ArxivPaper,
+  type CardMetadata,
+  type CardStatus,
+  type ModelIndexResult,
+  type ModelRecord,
+  type Problem,
+  type ProblemStage,
+} from "./record";
 import { errorMessage } from "../util/text";
 
 /**
@@ -78,7 +87,10 @@ export function recordsToBatch(records: readonly ModelRecord[]): RecordBatch {
   });
   const children = CORPUS_TABLE.map((column) => {
     try {
-      return encodeColumn(column, rows.map((row) => row[column.name]));
+      return encodeColumn(
+        column,
+        rows.map((row) => row[column.name]),
+      );
     } catch (error) {
       const row = error instanceof CellError ? error.row : -1;
       const where = row >= 0 ? ` (model ${JSON.stringify(records[row]!.id)})` : "";

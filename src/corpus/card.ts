@@ -81,7 +81,7 @@ export function parseCard(modelId: string, text: string | null, options: ParseCa
     // Last resort: one card is a problem on its record, never the end of a crawl or an ingest.
     const tags = (typeof options === "string" ? [] : options.tags) ?? [];
     return {
-      cardStatus: text === null ? (typeof options === "string" ? options : options.status) ?? "none" : "failed",
+      cardStatus: text === null ? ((typeof options === "string" ? options : options.status) ?? "none") : "failed",
       cardText: text,
       cardBody: null,
       cardMeta: null,
@@ -214,7 +214,9 @@ function parseFrontMatter(modelId: string, yamlText: string, firstLine: number, 
   }
   const { keyDepth, cyclicAlias } = keyNestingDepth(document);
   if (keyDepth > MAX_YAML_KEY_DEPTH) {
-    problems.push(cardProblem("yaml-too-deep", `${modelId}: front matter not converted: collections used as keys nest ${keyDepth} deep (more than ${MAX_YAML_KEY_DEPTH})`));
+    problems.push(
+      cardProblem("yaml-too-deep", `${modelId}: front matter not converted: collections used as keys nest ${keyDepth} deep (more than ${MAX_YAML_KEY_DEPTH})`),
+    );
     return null;
   }
   if (cyclicAlias !== null) {
@@ -256,7 +258,10 @@ function reportDuplicateKeys(modelId: string, document: Document.Parsed, problem
   }
   if (duplicates.size > 0) {
     problems.push(
-      cardProblem("yaml-duplicate-key", `${modelId}: front matter repeats key(s) ${[...duplicates].map((k) => JSON.stringify(k)).join(", ")}; the last value is used`),
+      cardProblem(
+        "yaml-duplicate-key",
+        `${modelId}: front matter repeats key(s) ${[...duplicates].map((k) => JSON.stringify(k)).join(", ")}; the last value is used`,
+      ),
     );
   }
 }
@@ -461,4 +466,3 @@ function cardProblem(code: string, message: string): Problem {
 function shapeProblem(modelId: string, field: string, what: string): Problem {
   return cardProblem("metadata-field-shape", `${modelId}: metadata field "${field}" ${what}`);
 }
-

@@ -57,7 +57,8 @@ export function hubApiToRecord(json: unknown, where: string): HubApiConversion {
     return convertHubApi(json, where);
   } catch (error) {
     // Nothing in one model's JSON may end an ingest or a crawl: it becomes that line's problem.
-    const id = typeof json === "object" && json !== null ? firstNonEmptyString((json as Record<string, unknown>).id, (json as Record<string, unknown>).modelId) : null;
+    const id =
+      typeof json === "object" && json !== null ? firstNonEmptyString((json as Record<string, unknown>).id, (json as Record<string, unknown>).modelId) : null;
     return { problem: `${where}: ${id === null ? "" : `${JSON.stringify(id)}: `}no record could be built: ${errorMessage(error).split("\n")[0]}` };
   }
 }
@@ -97,13 +98,18 @@ function convertHubApi(json: unknown, where: string): HubApiConversion {
     const value = optionalString(field);
     const impossible = value === null ? null : impossibleDate(value);
     if (impossible === null) return value;
-    problems.push({ stage: "ingest", code: "field-value", message: `${id}: field "${field}" is not a real date (${impossible}): ${preview(value)}; stored as null` });
+    problems.push({
+      stage: "ingest",
+      code: "field-value",
+      message: `${id}: field "${field}" is not a real date (${impossible}): ${preview(value)}; stored as null`,
+    });
     return null;
   };
 
   const tags = stringListField(api.tags, "tags", fieldProblem).filter((tag) => {
     const control = controlCharacterIn(tag);
-    if (control) problems.push({ stage: "ingest", code: "field-value", message: `${id}: tag ${JSON.stringify(tag)} contains a control character (${control}); dropped` });
+    if (control)
+      problems.push({ stage: "ingest", code: "field-value", message: `${id}: tag ${JSON.stringify(tag)} contains a control character (${control}); dropped` });
     return control === null;
   });
   const author = optionalString("author") ?? authorOf(id);
@@ -184,7 +190,12 @@ function stringListField(value: unknown, field: string, report: (field: string, 
     return [];
   }
   const strings = value.filter((v): v is string => typeof v === "string");
-  if (strings.length !== value.length) report(field, "a list of strings", value.filter((v) => typeof v !== "string"));
+  if (strings.length !== value.length)
+    report(
+      field,
+      "a list of strings",
+      value.filter((v) => typeof v !== "string"),
+    );
   return strings;
 }
 
@@ -284,7 +295,9 @@ export async function ingestJsonl(inputPath: string, corpusDir: string, options:
  * the directory is the user's and is carried over.
  */
 export function isCorpusOwnedFile(name: string): boolean {
-  return /^(manifest\.json|models-\d{5,}\.arrow|ingest-problems\.jsonl|collect-checkpoint\.json|collect-report\.json|ground-truth\.arrow|demo\.json|\..+\.tmp-\d+-[0-9a-f]{8})$/.test(name);
+  return /^(manifest\.json|models-\d{5,}\.arrow|ingest-problems\.jsonl|collect-checkpoint\.json|collect-report\.json|ground-truth\.arrow|demo\.json|\..+\.tmp-\d+-[0-9a-f]{8})$/.test(
+    name,
+  );
 }
 
 async function ingestInto(inputPath: string, corpusDir: string, options: IngestOptions): Promise<IngestReport> {
@@ -325,7 +338,11 @@ async function ingestInto(inputPath: string, corpusDir: string, options: IngestO
       if (badBytes) {
         // Bytes in the id would make a different model; elsewhere the record is kept and the loss recorded.
         if (record.id.includes("\uFFFD")) return report({ line: number, id: record.id, reason: `${badBytes}, inside the model id; refused` });
-        record.problems.push({ stage: "ingest", code: "invalid-utf8", message: `${record.id}: line ${number} has ${badBytes}; the invalid bytes were replaced by U+FFFD` });
+        record.problems.push({
+          stage: "ingest",
+          code: "invalid-utf8",
+          message: `${record.id}: line ${number} has ${badBytes}; the invalid bytes were replaced by U+FFFD`,
+        });
       }
       if (seen.has(record.id)) {
         duplicates++;

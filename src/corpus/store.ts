@@ -88,7 +88,9 @@ export async function openCorpusWriter(dir: string, options: CorpusWriterOptions
   if (options.append) {
     previous = (await fileExists(manifestPath)) ? await readManifest(dir) : null;
     if (previous && options.synthetic !== undefined && previous.synthetic !== options.synthetic) {
-      throw new Error(`${manifestPath}: cannot append ${options.synthetic ? "synthetic" : "real"} records to a ${previous.synthetic ? "synthetic" : "real"} corpus`);
+      throw new Error(
+        `${manifestPath}: cannot append ${options.synthetic ? "synthetic" : "real"} records to a ${previous.synthetic ? "synthetic" : "real"} corpus`,
+      );
     }
   } else {
     await fs.rm(manifestPath, { force: true });
@@ -237,7 +239,9 @@ export async function readManifest(dir: string): Promise<CorpusManifest> {
     text = await fs.readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === "ENOENT" ? `no corpus at ${dir}: ${path} is missing` : `cannot read corpus manifest ${path}: ${errorMessage(error)}`, { cause: error });
+    throw new Error(code === "ENOENT" ? `no corpus at ${dir}: ${path} is missing` : `cannot read corpus manifest ${path}: ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   let value: unknown;
   try {

@@ -71,7 +71,13 @@ export function renderFrontMatter(fm: FrontMatterSpec): string {
     }
   }
   if (fm.co2) {
-    lines.push("co2_eq_emissions:", `  emissions: ${fm.co2.emissions}`, `  source: ${yamlScalar(fm.co2.source)}`, "  training_type: fine-tuning", `  hardware_used: ${yamlScalar(fm.co2.hardware)}`);
+    lines.push(
+      "co2_eq_emissions:",
+      `  emissions: ${fm.co2.emissions}`,
+      `  source: ${yamlScalar(fm.co2.source)}`,
+      "  training_type: fine-tuning",
+      `  hardware_used: ${yamlScalar(fm.co2.hardware)}`,
+    );
   }
   return lines.join("\n");
 }

@@ -62,7 +62,15 @@ export interface DemoSummary {
    * lineage to an SE model of the Hub) and the traps planted for discovery, with true SE models and
    * (model, activity) pairs only discovery can reach.
    */
-  discovery: { signals: number; lineage: number; lineageTraps: number; signalTraps: number; final: number; pairs: number; finalPerActivity: Record<ActivityCode, number> };
+  discovery: {
+    signals: number;
+    lineage: number;
+    lineageTraps: number;
+    signalTraps: number;
+    final: number;
+    pairs: number;
+    finalPerActivity: Record<ActivityCode, number>;
+  };
   traps: Record<string, number>;
   /** Near-miss cards (rewritten from an earlier card, below the similarity threshold). */
   nearMisses: number;
@@ -119,7 +127,9 @@ async function generateOwned(options: DemoOptions): Promise<DemoSummary> {
     throw error;
   }
   await truthWriter.close();
-  await corpus.close({ demo: { seed: options.seed, profile: options.profile, models: options.models, groundTruth: GROUND_TRUTH_FILE, summary: DEMO_SUMMARY_FILE } });
+  await corpus.close({
+    demo: { seed: options.seed, profile: options.profile, models: options.models, groundTruth: GROUND_TRUTH_FILE, summary: DEMO_SUMMARY_FILE },
+  });
   summary.traps = Object.fromEntries(Object.entries(summary.traps).sort(([a], [b]) => compareCodeUnits(a, b)));
   await writeFileAtomic(join(options.outDir, DEMO_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFileAtomic(join(options.outDir, DEMO_README_FILE), renderDemoReadme(summary));

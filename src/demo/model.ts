@@ -220,7 +220,10 @@ function quarterStart(q: number): number {
 /** A creation time drawn by quarter weights; originals of near-copies stay clear of the snapshot. */
 function drawCreatedAt(random: SeededRandom, weights: readonly number[], hasCopies: boolean, legacyShare: number): string {
   if (!hasCopies && random.bool(legacyShare)) return LEGACY_CREATED_AT;
-  const q = random.weighted(QUARTERS.map((_, i) => i), weights);
+  const q = random.weighted(
+    QUARTERS.map((_, i) => i),
+    weights,
+  );
   const start = quarterStart(q);
   const end = Math.min(q + 1 < QUARTERS.length ? quarterStart(q + 1) : SNAPSHOT_MS, SNAPSHOT_MS);
   let ms = start + random.next() * (end - start);
@@ -230,7 +233,10 @@ function drawCreatedAt(random: SeededRandom, weights: readonly number[], hasCopi
 
 function pickDomain(random: SeededRandom, among?: readonly string[]): Domain {
   const pool = among ? DOMAINS.filter((d) => among.includes(d.key)) : DOMAINS;
-  return random.weighted(pool, pool.map((d) => d.weight));
+  return random.weighted(
+    pool,
+    pool.map((d) => d.weight),
+  );
 }
 
 function pickLicense(random: SeededRandom, se: boolean): string | null {
@@ -328,13 +334,30 @@ function plainBody(id: string, domain: Domain, random: SeededRandom, extras: str
   const name = id.slice(id.indexOf("/") + 1);
   const s = { ...slots, name, base: slots.base ?? domain.bases[0] ?? "scratch", dataset: slots.dataset ?? domain.datasets[0] ?? "custom data" };
   const intro = fill(random.pick(domain.intro), s);
-  const details = random.shuffle(domain.details).slice(0, random.int(1, domain.details.length)).map((t) => fill(t, s));
+  const details = random
+    .shuffle(domain.details)
+    .slice(0, random.int(1, domain.details.length))
+    .map((t) => fill(t, s));
   const sections: string[] = [`# ${name}`, "", intro, ""];
   const trainer = domain.tags.includes("generated_from_trainer") && random.bool(0.6);
   if (trainer) {
     sections.push("## Model description", "", details.join(" "), "", "## Intended uses & limitations", "", "More information needed", "");
     for (const e of extras) sections.push(e, "");
-    sections.push("## Training procedure", "", hyperparameters(random), "", "### Training results", "", resultsTable(random), "", "### Framework versions", "", `- Transformers 4.${random.int(20, 48)}.0`, `- Pytorch 2.${random.int(0, 5)}.0`, "");
+    sections.push(
+      "## Training procedure",
+      "",
+      hyperparameters(random),
+      "",
+      "### Training results",
+      "",
+      resultsTable(random),
+      "",
+      "### Framework versions",
+      "",
+      `- Transformers 4.${random.int(20, 48)}.0`,
+      `- Pytorch 2.${random.int(0, 5)}.0`,
+      "",
+    );
   } else {
     sections.push(details.join(" "), "");
     const mid = random.int(0, extras.length);
@@ -476,11 +499,20 @@ function outlierDraft(ctx: GenerationContext, index: number, random: SeededRando
 
 function trapFamiliesFor(ctx: GenerationContext, index: number, random: SeededRandom): TrapFamily[] {
   const forced = ctx.plan.forced[index]!;
-  const first = forced > 0 ? TRAP_FAMILIES[forced - 1]! : random.weighted(TRAP_FAMILIES, TRAP_FAMILIES.map((f) => f.weight));
+  const first =
+    forced > 0
+      ? TRAP_FAMILIES[forced - 1]!
+      : random.weighted(
+          TRAP_FAMILIES,
+          TRAP_FAMILIES.map((f) => f.weight),
+        );
   const out = [first];
   // Few trap cards carry two traps: Table IV counts (model, activity) pairs and is nearly one per model.
   if (random.bool(0.03)) {
-    const second = random.weighted(TRAP_FAMILIES, TRAP_FAMILIES.map((f) => f.weight));
+    const second = random.weighted(
+      TRAP_FAMILIES,
+      TRAP_FAMILIES.map((f) => f.weight),
+    );
     if (second.kind !== first.kind && second.domains.some((k) => first.domains.includes(k))) out.push(second);
   }
   return out;
@@ -554,7 +586,10 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
       const n = random.weighted([1, 2, 3], [60, 30, 10]);
       const pool = SE_TASKS[activity];
       for (let k = 0; k < n; k++) {
-        const t = random.weighted(pool, pool.map((p) => p.weight));
+        const t = random.weighted(
+          pool,
+          pool.map((p) => p.weight),
+        );
         if (!tasks.some((x) => x.id === t.id)) tasks.push({ id: t.id, name: t.name, activity });
       }
     }
@@ -567,11 +602,33 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   const slots = { ...numberSlots(random), N: name, L: langName };
   const createdMs = Date.parse(createdAt);
   const bases = SE_BASE_MODELS[primary].filter((b) => Date.parse(`${b.released}T00:00:00Z`) < createdMs);
-  const base = bases.length > 0 && random.bool(0.75) ? random.weighted(bases, bases.map((b) => b.weight)) : null;
+  const base =
+    bases.length > 0 && random.bool(0.75)
+      ? random.weighted(
+          bases,
+          bases.map((b) => b.weight),
+        )
+      : null;
   // Datasets from the pool of the model's rarest activity (its last one other than SI, else SI).
   const datasetActivity = [...activities].reverse().find((a) => a !== "SI") ?? "SI";
   const datasetPool = SE_DATASETS[datasetActivity].filter((x) => !x.alone || activities.length === 1);
-  const datasets = datasetPool.length > 0 && random.bool(SE_DATASET_SHARE[datasetActivity]) ? uniq([random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id, ...(random.bool(0.3) ? [random.weighted(datasetPool, datasetPool.map((x) => x.weight)).id] : [])]) : [];
+  const datasets =
+    datasetPool.length > 0 && random.bool(SE_DATASET_SHARE[datasetActivity])
+      ? uniq([
+          random.weighted(
+            datasetPool,
+            datasetPool.map((x) => x.weight),
+          ).id,
+          ...(random.bool(0.3)
+            ? [
+                random.weighted(
+                  datasetPool,
+                  datasetPool.map((x) => x.weight),
+                ).id,
+              ]
+            : []),
+        ])
+      : [];
   const pipelineTag = pipelineTagFor(activities, random);
 
   const fm = emptyFrontMatter();
@@ -581,7 +638,11 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   fm.pipelineTag = pipelineTag;
   fm.baseModel = base ? [base.id] : [];
   fm.datasets = datasets;
-  fm.tags = uniq([...(needsCodeTag ? ["code"] : []), ...languages, ...random.shuffle(["text-generation-inference", "trl", "sft", "lora", "instruct"]).slice(0, random.int(0, 3))]);
+  fm.tags = uniq([
+    ...(needsCodeTag ? ["code"] : []),
+    ...languages,
+    ...random.shuffle(["text-generation-inference", "trl", "sft", "lora", "instruct"]).slice(0, random.int(0, 3)),
+  ]);
 
   const paragraphs: string[] = [];
   const cardEvidence = role === "se";
@@ -603,12 +664,31 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
       }
     }
   }
-  const context = random.shuffle(activities.flatMap((a) => SE_CONTEXT[a])).slice(0, random.int(1, 3)).map((s) => fill(s, slots));
+  const context = random
+    .shuffle(activities.flatMap((a) => SE_CONTEXT[a]))
+    .slice(0, random.int(1, 3))
+    .map((s) => fill(s, slots));
 
   const sections: string[] = [`# ${name}`, "", [paragraphs[0] ?? "", ...context.slice(0, 1)].filter(Boolean).join(" "), ""];
-  sections.push("## Model description", "", [base ? `Fine-tuned from [${base.id}](https://huggingface.co/${base.id}).` : `Trained from scratch with ${random.int(1, 15)}00M parameters.`, `The context window is ${random.pick([2, 4, 8, 16, 32])}k tokens.`, ...context.slice(1)].join(" "), "");
+  sections.push(
+    "## Model description",
+    "",
+    [
+      base ? `Fine-tuned from [${base.id}](https://huggingface.co/${base.id}).` : `Trained from scratch with ${random.int(1, 15)}00M parameters.`,
+      `The context window is ${random.pick([2, 4, 8, 16, 32])}k tokens.`,
+      ...context.slice(1),
+    ].join(" "),
+    "",
+  );
   if (paragraphs.length > 1) sections.push("## Intended uses & limitations", "", paragraphs.slice(1).join(" "), "");
-  sections.push(random.pick(["Generated output can be wrong or insecure; read it before you use it.", "Outputs are suggestions: run your own checks before merging them.", "The model may invent functions that do not exist in your libraries."]), "");
+  sections.push(
+    random.pick([
+      "Generated output can be wrong or insecure; read it before you use it.",
+      "Outputs are suggestions: run your own checks before merging them.",
+      "The model may invent functions that do not exist in your libraries.",
+    ]),
+    "",
+  );
   // Only on cards naming no dataset: were the check to accept the trap's activity, the card's datasets
   // would enter that activity's Fig. 7 row for reasons of the judge, not of the data.
   if (cardEvidence && !regex && datasets.length === 0 && random.bool(INCIDENTAL_TRAP_SHARE)) {
@@ -621,7 +701,8 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
     d.traps.push(family.kind);
   }
   sections.push("## How to use", "", usageSnippet(d.id, pipelineTag), "");
-  if (datasets.length > 0) sections.push("## Training data", "", `Trained on ${datasets.map((x) => `[${x}](https://huggingface.co/datasets/${x})`).join(" and ")}.`, "");
+  if (datasets.length > 0)
+    sections.push("## Training data", "", `Trained on ${datasets.map((x) => `[${x}](https://huggingface.co/datasets/${x})`).join(" and ")}.`, "");
   const extras: string[] = [];
   // Abstract-only models must keep a card with no SE-looking match at all (Table VI: card without SE).
   if (cardEvidence && random.bool(0.2)) addIncidentalOutlier(d, random, slots, extras);
@@ -630,14 +711,33 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
   if (activities.includes("SI") && random.bool(BENCHMARK_SHARE[ctx.profile])) {
     d.reportsBenchmarks = true;
     const picked = pickBenchmarks(random);
-    sections.push("## Evaluation", "", "| Benchmark | Metric | Score |", "|---|---|---|", ...picked.map((b) => `| ${b.name} | ${b.metric} | ${b.value.toFixed(1)} |`), "");
-    if (random.bool(0.3)) fm.modelIndex = { name, results: picked.slice(0, 2).map((b) => ({ benchmark: b.name, datasetType: b.name.toLowerCase(), metric: b.metric, value: Number(b.value.toFixed(1)) })) };
+    sections.push(
+      "## Evaluation",
+      "",
+      "| Benchmark | Metric | Score |",
+      "|---|---|---|",
+      ...picked.map((b) => `| ${b.name} | ${b.metric} | ${b.value.toFixed(1)} |`),
+      "",
+    );
+    if (random.bool(0.3))
+      fm.modelIndex = {
+        name,
+        results: picked.slice(0, 2).map((b) => ({ benchmark: b.name, datasetType: b.name.toLowerCase(), metric: b.metric, value: Number(b.value.toFixed(1)) })),
+      };
   }
   if (random.bool(ENERGY_SHARE[ctx.profile])) {
     d.reportsEnergy = true;
     const kg = Number((random.next() * 40 + 0.5).toFixed(2));
     if (random.bool(0.5)) fm.co2 = { emissions: kg, source: "CodeCarbon", hardware: `${random.int(1, 8)} x A100` };
-    else sections.push("## Environmental impact", "", `- Hardware type: ${random.int(1, 8)} x A100 40GB`, `- Hours used: ${random.int(2, 90)}`, `- Carbon emitted: ${kg} kg CO2eq`, "");
+    else
+      sections.push(
+        "## Environmental impact",
+        "",
+        `- Hardware type: ${random.int(1, 8)} x A100 40GB`,
+        `- Hours used: ${random.int(2, 90)}`,
+        `- Carbon emitted: ${kg} kg CO2eq`,
+        "",
+      );
   }
   d.card = { frontMatter: fm, body: sections.join("\n"), lineEnding: random.bool(0.05) ? "\r\n" : "\n", malformed: null };
   d.pipelineTag = pipelineTag;
@@ -647,7 +747,13 @@ function seDraft(ctx: GenerationContext, index: number, random: SeededRandom, ro
     // One task per activity, so every true activity has evidence somewhere.
     const perActivity = activities.map((a) => tasks.find((t) => t.activity === a)!);
     d.seTasks = perActivity.map((t) => t.id);
-    linkPaper(d, index, random, random.pick(SE_ABSTRACTS), perActivity.map((t) => ({ taskId: t.id, surface: surfaceOf(t.name, random), family: null })));
+    linkPaper(
+      d,
+      index,
+      random,
+      random.pick(SE_ABSTRACTS),
+      perActivity.map((t) => ({ taskId: t.id, surface: surfaceOf(t.name, random), family: null })),
+    );
   } else if (random.bool(ALSO_IN_ABSTRACT)) {
     const t = random.pick(tasks);
     linkPaper(d, index, random, random.pick(SE_ABSTRACTS), { taskId: t.id, surface: surfaceOf(t.name, random), family: null });
@@ -659,14 +765,39 @@ function pipelineTagFor(activities: readonly ActivityCode[], random: SeededRando
   // Fig. 4: SD links only to text-generation; text-generation dominates everywhere.
   if (activities.includes("SD")) return "text-generation";
   const table: Record<ActivityCode, [string | null, number][]> = {
-    SI: [["text-generation", 76], ["text2text-generation", 12], ["fill-mask", 3], ["feature-extraction", 2], [null, 7]],
-    QA: [["text-generation", 45], ["text-classification", 35], ["text2text-generation", 10], ["token-classification", 5], [null, 5]],
-    SM: [["text-generation", 50], ["text2text-generation", 25], ["text-classification", 15], [null, 10]],
-    RE: [["text-classification", 50], ["text-generation", 30], ["zero-shot-classification", 10], [null, 10]],
+    SI: [
+      ["text-generation", 76],
+      ["text2text-generation", 12],
+      ["fill-mask", 3],
+      ["feature-extraction", 2],
+      [null, 7],
+    ],
+    QA: [
+      ["text-generation", 45],
+      ["text-classification", 35],
+      ["text2text-generation", 10],
+      ["token-classification", 5],
+      [null, 5],
+    ],
+    SM: [
+      ["text-generation", 50],
+      ["text2text-generation", 25],
+      ["text-classification", 15],
+      [null, 10],
+    ],
+    RE: [
+      ["text-classification", 50],
+      ["text-generation", 30],
+      ["zero-shot-classification", 10],
+      [null, 10],
+    ],
     SD: [["text-generation", 1]],
   };
   const options = table[activities[0]!];
-  return random.weighted(options.map((o) => o[0]), options.map((o) => o[1]));
+  return random.weighted(
+    options.map((o) => o[0]),
+    options.map((o) => o[1]),
+  );
 }
 
 function pickProgrammingLanguages(random: SeededRandom): string[] {
@@ -702,9 +833,19 @@ function copyDraft(ctx: GenerationContext, index: number, random: SeededRandom):
   const suffix = random.pick(COPY_SUFFIXES);
   const originalName = original.id.slice(original.id.indexOf("/") + 1);
   const id = `${random.pick(AUTHORS)}/${originalName}-${suffix}-${index}`;
-  const d: Draft = { ...original, id, role: "copy", createdAt, planted: original.planted.map((p) => ({ ...p })), traps: [...original.traps], papers: original.papers.map((p) => ({ ...p })) };
+  const d: Draft = {
+    ...original,
+    id,
+    role: "copy",
+    createdAt,
+    planted: original.planted.map((p) => ({ ...p })),
+    traps: [...original.traps],
+    papers: original.papers.map((p) => ({ ...p })),
+  };
   const card = original.card!;
-  const fm: FrontMatterSpec | null = card.frontMatter ? { ...card.frontMatter, baseModel: [original.id], tags: [...card.frontMatter.tags, suffix.toLowerCase()] } : null;
+  const fm: FrontMatterSpec | null = card.frontMatter
+    ? { ...card.frontMatter, baseModel: [original.id], tags: [...card.frontMatter.tags, suffix.toLowerCase()] }
+    : null;
   d.card = { ...card, frontMatter: fm, body: perturbBody(card.body, random, ctx.idf.copies), lineEnding: random.bool(0.15) ? "\r\n" : card.lineEnding };
   d.hubTags = original.hubTags.filter((t) => t.startsWith("arxiv:"));
   return d;
@@ -736,7 +877,8 @@ function perturbBody(body: string, random: SeededRandom, idf: IdfEstimate): stri
   if (random.bool(SIMILARITY_TARGETS.unchangedCopyShare)) return out;
   const [low, high] = SIMILARITY_TARGETS.edited;
   const target = low + random.next() * (high - low);
-  const withNote = (pieces: readonly string[]) => (pieces.length === 0 ? out : out.replace(/^(# .*)$/m, (title: string) => `${title}\n\n> ${pieces.join(" ")}`));
+  const withNote = (pieces: readonly string[]) =>
+    pieces.length === 0 ? out : out.replace(/^(# .*)$/m, (title: string) => `${title}\n\n> ${pieces.join(" ")}`);
   return withNote(aimSimilarity(body, withNote, COPY_NOTES, { target, floor: low }, idf, random).pieces);
 }
 
@@ -753,7 +895,15 @@ function nearMissDraft(ctx: GenerationContext, index: number, random: SeededRand
   const source = draftModel(ctx, ctx.plan.nearMissOf[index]!);
   const createdAt = laterThan(Date.parse(source.createdAt), random);
   const id = modelId(index, random, source.isSe);
-  const d: Draft = { ...source, id, role, createdAt, planted: source.planted.map((p) => ({ ...p })), traps: [...source.traps], papers: source.papers.map((p) => ({ ...p })) };
+  const d: Draft = {
+    ...source,
+    id,
+    role,
+    createdAt,
+    planted: source.planted.map((p) => ({ ...p })),
+    traps: [...source.traps],
+    papers: source.papers.map((p) => ({ ...p })),
+  };
   const card = source.card!;
   const fm: FrontMatterSpec | null = card.frontMatter ? { ...card.frontMatter, baseModel: [source.id], tags: [...card.frontMatter.tags] } : null;
   const [low, high] = SIMILARITY_TARGETS.nearMiss;
@@ -777,18 +927,35 @@ function after(baseMs: number, random: SeededRandom): string {
 /** A card with no SE task: a title, one line on what it is, a usage snippet, training settings. */
 function quietCard(d: Draft, line: string, random: SeededRandom, pipelineTag: string | null, training = true): string {
   const name = d.id.slice(d.id.indexOf("/") + 1);
-  return [`# ${name}`, "", line, "", "## How to use", "", usageSnippet(d.id, pipelineTag), "", ...(training ? ["## Training procedure", "", hyperparameters(random), ""] : [])].join("\n");
+  return [
+    `# ${name}`,
+    "",
+    line,
+    "",
+    "## How to use",
+    "",
+    usageSnippet(d.id, pipelineTag),
+    "",
+    ...(training ? ["## Training procedure", "", hyperparameters(random), ""] : []),
+  ].join("\n");
 }
 
 /** Truly SE, with its evidence only in tags, datasets, its name and its base model (profiles.ts `se-signals`). */
 function signalsDraft(ctx: GenerationContext, index: number, random: SeededRandom): Draft {
   const activities = Object.keys(SIGNAL_EVIDENCE) as ActivityCode[];
-  const activity = random.weighted(activities, activities.map((a) => SIGNAL_EVIDENCE[a].weight));
+  const activity = random.weighted(
+    activities,
+    activities.map((a) => SIGNAL_EVIDENCE[a].weight),
+  );
   const evidence = SIGNAL_EVIDENCE[activity];
   const named = random.bool(0.5);
   const author = random.pick(AUTHORS);
   const stem = named ? `${random.pick(NAME_STEMS)}-${random.pick(evidence.nameWords)}` : random.pick(NAME_STEMS);
-  const d = baseDraft(`${author}/${stem}-${random.pick(SIZES)}-${index}`, "se-signals", drawCreatedAt(random, activity === "SI" ? SI_QUARTER_WEIGHTS : STEADY_QUARTER_WEIGHTS, true, 0));
+  const d = baseDraft(
+    `${author}/${stem}-${random.pick(SIZES)}-${index}`,
+    "se-signals",
+    drawCreatedAt(random, activity === "SI" ? SI_QUARTER_WEIGHTS : STEADY_QUARTER_WEIGHTS, true, 0),
+  );
   d.isSe = true;
   d.seActivities = [activity];
   const fm = emptyFrontMatter();
@@ -801,7 +968,13 @@ function signalsDraft(ctx: GenerationContext, index: number, random: SeededRando
   fm.tags = uniq(tags);
   if (evidence.datasets.length > 0 && (random.bool(0.6) || fm.tags.length === 0)) fm.datasets = [random.pick(evidence.datasets)];
   const bases = SE_BASE_MODELS[activity].filter((b) => Date.parse(`${b.released}T00:00:00Z`) < Date.parse(d.createdAt));
-  if (bases.length > 0 && random.bool(0.6)) fm.baseModel = [random.weighted(bases, bases.map((b) => b.weight)).id];
+  if (bases.length > 0 && random.bool(0.6))
+    fm.baseModel = [
+      random.weighted(
+        bases,
+        bases.map((b) => b.weight),
+      ).id,
+    ];
   d.plantedSignals = [
     ...fm.tags.map((t) => `tag ${t}`),
     ...fm.datasets.map((x) => `dataset ${x}`),
@@ -822,7 +995,13 @@ function signalsDraft(ctx: GenerationContext, index: number, random: SeededRando
  */
 function lineageDraft(ctx: GenerationContext, index: number, random: SeededRandom, role: Role): Draft {
   const base = draftModel(ctx, ctx.plan.lineageOf[index]!);
-  const relation = role === "lineage-trap" ? "quantized" : random.weighted(LINEAGE_RELATIONS, LINEAGE_RELATIONS.map((r) => r.weight)).relation;
+  const relation =
+    role === "lineage-trap"
+      ? "quantized"
+      : random.weighted(
+          LINEAGE_RELATIONS,
+          LINEAGE_RELATIONS.map((r) => r.weight),
+        ).relation;
   const baseName = base.id.slice(base.id.indexOf("/") + 1);
   const author = random.pick(AUTHORS);
   const id =
@@ -889,7 +1068,12 @@ function signalTrapDraft(ctx: GenerationContext, index: number, random: SeededRa
       ],
     };
     d.plantedSignals = ["benchmark HumanEval (leaderboard results)"];
-    d.card = { frontMatter: fm, body: quietCard(d, "A friendly general chat model for everyday questions and small talk.", random, fm.pipelineTag), lineEnding: "\n", malformed: null };
+    d.card = {
+      frontMatter: fm,
+      body: quietCard(d, "A friendly general chat model for everyday questions and small talk.", random, fm.pipelineTag),
+      lineEnding: "\n",
+      malformed: null,
+    };
   }
   d.pipelineTag = fm.pipelineTag;
   d.libraryName = fm.libraryName;
@@ -949,7 +1133,8 @@ function truthRow(d: Draft, index: number, record: ModelRecord, duplicateOf: str
     index,
     createdAt: d.createdAt,
     role: d.role,
-    documentation: record.cardStatus === "none" ? "no-card" : record.cardStatus === "empty" ? "empty-card" : cardSe ? "card-with-se-task" : "card-without-se-task",
+    documentation:
+      record.cardStatus === "none" ? "no-card" : record.cardStatus === "empty" ? "empty-card" : cardSe ? "card-with-se-task" : "card-without-se-task",
     plantedTasks,
     plantedSources: uniq(d.planted.map((p) => p.source)).sort(),
     plantedEvidence: d.planted.map((p) => `${p.taskId}|${p.source}|${p.excluded ? "excluded" : "kept"}|${p.family ?? ""}|${p.surface}`),

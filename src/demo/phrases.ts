@@ -181,10 +181,7 @@ export const SE_CONTEXT: Record<ActivityCode, readonly string[]> = {
     "It reads stakeholder statements and labels each one by quality attribute.",
     "It turns meeting notes into structured, numbered needs for a product backlog.",
   ],
-  SD: [
-    "It produces HTML and Tailwind layouts from a short description of a screen.",
-    "It drafts component diagrams and explains the trade-offs between them.",
-  ],
+  SD: ["It produces HTML and Tailwind layouts from a short description of a screen.", "It drafts component diagrams and explains the trade-offs between them."],
 };
 
 /** A trap: an SE task phrase used in a sense that has nothing to do with SE (paper RQ1.2). */
@@ -211,7 +208,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "RE",
     taskId: "re.system-requirement",
     domains: ["chat", "image-generation", "asr"],
-    text: ["## {P}\n\nRunning the model needs a GPU with at least 16 GB of memory and Python 3.10 or later.", "Minimum {P}: 8 GB of RAM, 4 CPU cores and 10 GB of free disk space.", "Check the {P} in the table further down before pulling the 40 GB checkpoint."],
+    text: [
+      "## {P}\n\nRunning the model needs a GPU with at least 16 GB of memory and Python 3.10 or later.",
+      "Minimum {P}: 8 GB of RAM, 4 CPU cores and 10 GB of free disk space.",
+      "Check the {P} in the table further down before pulling the 40 GB checkpoint.",
+    ],
     surfaces: ["System requirements", "system requirements", "System Requirements"],
     weight: 1.5,
   },
@@ -249,7 +250,10 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SD",
     taskId: "sd.architectural-design",
     domains: ["image-generation", "image-classification"],
-    text: ["Trained on photographs of {P} projects: facades, floor plans and interiors of modern houses.", "Prompts about {P} of museums and bridges work best."],
+    text: [
+      "Trained on photographs of {P} projects: facades, floor plans and interiors of modern houses.",
+      "Prompts about {P} of museums and bridges work best.",
+    ],
     surfaces: ["architectural design", "Architectural design"],
     weight: 1.09,
   },
@@ -258,7 +262,10 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SD",
     taskId: "sd.architectural-design",
     domains: ["image-classification", "text-classification", "asr", "chat"],
-    text: ["The {P} of the network follows a residual encoder with twelve attention blocks.", "## {P}\n\nWe widen the feed-forward layers and share the embeddings between encoder and decoder."],
+    text: [
+      "The {P} of the network follows a residual encoder with twelve attention blocks.",
+      "## {P}\n\nWe widen the feed-forward layers and share the embeddings between encoder and decoder.",
+    ],
     surfaces: ["architectural design", "Architectural Design"],
     weight: 1.64,
   },
@@ -276,7 +283,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SI",
     taskId: "si.api-inference",
     domains: ["image-generation"],
-    text: ["You can try it through {P}, without downloading the weights.", "## {P}\n\nSend a JSON payload with your prompt to the hosted endpoint to receive a PNG.", "Images can also be requested via {P} from the hosted widget."],
+    text: [
+      "You can try it through {P}, without downloading the weights.",
+      "## {P}\n\nSend a JSON payload with your prompt to the hosted endpoint to receive a PNG.",
+      "Images can also be requested via {P} from the hosted widget.",
+    ],
     surfaces: ["API inference", "api inference", "Api Inference"],
     weight: 6.0,
   },
@@ -285,7 +296,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SI",
     taskId: "si.data-analysis",
     domains: ["image-generation", "image-classification", "tabular"],
-    text: ["A {P} of the captions showed that most images were portraits, so we rebalanced the set.", "## {P}\n\nWe counted image sizes and aspect ratios before filtering the training pictures.", "An exploratory {P} of the prompts is in the notebook folder."],
+    text: [
+      "A {P} of the captions showed that most images were portraits, so we rebalanced the set.",
+      "## {P}\n\nWe counted image sizes and aspect ratios before filtering the training pictures.",
+      "An exploratory {P} of the prompts is in the notebook folder.",
+    ],
     surfaces: ["data analysis", "Data Analysis"],
     weight: 5.62,
   },
@@ -294,7 +309,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "QA",
     taskId: "qa.verification",
     domains: ["asr"],
-    text: ["Embeddings from this model are used for speaker {P} with cosine scoring.", "It reaches an equal error rate of 1.{m}% on speaker {P} trials.", "Trained with an additive margin loss for speaker {P} and identification."],
+    text: [
+      "Embeddings from this model are used for speaker {P} with cosine scoring.",
+      "It reaches an equal error rate of 1.{m}% on speaker {P} trials.",
+      "Trained with an additive margin loss for speaker {P} and identification.",
+    ],
     surfaces: ["verification"],
     weight: 6.37,
   },
@@ -321,7 +340,10 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "QA",
     taskId: "qa.cybersecurity",
     domains: ["chat"],
-    text: ["We ran red-teaming exercises on {P}, chemical and biological risks to measure how often the model complies with harmful requests.", "### {P}\n\nExternal experts tried to make the model produce malware instructions; refusals were reinforced in the final tuning round."],
+    text: [
+      "We ran red-teaming exercises on {P}, chemical and biological risks to measure how often the model complies with harmful requests.",
+      "### {P}\n\nExternal experts tried to make the model produce malware instructions; refusals were reinforced in the final tuning round.",
+    ],
     surfaces: ["cybersecurity", "Cybersecurity", "CyberSecurity"],
     weight: 6.37,
   },
@@ -330,7 +352,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SM",
     taskId: "sm.code-revision",
     domains: ["text-classification", "summarization", "chat", "asr"],
-    text: ["Training data snapshot: {P} `{h}` of the dataset repository.", "The evaluation script pins {P} {h} so the numbers can be reproduced.", "Pinned {P} `{h}` reproduces the tokenizer files."],
+    text: [
+      "Training data snapshot: {P} `{h}` of the dataset repository.",
+      "The evaluation script pins {P} {h} so the numbers can be reproduced.",
+      "Pinned {P} `{h}` reproduces the tokenizer files.",
+    ],
     surfaces: ["code revision", "Code revision"],
     weight: 8.89,
   },
@@ -339,7 +365,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SM",
     taskId: "sm.sentiment-analysis",
     domains: ["text-classification"],
-    text: ["{N} is tuned for {P} of movie reviews and tweets.", "Use it for {P} of product reviews: it returns positive, neutral or negative.", "Classifies the sentiment of customer feedback; {P} accuracy is 0.{m} on the test split."],
+    text: [
+      "{N} is tuned for {P} of movie reviews and tweets.",
+      "Use it for {P} of product reviews: it returns positive, neutral or negative.",
+      "Classifies the sentiment of customer feedback; {P} accuracy is 0.{m} on the test split.",
+    ],
     surfaces: ["sentiment analysis", "Sentiment Analysis", "sentiment-analysis"],
     weight: 24.34,
   },
@@ -348,7 +378,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SM",
     taskId: "sm.debugging",
     domains: ["chat", "text-classification", "image-generation", "embeddings", "asr"],
-    text: ["Set `verbose=True` when {P} your preprocessing pipeline.", "The small variant is handy for {P} training scripts before a full run.", "Turn on anomaly detection in torch when {P} NaN losses."],
+    text: [
+      "Set `verbose=True` when {P} your preprocessing pipeline.",
+      "The small variant is handy for {P} training scripts before a full run.",
+      "Turn on anomaly detection in torch when {P} NaN losses.",
+    ],
     surfaces: ["debugging"],
     weight: 13.23,
   },
@@ -357,7 +391,11 @@ export const TRAP_FAMILIES: readonly TrapFamily[] = [
     activity: "SM",
     taskId: "sm.logging",
     domains: ["chat", "image-generation", "text-classification", "reinforcement-learning"],
-    text: ["{P} in with your access token before downloading the gated weights.", "Rewards are plotted on a {P} scale in the figure below.", "Learning rates were swept on a {P} grid from 1e-5 to 1e-3."],
+    text: [
+      "{P} in with your access token before downloading the gated weights.",
+      "Rewards are plotted on a {P} scale in the figure below.",
+      "Learning rates were swept on a {P} grid from 1e-5 to 1e-3.",
+    ],
     surfaces: ["Log", "log"],
     weight: 11.06,
   },
@@ -397,20 +435,80 @@ export interface OutlierTrapFamily {
 }
 
 export const OUTLIER_FAMILIES: readonly OutlierTrapFamily[] = [
-  { kind: "debug-none", taskId: "sm.debugging", surface: "debug", definite: true, text: ["```yaml\nseed: 42\ndebug: None\nfp16: true\n```", "Training arguments: `output_dir: out`, `debug: None`, `save_steps: 500`."] },
-  { kind: "debug-json-false", taskId: "sm.debugging", surface: "debug", definite: true, text: ["```json\n{\n  \"num_train_epochs\": 3,\n  \"debug\": false,\n  \"seed\": 42\n}\n```"] },
-  { kind: "debug-identifier", taskId: "sm.debugging", surface: "debug", definite: true, text: ["Run `python train.py --debug` for a ten-step smoke run.", "Inside the config, `args.debug` switches off mixed precision."] },
+  {
+    kind: "debug-none",
+    taskId: "sm.debugging",
+    surface: "debug",
+    definite: true,
+    text: ["```yaml\nseed: 42\ndebug: None\nfp16: true\n```", "Training arguments: `output_dir: out`, `debug: None`, `save_steps: 500`."],
+  },
+  {
+    kind: "debug-json-false",
+    taskId: "sm.debugging",
+    surface: "debug",
+    definite: true,
+    text: ['```json\n{\n  "num_train_epochs": 3,\n  "debug": false,\n  "seed": 42\n}\n```'],
+  },
+  {
+    kind: "debug-identifier",
+    taskId: "sm.debugging",
+    surface: "debug",
+    definite: true,
+    text: ["Run `python train.py --debug` for a ten-step smoke run.", "Inside the config, `args.debug` switches off mixed precision."],
+  },
   { kind: "debug-underscore", taskId: "sm.debugging", surface: "debug", definite: false, text: ["Pass `debug_mode=True` to keep intermediate tensors."] },
-  { kind: "import-logging", taskId: "sm.logging", surface: "logging", definite: true, text: ["```python\nimport logging\nfrom transformers import pipeline\n```"] },
-  { kind: "no-log", taskId: "sm.logging", surface: "log", definite: true, text: ["| Training Loss | Epoch | Step | Validation Loss |\n|:-------------:|:-----:|:----:|:---------------:|\n| No log        | 1.0   | 63   | 0.{m}          |\n| 0.4{m}        | 2.0   | 126  | 0.3{m}         |"] },
-  { kind: "training-log", taskId: "sm.logging", surface: "log", definite: true, text: ["The full training log is attached to the repository.", "## Training log\n\nLoss fell steadily for the first two epochs."] },
+  {
+    kind: "import-logging",
+    taskId: "sm.logging",
+    surface: "logging",
+    definite: true,
+    text: ["```python\nimport logging\nfrom transformers import pipeline\n```"],
+  },
+  {
+    kind: "no-log",
+    taskId: "sm.logging",
+    surface: "log",
+    definite: true,
+    text: [
+      "| Training Loss | Epoch | Step | Validation Loss |\n|:-------------:|:-----:|:----:|:---------------:|\n| No log        | 1.0   | 63   | 0.{m}          |\n| 0.4{m}        | 2.0   | 126  | 0.3{m}         |",
+    ],
+  },
+  {
+    kind: "training-log",
+    taskId: "sm.logging",
+    surface: "log",
+    definite: true,
+    text: ["The full training log is attached to the repository.", "## Training log\n\nLoss fell steadily for the first two epochs."],
+  },
   { kind: "train-log", taskId: "sm.logging", surface: "log", definite: true, text: ["See the train log for per-step learning rates."] },
-  { kind: "testing-log", taskId: "sm.logging", surface: "log", definite: true, text: ["The testing log lists every prompt and output of the final evaluation."] },
+  {
+    kind: "testing-log",
+    taskId: "sm.logging",
+    surface: "log",
+    definite: true,
+    text: ["The testing log lists every prompt and output of the final evaluation."],
+  },
   { kind: "test-log", taskId: "sm.logging", surface: "log", definite: true, text: ["A test log of the held-out run is included."] },
   { kind: "log-period", taskId: "sm.logging", surface: "log", definite: true, text: ["Metrics were written to `train.log` every 50 steps."] },
-  { kind: "log-underscore", taskId: "sm.logging", surface: "log", definite: false, text: ["Per-step values are in `eval_log` and `log_history` of the trainer state."] },
+  {
+    kind: "log-underscore",
+    taskId: "sm.logging",
+    surface: "log",
+    definite: false,
+    text: ["Per-step values are in `eval_log` and `log_history` of the trainer state."],
+  },
   { kind: "log-colon", taskId: "sm.logging", surface: "log", definite: true, text: ["Change log: v1.1 fixed the padding side of the tokenizer."] },
-  { kind: "coding-no-code-tag", taskId: "si.coding", surface: "coding", definite: true, text: ["Labels use one-hot coding before the softmax layer.", "The audio front end applies speech coding at 16 kbit/s.", "Colour coding in the confusion matrix marks the hardest classes."] },
+  {
+    kind: "coding-no-code-tag",
+    taskId: "si.coding",
+    surface: "coding",
+    definite: true,
+    text: [
+      "Labels use one-hot coding before the softmax layer.",
+      "The audio front end applies speech coding at 16 kbit/s.",
+      "Colour coding in the confusion matrix marks the hardest classes.",
+    ],
+  },
 ];
 
 /** Abstracts of linked papers. {T} a task surface (SE abstracts) or none (plain abstracts). */
@@ -429,7 +527,22 @@ export const PLAIN_ABSTRACTS: readonly string[] = [
 
 /** Trap abstracts: the phrase appears, but in its non-SE sense. */
 export const TRAP_ABSTRACTS: ReadonlyArray<{ kind: string; taskId: string; surface: string; text: string }> = [
-  { kind: "sentiment-general", taskId: "sm.sentiment-analysis", surface: "sentiment analysis", text: "We study {P} of social media posts across twelve languages and release a multilingual classifier that outperforms prior baselines on product and movie reviews." },
-  { kind: "speaker-verification", taskId: "qa.verification", surface: "verification", text: "We propose a compact speaker embedding network and evaluate it on speaker {P} benchmarks, where it lowers the equal error rate by a quarter." },
-  { kind: "data-analysis", taskId: "si.data-analysis", surface: "data analysis", text: "We train a latent diffusion model on a curated image collection; a {P} of the captions guides the filtering of low-quality pairs." },
+  {
+    kind: "sentiment-general",
+    taskId: "sm.sentiment-analysis",
+    surface: "sentiment analysis",
+    text: "We study {P} of social media posts across twelve languages and release a multilingual classifier that outperforms prior baselines on product and movie reviews.",
+  },
+  {
+    kind: "speaker-verification",
+    taskId: "qa.verification",
+    surface: "verification",
+    text: "We propose a compact speaker embedding network and evaluate it on speaker {P} benchmarks, where it lowers the equal error rate by a quarter.",
+  },
+  {
+    kind: "data-analysis",
+    taskId: "si.data-analysis",
+    surface: "data analysis",
+    text: "We train a latent diffusion model on a curated image collection; a {P} of the captions guides the filtering of low-quality pairs.",
+  },
 ];

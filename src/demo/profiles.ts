@@ -219,9 +219,7 @@ export const QUARTERS: readonly string[] = (() => {
  * Quarterly creation weights for SE models whose main activity is SI: the paper's Fig. 2 shape
  * (28 in 2023 Q1, 142 in 2023 Q2, peak 444 in 2024 Q2); other quarters are our reconstruction.
  */
-export const SI_QUARTER_WEIGHTS: readonly number[] = [
-  2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 28, 142, 160, 190, 260, 444, 300, 230, 124,
-];
+export const SI_QUARTER_WEIGHTS: readonly number[] = [2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 28, 142, 160, 190, 260, 444, 300, 230, 124];
 
 /** A steady rise, for the other activities and for non-SE models (the Hub's own growth). */
 export const STEADY_QUARTER_WEIGHTS: readonly number[] = QUARTERS.map((_, i) => Math.round(10 * Math.pow(1.17, i)));

@@ -39,7 +39,7 @@ export function renderDemoReadme(s: DemoSummary): string {
     "",
     "Every model, card, paper and number in this folder was made up by the seeded generator in",
     "`src/demo/` of hf-se-atlas. Nothing here describes a real model or a real author; the",
-    "`synthetic` tag is on every record and `manifest.json` says `\"synthetic\": true`. It exists so",
+    '`synthetic` tag is on every record and `manifest.json` says `"synthetic": true`. It exists so',
     "the whole pipeline (search, outlier rules, near-identical cards, the relevance check and every",
     "research-question figure) can run offline and be scored against a known answer.",
     "",
@@ -90,7 +90,9 @@ export function renderDemoReadme(s: DemoSummary): string {
     "|---|---:|---:|---:|",
     ...ACTIVITY_CODES.map((a) => `| ${a} | ${int(s.uniquePerActivity[a])} | ${int(PAPER.tableIV[a])} | ${int(s.finalPerActivity[a])} |`),
     "",
-    `Roles: ${Object.entries(s.roles).map(([r, n]) => `${r} ${int(n)}`).join(", ")}.`,
+    `Roles: ${Object.entries(s.roles)
+      .map(([r, n]) => `${r} ${int(n)}`)
+      .join(", ")}.`,
     `Near-identical cards: ${int(s.roles.copy)} copies, about ${pct100(1 - SIMILARITY_TARGETS.unchangedCopyShare)} of them lightly edited so their similarity to the`,
     `original spreads over [${PAPER_SIMILARITY_THRESHOLD}, 1.0]; ${int(s.nearMisses)} near-miss cards rewritten from an earlier card fall just below ${PAPER_SIMILARITY_THRESHOLD}`,
     "and must be kept (`nearMissOf` in the ground truth).",
@@ -113,7 +115,9 @@ export function renderDemoReadme(s: DemoSummary): string {
     "",
     "Trap and outlier families planted (models carrying each):",
     "",
-    Object.entries(s.traps).map(([k, n]) => `\`${k}\` ${int(n)}`).join(", ") + ".",
+    Object.entries(s.traps)
+      .map(([k, n]) => `\`${k}\` ${int(n)}`)
+      .join(", ") + ".",
     "",
     "## What is scaled",
     "",

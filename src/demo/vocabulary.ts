@@ -25,8 +25,42 @@ export const AUTHORS: readonly string[] = (() => {
   return out;
 })();
 
-export const NAME_STEMS = ["aurora", "nimbus", "falcon", "heron", "quartz", "cobalt", "maple", "zephyr", "orca", "lumen", "tundra", "vortex", "sable", "ember", "atlas", "juniper", "kestrel", "onyx", "pixel", "river"];
-export const SE_NAME_STEMS = ["coder", "codewright", "pycraft", "stackmate", "devpilot", "patchsmith", "specsmith", "uiforge", "scriptling", "compilo", "bytesage", "repo-whisper"];
+export const NAME_STEMS = [
+  "aurora",
+  "nimbus",
+  "falcon",
+  "heron",
+  "quartz",
+  "cobalt",
+  "maple",
+  "zephyr",
+  "orca",
+  "lumen",
+  "tundra",
+  "vortex",
+  "sable",
+  "ember",
+  "atlas",
+  "juniper",
+  "kestrel",
+  "onyx",
+  "pixel",
+  "river",
+];
+export const SE_NAME_STEMS = [
+  "coder",
+  "codewright",
+  "pycraft",
+  "stackmate",
+  "devpilot",
+  "patchsmith",
+  "specsmith",
+  "uiforge",
+  "scriptling",
+  "compilo",
+  "bytesage",
+  "repo-whisper",
+];
 export const SIZES = ["125m", "350m", "1b", "1.3b", "3b", "7b", "8b", "13b", "14b", "33b"];
 /**
  * Short notes a re-publisher adds to a copied card. Mostly words every card has (the usage snippet's
@@ -74,8 +108,16 @@ export const COPY_SUFFIXES = ["GGUF", "AWQ", "GPTQ", "4bit", "8bit", "mlx", "exl
 export const PROGRAMMING_LANGUAGES = ["python", "java", "javascript", "typescript", "c++", "go", "rust", "c#", "php", "sql"];
 export const PROGRAMMING_LANGUAGE_WEIGHTS = [40, 12, 10, 7, 7, 5, 5, 4, 3, 7];
 export const PROGRAMMING_LANGUAGE_NAMES: Record<string, string> = {
-  python: "Python", java: "Java", javascript: "JavaScript", typescript: "TypeScript", "c++": "C++",
-  go: "Go", rust: "Rust", "c#": "C#", php: "PHP", sql: "SQL",
+  python: "Python",
+  java: "Java",
+  javascript: "JavaScript",
+  typescript: "TypeScript",
+  "c++": "C++",
+  go: "Go",
+  rust: "Rust",
+  "c#": "C#",
+  php: "PHP",
+  sql: "SQL",
 };
 
 /** Base models with a release date, so a derived model is never older than its base (Fig. 6). */
@@ -165,7 +207,22 @@ export const SE_DATASETS: Record<ActivityCode, ReadonlyArray<{ id: string; weigh
 /** Share of SE models naming a training dataset, by the activity whose pool they draw from (SD: every SD-only model). */
 export const SE_DATASET_SHARE: Record<ActivityCode, number> = { RE: 0, SD: 1, SI: 0.35, QA: 0.5, SM: 0.5 };
 
-export const LICENSES = ["apache-2.0", "mit", "llama2", "other", "cc-by-nc-4.0", "llama3", "bigcode-openrail-m", "openrail", "agpl-3.0", "gpl-3.0", "cc-by-4.0", "bsd-3-clause", "bsd-2-clause", "cc-by-sa-4.0"];
+export const LICENSES = [
+  "apache-2.0",
+  "mit",
+  "llama2",
+  "other",
+  "cc-by-nc-4.0",
+  "llama3",
+  "bigcode-openrail-m",
+  "openrail",
+  "agpl-3.0",
+  "gpl-3.0",
+  "cc-by-4.0",
+  "bsd-3-clause",
+  "bsd-2-clause",
+  "cc-by-sa-4.0",
+];
 /** SI weights follow Fig. 8 (apache-2.0 857, mit 278); a license is absent for the rest. */
 export const SE_LICENSE_WEIGHTS = [857, 278, 60, 55, 45, 35, 30, 20, 18, 14, 20, 10, 5, 8];
 export const SE_NO_LICENSE_WEIGHT = 180;
@@ -269,10 +326,7 @@ export const DOMAINS: readonly Domain[] = [
     tags: ["marian", "seq2seq"],
     datasets: ["opus_books", "wmt16", "opus100"],
     bases: ["Helsinki-NLP/opus-mt-en-de", "t5-small", "facebook/mbart-large-50"],
-    intro: [
-      "{name} translates English sentences into German and French.",
-      "A sequence-to-sequence model fine-tuned from {base} on {dataset}.",
-    ],
+    intro: ["{name} translates English sentences into German and French.", "A sequence-to-sequence model fine-tuned from {base} on {dataset}."],
     details: [
       "BLEU on the newstest split is {n}.{m}.",
       "Sentences are split with a rule-based splitter before translation.",
@@ -291,11 +345,7 @@ export const DOMAINS: readonly Domain[] = [
       "This model is a fine-tuned version of [{base}](https://huggingface.co/{base}) on the {dataset} dataset.",
       "{name} writes short abstractive summaries of news articles and dialogues.",
     ],
-    details: [
-      "ROUGE-L on the test split is {n}.{m}.",
-      "Summaries are limited to 128 tokens.",
-      "Beam search with four beams gives the reported scores.",
-    ],
+    details: ["ROUGE-L on the test split is {n}.{m}.", "Summaries are limited to 128 tokens.", "Beam search with four beams gives the reported scores."],
     weight: 5,
   },
   {
@@ -305,10 +355,7 @@ export const DOMAINS: readonly Domain[] = [
     tags: ["whisper", "audio"],
     datasets: ["mozilla-foundation/common_voice_11_0", "librispeech_asr", "google/fleurs"],
     bases: ["openai/whisper-small", "facebook/wav2vec2-base-960h", "openai/whisper-tiny"],
-    intro: [
-      "{name} transcribes speech recorded at 16 kHz.",
-      "This model is a fine-tuned version of [{base}](https://huggingface.co/{base}) on {dataset}.",
-    ],
+    intro: ["{name} transcribes speech recorded at 16 kHz.", "This model is a fine-tuned version of [{base}](https://huggingface.co/{base}) on {dataset}."],
     details: [
       "Word error rate on the test split is {n}.{m}%.",
       "Audio longer than thirty seconds is processed in chunks.",
@@ -341,10 +388,7 @@ export const DOMAINS: readonly Domain[] = [
     tags: ["stable-diffusion", "lora", "text-to-image"],
     datasets: ["laion/laion2B-en", "lambdalabs/pokemon-blip-captions"],
     bases: ["stabilityai/stable-diffusion-xl-base-1.0", "runwayml/stable-diffusion-v1-5", "black-forest-labs/FLUX.1-dev"],
-    intro: [
-      "{name} is a LoRA adapter for {base} that paints scenes in a soft watercolour style.",
-      "Text-to-image weights trained on top of {base}.",
-    ],
+    intro: ["{name} is a LoRA adapter for {base} that paints scenes in a soft watercolour style.", "Text-to-image weights trained on top of {base}."],
     details: [
       "Use the trigger word `wtrclr` in your prompt.",
       "Guidance scale between 5 and 7 gives the best images.",
@@ -360,10 +404,7 @@ export const DOMAINS: readonly Domain[] = [
     tags: ["conversational", "llama", "text-generation-inference"],
     datasets: ["HuggingFaceH4/ultrachat_200k", "Open-Orca/OpenOrca", "teknium/OpenHermes-2.5"],
     bases: ["meta-llama/Llama-2-7b-hf", "mistralai/Mistral-7B-v0.1", "meta-llama/Meta-Llama-3-8B-Instruct", "google/gemma-2b"],
-    intro: [
-      "{name} is a chat assistant fine-tuned from {base} on {dataset}.",
-      "An instruction-tuned language model for general conversation.",
-    ],
+    intro: ["{name} is a chat assistant fine-tuned from {base} on {dataset}.", "An instruction-tuned language model for general conversation."],
     details: [
       "The context window is {n}096 tokens.",
       "It follows the chat template of its base model.",
@@ -401,10 +442,7 @@ export const DOMAINS: readonly Domain[] = [
       "This is a trained model of a **PPO** agent playing **LunarLander-v2** using the stable-baselines3 library.",
       "A DQN agent that plays **SpaceInvadersNoFrameskip-v4**.",
     ],
-    details: [
-      "Mean reward over ten episodes is {n}{m}.",
-      "Hyperparameters come from the RL Zoo defaults.",
-    ],
+    details: ["Mean reward over ten episodes is {n}{m}.", "Hyperparameters come from the RL Zoo defaults."],
     weight: 8,
   },
   {
@@ -414,23 +452,23 @@ export const DOMAINS: readonly Domain[] = [
     tags: ["tabular-classification", "skops"],
     datasets: ["scikit-learn/iris", "scikit-learn/adult-census-income"],
     bases: [],
-    intro: [
-      "A gradient boosted tree classifier for census income prediction.",
-      "{name} predicts the species of iris flowers from four measurements.",
-    ],
-    details: [
-      "Cross-validated accuracy is 0.{m}.",
-      "Features are standardised before fitting.",
-    ],
+    intro: ["A gradient boosted tree classifier for census income prediction.", "{name} predicts the species of iris flowers from four measurements."],
+    details: ["Cross-validated accuracy is 0.{m}.", "Features are standardised before fitting."],
     weight: 3,
   },
 ];
 
 /** Short cards in other languages (no SE wording: the generator keeps these for plain models). */
 export const NON_ENGLISH_CARDS: ReadonlyArray<{ language: string; body: string }> = [
-  { language: "de", body: "# {name}\n\nDieses Modell fasst deutsche Nachrichtentexte zusammen.\n\n## Trainingsdaten\n\nDas Modell wurde auf {n}0.000 Artikeln trainiert.\n" },
+  {
+    language: "de",
+    body: "# {name}\n\nDieses Modell fasst deutsche Nachrichtentexte zusammen.\n\n## Trainingsdaten\n\nDas Modell wurde auf {n}0.000 Artikeln trainiert.\n",
+  },
   { language: "fr", body: "# {name}\n\nCe modèle classe des avis de clients en trois catégories.\n\n## Données\n\nEntraîné sur {n}0 000 exemples annotés.\n" },
-  { language: "es", body: "# {name}\n\nEste modelo reconoce entidades en textos periodísticos en español.\n\n## Resultados\n\nF1 de 0.{m} en el conjunto de prueba.\n" },
+  {
+    language: "es",
+    body: "# {name}\n\nEste modelo reconoce entidades en textos periodísticos en español.\n\n## Resultados\n\nF1 de 0.{m} en el conjunto de prueba.\n",
+  },
   { language: "zh", body: "# {name}\n\n这是一个中文文本分类模型，可以识别新闻的主题。\n\n## 训练数据\n\n使用了{n}万条新闻标题。\n" },
   { language: "ja", body: "# {name}\n\nこのモデルは日本語の文を英語に翻訳します。\n\n## 評価\n\nBLEU スコアは {n}.{m} です。\n" },
 ];
@@ -441,7 +479,10 @@ export const NON_ENGLISH_CARDS: ReadonlyArray<{ language: string; body: string }
  * models); each tag is one of taxonomy/se-signals.json's code or task tags and each dataset one of
  * taxonomy/se-datasets.json, so discovery can.
  */
-export const SIGNAL_EVIDENCE: Record<ActivityCode, { weight: number; tags: readonly (readonly string[])[]; datasets: readonly string[]; nameWords: readonly string[] }> = {
+export const SIGNAL_EVIDENCE: Record<
+  ActivityCode,
+  { weight: number; tags: readonly (readonly string[])[]; datasets: readonly string[]; nameWords: readonly string[] }
+> = {
   SI: {
     weight: 70,
     tags: [["code", "python"], ["code"], ["code", "java", "javascript"], ["text2sql", "sql"], ["code", "rust"]],
@@ -449,7 +490,12 @@ export const SIGNAL_EVIDENCE: Record<ActivityCode, { weight: number; tags: reado
     nameWords: ["coder", "sql", "python"],
   },
   QA: { weight: 10, tags: [["cwe"], ["vulnerability"]], datasets: ["DetectVul/devign", "bstee615/bigvul"], nameWords: ["vuln", "fuzz"] },
-  SM: { weight: 10, tags: [["commit-messages"], ["bug-fixing"]], datasets: ["JetBrains-Research/commit-chronicle", "ASSERT-KTH/megadiff"], nameWords: ["commit", "bugfix"] },
+  SM: {
+    weight: 10,
+    tags: [["commit-messages"], ["bug-fixing"]],
+    datasets: ["JetBrains-Research/commit-chronicle", "ASSERT-KTH/megadiff"],
+    nameWords: ["commit", "bugfix"],
+  },
   SD: { weight: 5, tags: [["uml", "plantuml"], ["mermaid"]], datasets: [], nameWords: ["uml", "diagram"] },
   RE: { weight: 5, tags: [["nfr"]], datasets: ["promise-nfr"], nameWords: ["req"] },
 };

@@ -225,6 +225,7 @@ export function scoreRun(runDir: string, corpusDir: string, taxonomy: Taxonomy):
 export function formatScores(rows: readonly ScoreRow[]): string {
   const ratio = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const lines = [["stage", "activity", "unit", "TP", "FP", "FN", "precision", "recall"]];
-  for (const r of rows) lines.push([r.stage, r.activity, r.unit, String(r.truePositives), String(r.falsePositives), String(r.falseNegatives), ratio(r.precision), ratio(r.recall)]);
+  for (const r of rows)
+    lines.push([r.stage, r.activity, r.unit, String(r.truePositives), String(r.falsePositives), String(r.falseNegatives), ratio(r.precision), ratio(r.recall)]);
   return alignColumns(lines, 3);
 }

@@ -101,7 +101,8 @@ figure img{max-width:100%;border:1px solid #eee}
   }
   parts.push(`<p class="note">Columns in grey italics give the numbers González et al. report for the Hugging Face snapshot of ${PAPER_SNAPSHOT}.</p>`);
   for (const warning of input.warnings ?? []) parts.push(`<p class="warn">${escapeHtml(warning)}</p>`);
-  if (input.staticSkipped) parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
+  if (input.staticSkipped)
+    parts.push(`<p class="warn">Static PNG/SVG images were skipped: ${escapeHtml(input.staticSkipped)}. The interactive HTML figures are complete.</p>`);
 
   // Headline tables (the paper's findings beside this run) come before the figures.
   const isHeadline = (t: ReportTable) => t.table.name.startsWith("headline");
@@ -124,7 +125,8 @@ figure img{max-width:100%;border:1px solid #eee}
     `<p class="note">A task phrase can match a card while meaning something else there. The judges' reasons name the misreading behind each rejected (model, activity) pair; the table counts them per activity and shows one example each.</p>`,
   );
   const misreadings = input.tables.filter(isMisreadingTable);
-  if (misreadings.length === 0 || misreadings.every((t) => t.table.rows.length === 0)) parts.push('<p class="warn">No pair was rejected by the relevance check in this run (or the run has no verdicts), so there is no misreading to count.</p>');
+  if (misreadings.length === 0 || misreadings.every((t) => t.table.rows.length === 0))
+    parts.push('<p class="warn">No pair was rejected by the relevance check in this run (or the run has no verdicts), so there is no misreading to count.</p>');
   for (const t of misreadings) parts.push(...tableSection(t, maxRows * 2));
 
   // Discovery beside the search (`--discover` runs only): its own section, apart from the paper's method.
@@ -139,7 +141,8 @@ figure img{max-width:100%;border:1px solid #eee}
   for (const f of input.figures.filter((f) => !isMethodFigure(f))) parts.push(...figureSection(f));
 
   parts.push("<h2>Tables</h2>");
-  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t) && !isValidationTable(t) && !isMisreadingTable(t) && !isDiscovery(t))) parts.push(...tableSection(t, maxRows));
+  for (const t of input.tables.filter((t) => !isHeadline(t) && !isMethodTable(t) && !isValidationTable(t) && !isMisreadingTable(t) && !isDiscovery(t)))
+    parts.push(...tableSection(t, maxRows));
 
   if (input.problems.length > 0) {
     parts.push(`<h2>Problems recorded (${input.problems.length})</h2><ul>`);
@@ -169,11 +172,15 @@ function validationSection(tables: readonly ReportTable[], validation: ReportVal
   const tableV = byPrefix("table5-");
   for (const t of tableV) parts.push(...tableSection(t, maxRows));
   if (validation?.missing) {
-    const paper = validation.paperTableV.map((r) => `<tr><td>${escapeHtml(r.scope)}</td><td class="num">not measured</td><td class="num paper">${r.paperKappa.toFixed(2)}</td></tr>`);
+    const paper = validation.paperTableV.map(
+      (r) => `<tr><td>${escapeHtml(r.scope)}</td><td class="num">not measured</td><td class="num paper">${r.paperKappa.toFixed(2)}</td></tr>`,
+    );
     parts.push(
       `<section id="table-v-not-measured"><h3>${tableV.length > 0 ? "Not measured" : "Table V: not measured in this run"}</h3>`,
       `<p class="warn">${escapeHtml(validation.missing)}</p>`,
-      ...(tableV.length > 0 ? [] : ['<table><thead><tr><th>scope</th><th>this run</th><th class="paper">paperKappa</th></tr></thead><tbody>', ...paper, "</tbody></table>"]),
+      ...(tableV.length > 0
+        ? []
+        : ['<table><thead><tr><th>scope</th><th>this run</th><th class="paper">paperKappa</th></tr></thead><tbody>', ...paper, "</tbody></table>"]),
       "</section>",
     );
   }

@@ -11,14 +11,7 @@ import { WriteError, writeFileAtomic } from "../util/atomic";
 import { firstLineOf } from "../util/text";
 
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 export interface StaticExportResult {
   html: string;
@@ -80,9 +73,13 @@ async function exportOne(browser: import("playwright-core").Browser, html: strin
   page.on("pageerror", (error) => errors.push(error.message));
   try {
     await page.goto(pathToFileURL(html).href);
-    await page.waitForFunction(() => (window as unknown as Record<string, unknown>).__figureReady === true || (window as unknown as Record<string, unknown>).__figureError !== undefined, undefined, {
-      timeout: options.timeoutMs ?? 60_000,
-    });
+    await page.waitForFunction(
+      () => (window as unknown as Record<string, unknown>).__figureReady === true || (window as unknown as Record<string, unknown>).__figureError !== undefined,
+      undefined,
+      {
+        timeout: options.timeoutMs ?? 60_000,
+      },
+    );
     const images = await page.evaluate(async (scale: number) => {
       const w = window as unknown as { __figureError?: string; Plotly: { toImage(gd: Element, o: Record<string, unknown>): Promise<string> } };
       if (w.__figureError) return { error: w.__figureError };
@@ -123,4 +120,3 @@ export function stableSvgIds(svg: string, name: string): string {
   const idOrReference = new RegExp(`(id="|url\\(['"]?#)([A-Za-z-]*)${uid}`, "g");
   return svg.replace(idOrReference, `$1$2${stable}`);
 }
-

@@ -347,10 +347,7 @@ export function creationOrder(cards: readonly CardText[]): { order: number[]; pr
 }
 
 /** Find near-identical cards: the earliest card of each group is the original, the others its variants. */
-export function findNearDuplicates(
-  cards: readonly CardText[],
-  options: { threshold?: number } = {},
-): NearDuplicateResult {
+export function findNearDuplicates(cards: readonly CardText[], options: { threshold?: number } = {}): NearDuplicateResult {
   const threshold = options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
   checkThreshold(threshold);
   const seen = new Set<string>();

@@ -162,7 +162,6 @@ export function modelsAfterOutliers(occurrences: Iterable<Occurrence>): Candidat
   });
 }
 
-
 export interface OutlierShare {
   occurrences: number;
   outlierOccurrences: number;

@@ -131,7 +131,6 @@ function mix(hash: number): number {
   return hash ^ (hash >>> 16);
 }
 
-
 /** Calls `visit` with the id of each token of `text`, exactly the tokens {@link sklearnTokens} returns. */
 function scanTokens(text: string, dictionary: TermDictionary, visit: (id: number) => void): void {
   const lower = text.toLowerCase();
@@ -230,9 +229,7 @@ export function tfidfVectors(texts: readonly string[]): TfidfMatrix {
   const termHash = dictionary.hashes();
   const order = new Int32Array(vocabularySize);
   for (let i = 0; i < vocabularySize; i++) order[i] = i;
-  order.sort(
-    (a, b) => provisionalDf[a]! - provisionalDf[b]! || termHash[a]! - termHash[b]! || compareCodeUnits(provisionalTerms[a]!, provisionalTerms[b]!),
-  );
+  order.sort((a, b) => provisionalDf[a]! - provisionalDf[b]! || termHash[a]! - termHash[b]! || compareCodeUnits(provisionalTerms[a]!, provisionalTerms[b]!));
   const finalId = new Int32Array(vocabularySize);
   const vocabulary: string[] = new Array(vocabularySize);
   const documentFrequency = new Int32Array(vocabularySize);
@@ -298,4 +295,3 @@ export function rowDot(matrix: TfidfMatrix, a: number, b: number): number {
 }
 
 /** Plain code-unit order, the same on every machine (no locale). */
-

@@ -41,12 +41,7 @@ export const DOCUMENTATION_CATEGORIES = ["no-card", "empty-card", "card-with-se-
 export type DocumentationCategory = (typeof DOCUMENTATION_CATEGORIES)[number];
 
 /** Table VI's rows: the four categories plus the abstract rows and this project's extra rows. */
-export type DocumentationSummaryKey =
-  | DocumentationCategory
-  | "abstract-with-se-task"
-  | "union-with-se-task"
-  | "abstract-only"
-  | "metadata-only-without-card";
+export type DocumentationSummaryKey = DocumentationCategory | "abstract-with-se-task" | "union-with-se-task" | "abstract-only" | "metadata-only-without-card";
 
 /** Table VI (RQ1.1): documentation status over all models, with the paper's counts and shares. */
 export const PAPER_TABLE_VI = {

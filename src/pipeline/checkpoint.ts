@@ -31,7 +31,10 @@ export function openShardCheckpoints(runDir: string, corpusDir: string, shards: 
   const settingsDigest = JSON.stringify(settings);
   const keyOf = shards.map((shard) => {
     const stat = statSync(join(corpusDir, shard.file));
-    return createHash("sha256").update(JSON.stringify([settingsDigest, shard.file, shard.records, stat.size, stat.mtimeMs])).digest("hex").slice(0, 24);
+    return createHash("sha256")
+      .update(JSON.stringify([settingsDigest, shard.file, shard.records, stat.size, stat.mtimeMs]))
+      .digest("hex")
+      .slice(0, 24);
   });
   const pathOf = (index: number) => join(dir, `shard-${String(index).padStart(5, "0")}-${keyOf[index]}.bin`);
   return {

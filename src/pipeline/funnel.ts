@@ -68,7 +68,6 @@ export interface FunnelOptions {
   until?: SnapshotCutoff | null;
 }
 
-
 export interface FunnelResult {
   runDir: string;
   synthetic: boolean;

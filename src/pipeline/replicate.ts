@@ -114,7 +114,9 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const relevanceFailure = relevanceFailureOf(data.verdicts);
   const incomplete = incompleteCorpus(options.corpusDir, data.manifest);
   const alerts = [
-    ...(relevanceFailure ? [`RELEVANCE CHECK FAILED: ${relevanceFailure}. The SE models below rest on the few verdicts that are not errors; judge the run again.`] : []),
+    ...(relevanceFailure
+      ? [`RELEVANCE CHECK FAILED: ${relevanceFailure}. The SE models below rest on the few verdicts that are not errors; judge the run again.`]
+      : []),
     ...(incomplete ? [`INCOMPLETE CORPUS: ${incomplete}. The numbers cover only the models collected so far.`] : []),
   ];
   for (const alert of alerts) log(alert);
@@ -155,10 +157,15 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
   const missingAbstracts = data.runInfo?.abstracts?.modelsWithoutAbstracts;
   const warnings: string[] = [];
   if (typeof missingAbstracts === "number" && missingAbstracts > 0) {
-    warnings.push(`${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`);
+    warnings.push(
+      `${missingAbstracts.toLocaleString("en-US")} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(options.corpusDir)}.`,
+    );
   }
   const facts: Array<[string, string]> = [
-    ["corpus", `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""}${incomplete ? ", INCOMPLETE crawl" : ""})`],
+    [
+      "corpus",
+      `${options.corpusDir} (${data.manifest.records.toLocaleString("en-US")} models, created by ${data.manifest.createdBy}${data.manifest.synthetic ? ", SYNTHETIC" : ""}${incomplete ? ", INCOMPLETE crawl" : ""})`,
+    ],
     [
       "snapshot",
       runSnapshot && typeof runSnapshot.until === "string"
@@ -189,7 +196,11 @@ async function writeReportOwned(options: ReportOptions): Promise<ReportResult> {
       selectionPage: REPLICATION_FILES.selection,
       warnings,
       alerts,
-      validation: { judges: analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : [], missing: analyses.validation.missing, paperTableV: paperTableV() },
+      validation: {
+        judges: analyses.judgeAgreement ? judgeStatements(analyses.judgeAgreement) : [],
+        missing: analyses.validation.missing,
+        paperTableV: paperTableV(),
+      },
     }),
   );
   await writeFileAtomic(
@@ -247,13 +258,17 @@ export async function writeTables(tables: readonly AnyAnalysisTable[], outDir: s
   return written;
 }
 
-
 /**
  * The SE-model catalogue (the selection page's data, one row per SE model: activities, tasks, languages,
  * licences, base models, counters, energy, benchmarks, rank) as Parquet and CSV in the tables folder;
  * hrefs relative to `outDir`.
  */
-export async function writeCatalogue(outDir: string, data: RunData, analyses: RunAnalyses, taxonomy: Taxonomy): Promise<{ parquet: string; csv: string; models: number }> {
+export async function writeCatalogue(
+  outDir: string,
+  data: RunData,
+  analyses: RunAnalyses,
+  taxonomy: Taxonomy,
+): Promise<{ parquet: string; csv: string; models: number }> {
   const rows = catalogueRows(buildCatalogue(data, analyses, taxonomy, loadRunEvidence(data.runDir, data.seModels, data.verdicts)));
   const parquet = REPLICATION_FILES.catalogueParquet;
   const csv = REPLICATION_FILES.catalogueCsv;
@@ -426,7 +441,6 @@ function describeSettings(settings: FunnelSettings, until: SnapshotCutoff | null
   return parts.length > 0 ? `, ${parts.join(", ")}` : "";
 }
 
-
 /** The taxonomy a run searched (run.json), or the shipped one for a run without a description (said in the problems). */
 function ownTaxonomy(runDir: string): { taxonomy: Taxonomy; problem: string | null } {
   if (!hasRunInfo(runDir)) return { taxonomy: loadTaxonomy(), problem: `${runDir} has no run description: tasks are named with the shipped taxonomy` };
@@ -456,7 +470,8 @@ export async function reportOnRun(options: RunReportOptions): Promise<ReportResu
   const { runDir, request = {}, judge, ...rest } = options;
   if (!hasRunInfo(runDir)) {
     const { corpusDir: _corpus, ...settings } = request;
-    if (Object.values(settings).some((v) => v !== undefined)) throw new Error(`${runLayout(runDir).runInfo} is missing, so ${runDir}'s settings cannot be checked: drop the settings or rerun the pipeline`);
+    if (Object.values(settings).some((v) => v !== undefined))
+      throw new Error(`${runLayout(runDir).runInfo} is missing, so ${runDir}'s settings cannot be checked: drop the settings or rerun the pipeline`);
     if (!request.corpusDir) throw new Error(`${runLayout(runDir).runInfo} is missing: pass --corpus <dir> to say which corpus ${runDir} came from`);
     return writeReport({ ...rest, runDir, corpusDir: request.corpusDir });
   }

@@ -36,7 +36,6 @@ export interface CandidateCard extends CandidateModel {
   text: string;
 }
 
-
 export interface ShardCounts {
   models: number;
   /** Models with at least one task occurrence (any source), per activity of the matched tasks. */
@@ -132,7 +131,10 @@ export function processShard(index: number, records: readonly ModelRecord[], con
       modelOccurrences = [];
     }
     if (modelOccurrences.length === 0) return;
-    countActivities(counts.matched, modelOccurrences.map((o) => o.activity));
+    countActivities(
+      counts.matched,
+      modelOccurrences.map((o) => o.activity),
+    );
     for (const o of modelOccurrences) {
       occurrences.push(o);
       counts.occurrences++;
@@ -198,7 +200,13 @@ function discoverInShard(record: ModelRecord, position: number, searched: boolea
   const found = discoverRecord(record, context);
   into.evidence.push(...found.evidence);
   if (found.activities.length > 0) {
-    into.cards.push({ position, id: record.id, activities: found.activities, createdAt: record.createdAt, text: searched ? null : nearDuplicateTextOf(record) });
+    into.cards.push({
+      position,
+      id: record.id,
+      activities: found.activities,
+      createdAt: record.createdAt,
+      text: searched ? null : nearDuplicateTextOf(record),
+    });
   }
   if (found.bases.length > 0) into.lineage.push({ position, id: record.id, bases: found.bases });
 }

@@ -83,12 +83,5 @@ export function createPreparer(options: PreparerOptions = {}): Preparer {
 
 /** A "-" token touching a word token on both sides, as in "code-generation". */
 function isJoiningHyphen(tokens: readonly string[], starts: Int32Array, ends: Int32Array, k: number): boolean {
-  return (
-    k > 0 &&
-    k + 1 < tokens.length &&
-    ends[k - 1] === starts[k] &&
-    ends[k] === starts[k + 1] &&
-    isWordToken(tokens[k - 1]!) &&
-    isWordToken(tokens[k + 1]!)
-  );
+  return k > 0 && k + 1 < tokens.length && ends[k - 1] === starts[k] && ends[k] === starts[k + 1] && isWordToken(tokens[k - 1]!) && isWordToken(tokens[k + 1]!);
 }

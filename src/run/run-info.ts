@@ -42,7 +42,18 @@ export interface NearDuplicateStats {
 export type RunStage = "funnel" | "relevance";
 
 /** The run files whose bytes run.json records (RUN_FILES keys): the funnel's tables, then the relevance check's files. */
-export const FUNNEL_FILES = ["problems", "matches", "documentation", "occurrences", "candidates", "nearDuplicates", "unique", "funnel", "discoveryEvidence", "discovered"] as const;
+export const FUNNEL_FILES = [
+  "problems",
+  "matches",
+  "documentation",
+  "occurrences",
+  "candidates",
+  "nearDuplicates",
+  "unique",
+  "funnel",
+  "discoveryEvidence",
+  "discovered",
+] as const;
 export const RELEVANCE_FILES = ["verdicts", "juryVerdicts", "seModels", "relevance"] as const;
 export type FingerprintedFile = (typeof FUNNEL_FILES)[number] | (typeof RELEVANCE_FILES)[number];
 
@@ -240,7 +251,14 @@ function brokenSection(run: Partial<RunInfo>): string | null {
     ["corpus", isObject(run.corpus) && typeof run.corpus.dir === "string"],
     ["taxonomy", isObject(run.taxonomy) && typeof run.taxonomy.name === "string" && typeof run.taxonomy.tasks === "number"],
     ["config", isObject(run.config)],
-    ["counts", isObject(run.counts) && typeof run.counts.models === "number" && isObject(run.counts.matched) && isObject(run.counts.afterOutliers) && isObject(run.counts.unique)],
+    [
+      "counts",
+      isObject(run.counts) &&
+        typeof run.counts.models === "number" &&
+        isObject(run.counts.matched) &&
+        isObject(run.counts.afterOutliers) &&
+        isObject(run.counts.unique),
+    ],
     ["outliers", isObject(run.outliers) && typeof run.outliers.occurrences === "number" && typeof run.outliers.share === "number"],
     ["nearDuplicates", isObject(run.nearDuplicates)],
     ["documentation", Array.isArray(run.documentation)],

@@ -87,7 +87,8 @@ export function summariseDocumentation(rows: Iterable<DocumentationRow>, limits:
   }
   const notInSource = (key: DocumentationSummaryKey): string | null => {
     if (key === "no-card" && limits.modelsWithoutReadmeAbsent) return "not in the source: the card dump lists only models with a README";
-    if (ABSTRACT_ROWS.includes(key) && unresolved > 0) return `not in the source: ${unresolved} models have arXiv ids whose abstracts were never fetched (run \`hf-se-atlas abstracts\`)`;
+    if (ABSTRACT_ROWS.includes(key) && unresolved > 0)
+      return `not in the source: ${unresolved} models have arXiv ids whose abstracts were never fetched (run \`hf-se-atlas abstracts\`)`;
     return null;
   };
   return DOCUMENTATION_SUMMARY_ORDER.map((key) => {

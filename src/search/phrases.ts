@@ -45,7 +45,9 @@ export function compileTaxonomy(taxonomy: Taxonomy, preparer: Preparer, options:
     const key = phrase.lemmas.join(" ");
     const owner = ownerOfLemmas.get(key);
     if (owner && owner.taskId !== phrase.taskId) {
-      throw new Error(`tasks ${owner.taskId} ("${owner.phrase}") and ${phrase.taskId} ("${phrase.phrase}") both prepare to "${key}" under the ${preparer.policy} lemma policy`);
+      throw new Error(
+        `tasks ${owner.taskId} ("${owner.phrase}") and ${phrase.taskId} ("${phrase.phrase}") both prepare to "${key}" under the ${preparer.policy} lemma policy`,
+      );
     }
     ownerOfLemmas.set(key, phrase);
   }

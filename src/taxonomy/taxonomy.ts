@@ -105,7 +105,9 @@ export function parseTaxonomy(json: unknown, origin = "<inline>"): Taxonomy {
     for (const [i, entry] of doc.activities.entries()) {
       const code = isObject(entry) ? activityCodeOf(entry.code) : null;
       if (!code) {
-        problems.push(`activities[${i}]: unknown activity code ${JSON.stringify(isObject(entry) ? entry.code : entry)} (expected one of ${ACTIVITY_CODES.join(", ")})`);
+        problems.push(
+          `activities[${i}]: unknown activity code ${JSON.stringify(isObject(entry) ? entry.code : entry)} (expected one of ${ACTIVITY_CODES.join(", ")})`,
+        );
         continue;
       }
       const target = activities.find((a) => a.code === code)!;

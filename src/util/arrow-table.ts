@@ -12,21 +12,7 @@
  *   type VerdictRow = RowOf<typeof VERDICTS>;   // { id: string; relevant: boolean | null }
  */
 import { readFileSync } from "node:fs";
-import {
-  Bool,
-  DataType,
-  Field,
-  Float64,
-  Int32,
-  List,
-  Schema,
-  Table,
-  Utf8,
-  tableFromIPC,
-  tableToIPC,
-  vectorFromArray,
-  type Vector,
-} from "apache-arrow";
+import { Bool, DataType, Field, Float64, Int32, List, Schema, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from "apache-arrow";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic";
 
 /** Arrow types: Utf8, Int32, Float64, Bool, List<Utf8>. */

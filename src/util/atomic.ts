@@ -156,10 +156,7 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array): 
  * stream does, even while `produce` is still waiting on it (a pipe stops feeding a failed stream,
  * so `produce` may never finish by itself).
  */
-export async function streamToFileAtomic(
-  target: string,
-  produce: (out: Writable) => Promise<void>,
-): Promise<void> {
+export async function streamToFileAtomic(target: string, produce: (out: Writable) => Promise<void>): Promise<void> {
   await ensureDirectory(dirname(target), target);
   const tmp = tempPathFor(target);
   const out = createWriteStream(tmp);

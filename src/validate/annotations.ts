@@ -68,7 +68,17 @@ export function consolidateLabels(plan: readonly PilotRow[], labels: readonly Hu
   const interAnnotator = others.map((annotator) => {
     const theirs = byAnnotator.get(annotator)!;
     const pairs = [...theirs].filter(([key]) => first.has(key)).map(([key, label]) => [first.get(key)!.relevant, label.relevant] as const);
-    return { annotator, n: pairs.length, kappa: pairs.length > 0 ? cohenKappa(pairs.map((p) => p[0]), pairs.map((p) => p[1])).kappa : null };
+    return {
+      annotator,
+      n: pairs.length,
+      kappa:
+        pairs.length > 0
+          ? cohenKappa(
+              pairs.map((p) => p[0]),
+              pairs.map((p) => p[1]),
+            ).kappa
+          : null,
+    };
   });
   return { labels: out, missingPrimary, incompleteReliability, interAnnotator };
 }
@@ -127,8 +137,21 @@ export function agreementRows(verdicts: readonly Verdict[], reference: readonly 
 }
 
 function scoreRow(scope: string, set: string, pairs: Array<[boolean, boolean]>, judgeErrors: number, paperKappa: number | null): AgreementRow {
-  const scores = binaryScores(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
-  return { scope, set, pairs: pairs.length, kappa: scores.kappa, band: kappaBand(scores.kappa), precision: scores.precision, recall: scores.recall, judgeErrors, paperKappa };
+  const scores = binaryScores(
+    pairs.map((p) => p[0]),
+    pairs.map((p) => p[1]),
+  );
+  return {
+    scope,
+    set,
+    pairs: pairs.length,
+    kappa: scores.kappa,
+    band: kappaBand(scores.kappa),
+    precision: scores.precision,
+    recall: scores.recall,
+    judgeErrors,
+    paperKappa,
+  };
 }
 
 /** What a synthetic corpus's truth says of one model (the columns of src/demo's ground-truth.arrow used here). */

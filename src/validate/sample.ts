@@ -112,7 +112,10 @@ export function planPilots(
     const remaining = population.filter((u) => !inPilot.has(u.id));
     const holdout = options.holdoutSize ? drawStratifiedSample(remaining, options.holdoutSize, random.fork("holdout")).ids : [];
     const tasksOf = new Map(population.map((u) => [u.id, [...new Set(u.tasks)].sort(compareCodeUnits)]));
-    for (const [set, ids] of [["pilot", pilot.ids], ["holdout", holdout]] as const) {
+    for (const [set, ids] of [
+      ["pilot", pilot.ids],
+      ["holdout", holdout],
+    ] as const) {
       const reliable = new Set(reliabilitySubset(ids, fraction, random.fork(`reliability:${set}`)));
       for (const id of ids) rows.push({ id, activity, set, tasks: tasksOf.get(id)!, reliability: reliable.has(id) });
     }
@@ -133,7 +136,10 @@ export function reliabilitySubset(ids: readonly string[], fraction: number, rand
   if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`reliability fraction must be in [0, 1], got ${fraction}`);
   if (ids.length === 0 || fraction === 0) return [];
   const count = Math.max(1, Math.ceil(fraction * ids.length - 1e-9));
-  return random.shuffle([...ids].sort(compareCodeUnits)).slice(0, count).sort(compareCodeUnits);
+  return random
+    .shuffle([...ids].sort(compareCodeUnits))
+    .slice(0, count)
+    .sort(compareCodeUnits);
 }
 
 function dedupeById(units: readonly PopulationUnit[]): PopulationUnit[] {
@@ -144,8 +150,6 @@ function dedupeById(units: readonly PopulationUnit[]): PopulationUnit[] {
   }
   return [...byId.values()].sort((a, b) => compareCodeUnits(a.id, b.id));
 }
-
-
 
 /**
  * Review rows for flagged verdicts (`injectionSuspected` set) that the plan does not already hold

@@ -127,7 +127,22 @@ function errorFeed(badId: string): string {
 
 /** Papers for the ids `makeFakeModels` links by default. */
 export const FAKE_PAPERS: FakePaper[] = [
-  { id: "2107.03374", version: 2, title: "Evaluating Large Language Models Trained on Code", abstract: "We introduce a code model fine-tuned on public code & study its Python code-writing capabilities on a new benchmark <of hand-written problems>." },
-  { id: "2305.06161", version: 1, title: "StarCoder: may the source be with you!", abstract: "A family of code language models trained on permissively licensed source code from many programming languages." },
-  { id: "1706.03762", version: 7, title: "Attention Is All You Need", abstract: "A network architecture based solely on attention mechanisms, dispensing with recurrence and convolutions entirely." },
+  {
+    id: "2107.03374",
+    version: 2,
+    title: "Evaluating Large Language Models Trained on Code",
+    abstract: "We introduce a code model fine-tuned on public code & study its Python code-writing capabilities on a new benchmark <of hand-written problems>.",
+  },
+  {
+    id: "2305.06161",
+    version: 1,
+    title: "StarCoder: may the source be with you!",
+    abstract: "A family of code language models trained on permissively licensed source code from many programming languages.",
+  },
+  {
+    id: "1706.03762",
+    version: 7,
+    title: "Attention Is All You Need",
+    abstract: "A network architecture based solely on attention mechanisms, dispensing with recurrence and convolutions entirely.",
+  },
 ];

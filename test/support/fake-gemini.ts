@@ -58,7 +58,10 @@ export async function startFakeGemini(handler: FakeHandler): Promise<FakeGemini>
         headers: req.headers,
         body,
         system: (body.systemInstruction?.parts ?? []).map((p) => p.text ?? "").join(""),
-        user: (body.contents ?? []).flatMap((c) => c.parts ?? []).map((p) => p.text ?? "").join(""),
+        user: (body.contents ?? [])
+          .flatMap((c) => c.parts ?? [])
+          .map((p) => p.text ?? "")
+          .join(""),
         raw,
       };
       const index = requests.push(request) - 1;

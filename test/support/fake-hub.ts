@@ -28,11 +28,7 @@ export interface FakeModel {
 }
 
 export type Fault =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | { reset: true }
-  | { truncate: true }
-  | { badJson: true }
-  | { delayMs: number };
+  { status: number; headers?: Record<string, string>; body?: string } | { reset: true } | { truncate: true } | { badJson: true } | { delayMs: number };
 
 export interface RequestLogEntry {
   key: string;

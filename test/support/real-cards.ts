@@ -85,7 +85,8 @@ export interface RealCardsCheck {
 }
 
 const isActivity = (value: unknown): value is ActivityCode => typeof value === "string" && (ACTIVITY_CODES as readonly string[]).includes(value);
-const isIsoDate = (value: unknown): value is string => typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+const isIsoDate = (value: unknown): value is string =>
+  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value));
 const isCount = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value >= 0;
 const isNullableString = (value: unknown): value is string | null => value === null || (typeof value === "string" && value !== "");
 
@@ -112,7 +113,24 @@ export function entryProblems(entry: unknown, where: string, prefix: string): st
   const e = entry as Record<string, unknown>;
   const problems: string[] = [];
   const bad = (field: string, expected: string) => problems.push(`${where}: "${field}" should be ${expected}, got ${JSON.stringify(e[field]) ?? "nothing"}`);
-  const allowed = new Set(["file", "id", "author", "createdAt", "lastModified", "downloads", "likes", "pipeline_tag", "library_name", "tags", "gated", "structure", "split", "se", "reason", "not"]);
+  const allowed = new Set([
+    "file",
+    "id",
+    "author",
+    "createdAt",
+    "lastModified",
+    "downloads",
+    "likes",
+    "pipeline_tag",
+    "library_name",
+    "tags",
+    "gated",
+    "structure",
+    "split",
+    "se",
+    "reason",
+    "not",
+  ]);
   for (const key of Object.keys(e)) if (!allowed.has(key)) problems.push(`${where}: unknown key "${key}"`);
 
   const file = typeof e.file === "string" ? cardFileName(e.file) : null;
@@ -156,7 +174,9 @@ export function checkRealCards(dir: string = REAL_CARDS_DIR): RealCardsCheck {
   const problems: string[] = [];
   const fixtures: RealCardFixture[] = [];
   const cardsDir = join(dir, REAL_CARDS_SUBDIR);
-  const indexFiles = readdirSync(dir).filter((f) => INDEX_FILE.test(f)).sort();
+  const indexFiles = readdirSync(dir)
+    .filter((f) => INDEX_FILE.test(f))
+    .sort();
   for (const stray of readdirSync(dir).filter((f) => f.endsWith(".jsonl") && !INDEX_FILE.test(f))) {
     problems.push(`${stray}: index files must be named index-<letter>.jsonl`);
   }

@@ -26,9 +26,7 @@ interface CollectFlags {
 export function register(program: Command): void {
   program
     .command("collect")
-    .description(
-      "crawl the Hugging Face Hub (models, README cards, arXiv abstracts) into a corpus directory; resumable and incremental",
-    )
+    .description("crawl the Hugging Face Hub (models, README cards, arXiv abstracts) into a corpus directory; resumable and incremental")
     .requiredOption("--out <dir>", "corpus directory to write (shards, manifest, checkpoint)")
     .option("--hub-url <url>", "Hub endpoint", httpUrl("--hub-url"), HUB_URL)
     .option("--arxiv-url <url>", "arXiv API endpoint", httpUrl("--arxiv-url"), ARXIV_API_URL)
@@ -90,7 +88,10 @@ export function formatSummary(summary: CollectSummary): string {
     `  HTTP: ${summary.http.requests} requests, ${summary.http.retries} retries, ${summary.http.givenUp} given up; ${summary.seconds.toFixed(1)} s`,
   ];
   if (summary.refused.length > 0) {
-    const shown = summary.refused.slice(0, 5).map((r) => `${JSON.stringify(r.id)} (${r.reason})`).join("; ");
+    const shown = summary.refused
+      .slice(0, 5)
+      .map((r) => `${JSON.stringify(r.id)} (${r.reason})`)
+      .join("; ");
     lines.push(`  refused ${summary.refused.length} listed model(s) (all in collect-report.json): ${shown}${summary.refused.length > 5 ? "; ..." : ""}`);
   }
   if (summary.updated.length > 0) {

@@ -47,7 +47,13 @@ export async function summariseCorpus(dir: string): Promise<CorpusSummary> {
       if (shard.hasCardMeta[i]) withCardMeta++;
       if (shard.arxivIds[i]!.length > 0) {
         withArxivIds++;
-        const unresolved = unresolvedArxivIds({ arxivIds: shard.arxivIds[i]!, paperIds: shard.paperIds[i]!, problemStages: shard.problemStages[i]!, problemCodes: shard.problemCodes[i]!, problemMessages: shard.problemMessages[i]! });
+        const unresolved = unresolvedArxivIds({
+          arxivIds: shard.arxivIds[i]!,
+          paperIds: shard.paperIds[i]!,
+          problemStages: shard.problemStages[i]!,
+          problemCodes: shard.problemCodes[i]!,
+          problemMessages: shard.problemMessages[i]!,
+        });
         if (unresolved.length > 0) modelsWithUnresolvedArxiv++;
         unresolvedIds += unresolved.length;
       }
@@ -104,7 +110,9 @@ export function formatSummary(s: CorpusSummary): string {
   const limits = Object.entries(s.notInSource);
   if (limits.length > 0) lines.push("not in the source:", ...limits.map(([key, why]) => `  ${key}: ${why}`));
   if (s.unresolvedArxivIds > 0) {
-    lines.push(`warning: ${s.modelsWithUnresolvedArxiv} models have ${s.unresolvedArxivIds} arXiv ids without abstracts (never looked up); Table VI's abstract rows cannot be counted; ${abstractsHint(s.dir)}`);
+    lines.push(
+      `warning: ${s.modelsWithUnresolvedArxiv} models have ${s.unresolvedArxivIds} arXiv ids without abstracts (never looked up); Table VI's abstract rows cannot be counted; ${abstractsHint(s.dir)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -29,7 +29,9 @@ interface FunnelCliOptions {
 /** Warnings about what the corpus lacks for this run (arXiv abstracts never fetched), one line each. */
 export function funnelWarnings(result: Pick<FunnelResult, "modelsWithoutAbstracts">, corpusDir: string): string[] {
   return result.modelsWithoutAbstracts > 0
-    ? [`warning: ${fmt(result.modelsWithoutAbstracts)} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(corpusDir)}`]
+    ? [
+        `warning: ${fmt(result.modelsWithoutAbstracts)} models have arXiv ids without abstracts (never looked up): Table VI's abstract rows are not in the source; ${abstractsHint(corpusDir)}`,
+      ]
     : [];
 }
 
@@ -103,7 +105,8 @@ export function register(program: Command): void {
       const threshold = Number(options.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new Error(`--threshold must be a number in (0, 1] (got "${options.threshold}")`);
       let workers = options.workers === undefined ? undefined : Number(options.workers);
-      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
+        throw new Error(`--workers must be a positive integer (got "${options.workers}")`);
       const lineageDepth = options.lineageDepth === undefined ? undefined : Number(options.lineageDepth);
       if (lineageDepth !== undefined && !(Number.isInteger(lineageDepth) && lineageDepth >= 1))
         throw new Error(`--lineage-depth must be a positive integer (got "${options.lineageDepth}")`);
@@ -129,7 +132,10 @@ export function register(program: Command): void {
           ...(options.discover ? { discover: { ...(lineageDepth !== undefined ? { lineageDepth } : {}) } } : {}),
         });
         if (result.resumedShards > 0) process.stderr.write(`funnel: resumed ${result.resumedShards} shards searched by an earlier run\n`);
-        if (result.supersededValidate) process.stderr.write(`funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`);
+        if (result.supersededValidate)
+          process.stderr.write(
+            `funnel: the candidates changed; the pilot's files drawn from the old ones (plan, sheets, labels) were moved to ${result.supersededValidate}\n`,
+          );
         process.stdout.write(funnelReport(result));
         for (const warning of funnelWarnings(result, options.corpus)) process.stderr.write(`${warning}\n`);
         const scored = await scoreAndReport(options.out, options.corpus, options.taxonomy, { verify: false });

@@ -13,7 +13,20 @@ import { register as demo } from "./demo";
 import { register as replicate } from "./replicate";
 
 /** Every subcommand, in the order `--help` lists them (the pipeline's order). */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [taxonomy, collect, ingest, abstracts, corpus, explain, funnel, judge, pilot, agreement, demo, replicate];
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  taxonomy,
+  collect,
+  ingest,
+  abstracts,
+  corpus,
+  explain,
+  funnel,
+  judge,
+  pilot,
+  agreement,
+  demo,
+  replicate,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);

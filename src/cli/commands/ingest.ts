@@ -51,13 +51,20 @@ const isJsonl = (path: string) => /\.jsonl?(\.gz)?$/.test(path);
 export function formatCardDumpReport(report: CardDumpIngestReport, out: string, until: SnapshotCutoff | null): string {
   const lines = [
     `read ${report.rows} rows from ${report.files.length} Parquet file(s)`,
-    ...report.files.map((f) => `  ${f.path}: ${f.rows} rows in ${f.rowGroups} row groups, ${f.records} records${f.sha256 ? `, sha256 ${f.sha256}` : ""}${f.error ? `; NOT READ: ${f.error}` : ""}${f.missingColumns.length > 0 && !f.error ? `; missing columns ${f.missingColumns.join(", ")}` : ""}`),
+    ...report.files.map(
+      (f) =>
+        `  ${f.path}: ${f.rows} rows in ${f.rowGroups} row groups, ${f.records} records${f.sha256 ? `, sha256 ${f.sha256}` : ""}${f.error ? `; NOT READ: ${f.error}` : ""}${f.missingColumns.length > 0 && !f.error ? `; missing columns ${f.missingColumns.join(", ")}` : ""}`,
+    ),
     `loaded ${report.records} models into ${out} (${report.manifest.shards.length} shards)`,
     `  ${report.recordsWithProblems} of them carry problems (see: hf-se-atlas corpus inspect ${out})`,
     `skipped ${report.problemRows} rows (${report.duplicates} duplicate ids), listed in ${report.problemsPath}`,
   ];
   if (until) lines.push(`snapshot cut-off ${until.iso}: ${report.afterUntil} models created later left out, ${report.undatedKept} undated models kept`);
-  lines.push("note: a card dump lists only models with a README (Table VI's 'card not available' is not in the source), does not say which are gated, and carries no arXiv abstracts (run `hf-se-atlas abstracts --corpus " + out + "`)");
+  lines.push(
+    "note: a card dump lists only models with a README (Table VI's 'card not available' is not in the source), does not say which are gated, and carries no arXiv abstracts (run `hf-se-atlas abstracts --corpus " +
+      out +
+      "`)",
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -69,7 +76,10 @@ export function register(program: Command): void {
     .requiredOption("--out <dir>", "corpus directory to write (an existing corpus there is replaced only once the whole dump was read)")
     .option("--shard-size <n>", "records per Arrow shard", positiveInt("--shard-size"), DEFAULT_SHARD_SIZE)
     .option("--synthetic", "mark the corpus as synthetic (generated, not real Hub data; JSON Lines only)")
-    .option("--until <date>", `keep only models created up to this date (YYYY-MM-DD, the whole day, or an ISO timestamp); the paper's snapshot is ${PAPER_SNAPSHOT}`)
+    .option(
+      "--until <date>",
+      `keep only models created up to this date (YYYY-MM-DD, the whole day, or an ISO timestamp); the paper's snapshot is ${PAPER_SNAPSHOT}`,
+    )
     .option("--from-hub [dataset]", `download the card dump from the Hub (default ${CARD_DUMP_DATASET}), each file pinned by its hash`)
     .option("--revision <rev>", "dataset revision (branch, tag or commit) for --from-hub", "main")
     .option("--hub-url <url>", "Hub endpoint for --from-hub", HUB_URL)
@@ -95,8 +105,17 @@ export function register(program: Command): void {
           userAgent: "hf-se-atlas ingest",
           onRetry: log ? (e) => log(`retry ${e.attempt} in ${e.delayMs} ms: ${e.url}: ${e.reason}`) : undefined,
         });
-        const download = await downloadCardDump({ http, dataset, revision: flags.revision, hubUrl: flags.hubUrl, downloadDir: flags.downloadDir ?? `${flags.out.replace(/\/+$/, "")}.download`, log });
-        out.write(`downloaded ${download.files.length} file(s) of ${dataset}@${download.revision} (${(download.bytesDownloaded / 1e6).toFixed(1)} MB this run, ${download.files.filter((f) => f.reused).length} reused)\n`);
+        const download = await downloadCardDump({
+          http,
+          dataset,
+          revision: flags.revision,
+          hubUrl: flags.hubUrl,
+          downloadDir: flags.downloadDir ?? `${flags.out.replace(/\/+$/, "")}.download`,
+          log,
+        });
+        out.write(
+          `downloaded ${download.files.length} file(s) of ${dataset}@${download.revision} (${(download.bytesDownloaded / 1e6).toFixed(1)} MB this run, ${download.files.filter((f) => f.reused).length} reused)\n`,
+        );
         for (const failure of download.failed) process.stderr.write(`warning: ${failure.path} not downloaded: ${failure.reason}\n`);
         if (download.files.length === 0) throw new Error(`no file of ${dataset} could be downloaded`);
         const total = download.files.reduce((n, f) => n + f.size, 0);

@@ -213,7 +213,9 @@ async function judgeAndRecord(runDir: string, corpusDir: string, common: Paramet
   if (failed) throw new Error(`${failed}; verdicts written to ${result.verdictsPath}`);
   const flagged = readVerdicts(result.verdictsPath).filter((v) => v.injectionSuspected);
   if (flagged.length > 0) {
-    process.stdout.write(`  ${flagged.length} verdict(s) on cards that address the judge (e.g. ${flagged[0]!.id}: "${flagged[0]!.injectionSuspected}"): marked injectionSuspected, for a human (pilot sample puts them in the review set)\n`);
+    process.stdout.write(
+      `  ${flagged.length} verdict(s) on cards that address the judge (e.g. ${flagged[0]!.id}: "${flagged[0]!.injectionSuspected}"): marked injectionSuspected, for a human (pilot sample puts them in the review set)\n`,
+    );
   }
   // A run written by the funnel gets its last stage, so its funnel table reads end to end.
   if (isFunnelRun(runDir)) await recordRelevantCounts(runDir, relevantCountsOf(result), uncertainCountsOf(result));
@@ -225,6 +227,8 @@ async function judgeAndRecord(runDir: string, corpusDir: string, common: Paramet
     await writeAgreement(runDir, "ground-truth", rows);
     process.stdout.write(`${formatAgreement(rows, `${result.judge} vs the synthetic ground truth (${truthPath})`)}\n`);
   } else {
-    process.stdout.write(`${result.judge}: agreement not measured for this run (no ground truth; label pairs with pilot sample/export/import, then pilot kappa)\n`);
+    process.stdout.write(
+      `${result.judge}: agreement not measured for this run (no ground truth; label pairs with pilot sample/export/import, then pilot kappa)\n`,
+    );
   }
 }

@@ -41,7 +41,10 @@ export function settingsOf(flags: Pick<ReplicateFlags, "lemmaPolicy" | "threshol
 
 /** True when any judge option was given (they then say which judge the run must have been judged by). */
 function judgeGiven(flags: JudgeFlags): boolean {
-  return [flags.judge, flags.model, flags.baseUrl, flags.temperature, flags.seed, flags.jury, flags.numCtx].some((v) => v !== undefined) || Boolean(flags.onlyUncertain || flags.offline || flags.gemini);
+  return (
+    [flags.judge, flags.model, flags.baseUrl, flags.temperature, flags.seed, flags.jury, flags.numCtx].some((v) => v !== undefined) ||
+    Boolean(flags.onlyUncertain || flags.offline || flags.gemini)
+  );
 }
 
 export function register(program: Command): void {
@@ -54,7 +57,10 @@ export function register(program: Command): void {
     .option("--lemma-policy <policy>", `lemmatizer policy: ${LEMMA_POLICIES.join(", ")} (default noun-then-verb)`)
     .option("--threshold <x>", `cosine similarity from which two cards are near-identical (default ${PAPER_SIMILARITY_THRESHOLD}, the paper's)`)
     .option("--aliases", "also search each task's aliases")
-    .option("--until <date>", `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT}; with --run, the run's must be the same)`);
+    .option(
+      "--until <date>",
+      `snapshot cut-off: only models created up to this date (YYYY-MM-DD or ISO; the paper's is ${PAPER_SNAPSHOT}; with --run, the run's must be the same)`,
+    );
   // The same judge selection as `judge` (--offline keeps the rules even when GEMINI_API_KEY is set).
   addJudgeOptions(command)
     .option("--no-static", "skip the PNG/SVG export in headless Chromium")
@@ -63,7 +69,11 @@ export function register(program: Command): void {
       "report on an existing run directory instead of running the pipeline; it is analysed with its own taxonomy, corpus and settings, and refused when the options given here differ from them",
     )
     .option("--allow-incomplete", "run on a corpus whose crawl did not finish (refused otherwise); the report says so")
-    .option("--discover", "also find SE models the keyword search cannot see (SE signals and base-model lineage; see `funnel --discover`), reported apart; with --run, the run must have been made with it", false)
+    .option(
+      "--discover",
+      "also find SE models the keyword search cannot see (SE signals and base-model lineage; see `funnel --discover`), reported apart; with --run, the run must have been made with it",
+      false,
+    )
     .action(async (flags: ReplicateFlags) => {
       const settings = settingsOf(flags);
       const until = flags.until !== undefined ? parseUntil(flags.until) : undefined;

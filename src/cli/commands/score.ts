@@ -9,16 +9,17 @@ import { verifyRun, withRunLock } from "../../run/state";
  * Score a run, write its evaluation table, and return the text to print (null without ground truth).
  * The run is checked against its run.json first unless `verify` is false (the funnel that just wrote it).
  */
-export async function scoreAndReport(runDir: string, corpusDir: string, taxonomyPath?: string, options: { verify?: boolean } = {}): Promise<{ score: RunScore; text: string } | null> {
+export async function scoreAndReport(
+  runDir: string,
+  corpusDir: string,
+  taxonomyPath?: string,
+  options: { verify?: boolean } = {},
+): Promise<{ score: RunScore; text: string } | null> {
   if (options.verify !== false) verifyRun(runDir, "relevance");
   const result = scoreRun(runDir, corpusDir, loadTaxonomy(taxonomyPath));
   if (result === null) return null;
   await withRunLock(runDir, () => writeEvaluation(runDir, result.rows));
-  const text = [
-    `Precision / recall against ${result.groundTruth} (final = ${result.finalSource})`,
-    formatScores(result.rows),
-    "",
-  ].join("\n");
+  const text = [`Precision / recall against ${result.groundTruth} (final = ${result.finalSource})`, formatScores(result.rows), ""].join("\n");
   return { score: result, text };
 }
 
