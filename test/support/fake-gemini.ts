@@ -3,8 +3,8 @@
  * Each request is recorded (path, headers, parsed body, system and user text) and answered by a
  * handler with a status, headers and a body in the API's response shape.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import { startLoopback, type LoopbackReply } from "./loopback";
 
 export interface FakeRequest {
   method: string;
@@ -20,16 +20,8 @@ export interface FakeRequest {
   raw: string;
 }
 
-export interface FakeReply {
-  status?: number;
-  headers?: Record<string, string>;
-  /** JSON body (sent with content-type application/json). */
-  json?: unknown;
-  /** Raw body (sent as text/plain) when `json` is absent. */
-  text?: string;
-  /** Hold the reply this long (to trigger client timeouts). */
-  delayMs?: number;
-}
+/** A reply: status, headers, a JSON or text body, an optional delay (the loopback server's shape). */
+export type FakeReply = LoopbackReply;
 
 export type FakeHandler = (request: FakeRequest, index: number) => FakeReply | Promise<FakeReply>;
 
@@ -39,64 +31,31 @@ export interface FakeGemini {
   close(): Promise<void>;
 }
 
+/** The loopback server of ./loopback.ts, with requests read as generateContent calls and errors in Gemini's shape. */
 export async function startFakeGemini(handler: FakeHandler): Promise<FakeGemini> {
   const requests: FakeRequest[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
-      let body: FakeRequest["body"];
-      try {
-        body = raw ? JSON.parse(raw) : {};
-      } catch {
-        body = {};
-      }
-      const request: FakeRequest = {
-        method: req.method ?? "",
-        path: req.url ?? "",
-        headers: req.headers,
-        body,
-        system: (body.systemInstruction?.parts ?? []).map((p) => p.text ?? "").join(""),
-        user: (body.contents ?? [])
-          .flatMap((c) => c.parts ?? [])
-          .map((p) => p.text ?? "")
-          .join(""),
-        raw,
-      };
-      const index = requests.push(request) - 1;
-      let reply: FakeReply;
-      try {
-        reply = await handler(request, index);
-      } catch (error) {
-        reply = { status: 500, json: { error: { code: 500, message: String(error), status: "INTERNAL" } } };
-      }
-      if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-      if (res.destroyed) return;
-      const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-      let payload: string;
-      if (reply.json !== undefined) {
-        headers["content-type"] = "application/json; charset=UTF-8";
-        payload = JSON.stringify(reply.json);
-      } else {
-        headers["content-type"] ??= "text/plain";
-        payload = reply.text ?? "";
-      }
-      res.writeHead(reply.status ?? 200, headers);
-      res.end(payload);
-    });
+  const server = await startLoopback(async (request, index) => {
+    const body = request.json as FakeRequest["body"];
+    const fake: FakeRequest = {
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body,
+      system: (body.systemInstruction?.parts ?? []).map((p) => p.text ?? "").join(""),
+      user: (body.contents ?? [])
+        .flatMap((c) => c.parts ?? [])
+        .map((p) => p.text ?? "")
+        .join(""),
+      raw: request.raw,
+    };
+    requests.push(fake);
+    try {
+      return await handler(fake, index);
+    } catch (error) {
+      return { status: 500, json: { error: { code: 500, message: String(error), status: "INTERNAL" } } };
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, requests, close: () => server.close() };
 }
 
 /** A successful generateContent response whose single text part is `text`. */
