@@ -3,13 +3,10 @@
  * `GET /api/tags` listing the pulled models, and Ollama's error shape `{error: "..."}`. A chat for a
  * model not pulled gets Ollama's 404 before the handler sees it.
  */
-import { startLoopback, type LoopbackReply, type LoopbackRequest, type LoopbackServer } from "./loopback";
+import { readChat, startLoopback, type ChatRequest, type LoopbackReply, type LoopbackServer } from "./loopback";
 
-export interface OllamaChat extends LoopbackRequest {
-  model: string;
-  system: string;
-  user: string;
-}
+/** A chat request as the stand-in read it. */
+export type OllamaChat = ChatRequest;
 
 export type OllamaHandler = (request: OllamaChat, index: number) => LoopbackReply | Promise<LoopbackReply>;
 
@@ -34,19 +31,7 @@ export async function startFakeOllama(handler: OllamaHandler, options: { models?
       };
     }
     if (request.method !== "POST" || request.path !== "/api/chat") return { status: 404, text: "404 page not found" };
-    const messages = (request.json.messages as Array<{ role?: string; content?: string }> | undefined) ?? [];
-    const chat: OllamaChat = {
-      ...request,
-      model: String(request.json.model ?? ""),
-      system: messages
-        .filter((m) => m.role === "system")
-        .map((m) => m.content ?? "")
-        .join(""),
-      user: messages
-        .filter((m) => m.role === "user")
-        .map((m) => m.content ?? "")
-        .join(""),
-    };
+    const chat: OllamaChat = readChat(request);
     const index = chats.push(chat) - 1;
     if (!models.includes(chat.model)) return ollamaError(404, `model '${chat.model}' not found`);
     return handler(chat, index);

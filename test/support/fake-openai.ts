@@ -4,13 +4,10 @@
  * the API's error shape `{error: {message, type, code}}`. A request for a model the server does not
  * serve gets OpenAI's 404 `model_not_found` before the handler sees it.
  */
-import { startLoopback, type LoopbackReply, type LoopbackRequest, type LoopbackServer } from "./loopback";
+import { readChat, startLoopback, type ChatRequest, type LoopbackReply, type LoopbackServer } from "./loopback";
 
-export interface ChatRequest extends LoopbackRequest {
-  model: string;
-  system: string;
-  user: string;
-}
+/** A chat request as the stand-in read it (shared with the Ollama stand-in). */
+export type { ChatRequest };
 
 export type ChatHandler = (request: ChatRequest, index: number) => LoopbackReply | Promise<LoopbackReply>;
 
@@ -29,19 +26,7 @@ export async function startFakeOpenAi(handler: ChatHandler, options: { models?: 
     if (request.method !== "POST" || request.path !== "/v1/chat/completions") {
       return openAiError(404, `Unknown request URL: ${request.method} ${request.path}.`, "invalid_request_error", "unknown_url");
     }
-    const messages = (request.json.messages as Array<{ role?: string; content?: string }> | undefined) ?? [];
-    const chat: ChatRequest = {
-      ...request,
-      model: String(request.json.model ?? ""),
-      system: messages
-        .filter((m) => m.role === "system")
-        .map((m) => m.content ?? "")
-        .join(""),
-      user: messages
-        .filter((m) => m.role === "user")
-        .map((m) => m.content ?? "")
-        .join(""),
-    };
+    const chat: ChatRequest = readChat(request);
     const index = chats.push(chat) - 1;
     if (models && !models.includes(chat.model)) {
       return openAiError(404, `The model \`${chat.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");

@@ -84,6 +84,24 @@ export async function startLoopback(handler: LoopbackHandler): Promise<LoopbackS
   };
 }
 
+/** A chat request (OpenAI's and Ollama's `messages` shape), read: the model and the system and user text. */
+export interface ChatRequest extends LoopbackRequest {
+  model: string;
+  system: string;
+  user: string;
+}
+
+/** Read `request` as a chat call whose body has `model` and a `messages` list of {role, content}. */
+export function readChat(request: LoopbackRequest): ChatRequest {
+  const messages = (request.json.messages as Array<{ role?: string; content?: string }> | undefined) ?? [];
+  const text = (role: string) =>
+    messages
+      .filter((m) => m.role === role)
+      .map((m) => m.content ?? "")
+      .join("");
+  return { ...request, model: String(request.json.model ?? ""), system: text("system"), user: text("user") };
+}
+
 /** A port nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {
   const server = createServer();
