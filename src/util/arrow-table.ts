@@ -154,7 +154,8 @@ export function rowsToTable<Row>(rows: readonly Row[], spec: TableSpec<Row>): Ta
   return new Table(schema, columns as never);
 }
 
-function checkCell<Row>(value: unknown, column: ColumnSpec<Row>, rowIndex: number): unknown {
+/** A cell checked against its column: null only where nullable, and of the column's type (errors name column and row). */
+export function checkCell<Row>(value: unknown, column: ColumnSpec<Row>, rowIndex: number): unknown {
   if (value === null || value === undefined) {
     if (column.nullable) return null;
     throw new TypeError(`column "${column.name}" row ${rowIndex}: null in a non-nullable column`);

@@ -21,7 +21,7 @@ import { promises as fs } from "node:fs";
 import type { AsyncBuffer, Compressors, FileMetaData } from "hyparquet" with { "resolution-mode": "import" };
 import type { ColumnSource } from "hyparquet-writer" with { "resolution-mode": "import" };
 import { writeFileAtomic } from "./atomic";
-import type { ColumnSpec, TableSpec } from "./arrow-table";
+import { checkCell, type ColumnSpec, type TableSpec } from "./arrow-table";
 
 type HyparquetModule = typeof import("hyparquet", { with: { "resolution-mode": "import" } });
 type WriterModule = typeof import("hyparquet-writer", { with: { "resolution-mode": "import" } });
@@ -208,7 +208,8 @@ export async function rowsToParquet<Row>(rows: readonly Row[], spec: TableSpec<R
   const { writer } = await parquetModules();
   const columnData: ColumnSource[] = spec.map((column) => ({
     name: column.name,
-    data: rows.map((row, r) => checkValue(row[column.name], column, r)) as ColumnSource["data"],
+    // The Parquet lists written here hold strings only, so a null item is refused even where the Arrow column allows one.
+    data: rows.map((row, r) => checkCell(row[column.name], { ...column, nullableItems: false }, r)) as ColumnSource["data"],
     nullable: column.nullable ?? false,
   }));
   const buffer = writer.parquetWriteBuffer({
@@ -224,23 +225,4 @@ export async function rowsToParquet<Row>(rows: readonly Row[], spec: TableSpec<R
 /** Rows + spec straight to an atomic `.parquet` file. */
 export async function writeParquetRows<Row>(path: string, rows: readonly Row[], spec: TableSpec<Row>): Promise<void> {
   await writeFileAtomic(path, await rowsToParquet(rows, spec));
-}
-
-function checkValue<Row>(value: unknown, column: ColumnSpec<Row>, row: number): unknown {
-  if (value === null || value === undefined) {
-    if (column.nullable) return null;
-    throw new TypeError(`column "${column.name}" row ${row}: null in a non-nullable column`);
-  }
-  const ok =
-    column.type === "string"
-      ? typeof value === "string"
-      : column.type === "int"
-        ? Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1
-        : column.type === "float"
-          ? typeof value === "number"
-          : column.type === "bool"
-            ? typeof value === "boolean"
-            : Array.isArray(value) && value.every((v) => typeof v === "string");
-  if (!ok) throw new TypeError(`column "${column.name}" row ${row}: expected ${column.type}, got ${JSON.stringify(value)}`);
-  return value;
 }
